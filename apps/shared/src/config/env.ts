@@ -1,0 +1,105 @@
+/**
+ * Env parsing shared by both apps and the CLI. Every reader validates and throws a ConfigError naming the variable,
+ * so a bad value stops the server at start with a clear message instead of misbehaving later.
+ */
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+export type Env = Record<string, string | undefined>
+
+function raw(env: Env, name: string): string | undefined {
+  const v = env[name]
+  return v === undefined || v.trim() === '' ? undefined : v.trim()
+}
+
+export function envString(env: Env, name: string, fallback: string): string {
+  return raw(env, name) ?? fallback
+}
+
+export function envOptional(env: Env, name: string): string | undefined {
+  return raw(env, name)
+}
+
+export function envInt(env: Env, name: string, fallback: number, range: { min?: number; max?: number } = {}): number {
+  const v = raw(env, name)
+  if (v === undefined) return fallback
+  if (!/^-?\d+$/.test(v)) throw new ConfigError(`${name} must be an integer, got "${v}"`)
+  const n = Number(v)
+  if (range.min !== undefined && n < range.min) throw new ConfigError(`${name} must be >= ${range.min}, got ${n}`)
+  if (range.max !== undefined && n > range.max) throw new ConfigError(`${name} must be <= ${range.max}, got ${n}`)
+  return n
+}
+
+export function envBool(env: Env, name: string, fallback: boolean): boolean {
+  const v = raw(env, name)
+  if (v === undefined) return fallback
+  if (['1', 'true', 'yes', 'on'].includes(v.toLowerCase())) return true
+  if (['0', 'false', 'no', 'off'].includes(v.toLowerCase())) return false
+  throw new ConfigError(`${name} must be 1 or 0, got "${v}"`)
+}
+
+export function envEnum<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const v = raw(env, name)
+  if (v === undefined) return fallback
+  if (!(allowed as readonly string[]).includes(v)) {
+    throw new ConfigError(`${name} must be one of ${allowed.join(', ')}; got "${v}"`)
+  }
+  return v as T
+}
+
+/** Comma-separated origins, each a bare origin like http://localhost:3001 (scheme, host, optional port). */
+export function envOrigins(env: Env, name: string, fallback: string[]): string[] {
+  const v = raw(env, name)
+  if (v === undefined) return fallback
+  return v.split(',').map((s) => {
+    const o = s.trim()
+    let url: URL
+    try {
+      url = new URL(o)
+    } catch {
+      throw new ConfigError(`${name}: "${o}" is not an origin`)
+    }
+    if (url.origin !== o) throw new ConfigError(`${name}: "${o}" must be a bare origin like ${url.origin}`)
+    return o
+  })
+}
+
+/** The settings every app reads the same way. */
+export interface CommonConfig {
+  port: number
+  host: string
+  dbPath: string
+  instanceId: string
+  cookieSecure: boolean
+  allowedOrigins: string[]
+  trustProxy: boolean
+  logRequests: boolean
+  throttle: { maxFailuresPerUser: number; maxFailuresPerIp: number; windowSeconds: number }
+  argon2: { memoryCost: number; timeCost: number; parallelism: number }
+}
+
+export function readCommonConfig(env: Env, defaults: { port: number; dbPath: string; app: string }): CommonConfig {
+  const port = envInt(env, 'PORT', defaults.port, { min: 0, max: 65535 })
+  const host = envString(env, 'HOST', '127.0.0.1')
+  return {
+    port,
+    host,
+    dbPath: envString(env, 'DB_PATH', defaults.dbPath),
+    instanceId: envString(env, 'INSTANCE_ID', `${defaults.app}-${process.pid}`),
+    cookieSecure: envBool(env, 'COOKIE_SECURE', false),
+    allowedOrigins: envOrigins(env, 'ALLOWED_ORIGINS', [`http://localhost:${port}`, `http://127.0.0.1:${port}`]),
+    trustProxy: envBool(env, 'TRUST_PROXY', false),
+    logRequests: envBool(env, 'LOG_REQUESTS', false),
+    throttle: {
+      maxFailuresPerUser: envInt(env, 'THROTTLE_USER_MAX', 5, { min: 1 }),
+      maxFailuresPerIp: envInt(env, 'THROTTLE_IP_MAX', 50, { min: 1 }),
+      windowSeconds: envInt(env, 'THROTTLE_WINDOW', 900, { min: 1 }),
+    },
+    argon2: {
+      memoryCost: envInt(env, 'ARGON2_MEMORY_KIB', 19456, { min: 8 }),
+      timeCost: envInt(env, 'ARGON2_TIME_COST', 2, { min: 1 }),
+      parallelism: envInt(env, 'ARGON2_PARALLELISM', 1, { min: 1 }),
+    },
+  }
+}

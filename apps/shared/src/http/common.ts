@@ -1,0 +1,116 @@
+import type { Context, Hono, MiddlewareHandler } from 'hono'
+import { HTTPException } from 'hono/http-exception'
+import { logger } from 'hono/logger'
+import { routePath } from 'hono/route'
+import { secureHeaders } from 'hono/secure-headers'
+import type { Metrics } from '../metrics/metrics.js'
+import { ApiError, errorResponse, isStoreError } from './errors.js'
+
+export interface CommonOptions {
+  app: 'stateful' | 'stateless' | string
+  instanceId: string
+  metrics: Metrics
+  logRequests: boolean
+  /** Where unexpected errors are reported (default console.error); tests silence or capture it. */
+  onUnexpected?: (err: unknown) => void
+}
+
+/**
+ * The first middleware of both apps. Keeping it in one place is what makes the benchmark fair: the stateful and the
+ * stateless app pay for exactly the same headers, metrics and (when enabled) logging.
+ * Content-Security-Policy is strict: the demo pages load their script and style from our own origin, nothing inline.
+ */
+export function commonMiddleware(opts: CommonOptions): MiddlewareHandler[] {
+  const list: MiddlewareHandler[] = []
+  if (opts.logRequests) list.push(logger())
+  list.push(
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'none'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        imgSrc: ["'self'"],
+        formAction: ["'none'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+      },
+    }),
+  )
+  list.push(async function countRequests(c, next) {
+    await next()
+    opts.metrics.requests.inc({ method: c.req.method, route: routePath(c, -1), status: c.res.status })
+  })
+  return list
+}
+
+/**
+ * Installs the pieces both apps share: error mapping, 404/405, /health and /metrics. Call after `commonMiddleware`
+ * and before the app's own routes.
+ */
+export function installCommon(app: Hono<any>, opts: CommonOptions): void {
+  for (const mw of commonMiddleware(opts)) app.use(mw)
+
+  app.onError((err, c) => toErrorResponse(c, err, opts.onUnexpected ?? defaultReport))
+  app.notFound((c) => {
+    const allow = allowedMethods(app, c.req.path)
+    if (allow.length > 0) {
+      return errorResponse(
+        c,
+        new ApiError('method_not_allowed', `use ${allow.join(', ')}`, { Allow: allow.join(', ') }),
+      )
+    }
+    return errorResponse(c, new ApiError('not_found', 'no such resource'))
+  })
+
+  app.get('/health', (c) => c.json({ status: 'ok', app: opts.app, instance: opts.instanceId }))
+  app.get('/metrics', async (c) => {
+    c.header('Content-Type', opts.metrics.registry.contentType)
+    return c.body(await opts.metrics.text())
+  })
+}
+
+/** Sets `Cache-Control: no-store` (and `Pragma: no-cache` for old caches) on responses that carry credentials. */
+export const noStore: MiddlewareHandler = async function noStore(c, next) {
+  await next()
+  c.header('Cache-Control', 'no-store')
+  c.header('Pragma', 'no-cache')
+}
+
+/** Maps anything thrown to the shared JSON shape. Unknown errors become a bare 500 with nothing leaked. */
+export function toErrorResponse(c: Context, err: unknown, report: (err: unknown) => void = defaultReport): Response {
+  if (err instanceof ApiError) return errorResponse(c, err)
+  if (isStoreError(err)) {
+    report(err)
+    return errorResponse(c, new ApiError('service_unavailable', 'the store is unavailable; try again', { 'Retry-After': '1' }))
+  }
+  if (err instanceof HTTPException) {
+    const code = err.status === 413 ? 'payload_too_large' : err.status === 404 ? 'not_found' : 'invalid_request'
+    if (err.status >= 500) report(err)
+    return errorResponse(c, new ApiError(err.status >= 500 ? 'internal_error' : code, 'request refused'))
+  }
+  report(err)
+  return errorResponse(c, new ApiError('internal_error', 'internal error'))
+}
+
+function defaultReport(err: unknown): void {
+  console.error('[auth-lab] unexpected error:', err)
+}
+
+function allowedMethods(app: Hono<any>, path: string): string[] {
+  const methods = new Set<string>()
+  for (const r of app.routes) {
+    if (r.method === 'ALL' || r.path === '/*' || r.path === '*') continue
+    if (patternToRegExp(r.path).test(path)) methods.add(r.method)
+  }
+  if (methods.has('GET')) methods.add('HEAD')
+  return [...methods].sort()
+}
+
+function patternToRegExp(pattern: string): RegExp {
+  const escaped = pattern
+    .split('/')
+    .map((seg) => (seg.startsWith(':') ? '[^/]+' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('/')
+  return new RegExp(`^${escaped}$`)
+}

@@ -1,0 +1,47 @@
+export type { Clock } from './clock.js'
+export { manualClock, systemClock } from './clock.js'
+export type { CommonConfig, Env } from './config/env.js'
+export {
+  ConfigError,
+  envBool,
+  envEnum,
+  envInt,
+  envOptional,
+  envOrigins,
+  envString,
+  readCommonConfig,
+} from './config/env.js'
+export type { Migration } from './db/migrate.js'
+export { migrate } from './db/migrate.js'
+export type { Db } from './db/open-database.js'
+export { openDatabase } from './db/open-database.js'
+export { defaultDbPath, repoRoot } from './db/paths.js'
+export type { StoreOp } from './db/store-counters.js'
+export { StoreCounters } from './db/store-counters.js'
+export { clientIp } from './http/client-ip.js'
+export type { CommonOptions } from './http/common.js'
+export { commonMiddleware, installCommon, noStore, toErrorResponse } from './http/common.js'
+export { crossSiteGuard } from './http/cross-site.js'
+export type { ErrorCode } from './http/errors.js'
+export { ApiError, errorResponse, isStoreError, STATUS } from './http/errors.js'
+export { JSON_BODY_LIMIT, readJsonObject } from './http/json-body.js'
+export type { LoginDeps } from './http/login.js'
+export { verifyLogin } from './http/login.js'
+export { authTimer } from './http/server-timing.js'
+export { staticAsset } from './http/static-asset.js'
+export type { LoginInput, PasswordChangeInput } from './http/validation.js'
+export { parseLogin, parsePasswordChange } from './http/validation.js'
+export type { LoginOutcome } from './metrics/metrics.js'
+export { Metrics } from './metrics/metrics.js'
+export type { SharedDeps, SharedDepsOptions } from './shared-deps.js'
+export { openSharedDeps } from './shared-deps.js'
+export type { ThrottleOptions, ThrottleVerdict } from './throttle/login-throttle.js'
+export { LoginThrottle } from './throttle/login-throttle.js'
+export { DEMO_USERS, ensureDemoUsers } from './users/demo-users.js'
+export type { Argon2Cost } from './users/password.js'
+export { OWASP_MINIMUM, PasswordHasher, TEST_COST } from './users/password.js'
+export { userMigrations } from './users/schema.js'
+export { checkPassword, SqliteUserStore } from './users/sqlite-user-store.js'
+export type { NewUser, PublicUser, User, UserStore } from './users/user-store.js'
+export { publicUser, UserStoreError } from './users/user-store.js'
+export { normalizeUsername, PASSWORD_MAX, PASSWORD_MIN, parseUsername, USERNAME_PATTERN } from './users/username.js'

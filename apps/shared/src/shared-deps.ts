@@ -1,0 +1,48 @@
+import type { Clock } from './clock.js'
+import { systemClock } from './clock.js'
+import type { CommonConfig } from './config/env.js'
+import { migrate } from './db/migrate.js'
+import type { Db } from './db/open-database.js'
+import { openDatabase } from './db/open-database.js'
+import { Metrics } from './metrics/metrics.js'
+import { LoginThrottle } from './throttle/login-throttle.js'
+import type { Argon2Cost } from './users/password.js'
+import { PasswordHasher } from './users/password.js'
+import { userMigrations } from './users/schema.js'
+import { SqliteUserStore } from './users/sqlite-user-store.js'
+
+/** Everything an app needs from the shared package, built the same way for both apps. */
+export interface SharedDeps {
+  db: Db
+  metrics: Metrics
+  hasher: PasswordHasher
+  users: SqliteUserStore
+  throttle: LoginThrottle
+  clock: Clock
+}
+
+export interface SharedDepsOptions {
+  app: string
+  dbPath: string
+  argon2: Argon2Cost
+  throttle: CommonConfig['throttle']
+  clock?: Clock
+  /** Process-level metrics (CPU, heap, GC); off in tests, on in servers. */
+  defaultMetrics?: boolean
+}
+
+export function openSharedDeps(opts: SharedDepsOptions): SharedDeps {
+  const clock = opts.clock ?? systemClock
+  const db = openDatabase(opts.dbPath)
+  migrate(db, 'users', userMigrations)
+  const metrics = new Metrics(opts.app, { defaultMetrics: opts.defaultMetrics })
+  const hasher = new PasswordHasher(opts.argon2)
+  return {
+    db,
+    metrics,
+    hasher,
+    users: new SqliteUserStore(db, hasher, metrics.store, clock),
+    throttle: new LoginThrottle(opts.throttle, clock),
+    clock,
+  }
+}

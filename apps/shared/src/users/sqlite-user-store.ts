@@ -1,0 +1,155 @@
+import type { Clock } from '../clock.js'
+import { systemClock } from '../clock.js'
+import type { Db } from '../db/open-database.js'
+import type { StoreCounters } from '../db/store-counters.js'
+import type { PasswordHasher } from './password.js'
+import type { NewUser, User, UserStore } from './user-store.js'
+import { UserStoreError } from './user-store.js'
+import { PASSWORD_MAX, PASSWORD_MIN, parseUsername } from './username.js'
+
+interface UserRow {
+  id: number
+  username: string
+  password_hash: string
+  role: 'user' | 'admin'
+  token_version: number
+  disabled: number
+  created_at: number
+  updated_at: number
+}
+
+function toUser(r: UserRow): User {
+  return {
+    id: r.id,
+    username: r.username,
+    role: r.role,
+    tokenVersion: r.token_version,
+    disabled: r.disabled === 1,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  }
+}
+
+/** The user store on better-sqlite3. Statements are prepared once; every call counts a read or a write. */
+export class SqliteUserStore implements UserStore {
+  private readonly stmt
+
+  constructor(
+    db: Db,
+    private readonly hasher: PasswordHasher,
+    private readonly counters: StoreCounters,
+    private readonly clock: Clock = systemClock,
+  ) {
+    this.stmt = {
+      byId: db.prepare<[number], UserRow>('SELECT * FROM users WHERE id = ?'),
+      byName: db.prepare<[string], UserRow>('SELECT * FROM users WHERE username = ?'),
+      insert: db.prepare(
+        `INSERT INTO users (username, password_hash, role, disabled, created_at, updated_at)
+         VALUES (@username, @hash, @role, @disabled, @now, @now)`,
+      ),
+      insertIgnore: db.prepare(
+        `INSERT OR IGNORE INTO users (username, password_hash, role, disabled, created_at, updated_at)
+         VALUES (?, ?, ?, 0, ?, ?)`,
+      ),
+      setHash: db.prepare('UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?'),
+      bump: db
+        .prepare<[number, number], number>(
+          'UPDATE users SET token_version = token_version + 1, updated_at = ? WHERE id = ? RETURNING token_version',
+        )
+        .pluck(),
+      setDisabled: db.prepare('UPDATE users SET disabled = ?, updated_at = ? WHERE id = ?'),
+      list: db.prepare<[number, number], UserRow>('SELECT * FROM users ORDER BY id LIMIT ? OFFSET ?'),
+      count: db.prepare<[], number>('SELECT COUNT(*) FROM users').pluck(),
+    }
+    this.createManyTx = db.transaction((names: string[], hash: string, role: string) => {
+      const now = this.clock()
+      let n = 0
+      for (const name of names) n += this.stmt.insertIgnore.run(name, hash, role, now, now).changes
+      return n
+    })
+  }
+
+  private readonly createManyTx: (names: string[], hash: string, role: string) => number
+
+  findById(id: number): User | null {
+    this.counters.read('users')
+    const r = this.stmt.byId.get(id)
+    return r ? toUser(r) : null
+  }
+
+  findByUsername(username: string): User | null {
+    this.counters.read('users')
+    const r = this.stmt.byName.get(username)
+    return r ? toUser(r) : null
+  }
+
+  findCredentials(username: string): (User & { passwordHash: string }) | null {
+    this.counters.read('users')
+    const r = this.stmt.byName.get(username)
+    return r ? { ...toUser(r), passwordHash: r.password_hash } : null
+  }
+
+  async create(input: NewUser): Promise<User> {
+    const username = parseUsername(input.username)
+    if (!username) throw new UserStoreError('invalid_username', 'username must be 3-64 chars of a-z 0-9 . _ -')
+    checkPassword(input.password)
+    const hash = await this.hasher.hash(input.password)
+    try {
+      this.counters.write('users')
+      const info = this.stmt.insert.run({
+        username,
+        hash,
+        role: input.role ?? 'user',
+        disabled: input.disabled ? 1 : 0,
+        now: this.clock(),
+      })
+      return this.findById(Number(info.lastInsertRowid))!
+    } catch (err) {
+      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
+        throw new UserStoreError('username_taken', `username "${username}" is taken`)
+      }
+      throw err
+    }
+  }
+
+  createMany(usernames: string[], passwordHash: string, role: 'user' | 'admin' = 'user'): number {
+    const names = usernames.map((u) => {
+      const n = parseUsername(u)
+      if (!n) throw new UserStoreError('invalid_username', `invalid username "${u}"`)
+      return n
+    })
+    this.counters.write('users', names.length)
+    return this.createManyTx(names, passwordHash, role)
+  }
+
+  setPasswordHash(id: number, passwordHash: string): void {
+    this.counters.write('users')
+    this.stmt.setHash.run(passwordHash, this.clock(), id)
+  }
+
+  bumpTokenVersion(id: number): number {
+    this.counters.write('users')
+    return this.stmt.bump.get(this.clock(), id) ?? 0
+  }
+
+  setDisabled(id: number, disabled: boolean): void {
+    this.counters.write('users')
+    this.stmt.setDisabled.run(disabled ? 1 : 0, this.clock(), id)
+  }
+
+  list(opts: { limit?: number; offset?: number } = {}): User[] {
+    this.counters.read('users')
+    return this.stmt.list.all(opts.limit ?? 1000, opts.offset ?? 0).map(toUser)
+  }
+
+  count(): number {
+    this.counters.read('users')
+    return this.stmt.count.get() ?? 0
+  }
+}
+
+export function checkPassword(password: string): void {
+  if (password.length < PASSWORD_MIN || password.length > PASSWORD_MAX) {
+    throw new UserStoreError('invalid_password', `password must be ${PASSWORD_MIN}-${PASSWORD_MAX} characters`)
+  }
+}

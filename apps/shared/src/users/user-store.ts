@@ -1,0 +1,54 @@
+/** A user as the apps see it. The password hash never leaves the store except through `findCredentials`. */
+export interface User {
+  id: number
+  username: string
+  role: 'user' | 'admin'
+  tokenVersion: number
+  disabled: boolean
+  createdAt: number
+  updatedAt: number
+}
+
+/** The public part of a user, as returned in API bodies. */
+export interface PublicUser {
+  id: number
+  username: string
+  role: 'user' | 'admin'
+}
+
+export function publicUser(u: User): PublicUser {
+  return { id: u.id, username: u.username, role: u.role }
+}
+
+export interface NewUser {
+  username: string
+  password: string
+  role?: 'user' | 'admin'
+  disabled?: boolean
+}
+
+export interface UserStore {
+  findById(id: number): User | null
+  findByUsername(username: string): User | null
+  /** The user plus its hash, for login only. `username` must already be normalised. */
+  findCredentials(username: string): (User & { passwordHash: string }) | null
+  create(user: NewUser): Promise<User>
+  /** Inserts many users sharing one precomputed hash (seeding); returns how many were new. */
+  createMany(usernames: string[], passwordHash: string, role?: 'user' | 'admin'): number
+  setPasswordHash(id: number, passwordHash: string): void
+  /** Increments token_version and returns the new value (revokes every stateless token of the user). */
+  bumpTokenVersion(id: number): number
+  setDisabled(id: number, disabled: boolean): void
+  list(opts?: { limit?: number; offset?: number }): User[]
+  count(): number
+}
+
+export class UserStoreError extends Error {
+  constructor(
+    readonly code: 'invalid_username' | 'invalid_password' | 'username_taken',
+    message: string,
+  ) {
+    super(message)
+    this.name = 'UserStoreError'
+  }
+}
