@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest'
+import { ConfigError, envBool, envEnum, envInt, envOrigins, readCommonConfig } from './env.js'
+
+describe('env parsing', () => {
+  it('uses defaults when unset or blank', () => {
+    expect(envInt({}, 'X', 7)).toBe(7)
+    expect(envInt({ X: '  ' }, 'X', 7)).toBe(7)
+    expect(envBool({}, 'B', true)).toBe(true)
+  })
+
+  it('rejects malformed and out-of-range values with the variable name', () => {
+    expect(() => envInt({ PORT: 'abc' }, 'PORT', 1)).toThrow(ConfigError)
+    expect(() => envInt({ PORT: '1.5' }, 'PORT', 1)).toThrow(/PORT/)
+    expect(() => envInt({ PORT: '70000' }, 'PORT', 1, { max: 65535 })).toThrow(/<= 65535/)
+    expect(() => envBool({ B: 'maybe' }, 'B', false)).toThrow(/B must be 1 or 0/)
+    expect(() => envEnum({ M: 'redis' }, 'M', ['sqlite', 'memory'] as const, 'sqlite')).toThrow(/sqlite, memory/)
+  })
+
+  it('accepts only bare origins', () => {
+    expect(envOrigins({ O: 'http://a.test:8080, https://b.test' }, 'O', [])).toEqual([
+      'http://a.test:8080',
+      'https://b.test',
+    ])
+    expect(() => envOrigins({ O: 'https://b.test/path' }, 'O', [])).toThrow(ConfigError)
+    expect(() => envOrigins({ O: 'not a url' }, 'O', [])).toThrow(ConfigError)
+  })
+
+  it('derives the default allowed origins from the port', () => {
+    const c = readCommonConfig({ PORT: '4000' }, { port: 3001, dbPath: '/tmp/x.db', app: 'stateful' })
+    expect(c.allowedOrigins).toEqual(['http://localhost:4000', 'http://127.0.0.1:4000'])
+    expect(c.host).toBe('127.0.0.1')
+    expect(c.cookieSecure).toBe(false)
+    expect(c.argon2).toEqual({ memoryCost: 19456, timeCost: 2, parallelism: 1 })
+    expect(c.throttle).toEqual({ maxFailuresPerUser: 5, maxFailuresPerIp: 50, windowSeconds: 900 })
+  })
+})

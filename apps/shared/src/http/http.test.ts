@@ -1,0 +1,189 @@
+import { Hono } from 'hono'
+import { describe, expect, it } from 'vitest'
+import { Metrics } from '../metrics/metrics.js'
+import { installCommon } from './common.js'
+import { crossSiteGuard } from './cross-site.js'
+import { ApiError } from './errors.js'
+import { readJsonObject } from './json-body.js'
+import { parseLogin, parsePasswordChange } from './validation.js'
+
+function app() {
+  const metrics = new Metrics('test')
+  const errors: unknown[] = []
+  const a = new Hono()
+  installCommon(a, { app: 'test', instanceId: 't1', metrics, logRequests: false, onUnexpected: (e) => errors.push(e) })
+  a.use('/w/*', crossSiteGuard(['http://localhost:3001']))
+  a.post('/w/echo', async (c) => c.json(parseLogin(await readJsonObject(c))))
+  a.post('/w/password', async (c) => c.json(parsePasswordChange(await readJsonObject(c))))
+  a.get('/boom', () => {
+    throw new Error('secret stack detail SELECT * FROM users')
+  })
+  a.get('/db', () => {
+    throw Object.assign(new Error('SQLITE_BUSY: database is locked'), { code: 'SQLITE_BUSY' })
+  })
+  a.get('/api-error', () => {
+    throw new ApiError('too_many_attempts', 'slow down', { 'Retry-After': '7' })
+  })
+  return { a, metrics, errors }
+}
+
+const json = { 'Content-Type': 'application/json' }
+const post = (body: BodyInit, headers: Record<string, string> = json) => ({ method: 'POST', body, headers })
+
+describe('JSON bodies', () => {
+  it('accepts a well-formed login body', async () => {
+    const res = await app().a.request('/w/echo', post(JSON.stringify({ username: 'alice', password: 'pw' })))
+    expect(res.status).toBe(200)
+  })
+
+  it.each([
+    ['text/plain', 'text/plain'],
+    ['form', 'application/x-www-form-urlencoded'],
+    ['utf-16 charset', 'application/json; charset=utf-16'],
+  ])('refuses %s with 415', async (_n, type) => {
+    const res = await app().a.request('/w/echo', post('{"username":"a","password":"b"}', { 'Content-Type': type }))
+    expect(res.status).toBe(415)
+    expect(await res.json()).toMatchObject({ error: 'unsupported_media_type' })
+  })
+
+  it('refuses a missing Content-Type with 415', async () => {
+    const res = await app().a.request('/w/echo', { method: 'POST', body: '{}' })
+    expect(res.status).toBe(415)
+  })
+
+  it.each(['{"username":"alice",', 'nul', '', '{"a":1}garbage', '[1,2]', '"str"', 'null'])(
+    'answers malformed body %j with 400, no parser text',
+    async (body) => {
+      const res = await app().a.request('/w/echo', post(body))
+      expect(res.status).toBe(400)
+      const text = await res.text()
+      expect(JSON.parse(text).error).toBe('invalid_request')
+      expect(text).not.toMatch(/SyntaxError|at .*\(|stack/i)
+    },
+  )
+
+  it('answers invalid UTF-8 with 400', async () => {
+    const res = await app().a.request('/w/echo', post(new Uint8Array([0x7b, 0xff, 0xfe, 0x7d])))
+    expect(res.status).toBe(400)
+  })
+
+  it('refuses bodies over 16 KiB with 413, with or without Content-Length', async () => {
+    const big = JSON.stringify({ username: 'a', password: 'x'.repeat(20_000) })
+    const withLength = await app().a.request('/w/echo', post(big, { ...json, 'Content-Length': String(big.length) }))
+    expect(withLength.status).toBe(413)
+    const stream = new ReadableStream({
+      start(ctl) {
+        for (let i = 0; i < 64; i++) ctl.enqueue(new TextEncoder().encode('x'.repeat(1024)))
+        ctl.close()
+      },
+    })
+    const chunked = await app().a.request('/w/echo', {
+      method: 'POST',
+      body: stream,
+      headers: json,
+      duplex: 'half',
+    } as RequestInit)
+    expect(chunked.status).toBe(413)
+  })
+
+  it.each([
+    [{}],
+    [{ username: 'alice' }],
+    [{ username: '', password: '' }],
+    [{ username: null, password: null }],
+    [{ username: ['alice'], password: 'x' }],
+    [{ username: 'alice', password: { $ne: null } }],
+    [{ username: 123, password: true }],
+    [{ username: 'alice', password: 'x'.repeat(257) }],
+  ])('refuses wrong-typed or missing fields %j with 400', async (body) => {
+    const res = await app().a.request('/w/echo', post(JSON.stringify(body)))
+    expect(res.status).toBe(400)
+    expect(await res.json()).toMatchObject({ error: 'invalid_request' })
+  })
+
+  it('requires a new password of at least 8 characters', async () => {
+    const res = await app().a.request('/w/password', post(JSON.stringify({ current_password: 'a', new_password: 'short' })))
+    expect(res.status).toBe(400)
+  })
+})
+
+describe('cross-site guard', () => {
+  const body = JSON.stringify({ username: 'alice', password: 'pw' })
+  it.each([
+    [{ 'Sec-Fetch-Site': 'cross-site' }],
+    [{ 'Sec-Fetch-Site': 'same-site' }],
+    [{ Origin: 'https://evil.example' }],
+    [{ Origin: 'null' }],
+    [{ Origin: 'http://localhost:3001.evil.com' }],
+    [{ Origin: 'http://localhost:3002' }],
+  ])('refuses %j with 403 csrf', async (h) => {
+    const res = await app().a.request('/w/echo', post(body, { ...json, ...h }))
+    expect(res.status).toBe(403)
+    expect(await res.json()).toMatchObject({ error: 'csrf' })
+  })
+
+  it.each([[{}], [{ Origin: 'http://localhost:3001' }], [{ 'Sec-Fetch-Site': 'same-origin' }], [{ 'Sec-Fetch-Site': 'none' }]])(
+    'lets %j through',
+    async (h) => {
+      const res = await app().a.request('/w/echo', post(body, { ...json, ...h }))
+      expect(res.status).toBe(200)
+    },
+  )
+})
+
+describe('common middleware', () => {
+  it('answers health with the app and instance', async () => {
+    const res = await app().a.request('/health')
+    expect(await res.json()).toEqual({ status: 'ok', app: 'test', instance: 't1' })
+  })
+
+  it('sets the security headers, including a strict CSP', async () => {
+    const res = await app().a.request('/health')
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff')
+    expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN')
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'none'")
+    expect(res.headers.get('strict-transport-security')).toBeTruthy()
+  })
+
+  it('turns an unexpected error into a bare 500 that leaks nothing', async () => {
+    const { a, errors } = app()
+    const res = await a.request('/boom')
+    expect(res.status).toBe(500)
+    const text = await res.text()
+    expect(JSON.parse(text)).toEqual({ error: 'internal_error', message: 'internal error' })
+    expect(errors).toHaveLength(1)
+  })
+
+  it('turns a store error into 503 service_unavailable', async () => {
+    const res = await app().a.request('/db')
+    expect(res.status).toBe(503)
+    expect(await res.json()).toMatchObject({ error: 'service_unavailable' })
+    expect(res.headers.get('retry-after')).toBe('1')
+  })
+
+  it('carries ApiError headers and no-store', async () => {
+    const res = await app().a.request('/api-error')
+    expect(res.status).toBe(429)
+    expect(res.headers.get('retry-after')).toBe('7')
+    expect(res.headers.get('cache-control')).toBe('no-store')
+  })
+
+  it('distinguishes unknown paths (404) from wrong methods (405 + Allow)', async () => {
+    const { a } = app()
+    const missing = await a.request('/nope')
+    expect(missing.status).toBe(404)
+    expect(await missing.json()).toMatchObject({ error: 'not_found' })
+    const wrong = await a.request('/w/echo', { method: 'GET' })
+    expect(wrong.status).toBe(405)
+    expect(wrong.headers.get('allow')).toBe('POST')
+  })
+
+  it('counts requests by route pattern and status in /metrics', async () => {
+    const { a } = app()
+    await a.request('/health')
+    await a.request('/nope')
+    const text = await (await a.request('/metrics')).text()
+    expect(text).toMatch(/auth_lab_http_requests_total\{method="GET",route="\/health",status="200",app="test"\} 1/)
+    expect(text).toContain('auth_lab_store_operations_total')
+  })
+})

@@ -1,0 +1,93 @@
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { manualClock } from '../clock.js'
+import { migrate } from '../db/migrate.js'
+import { openDatabase } from '../db/open-database.js'
+import { StoreCounters } from '../db/store-counters.js'
+import { PasswordHasher, TEST_COST } from './password.js'
+import { userMigrations } from './schema.js'
+import { SqliteUserStore } from './sqlite-user-store.js'
+import { UserStoreError } from './user-store.js'
+
+function setup() {
+  const dir = mkdtempSync(join(tmpdir(), 'auth-lab-users-'))
+  const db = openDatabase(join(dir, 'nested', 'test.db'))
+  migrate(db, 'users', userMigrations)
+  const counters = new StoreCounters()
+  const clock = manualClock()
+  return { db, counters, clock, users: new SqliteUserStore(db, new PasswordHasher(TEST_COST), counters, clock) }
+}
+
+describe('SqliteUserStore', () => {
+  it('opens the file with WAL, synchronous=NORMAL and foreign keys, creating the directory', () => {
+    const { db } = setup()
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal')
+    expect(db.pragma('synchronous', { simple: true })).toBe(1)
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1)
+  })
+
+  it('normalises usernames (NFKC + lower case) and keeps them unique', async () => {
+    const { users } = setup()
+    const u = await users.create({ username: 'Ａlice', password: 'password-1' })
+    expect(u.username).toBe('alice')
+    await expect(users.create({ username: 'ALICE', password: 'password-2' })).rejects.toMatchObject({
+      code: 'username_taken',
+    })
+    expect(users.findByUsername('alice')?.id).toBe(u.id)
+  })
+
+  it('refuses bad usernames and passwords', async () => {
+    const { users } = setup()
+    for (const username of ['ab', 'a'.repeat(65), "alice'--", 'ali\u200bce', 'al ice']) {
+      await expect(users.create({ username, password: 'password-1' })).rejects.toBeInstanceOf(UserStoreError)
+    }
+    await expect(users.create({ username: 'shorty', password: 'short' })).rejects.toMatchObject({
+      code: 'invalid_password',
+    })
+    await expect(users.create({ username: 'longy', password: 'x'.repeat(257) })).rejects.toMatchObject({
+      code: 'invalid_password',
+    })
+  })
+
+  it('stores only an argon2id hash and returns it only through findCredentials', async () => {
+    const { users, db } = setup()
+    const u = await users.create({ username: 'bob', password: 'bob-password' })
+    expect(JSON.stringify(u)).not.toContain('argon2')
+    const raw = db.prepare('SELECT password_hash FROM users WHERE id = ?').pluck().get(u.id) as string
+    expect(raw.startsWith('$argon2id$')).toBe(true)
+    expect(users.findCredentials('bob')?.passwordHash).toBe(raw)
+  })
+
+  it('bumps token_version, disables, and stamps updated_at from the clock', async () => {
+    const { users, clock } = setup()
+    const u = await users.create({ username: 'carol', password: 'carol-password' })
+    clock.advance(5000)
+    expect(users.bumpTokenVersion(u.id)).toBe(1)
+    expect(users.bumpTokenVersion(u.id)).toBe(2)
+    users.setDisabled(u.id, true)
+    const after = users.findById(u.id)!
+    expect(after).toMatchObject({ tokenVersion: 2, disabled: true })
+    expect(after.updatedAt - after.createdAt).toBe(5000)
+  })
+
+  it('seeds a thousand users in one transaction, skipping existing names', async () => {
+    const { users } = setup()
+    await users.create({ username: 'seed1', password: 'password-1' })
+    const hash = await new PasswordHasher(TEST_COST).hash('password-1')
+    const names = Array.from({ length: 1000 }, (_, i) => `seed${i + 1}`)
+    expect(users.createMany(names, hash)).toBe(999)
+    expect(users.count()).toBe(1000)
+  })
+
+  it('counts every read and write', async () => {
+    const { users, counters } = setup()
+    await users.create({ username: 'dave', password: 'password-1' })
+    const before = { r: counters.get('read', 'users'), w: counters.get('write', 'users') }
+    users.findByUsername('dave')
+    users.findById(1)
+    expect(counters.get('read', 'users') - before.r).toBe(2)
+    expect(counters.get('write', 'users') - before.w).toBe(0)
+  })
+})
