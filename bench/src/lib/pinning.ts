@@ -1,0 +1,44 @@
+import { spawnSync } from 'node:child_process'
+import { availableParallelism } from 'node:os'
+
+/** Which cores the server and the load generator are pinned to; both null when pinning is off or unavailable. */
+export interface Pinning {
+  available: boolean
+  serverCpu: number | null
+  loadCpu: number | null
+  note: string
+}
+
+let tasksetOk: boolean | undefined
+
+/** True when `taskset` runs here (util-linux); checked once per process. */
+export function hasTaskset(): boolean {
+  if (tasksetOk === undefined) {
+    const r = spawnSync('taskset', ['-c', '0', 'true'], { stdio: 'ignore' })
+    tasksetOk = r.status === 0
+  }
+  return tasksetOk
+}
+
+/**
+ * Server on core 0, load generator on core 1 — so the two never fight for one core's run queue. Threadpool work of
+ * the server (WebCrypto, argon2) is pinned with it, which makes the server a one-core server: say so in reports.
+ */
+export function choosePinning(wanted: boolean): Pinning {
+  const cores = availableParallelism()
+  if (!wanted) return { available: hasTaskset(), serverCpu: null, loadCpu: null, note: 'pinning disabled (--no-pin)' }
+  if (!hasTaskset()) return { available: false, serverCpu: null, loadCpu: null, note: 'taskset not found: not pinned' }
+  if (cores < 2) return { available: true, serverCpu: null, loadCpu: null, note: 'only one core: not pinned' }
+  return {
+    available: true,
+    serverCpu: 0,
+    loadCpu: 1,
+    note: 'server pinned to core 0 (with its threadpool), load generator to core 1 (taskset -c)',
+  }
+}
+
+/** Prefixes a command with `taskset -c <cpu>` when a cpu is given; taskset execs, so the PID stays the program's. */
+export function pinnedCommand(cpu: number | null | undefined, cmd: string, args: string[]): [string, string[]] {
+  if (cpu === null || cpu === undefined || !hasTaskset()) return [cmd, args]
+  return ['taskset', ['-c', String(cpu), cmd, ...args]]
+}

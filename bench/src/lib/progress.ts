@@ -1,0 +1,55 @@
+/**
+ * Progress lines on stderr while a run goes: scenario, step, and an estimate of the time left. Scenarios call
+ * `update` with a label and, when they know it, their own remaining seconds; the total adds the estimates of the
+ * scenarios still to come.
+ */
+export class Progress {
+  private scenario = ''
+  private laterSec = 0
+  private readonly started = Date.now()
+  private lastLen = 0
+
+  constructor(
+    private readonly out: NodeJS.WriteStream = process.stderr,
+    private readonly enabled = true,
+  ) {}
+
+  /** Called by the CLI when a scenario starts; `laterSec` = estimated seconds of the scenarios after it. */
+  beginScenario(id: string, laterSec: number): void {
+    this.scenario = id
+    this.laterSec = laterSec
+    this.write(`[${id}] starting`, true)
+  }
+
+  /** `label` like "round 2/5 · stateless-es256 · GET /me"; `remainingSec` = this scenario's estimated time left. */
+  update(label: string, remainingSec?: number): void {
+    const left = remainingSec === undefined ? '' : ` · ~${formatSec(remainingSec + this.laterSec)} left`
+    this.write(`[${this.scenario}] ${label}${left} (elapsed ${formatSec((Date.now() - this.started) / 1000)})`, false)
+  }
+
+  /** A line that stays (warnings, results). */
+  log(line: string): void {
+    this.write(`[${this.scenario}] ${line}`, true)
+  }
+
+  done(): void {
+    if (this.enabled && this.out.isTTY && this.lastLen > 0) this.out.write('\n')
+    this.lastLen = 0
+  }
+
+  private write(line: string, keep: boolean): void {
+    if (!this.enabled) return
+    if (this.out.isTTY) {
+      const pad = this.lastLen > line.length ? ' '.repeat(this.lastLen - line.length) : ''
+      this.out.write(`\r${line}${pad}${keep ? '\n' : ''}`)
+      this.lastLen = keep ? 0 : line.length
+    } else {
+      this.out.write(`${line}\n`)
+    }
+  }
+}
+
+export function formatSec(sec: number): string {
+  const s = Math.max(0, Math.round(sec))
+  return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`
+}
