@@ -1,0 +1,105 @@
+import type { StoreCounters, UserStore } from '@auth-lab/shared'
+import type { SessionRecord, SessionStore, SessionWithUser } from './session-store.js'
+
+/**
+ * Sessions in this process's memory (`SESSION_STORE=memory`): the store that logs everyone out on restart and
+ * does not share sessions between instances, used by the restart and load-balancer experiments.
+ * Same semantics as the SQLite store: keyed by SHA-256 of the ID, UPDATE-only writes (a missing key is never
+ * re-created), and copies in and out so no two requests share one mutable object (hono-sessions' own
+ * MemoryStore hands out the same object, which leaks `_delete` between concurrent requests).
+ * The user is read from the shared user store, so a lookup is one `sessions` read plus one `users` read.
+ */
+export class MemorySessionStore implements SessionStore {
+  readonly kind = 'memory'
+  private readonly rows = new Map<string, SessionRecord>()
+
+  constructor(
+    private readonly users: Pick<UserStore, 'findById'>,
+    private readonly counters: StoreCounters,
+  ) {}
+
+  find(idHash: string): SessionWithUser | null {
+    this.counters.read('sessions')
+    const row = this.rows.get(idHash)
+    if (!row) return null
+    return { session: copy(row), user: this.users.findById(row.userId) }
+  }
+
+  insert(s: SessionRecord): void {
+    this.counters.write('sessions')
+    if (this.rows.has(s.idHash)) throw new Error('duplicate session id')
+    for (const r of this.rows.values()) if (r.handle === s.handle) throw new Error('duplicate session handle')
+    this.rows.set(s.idHash, copy(s))
+  }
+
+  updateData(idHash: string, data: Record<string, unknown>): boolean {
+    this.counters.write('sessions')
+    const row = this.rows.get(idHash)
+    if (!row) return false
+    row.data = structuredClone(data)
+    return true
+  }
+
+  touch(idHash: string, lastSeenAt: number, expiresAt: number): boolean {
+    this.counters.write('sessions')
+    const row = this.rows.get(idHash)
+    if (!row) return false
+    row.lastSeenAt = lastSeenAt
+    row.expiresAt = expiresAt
+    return true
+  }
+
+  delete(idHash: string): boolean {
+    this.counters.write('sessions')
+    return this.rows.delete(idHash)
+  }
+
+  deleteForUser(userId: number, exceptIdHash?: string): number {
+    this.counters.write('sessions')
+    let n = 0
+    for (const [k, r] of this.rows) {
+      if (r.userId === userId && k !== exceptIdHash) {
+        this.rows.delete(k)
+        n++
+      }
+    }
+    return n
+  }
+
+  listForUser(userId: number, now: number): SessionRecord[] {
+    this.counters.read('sessions')
+    return [...this.rows.values()]
+      .filter((r) => r.userId === userId && r.expiresAt > now && r.absoluteExpiresAt > now)
+      .sort((a, b) => b.createdAt - a.createdAt || (a.handle < b.handle ? -1 : 1))
+      .map(copy)
+  }
+
+  deleteByHandle(userId: number, handle: string): boolean {
+    this.counters.write('sessions')
+    for (const [k, r] of this.rows) {
+      if (r.handle === handle && r.userId === userId) return this.rows.delete(k)
+    }
+    return false
+  }
+
+  purgeExpired(now: number): number {
+    this.counters.write('sessions')
+    let n = 0
+    for (const [k, r] of this.rows) {
+      if (r.expiresAt <= now || r.absoluteExpiresAt <= now) {
+        this.rows.delete(k)
+        n++
+      }
+    }
+    return n
+  }
+
+  count(): number {
+    this.counters.read('sessions')
+    return this.rows.size
+  }
+}
+
+function copy(r: SessionRecord): SessionRecord {
+  return { ...r, data: structuredClone(r.data) }
+}

@@ -1,0 +1,82 @@
+/**
+ * The session storage interface both backends implement (SQLite and memory), lucia-adapter style: verb-first
+ * methods, "not found" is `null`, every call counts one store read or write in `metrics.store` (table `sessions`).
+ *
+ * What is stored: never the session ID itself. The browser holds a 256-bit random ID in an HttpOnly cookie; the
+ * server keys the row by SHA-256(ID) (`idHash`), so a leaked table or backup holds no cookie anyone can replay.
+ * The row also carries a separate random `handle`, the public name of a session in `GET /auth/sessions` and
+ * `DELETE /auth/sessions/:id`, so listing sessions never reveals anything that authenticates.
+ *
+ * Writes are UPDATE-only after the one INSERT at login: a request that loaded a session before a concurrent logout
+ * deleted it can never bring it back (the "logout resurrection" an upsert would allow).
+ */
+import { createHash, randomBytes } from 'node:crypto'
+import type { User } from '@auth-lab/shared'
+
+export interface SessionRecord {
+  /** hex SHA-256 of the session ID; the primary key. */
+  idHash: string
+  /** Public, random handle used by the session list; unrelated to the ID. */
+  handle: string
+  userId: number
+  /** hono-sessions' `_data` blob (JSON); only `uid` lives there today. */
+  data: Record<string, unknown>
+  /** All times are epoch milliseconds from the injected clock. */
+  createdAt: number
+  lastSeenAt: number
+  /** Idle expiry: `lastSeenAt + SESSION_IDLE_TTL` as of the last (throttled) touch. */
+  expiresAt: number
+  /** Absolute expiry: `createdAt + SESSION_ABSOLUTE_TTL`; never moves. */
+  absoluteExpiresAt: number
+  userAgent: string | null
+  ip: string | null
+}
+
+/** A session together with its user (null when the user row is gone). */
+export interface SessionWithUser {
+  session: SessionRecord
+  user: User | null
+}
+
+export interface SessionStore {
+  readonly kind: 'sqlite' | 'memory'
+  /** The session and its user. SQLite: ONE statement (sessions JOIN users); memory: Map lookup + one users read. */
+  find(idHash: string): SessionWithUser | null
+  insert(record: SessionRecord): void
+  /** UPDATE-only: false (and nothing written) when the row no longer exists. */
+  updateData(idHash: string, data: Record<string, unknown>): boolean
+  /** The throttled sliding-expiry write. UPDATE-only. */
+  touch(idHash: string, lastSeenAt: number, expiresAt: number): boolean
+  delete(idHash: string): boolean
+  /** Deletes every session of the user except `exceptIdHash` (if given); returns how many. */
+  deleteForUser(userId: number, exceptIdHash?: string): number
+  /** The user's sessions that are still valid at `now`, newest first. */
+  listForUser(userId: number, now: number): SessionRecord[]
+  /** Deletes the user's session with this handle; false when there is none (or it belongs to someone else). */
+  deleteByHandle(userId: number, handle: string): boolean
+  /** Deletes rows past their idle or absolute expiry; returns how many. */
+  purgeExpired(now: number): number
+  count(): number
+  close?(): void
+}
+
+/** A fresh session ID: 32 bytes from the CSPRNG (256 bits), base64url, 43 characters. */
+export function newSessionId(): string {
+  return randomBytes(32).toString('base64url')
+}
+
+/** A fresh public handle for the session list (128 bits; it authenticates nothing). */
+export function newHandle(): string {
+  return randomBytes(16).toString('base64url')
+}
+
+const SESSION_ID = /^[A-Za-z0-9_-]{43}$/
+
+/** Cookie values are untrusted input: anything not shaped like our IDs is rejected before it costs a store read. */
+export function isWellFormedSessionId(value: string): boolean {
+  return SESSION_ID.test(value)
+}
+
+export function hashSessionId(id: string): string {
+  return createHash('sha256').update(id).digest('hex')
+}

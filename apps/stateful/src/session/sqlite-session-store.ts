@@ -1,0 +1,155 @@
+import type { Db, StoreCounters, User } from '@auth-lab/shared'
+import type { SessionRecord, SessionStore, SessionWithUser } from './session-store.js'
+
+interface Row {
+  id_hash: string
+  handle: string
+  user_id: number
+  data: string
+  created_at: number
+  last_seen_at: number
+  expires_at: number
+  absolute_expires_at: number
+  user_agent: string | null
+  ip: string | null
+}
+
+interface JoinedRow extends Row {
+  u_id: number | null
+  u_username: string | null
+  u_role: 'user' | 'admin' | null
+  u_token_version: number | null
+  u_disabled: number | null
+  u_created_at: number | null
+  u_updated_at: number | null
+}
+
+function toRecord(r: Row): SessionRecord {
+  return {
+    idHash: r.id_hash,
+    handle: r.handle,
+    userId: r.user_id,
+    data: JSON.parse(r.data) as Record<string, unknown>,
+    createdAt: r.created_at,
+    lastSeenAt: r.last_seen_at,
+    expiresAt: r.expires_at,
+    absoluteExpiresAt: r.absolute_expires_at,
+    userAgent: r.user_agent,
+    ip: r.ip,
+  }
+}
+
+function toUser(r: JoinedRow): User | null {
+  if (r.u_id === null) return null
+  return {
+    id: r.u_id,
+    username: r.u_username ?? '',
+    role: r.u_role ?? 'user',
+    tokenVersion: r.u_token_version ?? 0,
+    disabled: r.u_disabled === 1,
+    createdAt: r.u_created_at ?? 0,
+    updatedAt: r.u_updated_at ?? 0,
+  }
+}
+
+/**
+ * Sessions in the shared SQLite file (table created by `sessionMigrations`). Statements are prepared once.
+ * The per-request lookup is one statement, the session joined to its user, counted as ONE read of `sessions`:
+ * that is the whole database cost of an authenticated read-only request.
+ */
+export class SqliteSessionStore implements SessionStore {
+  readonly kind = 'sqlite'
+  private readonly stmt
+
+  constructor(
+    db: Db,
+    private readonly counters: StoreCounters,
+  ) {
+    this.stmt = {
+      find: db.prepare<[string], JoinedRow>(
+        `SELECT s.*, u.id AS u_id, u.username AS u_username, u.role AS u_role, u.token_version AS u_token_version,
+                u.disabled AS u_disabled, u.created_at AS u_created_at, u.updated_at AS u_updated_at
+         FROM sessions s LEFT JOIN users u ON u.id = s.user_id WHERE s.id_hash = ?`,
+      ),
+      insert: db.prepare(
+        `INSERT INTO sessions (id_hash, handle, user_id, data, created_at, last_seen_at, expires_at,
+                               absolute_expires_at, user_agent, ip)
+         VALUES (@idHash, @handle, @userId, @data, @createdAt, @lastSeenAt, @expiresAt, @absoluteExpiresAt,
+                 @userAgent, @ip)`,
+      ),
+      updateData: db.prepare<[string, string]>('UPDATE sessions SET data = ? WHERE id_hash = ?'),
+      touch: db.prepare<[number, number, string]>(
+        'UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE id_hash = ?',
+      ),
+      delete: db.prepare<[string]>('DELETE FROM sessions WHERE id_hash = ?'),
+      deleteForUser: db.prepare<[number]>('DELETE FROM sessions WHERE user_id = ?'),
+      deleteForUserExcept: db.prepare<[number, string]>(
+        'DELETE FROM sessions WHERE user_id = ? AND id_hash <> ?',
+      ),
+      list: db.prepare<[number, number, number], Row>(
+        `SELECT * FROM sessions WHERE user_id = ? AND expires_at > ? AND absolute_expires_at > ?
+         ORDER BY created_at DESC, handle`,
+      ),
+      deleteByHandle: db.prepare<[string, number]>('DELETE FROM sessions WHERE handle = ? AND user_id = ?'),
+      purge: db.prepare<[number, number]>(
+        'DELETE FROM sessions WHERE expires_at <= ? OR absolute_expires_at <= ?',
+      ),
+      count: db.prepare<[], number>('SELECT COUNT(*) FROM sessions').pluck(),
+    }
+  }
+
+  find(idHash: string): SessionWithUser | null {
+    this.counters.read('sessions')
+    const r = this.stmt.find.get(idHash)
+    return r ? { session: toRecord(r), user: toUser(r) } : null
+  }
+
+  insert(s: SessionRecord): void {
+    this.counters.write('sessions')
+    this.stmt.insert.run({ ...s, data: JSON.stringify(s.data) })
+  }
+
+  updateData(idHash: string, data: Record<string, unknown>): boolean {
+    this.counters.write('sessions')
+    return this.stmt.updateData.run(JSON.stringify(data), idHash).changes === 1
+  }
+
+  touch(idHash: string, lastSeenAt: number, expiresAt: number): boolean {
+    this.counters.write('sessions')
+    return this.stmt.touch.run(lastSeenAt, expiresAt, idHash).changes === 1
+  }
+
+  delete(idHash: string): boolean {
+    this.counters.write('sessions')
+    return this.stmt.delete.run(idHash).changes === 1
+  }
+
+  deleteForUser(userId: number, exceptIdHash?: string): number {
+    this.counters.write('sessions')
+    const info =
+      exceptIdHash === undefined
+        ? this.stmt.deleteForUser.run(userId)
+        : this.stmt.deleteForUserExcept.run(userId, exceptIdHash)
+    return info.changes
+  }
+
+  listForUser(userId: number, now: number): SessionRecord[] {
+    this.counters.read('sessions')
+    return this.stmt.list.all(userId, now, now).map(toRecord)
+  }
+
+  deleteByHandle(userId: number, handle: string): boolean {
+    this.counters.write('sessions')
+    return this.stmt.deleteByHandle.run(handle, userId).changes === 1
+  }
+
+  purgeExpired(now: number): number {
+    this.counters.write('sessions')
+    return this.stmt.purge.run(now, now).changes
+  }
+
+  count(): number {
+    this.counters.read('sessions')
+    return this.stmt.count.get() ?? 0
+  }
+}
