@@ -1,0 +1,120 @@
+import { dirname, join } from 'node:path'
+import type { CommonConfig, Env } from '@auth-lab/shared'
+import {
+  ConfigError,
+  defaultDbPath,
+  envEnum,
+  envInt,
+  envOptional,
+  envString,
+  readCommonConfig,
+} from '@auth-lab/shared'
+
+/**
+ * Configuration of the stateless app: one defaults object, every knob an env var, validated at start so a bad
+ * value stops the server with a message naming the variable (docs/api-stateless.md lists them all).
+ */
+export const JWT_ALGS = ['HS256', 'RS256', 'ES256', 'EdDSA'] as const
+export type JwtAlg = (typeof JWT_ALGS)[number]
+export const REVOCATION_MODES = ['none', 'denylist', 'version'] as const
+export type RevocationMode = (typeof REVOCATION_MODES)[number]
+export type AccessTokenFormat = 'jws' | 'jwe'
+
+/** RFC 7518 §3.2: an HS256 key must be at least as long as the hash output. */
+export const MIN_SECRET_BYTES = 32
+/** Browsers cap cookie lifetimes at 400 days and hono's setCookie throws above it. */
+export const MAX_COOKIE_SECONDS = 400 * 24 * 3600
+
+export const DEFAULTS = {
+  port: 3002,
+  jwtAlg: 'HS256' as JwtAlg,
+  jwtKeys: 'persist' as 'persist' | 'ephemeral',
+  jwtIssuer: 'auth-lab',
+  jwtAudience: 'auth-lab-api',
+  accessTtl: 900,
+  clockTolerance: 5,
+  refreshTtl: 1_209_600,
+  refreshAbsoluteTtl: 2_592_000,
+  refreshGrace: 0,
+  revocation: 'denylist' as RevocationMode,
+  accessTokenFormat: 'jws' as AccessTokenFormat,
+}
+
+export interface JwtConfig {
+  alg: JwtAlg
+  /** HS256 only: the shared secret (its UTF-8 bytes). When set, no key file is read or written. */
+  secret: string | undefined
+  keys: 'persist' | 'ephemeral'
+  keysDir: string
+  issuer: string
+  audience: string
+  /** Seconds. */
+  accessTtl: number
+  clockTolerance: number
+  format: AccessTokenFormat
+}
+
+export interface RefreshConfig {
+  /** Idle lifetime of a refresh token (seconds): a device unused this long must log in again. */
+  ttl: number
+  /** Absolute lifetime of a family (seconds) from its login, however often it refreshes. */
+  absoluteTtl: number
+  /** Seconds during which the most recently rotated token may be replayed for a fresh pair (two tabs). */
+  grace: number
+}
+
+export interface StatelessConfig extends CommonConfig {
+  jwt: JwtConfig
+  refresh: RefreshConfig
+  revocation: RevocationMode
+}
+
+export function readConfig(env: Env): StatelessConfig {
+  const common = readCommonConfig(env, { port: DEFAULTS.port, dbPath: defaultDbPath(), app: 'stateless' })
+  const alg = envEnum(env, 'JWT_ALG', JWT_ALGS, DEFAULTS.jwtAlg)
+  const secret = envOptional(env, 'JWT_SECRET')
+  const keys = envEnum(env, 'JWT_KEYS', ['persist', 'ephemeral'] as const, DEFAULTS.jwtKeys)
+  const format = envEnum(env, 'ACCESS_TOKEN_FORMAT', ['jws', 'jwe'] as const, DEFAULTS.accessTokenFormat)
+  if (secret !== undefined) {
+    if (alg !== 'HS256')
+      throw new ConfigError(`JWT_SECRET is only used with JWT_ALG=HS256 (JWT_ALG is ${alg})`)
+    if (format === 'jwe') throw new ConfigError('JWT_SECRET cannot be combined with ACCESS_TOKEN_FORMAT=jwe')
+    if (keys === 'ephemeral') throw new ConfigError('JWT_SECRET and JWT_KEYS=ephemeral contradict each other')
+    const bytes = Buffer.byteLength(secret, 'utf8')
+    if (bytes < MIN_SECRET_BYTES) {
+      throw new ConfigError(
+        `JWT_SECRET is ${bytes} bytes; HS256 needs at least ${MIN_SECRET_BYTES} random bytes (RFC 7518 §3.2). ` +
+          "Generate one with: node -e \"console.log(require('crypto').randomBytes(32).toString('base64url'))\"",
+      )
+    }
+  }
+  const accessTtl = envInt(env, 'ACCESS_TTL', DEFAULTS.accessTtl, { min: 1, max: 86_400 })
+  const refreshTtl = envInt(env, 'REFRESH_TTL', DEFAULTS.refreshTtl, { min: 1, max: MAX_COOKIE_SECONDS })
+  const absoluteTtl = envInt(env, 'REFRESH_ABSOLUTE_TTL', DEFAULTS.refreshAbsoluteTtl, {
+    min: 1,
+    max: MAX_COOKIE_SECONDS,
+  })
+  if (absoluteTtl < refreshTtl) {
+    throw new ConfigError(`REFRESH_ABSOLUTE_TTL (${absoluteTtl}) must be >= REFRESH_TTL (${refreshTtl})`)
+  }
+  return {
+    ...common,
+    jwt: {
+      alg,
+      secret,
+      keys,
+      keysDir: envString(env, 'JWT_KEYS_DIR', join(dirname(common.dbPath), 'keys')),
+      issuer: envString(env, 'JWT_ISSUER', DEFAULTS.jwtIssuer),
+      audience: envString(env, 'JWT_AUDIENCE', DEFAULTS.jwtAudience),
+      accessTtl,
+      clockTolerance: envInt(env, 'CLOCK_TOLERANCE', DEFAULTS.clockTolerance, { min: 0, max: 300 }),
+      format,
+    },
+    refresh: {
+      ttl: refreshTtl,
+      absoluteTtl,
+      grace: envInt(env, 'REFRESH_GRACE', DEFAULTS.refreshGrace, { min: 0, max: 300 }),
+    },
+    revocation: envEnum(env, 'REVOCATION', REVOCATION_MODES, DEFAULTS.revocation),
+  }
+}

@@ -1,0 +1,28 @@
+import type { Hono } from 'hono'
+import { clearRefreshCookie, readRefreshCookie } from '../auth/refresh-cookie.js'
+import { noFormBody } from '../auth/respond.js'
+import type { StatelessDeps } from '../deps.js'
+import type { StatelessEnv } from '../middleware/require-access-token.js'
+import { requireAccessToken, verifyBearer } from '../middleware/require-access-token.js'
+
+/**
+ * POST /auth/logout (refresh cookie and/or Bearer): revokes the device's family, clears the cookie, and per the
+ * revocation mode cuts the access token (deny-list entry until exp, or a version bump). Always 204, also with
+ * nothing to revoke or an expired access token, so logout never fails a user who wants out.
+ * POST /auth/logout-all (Bearer): every family of the user revoked and token_version bumped.
+ */
+export function registerLogout(app: Hono<StatelessEnv>, deps: StatelessDeps): void {
+  const secure = deps.config.cookieSecure
+  app.post('/auth/logout', noFormBody, async (c) => {
+    const access = await verifyBearer(c, deps.tokens)
+    deps.tokens.logout(readRefreshCookie(c, secure), access)
+    clearRefreshCookie(c, secure)
+    return c.body(null, 204)
+  })
+
+  app.post('/auth/logout-all', noFormBody, requireAccessToken(deps.tokens), (c) => {
+    deps.tokens.logoutAll(c.get('auth').user.id)
+    clearRefreshCookie(c, secure)
+    return c.body(null, 204)
+  })
+}

@@ -1,0 +1,121 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Env } from '@auth-lab/shared'
+import { manualClock } from '@auth-lab/shared'
+import { createApp } from './app.js'
+import { readConfig } from './config.js'
+import type { StatelessDeps } from './deps.js'
+import { openStatelessDeps } from './deps.js'
+
+/**
+ * Test fixtures (not exported by the package): a fresh app on a temporary DB and keys directory, a manual clock,
+ * cheap argon2 (256 KiB, t=1), and the three fixture users. `dir` can be passed to reopen the same DB and keys
+ * (the restart tests).
+ */
+export type TestClock = ReturnType<typeof manualClock>
+
+export interface TestApp {
+  app: ReturnType<typeof createApp>
+  deps: StatelessDeps
+  clock: TestClock
+  dir: string
+  unexpected: unknown[]
+  close(): void
+}
+
+export const USERS = {
+  alice: { username: 'alice', password: 'alice-test-pass' },
+  bob: { username: 'bob', password: 'bob-test-pass' },
+  carol: { username: 'carol', password: 'carol-test-pass' },
+} as const
+
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'auth-lab-stateless-'))
+}
+
+export async function makeApp(
+  env: Env = {},
+  opts: { dir?: string; clock?: TestClock; seed?: boolean } = {},
+): Promise<TestApp> {
+  const dir = opts.dir ?? tempDir()
+  const clock = opts.clock ?? manualClock(Date.UTC(2026, 0, 1, 12))
+  const config = readConfig({
+    DB_PATH: join(dir, 'auth-lab.db'),
+    ARGON2_MEMORY_KIB: '256',
+    ARGON2_TIME_COST: '1',
+    PORT: '3999',
+    ...env,
+  })
+  const deps = await openStatelessDeps(config, { clock })
+  const unexpected: unknown[] = []
+  const app = createApp(deps, { onUnexpected: (e) => unexpected.push(e) })
+  if (opts.seed !== false && deps.users.count() === 0) {
+    await deps.users.create(USERS.alice)
+    await deps.users.create({ ...USERS.bob, role: 'admin' })
+    await deps.users.create({ ...USERS.carol, disabled: true })
+  }
+  return {
+    app,
+    deps,
+    clock,
+    dir,
+    unexpected,
+    close() {
+      deps.db.close()
+      if (!opts.dir) rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+export interface LoggedIn {
+  status: number
+  accessToken: string
+  /** `rt=<value>` ready for a Cookie header. */
+  cookie: string
+  refreshToken: string
+  body: Record<string, unknown>
+  res: Response
+}
+
+/** The refresh cookie of a response (the last Set-Cookie for it), as `name=value`; undefined if none or cleared. */
+export function refreshCookieOf(res: Response): string | undefined {
+  const set = res.headers.getSetCookie().filter((c) => /^(__Secure-)?rt=/.test(c))
+  const last = set.at(-1)
+  if (!last) return undefined
+  const pair = last.split(';')[0]!
+  return pair.endsWith('=') ? undefined : pair
+}
+
+export async function login(
+  t: TestApp,
+  user: { username: string; password: string } = USERS.alice,
+): Promise<LoggedIn> {
+  const res = await t.app.request('/auth/login', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'user-agent': 'vitest' },
+    body: JSON.stringify(user),
+  })
+  const body = (await res.json()) as Record<string, unknown>
+  const cookie = refreshCookieOf(res) ?? ''
+  return {
+    status: res.status,
+    accessToken: String(body.access_token ?? ''),
+    cookie,
+    refreshToken: cookie.split('=')[1] ?? '',
+    body,
+    res,
+  }
+}
+
+export function bearer(token: string): { authorization: string } {
+  return { authorization: `Bearer ${token}` }
+}
+
+export function me(t: TestApp, token: string): Promise<Response> {
+  return Promise.resolve(t.app.request('/me', { headers: bearer(token) }))
+}
+
+export function refresh(t: TestApp, cookie: string, headers: Record<string, string> = {}): Promise<Response> {
+  return Promise.resolve(t.app.request('/auth/refresh', { method: 'POST', headers: { cookie, ...headers } }))
+}

@@ -1,0 +1,57 @@
+import type { Clock, Db, StoreCounters } from '@auth-lab/shared'
+
+/**
+ * The deny-list (REVOCATION=denylist): how a stateless token is killed before its `exp`.
+ * Two kinds of entry share one table, so a request pays exactly ONE indexed read:
+ * - `jti:<jti>`: one access token (logout with a Bearer token);
+ * - `sid:<family>`: every access token of a device (its refresh family was revoked by logout, device revocation,
+ *   logout-all, password change or reuse detection).
+ * An entry lives until the last token it can concern has expired (`exp` + clock tolerance), then the purge removes
+ * it, so the table stays as small as the set of revoked-but-unexpired tokens. Living in SQLite, it is shared by
+ * every instance on the same file.
+ */
+export class Denylist {
+  private readonly stmt
+
+  constructor(
+    db: Db,
+    private readonly counters: StoreCounters,
+    private readonly clock: Clock,
+  ) {
+    this.stmt = {
+      add: db.prepare(
+        `INSERT INTO token_denylist (key, expires_at) VALUES (?, ?)
+         ON CONFLICT (key) DO UPDATE SET expires_at = MAX(expires_at, excluded.expires_at)`,
+      ),
+      hit: db
+        .prepare<[string, string, number], number>(
+          'SELECT 1 FROM token_denylist WHERE key IN (?, ?) AND expires_at > ? LIMIT 1',
+        )
+        .pluck(),
+      purge: db.prepare('DELETE FROM token_denylist WHERE expires_at <= ?'),
+    }
+  }
+
+  denyToken(jti: string, untilMs: number): void {
+    this.counters.write('token_denylist')
+    this.stmt.add.run(`jti:${jti}`, untilMs)
+  }
+
+  denyFamilies(familyIds: readonly string[], untilMs: number): void {
+    for (const id of familyIds) {
+      this.counters.write('token_denylist')
+      this.stmt.add.run(`sid:${id}`, untilMs)
+    }
+  }
+
+  /** One read: is this token, or the device it was issued to, revoked? */
+  isDenied(jti: string, sid: string): boolean {
+    this.counters.read('token_denylist')
+    return this.stmt.hit.get(`jti:${jti}`, `sid:${sid}`, this.clock()) !== undefined
+  }
+
+  purge(now = this.clock()): number {
+    this.counters.write('token_denylist')
+    return this.stmt.purge.run(now).changes
+  }
+}

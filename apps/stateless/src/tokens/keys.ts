@@ -1,0 +1,207 @@
+import { createHash } from 'node:crypto'
+import { statSync } from 'node:fs'
+import type { Clock } from '@auth-lab/shared'
+import type { JWK } from 'jose'
+import { importJWK } from 'jose'
+import type { JwtConfig } from '../config.js'
+import type { KeyAlg, KeyEntry, KeyFile } from './key-file.js'
+import {
+  createKeyFileExclusive,
+  generateKeyEntry,
+  isSecretEntry,
+  keyFilePath,
+  readKeyFile,
+  replaceKeyFile,
+} from './key-file.js'
+
+/**
+ * The key ring: every key this instance signs or verifies with, imported ONCE as a CryptoKey (jose re-imports raw
+ * secrets on every call, which doubles the cost of a verify). Where keys come from:
+ * - `JWT_SECRET` (HS256): the secret's UTF-8 bytes; kid derived from its hash; nothing on disk.
+ * - `JWT_KEYS=ephemeral`: generated in memory at each start — every restart logs everyone out and two instances
+ *   reject each other's tokens (the misconfiguration the restart experiment shows).
+ * - otherwise the key file (key-file.ts), generated on first start and shared by every instance and restart.
+ * The current key signs. A previous key keeps verifying for one access-token lifetime after it was replaced, which
+ * is exactly as long as tokens it signed can live, so a rotation logs nobody out.
+ */
+export interface RingKey {
+  kid: string
+  alg: KeyAlg
+  createdAt: number
+  /** Signs (private key, HMAC or AES key). */
+  signKey: CryptoKey
+  /** Verifies (public key, or the same symmetric key). */
+  verifyKey: CryptoKey
+  publicJwk?: JWK
+}
+
+export type KeySource = 'secret' | 'ephemeral' | 'file'
+
+export function keyAlgOf(jwt: Pick<JwtConfig, 'alg' | 'format'>): KeyAlg {
+  return jwt.format === 'jwe' ? 'A256GCM' : jwt.alg
+}
+
+async function importSecret(alg: 'HS256' | 'A256GCM', bytes: Uint8Array): Promise<CryptoKey> {
+  const raw = new Uint8Array(bytes)
+  return alg === 'HS256'
+    ? crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify'])
+    : crypto.subtle.importKey('raw', raw, { name: 'AES-GCM' }, false, ['encrypt', 'decrypt'])
+}
+
+export async function importEntry(e: KeyEntry): Promise<RingKey> {
+  if (isSecretEntry(e)) {
+    const key = await importSecret(e.alg, Buffer.from(e.secret, 'base64url'))
+    return { kid: e.kid, alg: e.alg, createdAt: e.createdAt, signKey: key, verifyKey: key }
+  }
+  const signKey = (await importJWK(e.privateJwk, e.alg)) as CryptoKey
+  const verifyKey = (await importJWK(e.publicJwk, e.alg)) as CryptoKey
+  const { kty, crv, n, e: exp, x, y } = e.publicJwk
+  const publicJwk = Object.fromEntries(
+    Object.entries({ kty, crv, n, e: exp, x, y, kid: e.kid, alg: e.alg, use: 'sig' }).filter(([, v]) => v),
+  ) as JWK
+  return { kid: e.kid, alg: e.alg, createdAt: e.createdAt, signKey, verifyKey, publicJwk }
+}
+
+export class KeyRing {
+  private keys: RingKey[]
+  private currentKid: string
+  private fileMtimeMs = 0
+
+  constructor(
+    keys: RingKey[],
+    currentKid: string,
+    readonly source: KeySource,
+    private readonly opts: { clock: Clock; retentionMs: number; file?: string; alg: KeyAlg },
+  ) {
+    this.keys = keys
+    this.currentKid = currentKid
+    if (opts.file) this.fileMtimeMs = statSync(opts.file).mtimeMs
+  }
+
+  get alg(): KeyAlg {
+    return this.opts.alg
+  }
+
+  get file(): string | undefined {
+    return this.opts.file
+  }
+
+  current(): RingKey {
+    return this.keys.find((k) => k.kid === this.currentKid)!
+  }
+
+  /** The verification key for `kid` if it is current or a previous key still inside its retention window. */
+  verifyKeyFor(kid: unknown): CryptoKey | undefined {
+    if (typeof kid !== 'string') return undefined
+    const idx = this.keys.findIndex((k) => k.kid === kid)
+    if (idx < 0) return undefined
+    return this.isLive(idx) ? this.keys[idx]!.verifyKey : undefined
+  }
+
+  /** Public keys (current and still-valid previous) as a JWK Set; empty for symmetric keys, which are secret. */
+  jwks(): { keys: JWK[] } {
+    return { keys: this.keys.filter((k, i) => k.publicJwk && this.isLive(i)).map((k) => k.publicJwk!) }
+  }
+
+  /** kids of the live keys, current first. */
+  liveKids(): string[] {
+    const live = this.keys.filter((_, i) => this.isLive(i)).map((k) => k.kid)
+    return [this.currentKid, ...live.filter((k) => k !== this.currentKid)]
+  }
+
+  /**
+   * Re-reads the key file when it changed on disk (after `keys rotate`), importing only keys not seen before.
+   * The server calls this from an unref'd timer, never on the request path. Returns true if the ring changed.
+   */
+  async reloadIfChanged(): Promise<boolean> {
+    const file = this.opts.file
+    if (!file) return false
+    const mtime = statSync(file).mtimeMs
+    if (mtime === this.fileMtimeMs) return false
+    const content = readKeyFile(file, this.opts.alg)
+    if (!content) return false
+    const known = new Map(this.keys.map((k) => [k.kid, k]))
+    const next: RingKey[] = []
+    for (const e of content.keys) next.push(known.get(e.kid) ?? (await importEntry(e)))
+    this.keys = next
+    this.currentKid = content.current
+    this.fileMtimeMs = mtime
+    return true
+  }
+
+  private isLive(idx: number): boolean {
+    const k = this.keys[idx]!
+    if (k.kid === this.currentKid) return true
+    // A key was retired when the next one in the file was created; it verifies for one token lifetime more.
+    const replacedAt = this.keys[idx + 1]?.createdAt
+    if (replacedAt === undefined) return true
+    return this.opts.clock() < replacedAt + this.opts.retentionMs
+  }
+}
+
+/** How long a replaced key keeps verifying: the longest an access token it signed can still be accepted. */
+export function retentionMs(jwt: Pick<JwtConfig, 'accessTtl' | 'clockTolerance'>): number {
+  return (jwt.accessTtl + jwt.clockTolerance) * 1000
+}
+
+/** Opens the key ring for a config: imports (and on first start generates and persists) the keys. */
+export async function openKeyRing(jwt: JwtConfig, clock: Clock): Promise<KeyRing> {
+  const alg = keyAlgOf(jwt)
+  const opts = { clock, retentionMs: retentionMs(jwt), alg }
+  if (jwt.secret !== undefined) {
+    const bytes = Buffer.from(jwt.secret, 'utf8')
+    const kid = `hs-${createHash('sha256').update('auth-lab kid\0').update(bytes).digest('base64url').slice(0, 16)}`
+    const key = await importSecret('HS256', bytes)
+    return new KeyRing([{ kid, alg, createdAt: 0, signKey: key, verifyKey: key }], kid, 'secret', opts)
+  }
+  if (jwt.keys === 'ephemeral') {
+    const entry = await generateKeyEntry(alg, clock())
+    return new KeyRing([await importEntry(entry)], entry.kid, 'ephemeral', opts)
+  }
+  const path = keyFilePath(jwt.keysDir, alg)
+  let file = readKeyFile(path, alg)
+  if (!file) {
+    const entry = await generateKeyEntry(alg, clock())
+    file = createKeyFileExclusive(path, { current: entry.kid, keys: [entry] }, alg)
+  }
+  const keys = await Promise.all(file.keys.map(importEntry))
+  return new KeyRing(keys, file.current, 'file', { ...opts, file: path })
+}
+
+/**
+ * `keys rotate`: appends a new current key and drops keys retired for longer than the retention window (they can
+ * no longer verify anything). Running servers pick the change up within seconds (reloadIfChanged).
+ */
+export async function rotateKeys(
+  jwt: JwtConfig,
+  now: number,
+): Promise<{ file: string; current: string; kept: string[] }> {
+  const alg = keyAlgOf(jwt)
+  const path = keyFilePath(jwt.keysDir, alg)
+  const existing: KeyFile = readKeyFile(path, alg) ?? { current: '', keys: [] }
+  const entry = await generateKeyEntry(alg, now)
+  const keys = [...existing.keys, entry]
+  const keep = retentionMs(jwt)
+  const kept = keys.filter((_k, i) => {
+    const replacedAt = keys[i + 1]?.createdAt
+    return replacedAt === undefined || now < replacedAt + keep
+  })
+  const file = { current: entry.kid, keys: kept }
+  if (existing.keys.length === 0) createKeyFileExclusive(path, file, alg)
+  else replaceKeyFile(path, file)
+  return { file: path, current: entry.kid, kept: kept.map((k) => k.kid) }
+}
+
+/** `keys list`: what the file holds, without secrets. */
+export function listKeys(
+  jwt: JwtConfig,
+): { file: string; current: string; keys: { kid: string; alg: string; createdAt: number }[] } | null {
+  const path = keyFilePath(jwt.keysDir, keyAlgOf(jwt))
+  const file = readKeyFile(path, keyAlgOf(jwt))
+  if (!file) return null
+  return {
+    file: path,
+    current: file.current,
+    keys: file.keys.map(({ kid, alg, createdAt }) => ({ kid, alg, createdAt })),
+  }
+}

@@ -1,0 +1,281 @@
+import { createHash, randomBytes } from 'node:crypto'
+import type { Clock, Db, StoreCounters, User } from '@auth-lab/shared'
+import type { RefreshConfig } from '../config.js'
+
+/**
+ * Refresh tokens: what they are, where they live, and which attack each rule stops.
+ *
+ * - A refresh token is 256 bits from the CSPRNG, base64url (43 chars), sent only in an HttpOnly cookie scoped to
+ *   /auth. The database keeps SHA-256(token), never the token: a stolen copy of the file replays nothing.
+ * - Each login starts a *family* (one device). Every refresh marks the presented token used and issues its child
+ *   (rotation), in one IMMEDIATE transaction whose `UPDATE … WHERE used_at IS NULL` must change exactly one row:
+ *   of N concurrent refreshes with one token exactly one wins.
+ * - A used token presented again means two parties hold the family's tokens (a thief and the user): the whole
+ *   family is revoked and the caller gets `refresh_token_reused` (RFC 9700 §4.14.2). With REFRESH_GRACE > 0 the
+ *   token rotated most recently may be replayed within the grace window for a fresh sibling (two tabs refreshing
+ *   at once); the next normal rotation supersedes the other siblings, so the family never forks.
+ * - Lifetimes: a token idles out REFRESH_TTL after it was issued; a family dies REFRESH_ABSOLUTE_TTL after login
+ *   whatever happens. A disabled user or a token_version different from the family's refreshes nothing.
+ * - Unknown, malformed, expired or revoked tokens are `invalid` and change nothing (no oracle, no side effect).
+ */
+export interface FamilyView {
+  id: string
+  userId: number
+  createdAt: number
+  lastUsedAt: number
+  expiresAt: number
+  userAgent: string | null
+  ip: string | null
+}
+
+export interface IssuedRefresh {
+  token: string
+  familyId: string
+  /** When this token stops working (ms): idle expiry capped by the family's absolute expiry. */
+  expiresAt: number
+}
+
+export type RotateResult =
+  | { ok: true; refresh: IssuedRefresh; user: User; grace: boolean }
+  | { ok: false; reason: 'invalid' }
+  | { ok: false; reason: 'reused'; familyId: string; userId: number }
+  | { ok: false; reason: 'stale'; familyId: string; userId: number }
+
+const TOKEN_FORMAT = /^[A-Za-z0-9_-]{43}$/
+
+export function hashToken(token: string): Buffer {
+  return createHash('sha256').update(token).digest()
+}
+
+export function isRefreshTokenShaped(token: string | undefined): token is string {
+  return token !== undefined && TOKEN_FORMAT.test(token)
+}
+
+interface RotateRow {
+  family_id: string
+  used_at: number | null
+  expires_at: number
+  user_id: number
+  family_version: number
+  absolute_expires_at: number
+  revoked_at: number | null
+  last_rotated_hash: Buffer | null
+  username: string
+  role: 'user' | 'admin'
+  token_version: number
+  disabled: number
+  u_created_at: number
+  u_updated_at: number
+}
+
+interface FamilyRow {
+  id: string
+  user_id: number
+  created_at: number
+  last_used_at: number
+  absolute_expires_at: number
+  user_agent: string | null
+  ip: string | null
+}
+
+export class RefreshTokens {
+  private readonly stmt
+  private readonly ttlMs: number
+  private readonly absoluteMs: number
+  private readonly graceMs: number
+  private readonly rotateTx: (hash: Buffer, now: number) => RotateResult
+
+  constructor(
+    db: Db,
+    private readonly counters: StoreCounters,
+    private readonly clock: Clock,
+    cfg: RefreshConfig,
+  ) {
+    this.ttlMs = cfg.ttl * 1000
+    this.absoluteMs = cfg.absoluteTtl * 1000
+    this.graceMs = cfg.grace * 1000
+    this.stmt = {
+      insertFamily: db.prepare(
+        `INSERT INTO refresh_families (id, user_id, token_version, created_at, last_used_at, absolute_expires_at,
+           user_agent, ip) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      insertToken: db.prepare(
+        'INSERT INTO refresh_tokens (hash, family_id, parent_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?)',
+      ),
+      lookup: db.prepare<[Buffer], RotateRow>(
+        `SELECT t.family_id, t.used_at, t.expires_at, f.user_id, f.token_version AS family_version,
+           f.absolute_expires_at, f.revoked_at, f.last_rotated_hash, u.username, u.role, u.token_version, u.disabled,
+           u.created_at AS u_created_at, u.updated_at AS u_updated_at
+         FROM refresh_tokens t JOIN refresh_families f ON f.id = t.family_id JOIN users u ON u.id = f.user_id
+         WHERE t.hash = ?`,
+      ),
+      consume: db.prepare('UPDATE refresh_tokens SET used_at = ? WHERE hash = ? AND used_at IS NULL'),
+      supersede: db.prepare('UPDATE refresh_tokens SET used_at = ? WHERE family_id = ? AND used_at IS NULL'),
+      touchFamily: db.prepare(
+        'UPDATE refresh_families SET last_used_at = ?, last_rotated_hash = ? WHERE id = ?',
+      ),
+      revoke: db.prepare(
+        'UPDATE refresh_families SET revoked_at = ?, revoked_reason = ? WHERE id = ? AND revoked_at IS NULL',
+      ),
+      revokeForUser: db
+        .prepare<[number, string, number], string>(
+          `UPDATE refresh_families SET revoked_at = ?, revoked_reason = ? WHERE user_id = ? AND revoked_at IS NULL
+           RETURNING id`,
+        )
+        .pluck(),
+      familyOfToken: db.prepare<[Buffer], { family_id: string; user_id: number }>(
+        `SELECT t.family_id, f.user_id FROM refresh_tokens t JOIN refresh_families f ON f.id = t.family_id
+         WHERE t.hash = ?`,
+      ),
+      liveForUser: db.prepare<[number, number, number], FamilyRow>(
+        `SELECT id, user_id, created_at, last_used_at, absolute_expires_at, user_agent, ip FROM refresh_families
+         WHERE user_id = ? AND revoked_at IS NULL AND absolute_expires_at > ? AND last_used_at > ?
+         ORDER BY created_at DESC`,
+      ),
+      restamp: db.prepare(
+        `UPDATE refresh_families SET token_version = ? WHERE user_id = ? AND revoked_at IS NULL
+         AND token_version = ?`,
+      ),
+      purgeFamilies: db.prepare(
+        'DELETE FROM refresh_families WHERE absolute_expires_at <= ? OR (revoked_at IS NOT NULL AND revoked_at <= ?)',
+      ),
+      purgeTokens: db.prepare('DELETE FROM refresh_tokens WHERE expires_at <= ? AND used_at IS NOT NULL'),
+    }
+    this.rotateTx = db.transaction((hash: Buffer, now: number) => this.rotateInTx(hash, now)).immediate
+  }
+
+  /** Starts a family for a fresh login and returns its first token. */
+  create(
+    user: Pick<User, 'id' | 'tokenVersion'>,
+    meta: { userAgent?: string; ip?: string } = {},
+  ): IssuedRefresh {
+    const now = this.clock()
+    const familyId = randomBytes(16).toString('base64url')
+    const absolute = now + this.absoluteMs
+    this.counters.write('refresh_families')
+    this.stmt.insertFamily.run(
+      familyId,
+      user.id,
+      user.tokenVersion,
+      now,
+      now,
+      absolute,
+      meta.userAgent?.slice(0, 256) ?? null,
+      meta.ip ?? null,
+    )
+    return this.insertChild(familyId, null, now, absolute)
+  }
+
+  /** Consumes `token` and issues its child, atomically. Malformed tokens are refused without a store access. */
+  rotate(token: string): RotateResult {
+    if (!isRefreshTokenShaped(token)) return { ok: false, reason: 'invalid' }
+    return this.rotateTx(hashToken(token), this.clock())
+  }
+
+  /** Revokes one family; true if it was live. */
+  revokeFamily(familyId: string, reason: string): boolean {
+    this.counters.write('refresh_families')
+    return this.stmt.revoke.run(this.clock(), reason, familyId).changes === 1
+  }
+
+  /** The family a presented token belongs to (logout by cookie), or null. No validity check: logout always works. */
+  familyOf(token: string | undefined): { familyId: string; userId: number } | null {
+    if (!isRefreshTokenShaped(token)) return null
+    this.counters.read('refresh_tokens')
+    this.counters.read('refresh_families')
+    const row = this.stmt.familyOfToken.get(hashToken(token))
+    return row ? { familyId: row.family_id, userId: row.user_id } : null
+  }
+
+  /** Revokes every live family of a user; returns their ids. */
+  revokeAllForUser(userId: number, reason: string): string[] {
+    this.counters.write('refresh_families')
+    return this.stmt.revokeForUser.all(this.clock(), reason, userId)
+  }
+
+  /** The user's live devices, newest first. */
+  listForUser(userId: number): FamilyView[] {
+    const now = this.clock()
+    this.counters.read('refresh_families')
+    return this.stmt.liveForUser.all(userId, now, now - this.ttlMs).map((f) => ({
+      id: f.id,
+      userId: f.user_id,
+      createdAt: f.created_at,
+      lastUsedAt: f.last_used_at,
+      expiresAt: Math.min(f.last_used_at + this.ttlMs, f.absolute_expires_at),
+      userAgent: f.user_agent,
+      ip: f.ip,
+    }))
+  }
+
+  /**
+   * After a token_version bump meant to cut only *access* tokens (REVOCATION=version logout of one device), carries
+   * the user's other live families that were on the previous version over to the new one, so those devices
+   * recover with one refresh instead of being logged out.
+   */
+  restampLive(userId: number, newVersion: number): void {
+    this.counters.write('refresh_families')
+    this.stmt.restamp.run(newVersion, userId, newVersion - 1)
+  }
+
+  /** Deletes dead families (past absolute expiry, or revoked long enough ago) and used, expired tokens. */
+  purge(now = this.clock()): number {
+    this.counters.write('refresh_families')
+    this.counters.write('refresh_tokens')
+    // Revoked families are kept for one idle lifetime so a late replay is still recognised as a revoked family.
+    const families = this.stmt.purgeFamilies.run(now, now - this.ttlMs).changes
+    return families + this.stmt.purgeTokens.run(now).changes
+  }
+
+  private rotateInTx(hash: Buffer, now: number): RotateResult {
+    this.counters.read('refresh_tokens')
+    this.counters.read('refresh_families')
+    this.counters.read('users')
+    const row = this.stmt.lookup.get(hash)
+    if (!row || row.revoked_at !== null) return { ok: false, reason: 'invalid' }
+    if (now >= row.absolute_expires_at || now >= row.expires_at) return { ok: false, reason: 'invalid' }
+    if (row.disabled === 1 || row.token_version !== row.family_version) {
+      this.revokeFamily(row.family_id, row.disabled === 1 ? 'user_disabled' : 'token_version')
+      return { ok: false, reason: 'stale', familyId: row.family_id, userId: row.user_id }
+    }
+    let grace = false
+    if (row.used_at !== null) {
+      const newest = row.last_rotated_hash !== null && hash.equals(row.last_rotated_hash)
+      if (!(this.graceMs > 0 && newest && now - row.used_at <= this.graceMs)) {
+        this.revokeFamily(row.family_id, 'reuse')
+        return { ok: false, reason: 'reused', familyId: row.family_id, userId: row.user_id }
+      }
+      grace = true // a fresh sibling; the token stays used and the earlier child stays valid
+    } else {
+      this.counters.write('refresh_tokens')
+      if (this.stmt.consume.run(now, hash).changes !== 1) {
+        this.revokeFamily(row.family_id, 'reuse')
+        return { ok: false, reason: 'reused', familyId: row.family_id, userId: row.user_id }
+      }
+      // Supersede siblings left by a grace replay: one live token per family.
+      this.counters.write('refresh_tokens')
+      this.stmt.supersede.run(now, row.family_id)
+      this.counters.write('refresh_families')
+      this.stmt.touchFamily.run(now, hash, row.family_id)
+    }
+    const refresh = this.insertChild(row.family_id, hash, now, row.absolute_expires_at)
+    const user: User = {
+      id: row.user_id,
+      username: row.username,
+      role: row.role,
+      tokenVersion: row.token_version,
+      disabled: false,
+      createdAt: row.u_created_at,
+      updatedAt: row.u_updated_at,
+    }
+    return { ok: true, refresh, user, grace }
+  }
+
+  private insertChild(familyId: string, parent: Buffer | null, now: number, absolute: number): IssuedRefresh {
+    const token = randomBytes(32).toString('base64url')
+    const expiresAt = Math.min(now + this.ttlMs, absolute)
+    this.counters.write('refresh_tokens')
+    this.stmt.insertToken.run(hashToken(token), familyId, parent, now, expiresAt)
+    return { token, familyId, expiresAt }
+  }
+}
