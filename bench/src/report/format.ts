@@ -1,0 +1,46 @@
+import type { Cell, RunContext } from './schema.js'
+
+/** Numbers as people read them in a table: thousands separated, at most 3 significant decimals below 10. */
+export function formatCell(v: Cell): string {
+  if (v === null || v === undefined) return '–'
+  if (typeof v === 'string') return v
+  if (!Number.isFinite(v)) return String(v)
+  const abs = Math.abs(v)
+  if (abs >= 1000) return Math.round(v).toLocaleString('en-US')
+  if (abs >= 100) return v.toFixed(0)
+  if (abs >= 10) return v.toFixed(1).replace(/\.0$/, '')
+  if (abs === 0) return '0'
+  return v.toFixed(2).replace(/0$/, '').replace(/\.0$/, '')
+}
+
+export function formatBytes(n: number): string {
+  if (n >= 1024 ** 3) return `${(n / 1024 ** 3).toFixed(1)} GiB`
+  if (n >= 1024 ** 2) return `${(n / 1024 ** 2).toFixed(1)} MiB`
+  if (n >= 1024) return `${(n / 1024).toFixed(1)} KiB`
+  return `${n} B`
+}
+
+/** The "where and how was this measured" lines every report opens with. */
+export function contextRows(ctx: RunContext): [string, string][] {
+  const m = ctx.machine
+  const o = ctx.options
+  const flags = [
+    o.quick ? '--quick' : null,
+    `--scenario ${o.scenarios.join(',')}`,
+    o.durationSec !== undefined ? `--duration ${o.durationSec}` : null,
+    o.connections !== undefined ? `--connections ${o.connections}` : null,
+    o.rounds !== undefined ? `--rounds ${o.rounds}` : null,
+    o.variants ? `--variants ${o.variants.join(',')}` : null,
+    o.pin ? null : '--no-pin',
+  ].filter(Boolean)
+  return [
+    ['run', `${ctx.runId} (${ctx.date}${ctx.durationSec !== undefined ? `, took ${Math.round(ctx.durationSec)} s` : ''})`],
+    ['machine', `${m.cpuModel}, ${m.cores} cores, ${formatBytes(m.memoryBytes)} RAM, ${m.os} ${m.arch}`],
+    ['load average at start', m.loadAverage.join(' / ')],
+    ['Node', m.node],
+    ['packages', Object.entries(ctx.packages).map(([k, v]) => `${k} ${v}`).join(', ')],
+    ['git commit', ctx.git.commit ? `${ctx.git.commit.slice(0, 12)}${ctx.git.dirty ? ' (with uncommitted changes)' : ''}` : 'unknown'],
+    ['command', `pnpm bench ${flags.join(' ')}`],
+    ['CPU pinning', ctx.pinning.note],
+  ]
+}

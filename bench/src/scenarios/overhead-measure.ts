@@ -1,0 +1,127 @@
+import type { LoadGenerator } from '../lib/load.js'
+import type { LatencyMs } from '../lib/load-types.js'
+import { diffStoreCounts, scrapeStoreCounters } from '../lib/metrics-scrape.js'
+import type { Progress } from '../lib/progress.js'
+import { roundOrders } from '../lib/stats.js'
+import type { Group, Target } from './overhead-variants.js'
+
+export interface MeasureSettings {
+  rounds: number
+  durationSec: number
+  warmupSec: number
+  connections: number
+}
+
+/** One measured load run: one path of one server in one round. */
+export interface Sample {
+  round: number
+  /** Position of this run within its round (0-based), to see order effects. */
+  position: number
+  group: string
+  /** Variant id, or `<group>:public` for the baseline. */
+  target: string
+  path: string
+  rps: number
+  responses: number
+  ok2xx: number
+  non2xx: number
+  errors: number
+  timeouts: number
+  statusCounts: Record<string, number>
+  latencyMs: LatencyMs
+  durationSec: number
+  /** Server CPU (utime+stime, all threads) per response, µs. */
+  cpuUsPerReq: number
+  readsPerReq: number
+  writesPerReq: number
+  /** Store operations during the run, by `op:table`. */
+  storeOps: Record<string, number>
+  credentialBytes: number
+}
+
+/** Seconds of overhead per load run besides its duration (IPC, connection setup, /metrics scrapes). */
+const PER_RUN_OVERHEAD_SEC = 0.35
+
+export function estimateSeconds(groups: { targets: unknown[] }[], s: MeasureSettings): number {
+  const runs = groups.reduce((n, g) => n + g.targets.length + 1, 0)
+  const warm = groups.length * s.warmupSec
+  return s.rounds * (runs * (s.durationSec + PER_RUN_OVERHEAD_SEC) + warm + groups.length * PER_RUN_OVERHEAD_SEC) + groups.length * s.warmupSec
+}
+
+/**
+ * R rounds; in each, every server in a different (seeded) order; per server: warm-up on all its paths, then the
+ * /public baseline and the auth targets back to back (baseline first in even rounds, last in odd ones), so each
+ * ratio compares runs made seconds apart on the same process.
+ */
+export async function measureRounds(
+  groups: Group[],
+  gen: LoadGenerator,
+  s: MeasureSettings,
+  progress: Progress,
+): Promise<Sample[]> {
+  const samples: Sample[] = []
+  const orders = roundOrders(groups, s.rounds)
+  let remaining = estimateSeconds(groups, s)
+  const started = performance.now()
+  const total = remaining
+  for (const [r, order] of orders.entries()) {
+    const round = r + 1
+    let position = 0
+    for (const g of order) {
+      const paths = [g.baseline, ...g.targets]
+      // First round: twice the warm-up (JIT, caches, SQLite pages); later rounds: re-warm after the other servers ran.
+      const warm = (round === 1 ? 2 : 1) * s.warmupSec
+      progress.update(`round ${round}/${s.rounds} · ${g.spec.id} · warm-up`, total - (performance.now() - started) / 1000)
+      for (const t of paths) {
+        await gen.run({ ...loadOptions(g, t, s), durationSec: Math.max(0.2, warm / paths.length) })
+      }
+      const seq = round % 2 === 1 ? paths : [...g.targets, g.baseline]
+      for (const t of seq) {
+        remaining = total - (performance.now() - started) / 1000
+        progress.update(`round ${round}/${s.rounds} · ${g.spec.id} · GET ${t.path}`, remaining)
+        samples.push(await measureOne(g, t, s, gen, round, position++))
+      }
+    }
+  }
+  return samples
+}
+
+function loadOptions(g: Group, t: Target, s: MeasureSettings) {
+  return {
+    url: `${g.server.url}${t.path}`,
+    connections: s.connections,
+    durationSec: s.durationSec,
+    credentials: t.credentials.length > 0 ? t.credentials : undefined,
+  }
+}
+
+async function measureOne(g: Group, t: Target, s: MeasureSettings, gen: LoadGenerator, round: number, position: number): Promise<Sample> {
+  const m0 = await scrapeStoreCounters(g.server.url)
+  const c0 = g.server.cpuTimes()
+  const res = await gen.run(loadOptions(g, t, s))
+  const c1 = g.server.cpuTimes()
+  const m1 = await scrapeStoreCounters(g.server.url)
+  const ops = diffStoreCounts(m0, m1)
+  const n = Math.max(res.responses, 1)
+  return {
+    round,
+    position,
+    group: g.spec.id,
+    target: t.id,
+    path: t.path,
+    rps: res.rps2xx,
+    responses: res.responses,
+    ok2xx: res.ok2xx,
+    non2xx: res.non2xx,
+    errors: res.errors,
+    timeouts: res.timeouts,
+    statusCounts: res.statusCounts,
+    latencyMs: res.latencyMs,
+    durationSec: res.durationSec,
+    cpuUsPerReq: (c1.totalUs - c0.totalUs) / n,
+    readsPerReq: ops.reads / n,
+    writesPerReq: ops.writes / n,
+    storeOps: ops.byTable,
+    credentialBytes: t.credentialBytes,
+  }
+}

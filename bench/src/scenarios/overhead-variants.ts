@@ -1,0 +1,121 @@
+import { dirname, join } from 'node:path'
+import { makeFloorSeed, writeFloorSeed } from '../floor/seed.js'
+import type { ServerHandle, ServerKind } from '../lib/processes.js'
+import { startServer, tempDbPath } from '../lib/processes.js'
+import { credentialBytes, loginUsers, seedUsers } from '../lib/users.js'
+
+/** One measured target: a route on a server, with the header set each connection sends. */
+export interface Target {
+  /** Variant id as used by --variants and in the report (stateful-sqlite, floor-hmac, …). */
+  id: string
+  label: string
+  path: string
+  /** Per-connection headers (each a different user); empty for the baseline. */
+  credentials: Record<string, string>[]
+  /** Median bytes of credential header per request. */
+  credentialBytes: number
+}
+
+/** How one server of the experiment is configured. */
+export interface GroupSpec {
+  /** Server id (same as the variant id for app servers; `floor` for the floor server). */
+  id: string
+  kind: ServerKind
+  env: Record<string, string>
+  /** What the variant is, for the report's table. */
+  description: string
+  /** Target variant ids served by this server, besides the /public baseline. */
+  targets: { id: string; label: string; path: string; credential: 'cookie' | 'bearer' }[]
+}
+
+/** A started server with its baseline and targets ready to load. */
+export interface Group {
+  spec: GroupSpec
+  server: ServerHandle
+  baseline: Target
+  targets: Target[]
+}
+
+// Long access tokens so that no token expires during a run; algorithm variants use REVOCATION=none so that they
+// measure the signature alone.
+const STATELESS = { ACCESS_TTL: '3600' }
+
+export const GROUPS: GroupSpec[] = [
+  app('stateful-memory', 'stateful', { SESSION_STORE: 'memory' }, 'cookie session, in-process Map store (hono-sessions)'),
+  app('stateful-sqlite', 'stateful', { SESSION_STORE: 'sqlite' }, 'cookie session, SQLite store (hono-sessions; row keyed by SHA-256 of the id)'),
+  app('stateless-hs256-none', 'stateless', { JWT_ALG: 'HS256', REVOCATION: 'none' }, 'JWT HS256 (jose), no revocation check: no store access'),
+  app('stateless-hs256-denylist', 'stateless', { JWT_ALG: 'HS256', REVOCATION: 'denylist' }, 'JWT HS256 + jti deny-list lookup in SQLite per request'),
+  app('stateless-hs256-version', 'stateless', { JWT_ALG: 'HS256', REVOCATION: 'version' }, "JWT HS256 + user's token_version read from SQLite per request"),
+  app('stateless-rs256', 'stateless', { JWT_ALG: 'RS256', REVOCATION: 'none' }, 'JWT RS256 (RSA-2048, jose), no revocation check'),
+  app('stateless-es256', 'stateless', { JWT_ALG: 'ES256', REVOCATION: 'none' }, 'JWT ES256 (P-256, jose), no revocation check'),
+  app('stateless-eddsa', 'stateless', { JWT_ALG: 'EdDSA', REVOCATION: 'none' }, 'JWT EdDSA (Ed25519, jose), no revocation check'),
+  app('stateless-jwe', 'stateless', { ACCESS_TOKEN_FORMAT: 'jwe', REVOCATION: 'none' }, 'encrypted JWT (JWE dir + A256GCM, jose), no revocation check'),
+  {
+    id: 'floor',
+    kind: 'floor',
+    env: {},
+    description: 'floor server: same Hono + node-server stack and shared middleware, raw auth routes, no auth library',
+    targets: [
+      { id: 'floor-map', label: 'raw Map lookup (cookie)', path: '/floor/map', credential: 'cookie' },
+      { id: 'floor-sqlite', label: 'raw SHA-256 + prepared SQLite JOIN (cookie)', path: '/floor/sqlite', credential: 'cookie' },
+      { id: 'floor-hmac', label: 'raw node:crypto HMAC-SHA256 verify (Bearer)', path: '/floor/hmac', credential: 'bearer' },
+    ],
+  },
+]
+
+function app(id: string, kind: 'stateful' | 'stateless', env: Record<string, string>, description: string): GroupSpec {
+  return {
+    id,
+    kind,
+    env: kind === 'stateless' ? { ...STATELESS, ...env } : env,
+    description,
+    targets: [{ id, label: 'GET /me', path: '/me', credential: kind === 'stateful' ? 'cookie' : 'bearer' }],
+  }
+}
+
+/** Every variant id --variants accepts. */
+export const VARIANT_IDS = GROUPS.flatMap((g) => g.targets.map((t) => t.id))
+
+/** The groups to run for a --variants list (all when undefined); unknown ids are an error. */
+export function selectGroups(variants: string[] | undefined): GroupSpec[] {
+  if (!variants) return GROUPS
+  const unknown = variants.filter((v) => !VARIANT_IDS.includes(v))
+  if (unknown.length > 0) throw new Error(`unknown overhead variant(s): ${unknown.join(', ')} (known: ${VARIANT_IDS.join(', ')})`)
+  return GROUPS.map((g) => ({ ...g, targets: g.targets.filter((t) => variants.includes(t.id)) })).filter((g) => g.targets.length > 0)
+}
+
+function medianBytes(creds: Record<string, string>[]): number {
+  const b = creds.map(credentialBytes).sort((x, y) => x - y)
+  return b[Math.floor(b.length / 2)] ?? 0
+}
+
+/**
+ * Starts one server on a fresh temp DB, seeds `users` users and logs each in (apps) or writes the floor's seed
+ * file, and returns the loadable targets. Every connection later gets a different user's credential.
+ */
+export async function setupGroup(spec: GroupSpec, users: number, cpu: number | null): Promise<Group> {
+  const dbPath = tempDbPath(`auth-lab-overhead-${spec.id}-`)
+  const baselineTarget = (): Target => ({ id: `${spec.id}:public`, label: 'GET /public', path: '/public', credentials: [], credentialBytes: 0 })
+  if (spec.kind === 'floor') {
+    const seed = makeFloorSeed(users)
+    const seedPath = join(dirname(dbPath), 'floor-seed.json')
+    writeFloorSeed(seedPath, seed)
+    const server = await startServer({ kind: 'floor', dbPath, env: { FLOOR_SEED: seedPath }, cpu, label: spec.id })
+    const targets = spec.targets.map((t): Target => {
+      const credentials = seed.users.map((u): Record<string, string> => (t.credential === 'cookie' ? { cookie: `sid=${u.sid}` } : { authorization: `Bearer ${u.token}` }))
+      return { id: t.id, label: t.label, path: t.path, credentials, credentialBytes: medianBytes(credentials) }
+    })
+    return { spec, server, baseline: baselineTarget(), targets }
+  }
+  const names = await seedUsers(dbPath, { count: users, prefix: 'bench-user-' })
+  const server = await startServer({ kind: spec.kind, dbPath, env: spec.env, cpu, label: spec.id })
+  try {
+    const creds = await loginUsers(server.url, spec.kind, names)
+    const credentials = creds.map((c) => c.headers)
+    const targets = spec.targets.map((t): Target => ({ id: t.id, label: t.label, path: t.path, credentials, credentialBytes: medianBytes(credentials) }))
+    return { spec, server, baseline: baselineTarget(), targets }
+  } catch (err) {
+    await server.stop()
+    throw err
+  }
+}
