@@ -1,0 +1,161 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { openSharedDeps, repoRoot, TEST_COST } from '@auth-lab/shared'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+/**
+ * The real server as a child process (tsx src/server.ts) on a port the OS picks (PORT=0, read back from the
+ * listening line), with a temporary DB_PATH and cheap argon2 (ARGON2_MEMORY_KIB=256, ARGON2_TIME_COST=1).
+ * Every child is killed by PID in afterAll if a test left it running.
+ */
+const root = repoRoot()
+const tsx = join(root, 'node_modules', '.bin', 'tsx')
+const dir = mkdtempSync(join(tmpdir(), 'auth-lab-stateful-server-'))
+const dbPath = join(dir, 'auth-lab.db')
+const children = new Set<ChildProcess>()
+
+interface Running {
+  child: ChildProcess
+  base: string
+  exit: Promise<number | null>
+  stdout: () => string
+}
+
+function start(env: Record<string, string>): Promise<Running> {
+  const child = spawn(tsx, ['apps/stateful/src/server.ts'], {
+    cwd: root,
+    env: {
+      PATH: process.env.PATH ?? '',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DB_PATH: dbPath,
+      ARGON2_MEMORY_KIB: '256',
+      ARGON2_TIME_COST: '1',
+      INSTANCE_ID: 'child-1',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  children.add(child)
+  let out = ''
+  let err = ''
+  const exit = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      children.delete(child)
+      resolve(code)
+    }),
+  )
+  child.stderr?.on('data', (d) => {
+    err += String(d)
+  })
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${out} ${err}`)), 15_000)
+    child.stdout?.on('data', (d) => {
+      out += String(d)
+      const m = /auth-lab stateful listening on (http:\/\/127\.0\.0\.1:\d+) \(instance child-1\)/.exec(out)
+      if (m) {
+        clearTimeout(timer)
+        resolve({ child, base: m[1]!, exit, stdout: () => out })
+      }
+    })
+    void exit.then((code) => {
+      clearTimeout(timer)
+      reject(new Error(`server exited with ${code}: ${err}`))
+    })
+  })
+}
+
+function lastSid(res: Response): string | undefined {
+  const c = res.headers
+    .getSetCookie()
+    .filter((s) => s.startsWith('sid='))
+    .at(-1)
+  return c?.slice(4).split(';')[0]
+}
+
+beforeAll(async () => {
+  const shared = openSharedDeps({
+    app: 'stateful',
+    dbPath,
+    argon2: TEST_COST,
+    throttle: { maxFailuresPerUser: 5, maxFailuresPerIp: 50, windowSeconds: 900 },
+  })
+  await shared.users.create({ username: 'alice', password: 'alice-password' })
+  shared.db.close()
+})
+
+afterAll(() => {
+  for (const child of children) if (child.pid) process.kill(child.pid, 'SIGKILL')
+  rmSync(dir, { recursive: true, force: true })
+})
+
+describe('the real server over HTTP', () => {
+  it('serves login, /me and logout, exports metrics, and exits 0 on SIGTERM', async () => {
+    const s = await start({})
+    expect(await (await fetch(`${s.base}/health`)).json()).toEqual({
+      status: 'ok',
+      app: 'stateful',
+      instance: 'child-1',
+    })
+    const login = await fetch(`${s.base}/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'alice', password: 'alice-password' }),
+    })
+    expect(login.status).toBe(200)
+    const sid = lastSid(login)!
+    expect(sid).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    const me = await fetch(`${s.base}/me`, { headers: { cookie: `sid=${sid}` } })
+    expect(me.status).toBe(200)
+    expect(me.headers.get('server-timing')).toMatch(/^auth;dur=/)
+    expect(((await me.json()) as { user: { username: string } }).user.username).toBe('alice')
+    const metrics = await (await fetch(`${s.base}/metrics`)).text()
+    expect(metrics).toMatch(/auth_lab_store_operations_total\{op="read",table="sessions",app="stateful"\} 1/)
+    expect(metrics).toContain('process_cpu_seconds_total')
+    const out = await fetch(`${s.base}/auth/logout`, { method: 'POST', headers: { cookie: `sid=${sid}` } })
+    expect(out.status).toBe(204)
+    expect((await fetch(`${s.base}/me`, { headers: { cookie: `sid=${sid}` } })).status).toBe(401)
+    process.kill(s.child.pid!, 'SIGTERM')
+    expect(await s.exit).toBe(0)
+  })
+
+  it('SQLite sessions survive a restart; memory sessions do not', async () => {
+    const loginAndRestart = async (store: string) => {
+      const a = await start({ SESSION_STORE: store })
+      const login = await fetch(`${a.base}/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'alice', password: 'alice-password' }),
+      })
+      const sid = lastSid(login)!
+      process.kill(a.child.pid!, 'SIGTERM')
+      expect(await a.exit).toBe(0)
+      const b = await start({ SESSION_STORE: store })
+      const status = (await fetch(`${b.base}/me`, { headers: { cookie: `sid=${sid}` } })).status
+      process.kill(b.child.pid!, 'SIGTERM')
+      expect(await b.exit).toBe(0)
+      return status
+    }
+    expect(await loginAndRestart('sqlite')).toBe(200)
+    expect(await loginAndRestart('memory')).toBe(401)
+  })
+
+  it('refuses a bad configuration at start with exit code 2 and a message naming the variable', async () => {
+    const child = spawn(tsx, ['apps/stateful/src/server.ts'], {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? '', PORT: '0', DB_PATH: dbPath, SESSION_STORE: 'redis' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    children.add(child)
+    let err = ''
+    child.stderr.on('data', (d) => {
+      err += String(d)
+    })
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve))
+    children.delete(child)
+    expect(code).toBe(2)
+    expect(err).toMatch(/SESSION_STORE/)
+  })
+})
