@@ -50,10 +50,18 @@ export async function makeApp(
   const deps = await openStatelessDeps(config, { clock })
   const unexpected: unknown[] = []
   const app = createApp(deps, { onUnexpected: (e) => unexpected.push(e) })
-  if (opts.seed !== false && deps.users.count() === 0) {
-    await deps.users.create(USERS.alice)
-    await deps.users.create({ ...USERS.bob, role: 'admin' })
-    await deps.users.create({ ...USERS.carol, disabled: true })
+  if (opts.seed !== false) {
+    for (const u of [
+      USERS.alice,
+      { ...USERS.bob, role: 'admin' as const },
+      { ...USERS.carol, disabled: true },
+    ]) {
+      if (deps.users.findByUsername(u.username)) continue
+      // Two instances opening one file at once may both try: the loser finds the user there.
+      await deps.users.create(u).catch((err: { code?: string }) => {
+        if (err.code !== 'username_taken') throw err
+      })
+    }
   }
   return {
     app,

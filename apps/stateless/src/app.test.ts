@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { TestApp } from './test-helpers.js'
+import { login, makeApp, me } from './test-helpers.js'
+
+let t: TestApp
+beforeAll(async () => {
+  t = await makeApp({ INSTANCE_ID: 'stateless-test' })
+})
+afterAll(() => t.close())
+
+describe('common routes', () => {
+  it('GET /health', async () => {
+    const res = await t.app.request('/health')
+    expect(res.status).toBe(200)
+    expect(await res.json()).toEqual({ status: 'ok', app: 'stateless', instance: 'stateless-test' })
+  })
+
+  it('GET /metrics exports store operations by table, requests and logins', async () => {
+    const a = await login(t)
+    await me(t, a.accessToken)
+    const res = await t.app.request('/metrics')
+    expect(res.status).toBe(200)
+    const text = await res.text()
+    expect(text).toMatch(
+      /auth_lab_store_operations_total\{op="read",table="token_denylist",app="stateless"\} \d+/,
+    )
+    expect(text).toMatch(
+      /auth_lab_store_operations_total\{op="write",table="refresh_tokens",app="stateless"\} \d+/,
+    )
+    expect(text).toMatch(/auth_lab_logins_total\{outcome="success",app="stateless"\} 1/)
+    expect(text).toContain('auth_lab_http_requests_total')
+  })
+
+  it('GET / serves the demo page with a strict CSP; its script and style are separate same-origin assets', async () => {
+    const res = await t.app.request('/')
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/)
+    const csp = res.headers.get('content-security-policy')!
+    expect(csp).toContain("script-src 'self'")
+    expect(csp).not.toContain('unsafe-inline')
+    const html = await res.text()
+    expect(html).toContain('<script type="module" src="/demo.js"></script>')
+    expect(html).not.toMatch(/<script>|<style>|\sstyle=|\son[a-z]+=/i)
+    expect(html).toContain('localStorage')
+    const js = await t.app.request('/demo.js')
+    expect(js.headers.get('content-type')).toMatch(/^text\/javascript/)
+    const code = await js.text()
+    expect(code).toContain('document.cookie')
+    expect(code).not.toMatch(/localStorage\.|sessionStorage\.|innerHTML/)
+    expect((await t.app.request('/demo.css')).headers.get('content-type')).toMatch(/^text\/css/)
+  })
+
+  it('GET /.well-known/jwks.json is an empty set for HS256 (the key is secret)', async () => {
+    const res = await t.app.request('/.well-known/jwks.json')
+    expect(res.status).toBe(200)
+    expect(await res.json()).toEqual({ keys: [] })
+  })
+
+  it('unknown routes are 404 not_found in the shared shape; no CORS reflection', async () => {
+    const res = await t.app.request('/nope', { headers: { origin: 'https://evil.example' } })
+    expect(res.status).toBe(404)
+    expect(await res.json()).toMatchObject({ error: 'not_found' })
+    expect(res.headers.get('access-control-allow-origin')).toBeNull()
+    const pre = await t.app.request('/auth/refresh', {
+      method: 'OPTIONS',
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+    })
+    expect(pre.headers.get('access-control-allow-origin')).toBeNull()
+    expect(pre.headers.get('access-control-allow-credentials')).toBeNull()
+  })
+})

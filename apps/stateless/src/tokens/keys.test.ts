@@ -1,0 +1,132 @@
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { manualClock } from '@auth-lab/shared'
+import { decodeProtectedHeader } from 'jose'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { readConfig } from '../config.js'
+import type { TestApp } from '../test-helpers.js'
+import { login, makeApp, me, tempDir } from '../test-helpers.js'
+import { keyFilePath, readKeyFile } from './key-file.js'
+import { openKeyRing, rotateKeys } from './keys.js'
+
+let dir: string
+let open: TestApp[] = []
+beforeEach(() => {
+  dir = tempDir()
+})
+afterEach(() => {
+  for (const a of open) a.close()
+  open = []
+  rmSync(dir, { recursive: true, force: true })
+})
+
+async function instance(env: Record<string, string> = {}, clock = manualClock(Date.UTC(2026, 0, 1, 12))) {
+  const a = await makeApp({ JWT_ALG: 'ES256', ...env }, { dir, clock })
+  open.push(a)
+  return a
+}
+
+describe('persisted keys', () => {
+  it('are generated once, written 0600 as jwt-<ALG>.json under <dirname(DB_PATH)>/keys', async () => {
+    const a = await instance()
+    const path = join(dir, 'keys', 'jwt-ES256.json')
+    expect(a.deps.keys.file).toBe(path)
+    expect(statSync(path).mode & 0o777).toBe(0o600)
+    const file = readKeyFile(path, 'ES256')!
+    expect(file.current).toBe(a.deps.keys.current().kid)
+    expect(file.keys[0]).toMatchObject({ alg: 'ES256', kid: file.current })
+    expect(file.keys[0]).toHaveProperty('privateJwk.d')
+  })
+
+  it('survive a restart: a new instance on the same DB and keys accepts the old tokens and refresh cookies', async () => {
+    const first = await instance()
+    const a = await login(first)
+    first.close()
+    open = []
+    const second = await instance()
+    expect((await me(second, a.accessToken)).status).toBe(200)
+    const r = await second.app.request('/auth/refresh', { method: 'POST', headers: { cookie: a.cookie } })
+    expect(r.status).toBe(200)
+  })
+
+  it('are shared by two instances on one file, even when both start at once', async () => {
+    const [x, y] = await Promise.all([instance(), instance()])
+    expect(x!.deps.keys.current().kid).toBe(y!.deps.keys.current().kid)
+    const a = await login(x!)
+    expect((await me(y!, a.accessToken)).status).toBe(200)
+    expect(readdirSync(join(dir, 'keys'))).toEqual(['jwt-ES256.json']) // no temp files left behind
+  })
+
+  it('with JWT_KEYS=ephemeral a restart (or a second instance) rejects the old tokens', async () => {
+    const first = await instance({ JWT_KEYS: 'ephemeral' })
+    const a = await login(first)
+    expect((await me(first, a.accessToken)).status).toBe(200)
+    const second = await instance({ JWT_KEYS: 'ephemeral' })
+    const res = await me(second, a.accessToken)
+    expect(res.status).toBe(401)
+    expect(existsSync(join(dir, 'keys'))).toBe(false)
+  })
+
+  it('with JWT_SECRET no file is written and the kid is stable across restarts', async () => {
+    const env = { JWT_ALG: 'HS256', JWT_SECRET: 'another-long-enough-secret-for-hs256-xx' }
+    const first = await instance(env)
+    const a = await login(first)
+    const second = await instance(env)
+    expect(second.deps.keys.current().kid).toBe(first.deps.keys.current().kid)
+    expect((await me(second, a.accessToken)).status).toBe(200)
+    expect(existsSync(join(dir, 'keys'))).toBe(false)
+  })
+
+  it('a key file for another algorithm, or a broken one, stops the start with a clear ConfigError', async () => {
+    await instance()
+    const config = readConfig({ DB_PATH: join(dir, 'auth-lab.db'), JWT_ALG: 'ES256' })
+    const { writeFileSync } = await import('node:fs')
+    writeFileSync(keyFilePath(config.jwt.keysDir, 'ES256'), '{"current":"x","keys":[]}')
+    await expect(openKeyRing(config.jwt, Date.now)).rejects.toThrow(/key file/)
+  })
+})
+
+describe('key rotation', () => {
+  it('makes a new current key; old tokens keep verifying until they expire; JWKS lists both', async () => {
+    const clock = manualClock(Date.UTC(2026, 0, 1, 12))
+    const a = await instance({}, clock)
+    const before = await login(a)
+    const oldKid = a.deps.keys.current().kid
+
+    clock.advance(60_000)
+    const r = await rotateKeys(a.deps.config.jwt, clock())
+    expect(r.current).not.toBe(oldKid)
+    expect(r.kept).toEqual([oldKid, r.current])
+    // the running instance picks the file up (the server does this on a timer)
+    expect(await a.deps.keys.reloadIfChanged()).toBe(true)
+    expect(a.deps.keys.current().kid).toBe(r.current)
+
+    const after = await login(a)
+    expect(decodeProtectedHeader(after.accessToken).kid).toBe(r.current)
+    expect((await me(a, before.accessToken)).status).toBe(200)
+    expect((await me(a, after.accessToken)).status).toBe(200)
+    const jwks = (await (await a.app.request('/.well-known/jwks.json')).json()) as { keys: { kid: string }[] }
+    expect(jwks.keys.map((k) => k.kid)).toEqual([oldKid, r.current])
+
+    // A fresh instance (restart after rotation) agrees.
+    const b = await instance({}, clock)
+    expect((await me(b, before.accessToken)).status).toBe(200)
+
+    // One access-token lifetime (+ tolerance) after the rotation, the old key is gone from verification and JWKS.
+    clock.advance((900 + 5) * 1000 + 1000)
+    expect(a.deps.keys.verifyKeyFor(oldKid)).toBeUndefined()
+    const later = (await (await a.app.request('/.well-known/jwks.json')).json()) as {
+      keys: { kid: string }[]
+    }
+    expect(later.keys.map((k) => k.kid)).toEqual([r.current])
+  })
+
+  it('a second rotation prunes keys retired for longer than the retention window', async () => {
+    const a = await instance()
+    const t0 = a.clock()
+    const first = await rotateKeys(a.deps.config.jwt, t0 + 1000)
+    const second = await rotateKeys(a.deps.config.jwt, t0 + 1000 + 3_600_000)
+    expect(second.kept).toEqual([first.current, second.current])
+    expect(readKeyFile(keyFilePath(a.deps.config.jwt.keysDir, 'ES256'))!.keys).toHaveLength(2)
+  })
+})
