@@ -26,7 +26,7 @@ export interface TestApp {
 }
 
 export async function testApp(
-  opts: { env?: Env; wrapStore?: (s: SessionStore) => SessionStore } = {},
+  opts: { env?: Env; wrapStore?: (s: SessionStore) => SessionStore; reuseUsers?: boolean } = {},
 ): Promise<TestApp> {
   const clock = manualClock(Date.UTC(2026, 0, 1, 12))
   const config = readConfig({
@@ -39,9 +39,12 @@ export async function testApp(
   const errors: unknown[] = []
   const deps = openStatefulDeps(config, { clock, onUnexpected: (e) => errors.push(e) })
   if (opts.wrapStore) deps.sessions = opts.wrapStore(deps.sessions)
-  const alice = await deps.users.create({ username: 'alice', password: PASSWORDS.alice })
-  const bob = await deps.users.create({ username: 'bob', password: PASSWORDS.bob, role: 'admin' })
-  const carol = await deps.users.create({ username: 'carol', password: PASSWORDS.carol, disabled: true })
+  const make = async (username: keyof typeof PASSWORDS, extra: { role?: 'admin'; disabled?: boolean } = {}) =>
+    (opts.reuseUsers && deps.users.findByUsername(username)) ||
+    deps.users.create({ username, password: PASSWORDS[username], ...extra })
+  const alice = await make('alice')
+  const bob = await make('bob', { role: 'admin' })
+  const carol = await make('carol', { disabled: true })
   const app = createApp(deps)
   const cookieName = config.cookieSecure ? '__Host-sid' : 'sid'
   return {

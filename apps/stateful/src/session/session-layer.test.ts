@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { PASSWORDS, testApp } from '../test-support.js'
 import type { SessionStore } from './session-store.js'
@@ -235,5 +238,27 @@ describe('store failure is 503 service_unavailable, never an anonymous session',
     const res = await c.request('/me')
     expect(res.status).toBe(503)
     expect(t.errors).toHaveLength(1)
+  })
+})
+
+describe('restart semantics (two app instances in turn on one database file)', () => {
+  it.each([
+    ['sqlite', 200],
+    ['memory', 401],
+  ] as const)('%s store: a session cookie after a restart answers %i', async (store, expected) => {
+    const dir = mkdtempSync(join(tmpdir(), 'auth-lab-stateful-restart-'))
+    try {
+      const env = { SESSION_STORE: store, DB_PATH: join(dir, 'auth-lab.db') }
+      const first = await testApp({ env })
+      const c = first.client()
+      await c.login('alice', PASSWORDS.alice)
+      first.deps.close()
+      const second = await testApp({ env, reuseUsers: true })
+      const res = await second.app.request('/me', { headers: { cookie: `sid=${c.cookie}` } })
+      expect(res.status).toBe(expected)
+      second.deps.close()
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
