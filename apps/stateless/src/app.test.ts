@@ -69,3 +69,21 @@ describe('common routes', () => {
     expect(pre.headers.get('access-control-allow-credentials')).toBeNull()
   })
 })
+
+describe('store failure', () => {
+  it('a failing store answers 503 service_unavailable, never a silent 401 or a 500', async () => {
+    const s = await makeApp()
+    const a = await login(s)
+    // The deny-list read now fails with a SQLITE_* error, as a broken disk or a lock timeout would.
+    s.deps.db.exec('DROP TABLE token_denylist')
+    try {
+      const res = await me(s, a.accessToken)
+      expect(res.status).toBe(503)
+      expect(((await res.json()) as { error: string }).error).toBe('service_unavailable')
+      expect(res.headers.get('retry-after')).toBe('1')
+      expect(s.unexpected).toHaveLength(1) // reported for the operator, not leaked to the client
+    } finally {
+      s.close()
+    }
+  })
+})
