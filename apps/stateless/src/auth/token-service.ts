@@ -65,7 +65,9 @@ export class TokenService {
     if (!result.ok) {
       if (result.reason === 'invalid') return { ok: false, code: 'invalid_refresh_token' }
       // Reuse (or a stale family): the family is revoked; its live access tokens go with it where the mode can.
-      this.cutAccessTokens(result.userId, [result.familyId])
+      // A stale family under `version` needs no bump: its access tokens already carry an outdated `ver`.
+      if (result.reason === 'reused' || this.mode !== 'version')
+        this.cutAccessTokens(result.userId, [result.familyId])
       return {
         ok: false,
         code: result.reason === 'reused' ? 'refresh_token_reused' : 'invalid_refresh_token',

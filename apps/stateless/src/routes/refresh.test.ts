@@ -135,6 +135,8 @@ describe('POST /auth/refresh: rotation', () => {
     expect(await errorOf(res)).toBe('invalid_refresh_token')
     t.deps.users.setDisabled(1, false)
     expect((await refresh(t, a.cookie)).status).toBe(401) // the family was revoked, not just refused
+    // with the default deny-list, the family's access token was cut at that refresh attempt too
+    expect((await me(t, a.accessToken)).status).toBe(401)
   })
 
   it('a bumped token_version refreshes nothing', async () => {
