@@ -45,7 +45,8 @@ export class HonoSessionsStore implements Store {
   constructor(
     private readonly store: SessionStore,
     private readonly policy: SessionPolicy,
-    private readonly client: { userAgent: string | null; ip: string | null },
+    /** Read only when a row is created (login, password change): /me never pays for it. */
+    private readonly client: () => { userAgent: string | null; ip: string | null },
   ) {}
 
   getSessionById(id?: string): SessionData | null {
@@ -84,6 +85,7 @@ export class HonoSessionsStore implements Store {
     }
     const now = this.policy.clock()
     const id = newSessionId()
+    const client = this.client()
     this.store.insert({
       idHash: hashSessionId(id),
       handle: newHandle(),
@@ -93,8 +95,8 @@ export class HonoSessionsStore implements Store {
       lastSeenAt: now,
       expiresAt: now + this.policy.idleTtlMs,
       absoluteExpiresAt: now + this.policy.absoluteTtlMs,
-      userAgent: this.client.userAgent,
-      ip: this.client.ip,
+      userAgent: client.userAgent,
+      ip: client.ip,
     })
     this.issued = id
   }

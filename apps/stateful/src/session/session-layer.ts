@@ -46,10 +46,10 @@ export function sessionLayer(deps: SessionLayerDeps, mode: SessionMode): Middlew
       throw new ApiError('unauthenticated', 'a valid session is required')
     }
 
-    const store = new HonoSessionsStore(deps.sessions, deps.policy, {
+    const store = new HonoSessionsStore(deps.sessions, deps.policy, () => ({
       userAgent: c.req.header('user-agent')?.slice(0, 256) ?? null,
       ip: clientIp(c, deps.trustProxy),
-    })
+    }))
     const middleware = sessionMiddleware({
       store,
       sessionCookieName: deps.cookie.baseName,

@@ -164,7 +164,7 @@ describe('HonoSessionsStore (the per-request hono-sessions Store)', () => {
     absoluteTtlSeconds: 43_200,
     touchIntervalSeconds: 60,
   })
-  const client = { userAgent: 'ua', ip: '1.2.3.4' }
+  const client = () => ({ userAgent: 'ua', ip: '1.2.3.4' })
 
   it('never stores an anonymous session and ignores later calls for its placeholder ID', () => {
     const { store, metrics } = setup('sqlite')
