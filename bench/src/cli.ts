@@ -5,6 +5,7 @@
  * report's path. Every child process is killed by PID on exit, Ctrl-C or failure.
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
+import { loadavg } from 'node:os'
 import { join, relative, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { repoRoot } from '@auth-lab/shared'
@@ -52,33 +53,51 @@ export function parseCli(argv: string[], now = new Date()): { options: RunOption
     strict: true,
   })
   if (values.help) return 'help'
-  const asked = values.scenario.split(',').map((s) => s.trim()).filter(Boolean)
+  const asked = values.scenario
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
   for (const id of asked) {
     if (id !== 'all' && !(KNOWN_SCENARIO_IDS as readonly string[]).includes(id)) {
       throw new Error(`unknown scenario "${id}" (known: ${KNOWN_SCENARIO_IDS.join(', ')}, all)`)
     }
   }
-  const scenarios = asked.includes('all') ? Object.keys(SCENARIOS) : KNOWN_SCENARIO_IDS.filter((id) => asked.includes(id))
+  const scenarios = asked.includes('all')
+    ? Object.keys(SCENARIOS)
+    : KNOWN_SCENARIO_IDS.filter((id) => asked.includes(id))
   const missing = scenarios.filter((id) => !SCENARIOS[id])
-  if (missing.length > 0) throw new Error(`scenario(s) not available in this checkout yet: ${missing.join(', ')}`)
+  if (missing.length > 0)
+    throw new Error(`scenario(s) not available in this checkout yet: ${missing.join(', ')}`)
   const rounds = positive('rounds', values.rounds)
-  const runId = `${now.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-')}${values.quick ? '-quick' : ''}`
+  const runId = `${now
+    .toISOString()
+    .replace(/\.\d+Z$/, 'Z')
+    .replace(/:/g, '-')}${values.quick ? '-quick' : ''}`
   const options: RunOptions = {
     quick: values.quick,
     scenarios,
     durationSec: positive('duration', values.duration),
     connections: positive('connections', values.connections),
     rounds: rounds === undefined ? undefined : Math.round(rounds),
-    variants: values.variants?.split(',').map((v) => v.trim()).filter(Boolean),
+    variants: values.variants
+      ?.split(',')
+      .map((v) => v.trim())
+      .filter(Boolean),
     pin: !values['no-pin'],
     // pnpm runs the script in bench/; INIT_CWD is where the user typed the command.
-    outDir: values.out ? resolve(process.env.INIT_CWD ?? process.cwd(), values.out) : join(repoRoot(), 'reports', runId),
+    outDir: values.out
+      ? resolve(process.env.INIT_CWD ?? process.cwd(), values.out)
+      : join(repoRoot(), 'reports', runId),
   }
   return { options, runId }
 }
 
 /** Runs the scenarios of `options` and writes results + report into options.outDir; returns the results. */
-export async function runBench(options: RunOptions, runId: string, progress = new Progress()): Promise<ResultsFile> {
+export async function runBench(
+  options: RunOptions,
+  runId: string,
+  progress = new Progress(),
+): Promise<ResultsFile> {
   const started = new Date()
   const pinning = choosePinning(options.pin)
   mkdirSync(options.outDir, { recursive: true })
@@ -87,7 +106,8 @@ export async function runBench(options: RunOptions, runId: string, progress = ne
     context: collectContext(runId, options, pinning, started),
     experiments: [],
   }
-  const save = () => writeFileSync(join(options.outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`)
+  const save = () =>
+    writeFileSync(join(options.outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`)
   const scenarios = options.scenarios.map((id) => SCENARIOS[id]!)
   for (const [i, scenario] of scenarios.entries()) {
     const later = scenarios.slice(i + 1).reduce((s, sc) => s + sc.estimateSec(options), 0)
@@ -95,7 +115,13 @@ export async function runBench(options: RunOptions, runId: string, progress = ne
     const t0 = performance.now()
     let result: ExperimentResult
     try {
-      result = await scenario.run({ options, pinning, progress, outDir: options.outDir, previous: results.experiments })
+      result = await scenario.run({
+        options,
+        pinning,
+        progress,
+        outDir: options.outDir,
+        previous: results.experiments,
+      })
     } catch (err) {
       progress.log(`FAILED: ${err instanceof Error ? err.message : String(err)}`)
       result = failedExperiment(scenario.id, scenario.title, err)
@@ -106,6 +132,7 @@ export async function runBench(options: RunOptions, runId: string, progress = ne
     save()
   }
   results.context.durationSec = Math.round((Date.now() - started.getTime()) / 100) / 10
+  results.context.machine.loadAverageEnd = loadavg().map((l) => Math.round(l * 100) / 100)
   save()
   await writeReport(options.outDir, results)
   return results
@@ -113,7 +140,18 @@ export async function runBench(options: RunOptions, runId: string, progress = ne
 
 function failedExperiment(id: string, title: string, err: unknown): ExperimentResult {
   const message = err instanceof Error ? (err.stack ?? err.message) : String(err)
-  return { id, title, claims: [], method: '', tables: [], charts: [], verdicts: [], invalid: [], error: message, raw: null }
+  return {
+    id,
+    title,
+    claims: [],
+    method: '',
+    tables: [],
+    charts: [],
+    verdicts: [],
+    invalid: [],
+    error: message,
+    raw: null,
+  }
 }
 
 async function main(): Promise<void> {
@@ -134,8 +172,11 @@ async function main(): Promise<void> {
   console.error(`bench: run ${runId}: ${options.scenarios.join(', ')} (about ${formatSec(estimate)})`)
   const results = await runBench(options, runId)
   const failed = results.experiments.filter((e) => e.error)
-  const where = relative(process.cwd(), join(options.outDir, 'report.md')) || join(options.outDir, 'report.md')
-  console.log(`\nreport: ${join(options.outDir, 'report.md')}\n        ${join(options.outDir, 'report.html')}\n        (${where})`)
+  const where =
+    relative(process.cwd(), join(options.outDir, 'report.md')) || join(options.outDir, 'report.md')
+  console.log(
+    `\nreport: ${join(options.outDir, 'report.md')}\n        ${join(options.outDir, 'report.html')}\n        (${where})`,
+  )
   if (failed.length > 0) {
     console.error(`bench: ${failed.length} scenario(s) failed: ${failed.map((e) => e.id).join(', ')}`)
     process.exitCode = 1

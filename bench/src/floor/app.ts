@@ -55,7 +55,9 @@ export function createFloorApp(deps: FloorDeps): Hono {
     if (!sid) return c.json(unauthenticated, 401)
     store.read('floor_sessions')
     const row = lookup.get(createHash('sha256').update(sid).digest('hex'), Date.now())
-    return row ? c.json(body({ id: row.id, username: row.username, role: 'user' }, 'floor-sqlite')) : c.json(unauthenticated, 401)
+    return row
+      ? c.json(body({ id: row.id, username: row.username, role: 'user' }, 'floor-sqlite'))
+      : c.json(unauthenticated, 401)
   })
 
   app.get('/floor/hmac', (c) => {
@@ -75,7 +77,9 @@ function prepareSqlite(db: Db, seed: FloorSeed) {
       id_hash TEXT PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES floor_users(id), expires_at INTEGER NOT NULL
     );`)
   const insUser = db.prepare('INSERT OR REPLACE INTO floor_users (id, username, role) VALUES (?, ?, ?)')
-  const insSess = db.prepare('INSERT OR REPLACE INTO floor_sessions (id_hash, user_id, expires_at) VALUES (?, ?, ?)')
+  const insSess = db.prepare(
+    'INSERT OR REPLACE INTO floor_sessions (id_hash, user_id, expires_at) VALUES (?, ?, ?)',
+  )
   const expires = Date.now() + 24 * 3600 * 1000
   db.transaction(() => {
     for (const u of seed.users) {

@@ -32,7 +32,12 @@ export function makeFloorSeed(count: number, ttlSec = 3600): FloorSeed {
     }
     const input = `${b64(header)}.${b64(payload)}`
     const sig = createHmac('sha256', secret).update(input).digest('base64url')
-    return { id, username: `floor-user-${i}`, sid: randomBytes(32).toString('base64url'), token: `${input}.${sig}` }
+    return {
+      id,
+      username: `floor-user-${i}`,
+      sid: randomBytes(32).toString('base64url'),
+      token: `${input}.${sig}`,
+    }
   })
   return { secret: secret.toString('base64url'), users }
 }

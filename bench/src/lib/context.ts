@@ -24,22 +24,37 @@ export function packageVersions(): Record<string, string> {
   const out: Record<string, string> = {}
   for (const [name, from] of PACKAGES) {
     const file = join(root, from, 'node_modules', name, 'package.json')
-    out[name] = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version : 'not installed'
+    out[name] = existsSync(file)
+      ? (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version
+      : 'not installed'
   }
   return out
 }
 
 export function gitState(): RunContext['git'] {
-  const git = (args: string[]) => execFileSync('git', args, { cwd: repoRoot(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
+  const git = (args: string[]) =>
+    execFileSync('git', args, {
+      cwd: repoRoot(),
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim()
   try {
-    return { commit: git(['rev-parse', 'HEAD']), dirty: git(['status', '--porcelain', '--untracked-files=no']) !== '' }
+    return {
+      commit: git(['rev-parse', 'HEAD']),
+      dirty: git(['status', '--porcelain', '--untracked-files=no']) !== '',
+    }
   } catch {
     return { commit: null, dirty: null }
   }
 }
 
 /** Everything about the machine and the run that a reader needs to judge the numbers. */
-export function collectContext(runId: string, options: RunOptions, pinning: Pinning, started: Date): RunContext {
+export function collectContext(
+  runId: string,
+  options: RunOptions,
+  pinning: Pinning,
+  started: Date,
+): RunContext {
   const c = cpus()
   return {
     runId,

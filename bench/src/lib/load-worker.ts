@@ -16,7 +16,8 @@ function runAutocannon(o: LoadOptions, durationSec: number, series: boolean) {
   const startedAt = Date.now()
   const bucket = () => {
     const i = Math.floor((Date.now() - startedAt) / bucketMs)
-    while (buckets.length <= i) buckets.push({ t: buckets.length * bucketMs, ok: 0, unauthorized: 0, otherNon2xx: 0, errors: 0 })
+    while (buckets.length <= i)
+      buckets.push({ t: buckets.length * bucketMs, ok: 0, unauthorized: 0, otherNon2xx: 0, errors: 0 })
     return buckets[i]!
   }
   return new Promise<{ result: autocannon.Result; series?: LoadResult['timeSeries'] }>((resolve, reject) => {
@@ -38,7 +39,10 @@ function runAutocannon(o: LoadOptions, durationSec: number, series: boolean) {
               }
             : undefined,
       } as autocannon.Options,
-      (err, result) => (err ? reject(err) : resolve({ result, series: series ? { bucketMs, startedAt, buckets } : undefined })),
+      (err, result) =>
+        err
+          ? reject(err)
+          : resolve({ result, series: series ? { bucketMs, startedAt, buckets } : undefined }),
     )
     if (series) {
       instance.on('response', (_client, status) => {
@@ -58,7 +62,8 @@ async function run(o: LoadOptions): Promise<LoadResult> {
   if ((o.warmupSec ?? 0) > 0) await runAutocannon(o, o.warmupSec!, false)
   const { result: r, series } = await runAutocannon(o, o.durationSec, o.timeSeries === true)
   const statusCounts: Record<string, number> = {}
-  for (const [code, v] of Object.entries(r.statusCodeStats ?? {})) statusCounts[code] = (v as { count: number }).count
+  for (const [code, v] of Object.entries(r.statusCodeStats ?? {}))
+    statusCounts[code] = (v as { count: number }).count
   const ok2xx = r['2xx']
   return {
     url: o.url,

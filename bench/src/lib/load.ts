@@ -17,7 +17,10 @@ type Reply = { id: number; result?: LoadResult; error?: string } | { ready: true
  */
 export class LoadGenerator {
   private nextId = 1
-  private readonly pending = new Map<number, { resolve: (r: LoadResult) => void; reject: (e: Error) => void }>()
+  private readonly pending = new Map<
+    number,
+    { resolve: (r: LoadResult) => void; reject: (e: Error) => void }
+  >()
   private closed = false
 
   private constructor(private readonly child: ChildProcess) {

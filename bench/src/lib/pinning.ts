@@ -26,8 +26,10 @@ export function hasTaskset(): boolean {
  */
 export function choosePinning(wanted: boolean): Pinning {
   const cores = availableParallelism()
-  if (!wanted) return { available: hasTaskset(), serverCpu: null, loadCpu: null, note: 'pinning disabled (--no-pin)' }
-  if (!hasTaskset()) return { available: false, serverCpu: null, loadCpu: null, note: 'taskset not found: not pinned' }
+  if (!wanted)
+    return { available: hasTaskset(), serverCpu: null, loadCpu: null, note: 'pinning disabled (--no-pin)' }
+  if (!hasTaskset())
+    return { available: false, serverCpu: null, loadCpu: null, note: 'taskset not found: not pinned' }
   if (cores < 2) return { available: true, serverCpu: null, loadCpu: null, note: 'only one core: not pinned' }
   return {
     available: true,
@@ -38,7 +40,20 @@ export function choosePinning(wanted: boolean): Pinning {
 }
 
 /** Prefixes a command with `taskset -c <cpu>` when a cpu is given; taskset execs, so the PID stays the program's. */
-export function pinnedCommand(cpu: number | null | undefined, cmd: string, args: string[]): [string, string[]] {
+export function pinnedCommand(
+  cpu: number | null | undefined,
+  cmd: string,
+  args: string[],
+): [string, string[]] {
   if (cpu === null || cpu === undefined || !hasTaskset()) return [cmd, args]
   return ['taskset', ['-c', String(cpu), cmd, ...args]]
+}
+
+/**
+ * Pins a running process and all its threads (`taskset -a -cp`); threads it creates later inherit the mask. Used
+ * for servers after they are healthy, so their start-up (tsx transpiling) can use every core.
+ */
+export function pinProcess(pid: number, cpu: number | null | undefined): boolean {
+  if (cpu === null || cpu === undefined || !hasTaskset()) return false
+  return spawnSync('taskset', ['-a', '-cp', String(cpu), String(pid)], { stdio: 'ignore' }).status === 0
 }

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { repoRoot } from '@auth-lab/shared'
-import { pinnedCommand } from './pinning.js'
+import { pinProcess } from './pinning.js'
 import { freePort } from './ports.js'
 import type { CpuTimes } from './proc-stats.js'
 import { readCpuTimes, readRssBytes } from './proc-stats.js'
@@ -27,7 +27,7 @@ export interface StartServerOptions {
   dbPath?: string
   /** Defaults to a free port on 127.0.0.1. */
   port?: number
-  /** Pin the server (and its threadpool) to this core with taskset; null/undefined = not pinned. */
+  /** Pin the server (all its threads, also ones made later) to this core once healthy; null/undefined = not pinned. */
   cpu?: number | null
   /** A label for progress and error messages (default: kind). */
   label?: string
@@ -116,9 +116,12 @@ export async function startServer(opts: StartServerOptions): Promise<ServerHandl
   let exited: Promise<ExitInfo>
 
   const launch = () => {
-    const [cmd, args] = pinnedCommand(opts.cpu, process.execPath, ['--import', 'tsx', join(root, SERVER_ENTRIES[opts.kind])])
     exitInfo = null
-    child = spawn(cmd, args, { cwd: root, env: { ...baseEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    child = spawn(process.execPath, ['--import', 'tsx', join(root, SERVER_ENTRIES[opts.kind])], {
+      cwd: root,
+      env: { ...baseEnv(), ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     processRegistry.add(child, label)
     const keep = (buf: Buffer) => {
       for (const line of buf.toString('utf8').split('\n')) if (line.trim()) lines.push(line)
@@ -135,11 +138,20 @@ export async function startServer(opts: StartServerOptions): Promise<ServerHandl
     })
   }
 
+  // Pinned only once healthy (all threads, `taskset -a -cp`), so start-up can use every core.
   const waitHealthy = async () => {
+    await pollHealth()
+    if (opts.cpu !== null && opts.cpu !== undefined && child.pid !== undefined)
+      pinProcess(child.pid, opts.cpu)
+  }
+
+  const pollHealth = async () => {
     const deadline = Date.now() + (opts.healthTimeoutMs ?? 30_000)
     while (Date.now() < deadline) {
       if (exitInfo) {
-        throw new Error(`${label} exited (${JSON.stringify(exitInfo)}) before /health answered:\n${lines.join('\n')}`)
+        throw new Error(
+          `${label} exited (${JSON.stringify(exitInfo)}) before /health answered:\n${lines.join('\n')}`,
+        )
       }
       try {
         const res = await fetch(`${url}/health`, { signal: AbortSignal.timeout(1000) })
@@ -150,7 +162,9 @@ export async function startServer(opts: StartServerOptions): Promise<ServerHandl
       }
       await sleep(40)
     }
-    throw new Error(`${label} did not answer /health within ${opts.healthTimeoutMs ?? 30_000} ms:\n${lines.join('\n')}`)
+    throw new Error(
+      `${label} did not answer /health within ${opts.healthTimeoutMs ?? 30_000} ms:\n${lines.join('\n')}`,
+    )
   }
 
   const stop = async (signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 5000): Promise<ExitInfo> => {

@@ -24,7 +24,10 @@ export class Progress {
   /** `label` like "round 2/5 · stateless-es256 · GET /me"; `remainingSec` = this scenario's estimated time left. */
   update(label: string, remainingSec?: number): void {
     const left = remainingSec === undefined ? '' : ` · ~${formatSec(remainingSec + this.laterSec)} left`
-    this.write(`[${this.scenario}] ${label}${left} (elapsed ${formatSec((Date.now() - this.started) / 1000)})`, false)
+    this.write(
+      `[${this.scenario}] ${label}${left} (elapsed ${formatSec((Date.now() - this.started) / 1000)})`,
+      false,
+    )
   }
 
   /** A line that stays (warnings, results). */

@@ -78,7 +78,8 @@ export async function loginUser(
     body: JSON.stringify({ username, password }),
   })
   const text = await res.text()
-  if (res.status !== 200) throw new Error(`login of ${username} at ${baseUrl} answered ${res.status}: ${text}`)
+  if (res.status !== 200)
+    throw new Error(`login of ${username} at ${baseUrl} answered ${res.status}: ${text}`)
   const body = JSON.parse(text) as { user?: { id?: number }; access_token?: string }
   const setCookies = res.headers.getSetCookie()
   if (kind === 'stateful') {

@@ -41,9 +41,18 @@ export async function renderCharts(results: ResultsFile): Promise<RenderedChart[
       try {
         svg = await renderSvg(c.vegaLiteSpec)
       } catch (err) {
-        svg = errorSvg(`chart "${c.title}" failed to render: ${err instanceof Error ? err.message : String(err)}`)
+        svg = errorSvg(
+          `chart "${c.title}" failed to render: ${err instanceof Error ? err.message : String(err)}`,
+        )
       }
-      out.push({ experimentId: e.id, chartId: c.id, title: c.title, caption: c.caption, file: chartFile(e, c.id), svg })
+      out.push({
+        experimentId: e.id,
+        chartId: c.id,
+        title: c.title,
+        caption: c.caption,
+        file: chartFile(e, c.id),
+        svg,
+      })
     }
   }
   return out

@@ -34,12 +34,28 @@ export function contextRows(ctx: RunContext): [string, string][] {
     o.pin ? null : '--no-pin',
   ].filter(Boolean)
   return [
-    ['run', `${ctx.runId} (${ctx.date}${ctx.durationSec !== undefined ? `, took ${Math.round(ctx.durationSec)} s` : ''})`],
+    [
+      'run',
+      `${ctx.runId} (${ctx.date}${ctx.durationSec !== undefined ? `, took ${Math.round(ctx.durationSec)} s` : ''})`,
+    ],
     ['machine', `${m.cpuModel}, ${m.cores} cores, ${formatBytes(m.memoryBytes)} RAM, ${m.os} ${m.arch}`],
-    ['load average at start', m.loadAverage.join(' / ')],
+    [
+      'load average (1/5/15 min)',
+      `at start ${m.loadAverage.join(' / ')}${m.loadAverageEnd ? `; at end ${m.loadAverageEnd.join(' / ')}` : ''} (${m.cores} cores: above ${m.cores} means other work competed)`,
+    ],
     ['Node', m.node],
-    ['packages', Object.entries(ctx.packages).map(([k, v]) => `${k} ${v}`).join(', ')],
-    ['git commit', ctx.git.commit ? `${ctx.git.commit.slice(0, 12)}${ctx.git.dirty ? ' (with uncommitted changes)' : ''}` : 'unknown'],
+    [
+      'packages',
+      Object.entries(ctx.packages)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', '),
+    ],
+    [
+      'git commit',
+      ctx.git.commit
+        ? `${ctx.git.commit.slice(0, 12)}${ctx.git.dirty ? ' (with uncommitted changes)' : ''}`
+        : 'unknown',
+    ],
     ['command', `pnpm bench ${flags.join(' ')}`],
     ['CPU pinning', ctx.pinning.note],
   ]

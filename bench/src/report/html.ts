@@ -4,7 +4,10 @@ import { slug } from './markdown.js'
 import type { ExperimentResult, ResultsFile, Table } from './schema.js'
 
 export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!)
+  return s.replace(
+    /[&<>"']/g,
+    (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!,
+  )
 }
 
 /** Inline Markdown of the subset experiments use: `code`, **bold**, _italic_. Input is escaped first. */
@@ -37,7 +40,10 @@ export function markdownToHtml(md: string): string {
 function tableHtml(t: Table): string {
   const head = `<tr>${t.columns.map((c) => `<th>${escapeHtml(c)}</th>`).join('')}</tr>`
   const rows = t.rows
-    .map((r) => `<tr>${r.map((v) => `<td${typeof v === 'number' ? ' class="num"' : ''}>${escapeHtml(formatCell(v))}</td>`).join('')}</tr>`)
+    .map(
+      (r) =>
+        `<tr>${r.map((v) => `<td${typeof v === 'number' ? ' class="num"' : ''}>${escapeHtml(formatCell(v))}</td>`).join('')}</tr>`,
+    )
     .join('\n')
   const notes = (t.notes ?? []).map((n) => `<p class="note">${inline(n)}</p>`).join('')
   return `<h3>${escapeHtml(t.title)}</h3>\n<div class="scroll"><table>\n${head}\n${rows}\n</table></div>${notes}`
@@ -51,7 +57,11 @@ function inlineSvg(svg: string): string {
 function experimentHtml(e: ExperimentResult, charts: RenderedChart[]): string {
   const out: string[] = [`<section id="${slug(e.title)}">`, `<h2>${escapeHtml(e.title)}</h2>`]
   if (e.error) {
-    out.push('<p class="bad"><strong>This experiment failed; no results.</strong></p>', `<pre>${escapeHtml(e.error)}</pre>`, '</section>')
+    out.push(
+      '<p class="bad"><strong>This experiment failed; no results.</strong></p>',
+      `<pre>${escapeHtml(e.error)}</pre>`,
+      '</section>',
+    )
     return out.join('\n')
   }
   if (e.claims.length > 0) {
@@ -106,7 +116,9 @@ export function renderHtml(results: ResultsFile, charts: RenderedChart[]): strin
     .map(([k, v]) => `<tr><td>${escapeHtml(k)}</td><td>${escapeHtml(v)}</td></tr>`)
     .join('\n')
   const toc = results.experiments
-    .map((e) => `<li><a href="#${slug(e.title)}">${escapeHtml(e.title)}</a>${e.error ? ' — failed' : ''}</li>`)
+    .map(
+      (e) => `<li><a href="#${slug(e.title)}">${escapeHtml(e.title)}</a>${e.error ? ' — failed' : ''}</li>`,
+    )
     .join('')
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">

@@ -14,7 +14,10 @@ function escapeCell(v: Cell): string {
 }
 
 export function markdownTable(t: Table): string {
-  const lines = [`| ${t.columns.map((c) => escapeCell(c)).join(' | ')} |`, `|${t.columns.map(() => '---').join('|')}|`]
+  const lines = [
+    `| ${t.columns.map((c) => escapeCell(c)).join(' | ')} |`,
+    `|${t.columns.map(() => '---').join('|')}|`,
+  ]
   for (const row of t.rows) lines.push(`| ${row.map(escapeCell).join(' | ')} |`)
   return lines.join('\n')
 }
@@ -33,7 +36,8 @@ function experimentMarkdown(e: ExperimentResult, charts: RenderedChart[]): strin
   if (e.method) out.push('### Method', '', e.method.trim(), '')
   if (e.verdicts.length > 0) {
     out.push('### Verdicts', '')
-    for (const v of e.verdicts) out.push(`- **${v.claim}**${v.status ? ` (${STATUS_MARK[v.status]})` : ''}: ${v.text}`)
+    for (const v of e.verdicts)
+      out.push(`- **${v.claim}**${v.status ? ` (${STATUS_MARK[v.status]})` : ''}: ${v.text}`)
     out.push('')
   }
   if (e.invalid.length > 0) {
@@ -76,10 +80,14 @@ export function renderMarkdown(results: ResultsFile, charts: RenderedChart[]): s
   for (const n of ctx.notes) out.push(`- ${n}`)
   out.push('')
   out.push('## Contents', '')
-  for (const e of results.experiments) out.push(`- [${e.title}](#${slug(e.title)})${e.error ? ' — failed' : ''}`)
+  for (const e of results.experiments)
+    out.push(`- [${e.title}](#${slug(e.title)})${e.error ? ' — failed' : ''}`)
   out.push('')
   for (const e of results.experiments) out.push(experimentMarkdown(e, charts))
-  return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trim()}\n`
+  return `${out
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim()}\n`
 }
 
 /** GitHub's heading anchor rule (lowercase, spaces → '-', punctuation dropped). */

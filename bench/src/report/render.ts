@@ -7,7 +7,10 @@ import type { ResultsFile } from './schema.js'
 import { parseResults } from './schema.js'
 
 /** Writes report.md, report.html and one SVG per chart into `dir`, from the results alone. Returns the paths. */
-export async function writeReport(dir: string, results: ResultsFile): Promise<{ md: string; html: string; svgs: string[] }> {
+export async function writeReport(
+  dir: string,
+  results: ResultsFile,
+): Promise<{ md: string; html: string; svgs: string[] }> {
   const charts = await renderCharts(results)
   const svgs: string[] = []
   for (const c of charts) {

@@ -90,7 +90,9 @@ export interface RunContext {
     kernel: string
     arch: string
     node: string
+    /** 1/5/15-minute load averages when the run started, and when it ended: other work on the machine shows here. */
     loadAverage: number[]
+    loadAverageEnd?: number[]
   }
   packages: Record<string, string>
   git: { commit: string | null; dirty: boolean | null }
@@ -114,7 +116,9 @@ export function parseResults(json: unknown): ResultsFile {
   if (typeof json !== 'object' || json === null) fail('not an object')
   const r = json as Partial<ResultsFile>
   if (r.schemaVersion !== RESULTS_SCHEMA_VERSION) {
-    fail(`schemaVersion ${String(r.schemaVersion)} is not supported (this renderer reads ${RESULTS_SCHEMA_VERSION})`)
+    fail(
+      `schemaVersion ${String(r.schemaVersion)} is not supported (this renderer reads ${RESULTS_SCHEMA_VERSION})`,
+    )
   }
   if (typeof r.context !== 'object' || r.context === null) fail('missing context')
   if (!Array.isArray(r.experiments)) fail('experiments must be an array')
@@ -125,12 +129,16 @@ export function parseResults(json: unknown): ResultsFile {
       if (!Array.isArray(e[key])) fail(`${at}.${key} must be an array`)
     }
     for (const [j, t] of e.tables.entries()) {
-      if (!Array.isArray(t.columns) || !Array.isArray(t.rows)) fail(`${at}.tables[${j}] needs columns and rows`)
-      for (const row of t.rows) if (row.length !== t.columns.length) fail(`${at}.tables[${j}] has a row of the wrong width`)
+      if (!Array.isArray(t.columns) || !Array.isArray(t.rows))
+        fail(`${at}.tables[${j}] needs columns and rows`)
+      for (const row of t.rows)
+        if (row.length !== t.columns.length) fail(`${at}.tables[${j}] has a row of the wrong width`)
     }
     for (const [j, c] of e.charts.entries()) {
-      if (typeof c.id !== 'string' || !/^[a-z0-9-]+$/.test(c.id)) fail(`${at}.charts[${j}].id must be a lowercase slug`)
-      if (typeof c.vegaLiteSpec !== 'object' || c.vegaLiteSpec === null) fail(`${at}.charts[${j}] has no vegaLiteSpec`)
+      if (typeof c.id !== 'string' || !/^[a-z0-9-]+$/.test(c.id))
+        fail(`${at}.charts[${j}].id must be a lowercase slug`)
+      if (typeof c.vegaLiteSpec !== 'object' || c.vegaLiteSpec === null)
+        fail(`${at}.charts[${j}] has no vegaLiteSpec`)
     }
   }
   return r as ResultsFile

@@ -8,7 +8,10 @@ import type { Group, Target } from './overhead-variants.js'
 export interface MeasureSettings {
   rounds: number
   durationSec: number
+  /** Warm-up per server in round 1 (split over its paths). */
   warmupSec: number
+  /** Re-warm per server in later rounds (split over its paths). */
+  rewarmSec: number
   connections: number
 }
 
@@ -40,12 +43,14 @@ export interface Sample {
 }
 
 /** Seconds of overhead per load run besides its duration (IPC, connection setup, /metrics scrapes). */
-const PER_RUN_OVERHEAD_SEC = 0.35
+const PER_RUN_OVERHEAD_SEC = 0.25
 
 export function estimateSeconds(groups: { targets: unknown[] }[], s: MeasureSettings): number {
   const runs = groups.reduce((n, g) => n + g.targets.length + 1, 0)
-  const warm = groups.length * s.warmupSec
-  return s.rounds * (runs * (s.durationSec + PER_RUN_OVERHEAD_SEC) + warm + groups.length * PER_RUN_OVERHEAD_SEC) + groups.length * s.warmupSec
+  const warmRuns = groups.reduce((n, g) => n + g.targets.length + 1, 0) * PER_RUN_OVERHEAD_SEC
+  const warm =
+    groups.length * s.warmupSec + (s.rounds - 1) * groups.length * s.rewarmSec + s.rounds * warmRuns
+  return s.rounds * runs * (s.durationSec + PER_RUN_OVERHEAD_SEC) + warm
 }
 
 /**
@@ -69,11 +74,14 @@ export async function measureRounds(
     let position = 0
     for (const g of order) {
       const paths = [g.baseline, ...g.targets]
-      // First round: twice the warm-up (JIT, caches, SQLite pages); later rounds: re-warm after the other servers ran.
-      const warm = (round === 1 ? 2 : 1) * s.warmupSec
-      progress.update(`round ${round}/${s.rounds} · ${g.spec.id} · warm-up`, total - (performance.now() - started) / 1000)
+      // First round: the full warm-up (JIT, caches, SQLite pages); later rounds: a re-warm after the others ran.
+      const warm = round === 1 ? s.warmupSec : s.rewarmSec
+      progress.update(
+        `round ${round}/${s.rounds} · ${g.spec.id} · warm-up`,
+        total - (performance.now() - started) / 1000,
+      )
       for (const t of paths) {
-        await gen.run({ ...loadOptions(g, t, s), durationSec: Math.max(0.2, warm / paths.length) })
+        await gen.run({ ...loadOptions(g, t, s), durationSec: Math.max(0.15, warm / paths.length) })
       }
       const seq = round % 2 === 1 ? paths : [...g.targets, g.baseline]
       for (const t of seq) {
@@ -95,7 +103,14 @@ function loadOptions(g: Group, t: Target, s: MeasureSettings) {
   }
 }
 
-async function measureOne(g: Group, t: Target, s: MeasureSettings, gen: LoadGenerator, round: number, position: number): Promise<Sample> {
+async function measureOne(
+  g: Group,
+  t: Target,
+  s: MeasureSettings,
+  gen: LoadGenerator,
+  round: number,
+  position: number,
+): Promise<Sample> {
   const m0 = await scrapeStoreCounters(g.server.url)
   const c0 = g.server.cpuTimes()
   const res = await gen.run(loadOptions(g, t, s))

@@ -5,11 +5,26 @@ import type { Decomposition } from './overhead-verdicts.js'
 
 const n0 = (x: number) => Math.round(x).toLocaleString('en-US')
 const f2 = (x: number) => x.toFixed(2)
-const withRange = (s: Summary | null, f: (x: number) => string) => (s ? `${f(s.median)} (${f(s.min)}–${f(s.max)})` : '–')
+const withRange = (s: Summary | null, f: (x: number) => string) =>
+  s ? `${f(s.median)} (${f(s.min)}–${f(s.max)})` : '–'
 
 export function mainTable(vs: VariantSummary[], rounds: number): Table {
   const rows: Cell[][] = vs.map((v) => {
-    if (!v.valid) return [v.id, 'INVALID', '–', '–', '–', '–', '–', '–', '–', '–', v.credentialBytes, `${v.non2xx} + ${v.errors}`]
+    if (!v.valid)
+      return [
+        v.id,
+        'INVALID',
+        '–',
+        '–',
+        '–',
+        '–',
+        '–',
+        '–',
+        '–',
+        '–',
+        v.credentialBytes,
+        `${v.non2xx} + ${v.errors}`,
+      ]
     return [
       v.id,
       withRange(v.rps, n0),
@@ -43,15 +58,19 @@ export function mainTable(vs: VariantSummary[], rounds: number): Table {
     ],
     rows,
     notes: [
-      'ratio = the variant\'s req/s ÷ GET /public req/s on the same server in the same round; spread = (max − min) ÷ median of that ratio across rounds.',
+      "ratio = the variant's req/s ÷ GET /public req/s on the same server in the same round; spread = (max − min) ÷ median of that ratio across rounds.",
       'added µs/req = 1e6/req/s − 1e6/baseline req/s (time per request under saturation); CPU figures are utime+stime of the server process (all threads) per response.',
-      'Latency percentiles come from autocannon\'s 1 ms histogram; at this concurrency they mostly restate throughput (queueing), not auth time.',
+      "Latency percentiles come from autocannon's 1 ms histogram; at this concurrency they mostly restate throughput (queueing), not auth time.",
     ],
   }
 }
 
 export function descriptionTable(vs: VariantSummary[]): Table {
-  return { title: 'Variants', columns: ['variant', 'server', 'what is measured'], rows: vs.map((v) => [v.id, v.group, `${v.label}: ${v.description}`]) }
+  return {
+    title: 'Variants',
+    columns: ['variant', 'server', 'what is measured'],
+    rows: vs.map((v) => [v.id, v.group, `${v.label}: ${v.description}`]),
+  }
 }
 
 export function baselineTable(vs: VariantSummary[]): Table {
@@ -66,7 +85,9 @@ export function baselineTable(vs: VariantSummary[]): Table {
     title: 'Baselines: GET /public on each server (no auth, same middleware)',
     columns: ['server', 'req/s', 'server CPU µs/req'],
     rows,
-    notes: ['Every server answers /public through the same shared middleware; large differences here mean noise in the run, not in auth.'],
+    notes: [
+      'Every server answers /public through the same shared middleware; large differences here mean noise in the run, not in auth.',
+    ],
   }
 }
 
@@ -81,13 +102,22 @@ export function stabilityTable(vs: VariantSummary[], rounds: number): Table {
 export function decompositionTable(ds: Decomposition[]): Table {
   return {
     title: 'Cost decomposition: server CPU µs per GET /me (medians)',
-    columns: ['variant', 'total', 'framework (the app\'s /public)', 'mechanism (raw floor route − floor /public)', 'library + app code (the rest)', 'mechanism measured by'],
+    columns: [
+      'variant',
+      'total',
+      'framework (floor /public)',
+      'app base (app /public − floor /public)',
+      'mechanism (raw floor route − floor /public)',
+      'auth library + app code (the rest)',
+      'mechanism measured by',
+    ],
     rows: ds.map((d) => [
       d.id,
       Math.round(d.total),
       Math.round(d.framework),
+      d.appBase === null ? null : Math.round(d.appBase),
       d.mechanism === null ? null : Math.round(d.mechanism),
-      d.library === null ? Math.round(d.total - d.framework) : Math.round(d.library),
+      d.library === null ? Math.round(d.total - d.framework - (d.appBase ?? 0)) : Math.round(d.library),
       d.mechanism === null ? `${d.mechanismSource} (last column = mechanism + library)` : d.mechanismSource,
     ]),
   }
@@ -99,15 +129,25 @@ export function ratioChart(vs: VariantSummary[]): Chart {
   const valid = vs.filter((v) => v.valid && v.ratio)
   const order = valid.map((v) => v.id)
   const values = [
-    ...valid.map((v) => ({ kind: 'median', variant: v.id, family: v.family, ratio: v.ratio!.median, min: v.ratio!.min, max: v.ratio!.max })),
+    ...valid.map((v) => ({
+      kind: 'median',
+      variant: v.id,
+      family: v.family,
+      ratio: v.ratio!.median,
+      min: v.ratio!.min,
+      max: v.ratio!.max,
+    })),
     ...valid.flatMap((v) =>
-      v.ratioByRound.flatMap((r, i) => (r === null ? [] : [{ kind: 'round', variant: v.id, family: v.family, ratio: r, round: i + 1 }])),
+      v.ratioByRound.flatMap((r, i) =>
+        r === null ? [] : [{ kind: 'round', variant: v.id, family: v.family, ratio: r, round: i + 1 }],
+      ),
     ),
   ]
   const y = { field: 'variant', type: 'nominal', sort: order, title: null }
   return {
     id: 'ratio',
-    title: 'Throughput of each auth path relative to GET /public on the same server (bar: median; dots: rounds)',
+    title:
+      'Throughput of each auth path relative to GET /public on the same server (bar: median; dots: rounds)',
     caption: '1.0 = as fast as no auth at all. Higher is cheaper. Invalid variants are left out.',
     vegaLiteSpec: {
       $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -120,7 +160,12 @@ export function ratioChart(vs: VariantSummary[]): Chart {
           mark: { type: 'bar', opacity: 0.85 },
           encoding: {
             y,
-            x: { field: 'ratio', type: 'quantitative', title: 'req/s ÷ /public req/s', scale: { domain: [0, 1.1] } },
+            x: {
+              field: 'ratio',
+              type: 'quantitative',
+              title: 'req/s ÷ /public req/s',
+              scale: { domain: [0, 1.1] },
+            },
             color: { field: 'family', type: 'nominal', scale: FAMILY_COLORS, title: 'family' },
           },
         },
@@ -132,7 +177,11 @@ export function ratioChart(vs: VariantSummary[]): Chart {
         {
           transform: [{ filter: "datum.kind === 'median'" }],
           mark: { type: 'text', align: 'left', dx: 6, fontSize: 11 },
-          encoding: { y, x: { field: 'max', type: 'quantitative' }, text: { field: 'ratio', type: 'quantitative', format: '.2f' } },
+          encoding: {
+            y,
+            x: { field: 'max', type: 'quantitative' },
+            text: { field: 'ratio', type: 'quantitative', format: '.2f' },
+          },
         },
       ],
     },
@@ -141,18 +190,35 @@ export function ratioChart(vs: VariantSummary[]): Chart {
 
 export function decompositionChart(ds: Decomposition[]): Chart {
   const values = ds.flatMap((d) => {
-    const rows = [{ variant: d.id, part: '1 framework (/public)', us: Math.max(0, d.framework) }]
-    if (d.mechanism === null) rows.push({ variant: d.id, part: '4 auth, no floor to split it', us: Math.max(0, d.total - d.framework) })
+    const rows = [
+      { variant: d.id, part: 'framework (floor /public)', order: 1, us: Math.max(0, d.framework) },
+    ]
+    if (d.appBase !== null)
+      rows.push({
+        variant: d.id,
+        part: 'app base (app /public − floor)',
+        order: 2,
+        us: Math.max(0, d.appBase),
+      })
+    const auth = d.total - d.framework - (d.appBase ?? 0)
+    if (d.mechanism === null)
+      rows.push({ variant: d.id, part: 'auth, no raw floor to split it', order: 5, us: Math.max(0, auth) })
     else {
-      rows.push({ variant: d.id, part: '2 mechanism (raw floor route)', us: Math.max(0, d.mechanism) })
-      rows.push({ variant: d.id, part: '3 library + app code', us: Math.max(0, d.library ?? 0) })
+      rows.push({
+        variant: d.id,
+        part: 'mechanism (raw floor route)',
+        order: 3,
+        us: Math.max(0, d.mechanism),
+      })
+      rows.push({ variant: d.id, part: 'auth library + app code', order: 4, us: Math.max(0, d.library ?? 0) })
     }
     return rows
   })
   return {
     id: 'decomposition',
     title: 'Where the server CPU of one GET /me goes (µs per request, medians)',
-    caption: 'Mechanism = the same operation done raw on the floor server (Map.get, SHA-256 + prepared SQLite JOIN, node:crypto HMAC). Negative remainders are drawn as 0.',
+    caption:
+      'Mechanism = the same operation done raw on the floor server (Map.get, SHA-256 + prepared SQLite JOIN, node:crypto HMAC). Negative remainders are drawn as 0.',
     vegaLiteSpec: {
       $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
       width: 620,
@@ -166,9 +232,25 @@ export function decompositionChart(ds: Decomposition[]): Chart {
           field: 'part',
           type: 'nominal',
           title: 'part',
-          scale: { range: ['#bab0ac', '#54a24b', '#e45756', '#f2cf5b'] },
+          sort: [
+            'framework (floor /public)',
+            'app base (app /public − floor)',
+            'mechanism (raw floor route)',
+            'auth library + app code',
+            'auth, no raw floor to split it',
+          ],
+          scale: {
+            domain: [
+              'framework (floor /public)',
+              'app base (app /public − floor)',
+              'mechanism (raw floor route)',
+              'auth library + app code',
+              'auth, no raw floor to split it',
+            ],
+            range: ['#bab0ac', '#79706e', '#54a24b', '#e45756', '#f2cf5b'],
+          },
         },
-        order: { field: 'part', type: 'nominal' },
+        order: { field: 'order', type: 'quantitative' },
       },
     },
   }

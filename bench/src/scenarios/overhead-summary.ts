@@ -49,7 +49,11 @@ function family(group: string): VariantSummary['family'] {
  * Pairs every target run with its server's baseline run of the same round and summarises. A variant with any bad
  * run — its own or its baseline's — is invalid: its numbers are left out (null), never averaged in.
  */
-export function summarizeVariants(samples: Sample[], targets: TargetInfo[], rounds: number): VariantSummary[] {
+export function summarizeVariants(
+  samples: Sample[],
+  targets: TargetInfo[],
+  rounds: number,
+): VariantSummary[] {
   return targets.map((t) => {
     const own = samples.filter((s) => s.target === t.id)
     const base = samples.filter((s) => s.target === `${t.group}:public`)
@@ -73,7 +77,9 @@ export function summarizeVariants(samples: Sample[], targets: TargetInfo[], roun
       rounds: pairs.length,
       credentialBytes: own[0]?.credentialBytes ?? 0,
       non2xx: own.reduce((n, s) => n + s.non2xx, 0) + base.reduce((n, s) => n + s.non2xx, 0),
-      errors: own.reduce((n, s) => n + s.errors + s.timeouts, 0) + base.reduce((n, s) => n + s.errors + s.timeouts, 0),
+      errors:
+        own.reduce((n, s) => n + s.errors + s.timeouts, 0) +
+        base.reduce((n, s) => n + s.errors + s.timeouts, 0),
       ratioByRound: byRound,
     }
     if (!check.valid || pairs.length === 0) {

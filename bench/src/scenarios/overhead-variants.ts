@@ -41,29 +41,90 @@ export interface Group {
 const STATELESS = { ACCESS_TTL: '3600' }
 
 export const GROUPS: GroupSpec[] = [
-  app('stateful-memory', 'stateful', { SESSION_STORE: 'memory' }, 'cookie session, in-process Map store (hono-sessions)'),
-  app('stateful-sqlite', 'stateful', { SESSION_STORE: 'sqlite' }, 'cookie session, SQLite store (hono-sessions; row keyed by SHA-256 of the id)'),
-  app('stateless-hs256-none', 'stateless', { JWT_ALG: 'HS256', REVOCATION: 'none' }, 'JWT HS256 (jose), no revocation check: no store access'),
-  app('stateless-hs256-denylist', 'stateless', { JWT_ALG: 'HS256', REVOCATION: 'denylist' }, 'JWT HS256 + jti deny-list lookup in SQLite per request'),
-  app('stateless-hs256-version', 'stateless', { JWT_ALG: 'HS256', REVOCATION: 'version' }, "JWT HS256 + user's token_version read from SQLite per request"),
-  app('stateless-rs256', 'stateless', { JWT_ALG: 'RS256', REVOCATION: 'none' }, 'JWT RS256 (RSA-2048, jose), no revocation check'),
-  app('stateless-es256', 'stateless', { JWT_ALG: 'ES256', REVOCATION: 'none' }, 'JWT ES256 (P-256, jose), no revocation check'),
-  app('stateless-eddsa', 'stateless', { JWT_ALG: 'EdDSA', REVOCATION: 'none' }, 'JWT EdDSA (Ed25519, jose), no revocation check'),
-  app('stateless-jwe', 'stateless', { ACCESS_TOKEN_FORMAT: 'jwe', REVOCATION: 'none' }, 'encrypted JWT (JWE dir + A256GCM, jose), no revocation check'),
+  app(
+    'stateful-memory',
+    'stateful',
+    { SESSION_STORE: 'memory' },
+    'cookie session, in-process Map store (hono-sessions)',
+  ),
+  app(
+    'stateful-sqlite',
+    'stateful',
+    { SESSION_STORE: 'sqlite' },
+    'cookie session, SQLite store (hono-sessions; row keyed by SHA-256 of the id)',
+  ),
+  app(
+    'stateless-hs256-none',
+    'stateless',
+    { JWT_ALG: 'HS256', REVOCATION: 'none' },
+    'JWT HS256 (jose), no revocation check: no store access',
+  ),
+  app(
+    'stateless-hs256-denylist',
+    'stateless',
+    { JWT_ALG: 'HS256', REVOCATION: 'denylist' },
+    'JWT HS256 + jti deny-list lookup in SQLite per request',
+  ),
+  app(
+    'stateless-hs256-version',
+    'stateless',
+    { JWT_ALG: 'HS256', REVOCATION: 'version' },
+    "JWT HS256 + user's token_version read from SQLite per request",
+  ),
+  app(
+    'stateless-rs256',
+    'stateless',
+    { JWT_ALG: 'RS256', REVOCATION: 'none' },
+    'JWT RS256 (RSA-2048, jose), no revocation check',
+  ),
+  app(
+    'stateless-es256',
+    'stateless',
+    { JWT_ALG: 'ES256', REVOCATION: 'none' },
+    'JWT ES256 (P-256, jose), no revocation check',
+  ),
+  app(
+    'stateless-eddsa',
+    'stateless',
+    { JWT_ALG: 'EdDSA', REVOCATION: 'none' },
+    'JWT EdDSA (Ed25519, jose), no revocation check',
+  ),
+  app(
+    'stateless-jwe',
+    'stateless',
+    { ACCESS_TOKEN_FORMAT: 'jwe', REVOCATION: 'none' },
+    'encrypted JWT (JWE dir + A256GCM, jose), no revocation check',
+  ),
   {
     id: 'floor',
     kind: 'floor',
     env: {},
-    description: 'floor server: same Hono + node-server stack and shared middleware, raw auth routes, no auth library',
+    description:
+      'floor server: same Hono + node-server stack and shared middleware, raw auth routes, no auth library',
     targets: [
       { id: 'floor-map', label: 'raw Map lookup (cookie)', path: '/floor/map', credential: 'cookie' },
-      { id: 'floor-sqlite', label: 'raw SHA-256 + prepared SQLite JOIN (cookie)', path: '/floor/sqlite', credential: 'cookie' },
-      { id: 'floor-hmac', label: 'raw node:crypto HMAC-SHA256 verify (Bearer)', path: '/floor/hmac', credential: 'bearer' },
+      {
+        id: 'floor-sqlite',
+        label: 'raw SHA-256 + prepared SQLite JOIN (cookie)',
+        path: '/floor/sqlite',
+        credential: 'cookie',
+      },
+      {
+        id: 'floor-hmac',
+        label: 'raw node:crypto HMAC-SHA256 verify (Bearer)',
+        path: '/floor/hmac',
+        credential: 'bearer',
+      },
     ],
   },
 ]
 
-function app(id: string, kind: 'stateful' | 'stateless', env: Record<string, string>, description: string): GroupSpec {
+function app(
+  id: string,
+  kind: 'stateful' | 'stateless',
+  env: Record<string, string>,
+  description: string,
+): GroupSpec {
   return {
     id,
     kind,
@@ -80,8 +141,11 @@ export const VARIANT_IDS = GROUPS.flatMap((g) => g.targets.map((t) => t.id))
 export function selectGroups(variants: string[] | undefined): GroupSpec[] {
   if (!variants) return GROUPS
   const unknown = variants.filter((v) => !VARIANT_IDS.includes(v))
-  if (unknown.length > 0) throw new Error(`unknown overhead variant(s): ${unknown.join(', ')} (known: ${VARIANT_IDS.join(', ')})`)
-  return GROUPS.map((g) => ({ ...g, targets: g.targets.filter((t) => variants.includes(t.id)) })).filter((g) => g.targets.length > 0)
+  if (unknown.length > 0)
+    throw new Error(`unknown overhead variant(s): ${unknown.join(', ')} (known: ${VARIANT_IDS.join(', ')})`)
+  return GROUPS.map((g) => ({ ...g, targets: g.targets.filter((t) => variants.includes(t.id)) })).filter(
+    (g) => g.targets.length > 0,
+  )
 }
 
 function medianBytes(creds: Record<string, string>[]): number {
@@ -95,15 +159,36 @@ function medianBytes(creds: Record<string, string>[]): number {
  */
 export async function setupGroup(spec: GroupSpec, users: number, cpu: number | null): Promise<Group> {
   const dbPath = tempDbPath(`auth-lab-overhead-${spec.id}-`)
-  const baselineTarget = (): Target => ({ id: `${spec.id}:public`, label: 'GET /public', path: '/public', credentials: [], credentialBytes: 0 })
+  const baselineTarget = (): Target => ({
+    id: `${spec.id}:public`,
+    label: 'GET /public',
+    path: '/public',
+    credentials: [],
+    credentialBytes: 0,
+  })
   if (spec.kind === 'floor') {
     const seed = makeFloorSeed(users)
     const seedPath = join(dirname(dbPath), 'floor-seed.json')
     writeFloorSeed(seedPath, seed)
-    const server = await startServer({ kind: 'floor', dbPath, env: { FLOOR_SEED: seedPath }, cpu, label: spec.id })
+    const server = await startServer({
+      kind: 'floor',
+      dbPath,
+      env: { FLOOR_SEED: seedPath },
+      cpu,
+      label: spec.id,
+    })
     const targets = spec.targets.map((t): Target => {
-      const credentials = seed.users.map((u): Record<string, string> => (t.credential === 'cookie' ? { cookie: `sid=${u.sid}` } : { authorization: `Bearer ${u.token}` }))
-      return { id: t.id, label: t.label, path: t.path, credentials, credentialBytes: medianBytes(credentials) }
+      const credentials = seed.users.map(
+        (u): Record<string, string> =>
+          t.credential === 'cookie' ? { cookie: `sid=${u.sid}` } : { authorization: `Bearer ${u.token}` },
+      )
+      return {
+        id: t.id,
+        label: t.label,
+        path: t.path,
+        credentials,
+        credentialBytes: medianBytes(credentials),
+      }
     })
     return { spec, server, baseline: baselineTarget(), targets }
   }
@@ -112,7 +197,15 @@ export async function setupGroup(spec: GroupSpec, users: number, cpu: number | n
   try {
     const creds = await loginUsers(server.url, spec.kind, names)
     const credentials = creds.map((c) => c.headers)
-    const targets = spec.targets.map((t): Target => ({ id: t.id, label: t.label, path: t.path, credentials, credentialBytes: medianBytes(credentials) }))
+    const targets = spec.targets.map(
+      (t): Target => ({
+        id: t.id,
+        label: t.label,
+        path: t.path,
+        credentials,
+        credentialBytes: medianBytes(credentials),
+      }),
+    )
     return { spec, server, baseline: baselineTarget(), targets }
   } catch (err) {
     await server.stop()

@@ -1,13 +1,15 @@
-import type { Verdict } from '../report/schema.js'
 import type { Summary } from '../lib/stats.js'
 import { compare } from '../lib/stats.js'
+import type { Verdict } from '../report/schema.js'
 import type { VariantSummary } from './overhead-summary.js'
 
 /** How each app variant's cost splits, in server CPU µs per request (medians). */
 export interface Decomposition {
   id: string
-  /** The app's own /public request: Hono, @hono/node-server, shared middleware, kernel. */
+  /** The floor server's /public: Hono, @hono/node-server, the shared middleware, the kernel's share of a request. */
   framework: number
+  /** The app's /public minus the floor's: what the app adds to every request before any auth (null without floor). */
+  appBase: number | null
   /** The raw mechanism measured on the floor server (null when no floor route matches the variant). */
   mechanism: number | null
   /** What is left: the auth library (hono-sessions, jose) and the app's own code around it. */
@@ -28,6 +30,8 @@ const MECHANISM: Record<string, string[]> = {
 
 export function decompose(variants: VariantSummary[]): Decomposition[] {
   const byId = new Map(variants.map((v) => [v.id, v]))
+  const floorBase =
+    variants.find((v) => v.family === 'floor' && v.valid && v.baselineCpuUs)?.baselineCpuUs?.median ?? null
   const out: Decomposition[] = []
   for (const v of variants) {
     if (v.family === 'floor' || !v.valid || !v.cpuUs || !v.baselineCpuUs || !v.cpuAddedUs) continue
@@ -37,11 +41,17 @@ export function decompose(variants: VariantSummary[]): Decomposition[] {
     const mechanism = haveAll ? floors.reduce((s, f) => s + Math.max(0, f!.cpuAddedUs!.median), 0) : null
     out.push({
       id: v.id,
-      framework: v.baselineCpuUs.median,
+      framework: floorBase ?? v.baselineCpuUs.median,
+      appBase: floorBase === null ? null : v.baselineCpuUs.median - floorBase,
       mechanism,
       library: mechanism === null ? null : v.cpuAddedUs.median - mechanism,
       total: v.cpuUs.median,
-      mechanismSource: parts.length === 0 ? 'no raw floor for this algorithm' : haveAll ? parts.join(' + ') : `${parts.join(' + ')} (not measured)`,
+      mechanismSource:
+        parts.length === 0
+          ? 'no raw floor for this algorithm'
+          : haveAll
+            ? parts.join(' + ')
+            : `${parts.join(' + ')} (not measured)`,
     })
   }
   return out
@@ -50,6 +60,7 @@ export function decompose(variants: VariantSummary[]): Decomposition[] {
 const f2 = (x: number) => x.toFixed(2)
 const us = (x: number) => `${Math.round(x)} µs`
 const pct = (x: number) => `${Math.round(x * 100)}%`
+const signedUs = (x: number) => `${x < 0 ? '−' : '+'}${Math.abs(Math.round(x))} µs`
 const range = (s: Summary) => `${f2(s.median)}× (${f2(s.min)}–${f2(s.max)})`
 
 function get(vs: VariantSummary[], id: string): VariantSummary | undefined {
@@ -58,7 +69,11 @@ function get(vs: VariantSummary[], id: string): VariantSummary | undefined {
 }
 
 function missing(claim: string, ids: string[]): Verdict {
-  return { claim, status: 'inconclusive', text: `not answered: needs valid results for ${ids.join(' and ')} (excluded or not run).` }
+  return {
+    claim,
+    status: 'inconclusive',
+    text: `not answered: needs valid results for ${ids.join(' and ')} (excluded or not run).`,
+  }
 }
 
 const SAME = 'within noise (their round-to-round ranges overlap or differ by ≤ 10%)'
@@ -74,9 +89,14 @@ export function verdictC1(vs: VariantSummary[]): Verdict {
     `HS256 JWT with no store access (${f2(jwt.readsPerReq ?? 0)} reads/req) keeps ${range(jwt.ratio!)} of its /public throughput and adds ` +
     `${us(jwt.cpuAddedUs!.median)} of server CPU per request; the SQLite session (${f2(sql.readsPerReq ?? 0)} reads/req) keeps ` +
     `${range(sql.ratio!)} and adds ${us(sql.cpuAddedUs!.median)}` +
-    (mem ? `; the in-memory session keeps ${range(mem.ratio!)} (+${us(mem.cpuAddedUs!.median)})` : '') +
+    (mem ? `; the in-memory session keeps ${range(mem.ratio!)} (${signedUs(mem.cpuAddedUs!.median)})` : '') +
     '.'
-  if (cmp === 'higher') return { claim: 'C1', status: 'supported', text: `${nums} Here skipping the lookup does make the JWT path faster.` }
+  if (cmp === 'higher')
+    return {
+      claim: 'C1',
+      status: 'supported',
+      text: `${nums} Here skipping the lookup does make the JWT path faster.`,
+    }
   if (cmp === 'lower') {
     return {
       claim: 'C1',
@@ -84,7 +104,11 @@ export function verdictC1(vs: VariantSummary[]): Verdict {
       text: `${nums} The lookup it skips is cheaper than the signature check it does instead: on this stack verifying a JWT with jose costs more than a prepared SQLite read.`,
     }
   }
-  return { claim: 'C1', status: 'refuted', text: `${nums} The two are ${SAME}: skipping the DB lookup buys no measurable speed.` }
+  return {
+    claim: 'C1',
+    status: 'refuted',
+    text: `${nums} The two are ${SAME}: skipping the DB lookup buys no measurable speed.`,
+  }
 }
 
 /** C4: "a central store adds overhead" (SQLite file shared by instances vs an in-process Map; plus the deny-list). */
@@ -93,37 +117,55 @@ export function verdictC4(vs: VariantSummary[]): Verdict {
   const mem = get(vs, 'stateful-memory')
   if (!sql || !mem) return missing('C4', ['stateful-sqlite', 'stateful-memory'])
   const cmp = compare(sql.ratio!, mem.ratio!)
-  const extra = sql.cpuUs!.median - mem.cpuUs!.median
+  // Paired per round against each server's own /public, so baseline noise between the two servers cancels.
+  const extra = sql.cpuAddedUs!.median - mem.cpuAddedUs!.median
   const base = sql.baselineCpuUs!.median
   const nums =
     `The SQLite store (a file every instance can share) keeps ${range(sql.ratio!)} vs ${range(mem.ratio!)} for the in-process Map; ` +
-    `it costs ${us(extra)} more server CPU per request (${pct(extra / base)} of a bare /public request).`
+    `its auth step costs ${signedUs(extra)} of server CPU per request compared with the Map's (${pct(Math.abs(extra) / base)} of a bare /public request).`
   const jwt = get(vs, 'stateless-hs256-none')
-  const ctx = jwt ? ` For scale, jose HS256 verification adds ${us(jwt.cpuAddedUs!.median)} per request.` : ''
-  if (cmp === 'lower') return { claim: 'C4', status: 'supported', text: `${nums} The store adds overhead, of this size.${ctx}` }
-  if (cmp === 'higher') return { claim: 'C4', status: 'refuted', text: `${nums} The store was not slower here.${ctx}` }
+  const ctx = jwt
+    ? ` For scale, jose HS256 verification adds ${signedUs(jwt.cpuAddedUs!.median)} per request.`
+    : ''
+  if (cmp === 'lower')
+    return { claim: 'C4', status: 'supported', text: `${nums} The store adds overhead, of this size.${ctx}` }
+  if (cmp === 'higher')
+    return { claim: 'C4', status: 'refuted', text: `${nums} The store was not slower here.${ctx}` }
   return { claim: 'C4', status: 'mixed', text: `${nums} In throughput the two are ${SAME}.${ctx}` }
 }
 
 /** C10: HS256 vs the asymmetric algorithms (and the JWE format). */
 export function verdictC10(vs: VariantSummary[]): Verdict {
   const hs = get(vs, 'stateless-hs256-none')
-  const others = ['stateless-rs256', 'stateless-es256', 'stateless-eddsa'].map((id) => get(vs, id)).filter((v) => v !== undefined)
+  const others = ['stateless-rs256', 'stateless-es256', 'stateless-eddsa']
+    .map((id) => get(vs, id))
+    .filter((v) => v !== undefined)
   if (!hs || others.length === 0) return missing('C10', ['stateless-hs256-none', 'an asymmetric variant'])
   const parts = others.map((v) => {
     const c = compare(v.ratio!, hs.ratio!)
     const x = v.cpuAddedUs!.median / Math.max(hs.cpuAddedUs!.median, 1)
-    return { v, c, text: `${v.id.replace('stateless-', '').toUpperCase()} ${range(v.ratio!)}, +${us(v.cpuAddedUs!.median)} CPU/req (${x.toFixed(1)}× HS256's)` }
+    return {
+      v,
+      c,
+      text: `${v.id
+        .replace('stateless-', '')
+        .replace('eddsa', 'EdDSA')
+        .replace(/^(rs|es)/, (m) =>
+          m.toUpperCase(),
+        )} ${range(v.ratio!)}, ${signedUs(v.cpuAddedUs!.median)} CPU/req (${x.toFixed(1)}× HS256's)`,
+    }
   })
   const jwe = get(vs, 'stateless-jwe')
-  const jweText = jwe ? ` The encrypted JWE format keeps ${range(jwe.ratio!)} (+${us(jwe.cpuAddedUs!.median)}).` : ''
+  const jweText = jwe
+    ? ` The encrypted JWE format keeps ${range(jwe.ratio!)} (${signedUs(jwe.cpuAddedUs!.median)}).`
+    : ''
   const slower = parts.filter((p) => p.c === 'lower').length
   const status = slower === parts.length ? 'supported' : slower === 0 ? 'refuted' : 'mixed'
   return {
     claim: 'C10',
     status,
     text:
-      `HS256 keeps ${range(hs.ratio!)} (+${us(hs.cpuAddedUs!.median)} CPU/req); ${parts.map((p) => p.text).join('; ')}.` +
+      `HS256 keeps ${range(hs.ratio!)} (${signedUs(hs.cpuAddedUs!.median)} CPU/req); ${parts.map((p) => p.text).join('; ')}.` +
       ` ${slower} of ${parts.length} asymmetric algorithm(s) are clearly slower to verify than HS256.${jweText}` +
       ' What asymmetric keys buy is that verifiers hold no signing secret, not speed.',
   }
@@ -133,7 +175,9 @@ export function verdictC10(vs: VariantSummary[]): Verdict {
 export function verdictC12(vs: VariantSummary[]): Verdict {
   const none = get(vs, 'stateless-hs256-none')
   const sql = get(vs, 'stateful-sqlite')
-  const checked = ['stateless-hs256-denylist', 'stateless-hs256-version'].map((id) => get(vs, id)).filter((v) => v !== undefined)
+  const checked = ['stateless-hs256-denylist', 'stateless-hs256-version']
+    .map((id) => get(vs, id))
+    .filter((v) => v !== undefined)
   if (!none || !sql || checked.length === 0) {
     return missing('C12', ['stateless-hs256-none', 'stateful-sqlite', 'stateless-hs256-denylist or -version'])
   }
@@ -144,7 +188,7 @@ export function verdictC12(vs: VariantSummary[]): Verdict {
       vsSession,
       text:
         `${v.id.replace('stateless-hs256-', '')}: ${range(v.ratio!)}, ${f2(v.readsPerReq ?? 0)} store reads/req, ` +
-        `+${us(v.cpuAddedUs!.median - none.cpuAddedUs!.median)} CPU/req over no check`,
+        `${signedUs(v.cpuAddedUs!.median - none.cpuAddedUs!.median)} CPU/req over no check`,
     }
   })
   const noCheaper = parts.every((p) => p.vsSession !== 'higher')
@@ -166,17 +210,23 @@ export function verdictDecomposition(ds: Decomposition[]): Verdict {
     .filter((d) => d.mechanism !== null && d.library !== null)
     .map(
       (d) =>
-        `${d.id}: ${us(d.total)} per /me = ${us(d.framework)} framework + ${us(d.mechanism!)} mechanism (${d.mechanismSource}) + ${us(d.library!)} library and app code`,
+        `${d.id}: ${us(d.total)} per /me = ${us(d.framework)} framework + ${us(d.appBase ?? 0)} app base (its /public over the floor's) + ${us(d.mechanism!)} mechanism (${d.mechanismSource}) + ${us(d.library!)} auth library and app code`,
     )
   if (lines.length === 0) {
-    return { claim: 'decomposition', status: 'inconclusive', text: 'not answered: needs the floor server and at least one matching app variant.' }
+    return {
+      claim: 'decomposition',
+      status: 'inconclusive',
+      text: 'not answered: needs the floor server and at least one matching app variant.',
+    }
   }
   const noFloor = ds.filter((d) => d.mechanism === null).map((d) => d.id)
   return {
     claim: 'decomposition',
     text:
       `Server CPU per request, medians: ${lines.join('; ')}.` +
-      (noFloor.length > 0 ? ` (${noFloor.join(', ')}: no raw floor route for that algorithm, so only framework vs the rest.)` : '') +
-      ' A negative library share means the app path was cheaper than the raw route plus its own /public, i.e. within noise.',
+      (noFloor.length > 0
+        ? ` (${noFloor.join(', ')}: no raw floor route for that algorithm, so only framework vs the rest.)`
+        : '') +
+      ' A negative share means that part is within noise.',
   }
 }

@@ -16,12 +16,19 @@ import {
 import { summarizeVariants } from './overhead-summary.js'
 import type { Group } from './overhead-variants.js'
 import { selectGroups, setupGroup } from './overhead-variants.js'
-import { decompose, verdictC1, verdictC4, verdictC10, verdictC12, verdictDecomposition } from './overhead-verdicts.js'
+import {
+  decompose,
+  verdictC1,
+  verdictC4,
+  verdictC10,
+  verdictC12,
+  verdictDecomposition,
+} from './overhead-verdicts.js'
 
 /** Defaults: full ≈ 7 min on 2 cores with all 12 variants, --quick ≈ 70 s. Flags override each. */
 export const OVERHEAD_DEFAULTS = {
-  full: { rounds: 5, durationSec: 3, warmupSec: 1, connections: 50 },
-  quick: { rounds: 2, durationSec: 1, warmupSec: 0.5, connections: 32 },
+  full: { rounds: 5, durationSec: 3, warmupSec: 2, rewarmSec: 0.5, connections: 50 },
+  quick: { rounds: 2, durationSec: 1, warmupSec: 1, rewarmSec: 0.3, connections: 32 },
 } as const
 
 export function overheadSettings(o: RunOptions): MeasureSettings {
@@ -30,13 +37,14 @@ export function overheadSettings(o: RunOptions): MeasureSettings {
     rounds: o.rounds ?? d.rounds,
     durationSec: o.durationSec ?? d.durationSec,
     warmupSec: o.durationSec !== undefined ? Math.min(d.warmupSec, o.durationSec) : d.warmupSec,
+    rewarmSec: o.durationSec !== undefined ? Math.min(d.rewarmSec, o.durationSec / 2) : d.rewarmSec,
     connections: o.connections ?? d.connections,
   }
 }
 
 const METHOD = `Each variant runs in its own server process (a child process on a free 127.0.0.1 port, temporary DB, logging off); autocannon runs in a separate load-generator process. Every server is seeded with as many users as there are connections and each user is logged in beforehand, so **every connection is a different user** (no hot token or hot session row).
 
-- In each round every server is visited once, in a different (seeded) order per round. Per server: a warm-up on each of its paths (twice as long in round 1), then \`GET /public\` (no auth, same middleware) and \`GET /me\` back to back — baseline first in odd rounds, last in even ones.
+- In each round every server is visited once, in a different (seeded) order per round. Per server: a warm-up on each of its paths (shorter re-warm after round 1), then \`GET /public\` (no auth, same middleware) and \`GET /me\` back to back — baseline first in odd rounds, last in even ones.
 - Throughput counts **2xx only**. Any non-2xx, connection error or timeout in a variant's runs or in its baselines marks the variant **invalid**: it is listed, never averaged in.
 - Server CPU per request = utime + stime of the server process (all threads, from \`/proc/<pid>/stat\`) over the run ÷ responses. Store reads and writes per request come from the server's \`/metrics\` counters before and after each run.
 - Reported: the median over rounds with min–max. The ratio to \`/public\` is computed per round (same server, seconds apart) before taking the median, which cancels most of the machine's drift.
@@ -46,9 +54,18 @@ const METHOD = `Each variant runs in its own server process (a child process on 
 const CLAIMS = [
   { id: 'C1', text: '"Stateless is faster because it skips the DB lookup."' },
   { id: 'C4', text: '"A central session store adds overhead."' },
-  { id: 'C10', text: '"HS256 vs asymmetric algorithms": how much more an RS256 / ES256 / EdDSA verification costs.' },
-  { id: 'C12', text: '"Storing or checking tokens in a DB cancels statelessness" (deny-list and token_version checks).' },
-  { id: 'decomposition', text: 'How much of each variant\'s cost is the framework, the auth library (hono-sessions, jose) and the mechanism itself.' },
+  {
+    id: 'C10',
+    text: '"HS256 vs asymmetric algorithms": how much more an RS256 / ES256 / EdDSA verification costs.',
+  },
+  {
+    id: 'C12',
+    text: '"Storing or checking tokens in a DB cancels statelessness" (deny-list and token_version checks).',
+  },
+  {
+    id: 'decomposition',
+    text: "How much of each variant's cost is the framework, the auth library (hono-sessions, jose) and the mechanism itself.",
+  },
 ]
 
 async function run(ctx: ScenarioContext): Promise<ExperimentResult> {
@@ -58,19 +75,32 @@ async function run(ctx: ScenarioContext): Promise<ExperimentResult> {
   const groups: Group[] = []
   const gen = await LoadGenerator.start({ cpu: ctx.pinning.loadCpu })
   try {
-    ctx.progress.update(`starting ${specs.length} servers, logging in ${settings.connections} users each`, estimateSeconds(specs, settings) + 10)
-    // Sequential starts: parallel tsx starts on 2 cores take as long and make failures harder to read.
-    for (const spec of specs) {
-      try {
-        groups.push(await setupGroup(spec, settings.connections, ctx.pinning.serverCpu))
-      } catch (err) {
-        const reason = `setup failed: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`
+    ctx.progress.update(
+      `starting ${specs.length} servers, logging in ${settings.connections} users each`,
+      estimateSeconds(specs, settings) + 10,
+    )
+    // Three starts at a time: tsx transpiles each app on start, which is CPU-bound on a 2-core machine.
+    const started = await pool(specs, 3, (spec) =>
+      setupGroup(spec, settings.connections, ctx.pinning.serverCpu),
+    )
+    for (const [i, r] of started.entries()) {
+      const spec = specs[i]!
+      if (r.status === 'fulfilled') groups.push(r.value)
+      else {
+        const reason = `setup failed: ${r.reason instanceof Error ? r.reason.message.split('\n')[0] : String(r.reason)}`
         for (const t of spec.targets) invalid.push({ variant: t.id, reason })
         ctx.progress.log(`${spec.id}: ${reason}`)
       }
     }
     const samples = await measureRounds(groups, gen, settings, ctx.progress)
-    const targets = groups.flatMap((g) => g.spec.targets.map((t) => ({ id: t.id, group: g.spec.id, label: t.label, description: g.spec.description })))
+    const targets = groups.flatMap((g) =>
+      g.spec.targets.map((t) => ({
+        id: t.id,
+        group: g.spec.id,
+        label: t.label,
+        description: g.spec.description,
+      })),
+    )
     const variants = summarizeVariants(samples, targets, settings.rounds)
     for (const v of variants) if (!v.valid) invalid.push({ variant: v.id, reason: v.reason ?? 'invalid' })
     const parts = decompose(variants)
@@ -78,7 +108,7 @@ async function run(ctx: ScenarioContext): Promise<ExperimentResult> {
       id: 'overhead',
       title: 'Per-request auth overhead',
       claims: CLAIMS,
-      method: `${METHOD}\n\nThis run: ${settings.rounds} round(s) × ${settings.durationSec} s per run, ${settings.warmupSec} s warm-up, ${settings.connections} connections (= ${settings.connections} distinct users per server). ${ctx.pinning.note}.`,
+      method: `${METHOD}\n\nThis run: ${settings.rounds} round(s) × ${settings.durationSec} s per run, ${settings.warmupSec} s warm-up per server in round 1 and ${settings.rewarmSec} s in later rounds, ${settings.connections} connections (= ${settings.connections} distinct users per server). ${ctx.pinning.note}.`,
       tables: [
         mainTable(variants, settings.rounds),
         decompositionTable(parts),
@@ -87,10 +117,16 @@ async function run(ctx: ScenarioContext): Promise<ExperimentResult> {
         descriptionTable(variants),
       ],
       charts: [ratioChart(variants), decompositionChart(parts)],
-      verdicts: [verdictC1(variants), verdictC4(variants), verdictC10(variants), verdictC12(variants), verdictDecomposition(parts)],
+      verdicts: [
+        verdictC1(variants),
+        verdictC4(variants),
+        verdictC10(variants),
+        verdictC12(variants),
+        verdictDecomposition(parts),
+      ],
       invalid,
       notes: [
-        'A ratio or added-µs difference under ~15% between two variants is within this machine\'s round-to-round noise unless their min–max ranges are clearly apart.',
+        "A ratio or added-µs difference under ~15% between two variants is within this machine's round-to-round noise unless their min–max ranges are clearly apart.",
         'Server CPU µs per request is the steadiest figure and the most portable; req/s depends on the machine and on the load generator sharing it.',
         'With pinning, the server and its libuv threadpool (WebCrypto work of jose) share one core: asymmetric algorithms cannot spill onto the second core as they would unpinned.',
       ],
@@ -102,9 +138,31 @@ async function run(ctx: ScenarioContext): Promise<ExperimentResult> {
   }
 }
 
+/** Runs `fn` over `items` with at most `n` in flight; results in input order, like Promise.allSettled. */
+async function pool<T, R>(
+  items: T[],
+  n: number,
+  fn: (item: T) => Promise<R>,
+): Promise<PromiseSettledResult<R>[]> {
+  const out: PromiseSettledResult<R>[] = new Array(items.length)
+  let next = 0
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++
+      try {
+        out[i] = { status: 'fulfilled', value: await fn(items[i]!) }
+      } catch (reason) {
+        out[i] = { status: 'rejected', reason }
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker))
+  return out
+}
+
 export const overheadScenario: Scenario = {
   id: 'overhead',
   title: 'Per-request auth overhead',
-  estimateSec: (o) => estimateSeconds(selectGroups(o.variants), overheadSettings(o)) + 12,
+  estimateSec: (o) => estimateSeconds(selectGroups(o.variants), overheadSettings(o)) + 10,
   run,
 }

@@ -1,5 +1,10 @@
 import type { Scenario } from '../lib/scenario.js'
+import { attacksScenario } from './attacks.js'
+import { lbScenario } from './load-balancer.js'
+import { memoryScenario } from './memory.js'
 import { overheadScenario } from './overhead.js'
+import { restartScenario } from './restart.js'
+import { revocationScenario } from './revocation.js'
 
 /**
  * Every experiment `pnpm bench --scenario <id>` can run, in the order `--scenario all` runs them (overhead first,
@@ -8,6 +13,11 @@ import { overheadScenario } from './overhead.js'
  */
 export const SCENARIOS: Record<string, Scenario> = {
   overhead: overheadScenario,
+  restart: restartScenario,
+  lb: lbScenario,
+  revocation: revocationScenario,
+  memory: memoryScenario,
+  attacks: attacksScenario,
 }
 
 /** Ids accepted by --scenario besides `all`, including ones whose module is not written yet. */

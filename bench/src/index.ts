@@ -1,0 +1,43 @@
+export { runBench } from './cli.js'
+export { allOk, assertLoopback, LoadGenerator, runLoad } from './lib/load.js'
+export type { LatencyMs, LoadOptions, LoadResult, TimeBucket } from './lib/load-types.js'
+export type { Sample, StoreCounts } from './lib/metrics-scrape.js'
+export { diffStoreCounts, parsePrometheus, scrapeStoreCounters } from './lib/metrics-scrape.js'
+export type { Pinning } from './lib/pinning.js'
+export { choosePinning, hasTaskset, pinnedCommand } from './lib/pinning.js'
+export { freePort } from './lib/ports.js'
+export type { CpuTimes } from './lib/proc-stats.js'
+export { readCpuTimes, readRssBytes } from './lib/proc-stats.js'
+export { processRegistry } from './lib/process-registry.js'
+export type { ExitInfo, ServerHandle, ServerKind, StartServerOptions } from './lib/processes.js'
+export { defaultServerEnv, SERVER_ENTRIES, sleep, startServer, stopAll, tempDbPath } from './lib/processes.js'
+export { formatSec, Progress } from './lib/progress.js'
+export type { Scenario, ScenarioContext } from './lib/scenario.js'
+export type { Summary } from './lib/stats.js'
+export {
+  addedMicros,
+  compare,
+  median,
+  ratio,
+  roundOrders,
+  shuffled,
+  summarize,
+  validity,
+} from './lib/stats.js'
+export type { AppKind, Credential, SeedOptions } from './lib/users.js'
+export { BENCH_PASSWORD, credentialBytes, lastCookie, loginUser, loginUsers, seedUsers } from './lib/users.js'
+export { readResults, writeReport } from './report/render.js'
+export type {
+  Cell,
+  Chart,
+  Claim,
+  ExperimentResult,
+  InvalidEntry,
+  ResultsFile,
+  RunContext,
+  RunOptions,
+  Table,
+  Verdict,
+} from './report/schema.js'
+export { parseResults, RESULTS_SCHEMA_VERSION } from './report/schema.js'
+export { SCENARIOS } from './scenarios/registry.js'
