@@ -6,12 +6,16 @@ import { openSharedDeps, repoRoot, TEST_COST } from '@auth-lab/shared'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 /**
- * The real server as a child process (tsx src/server.ts) on a port the OS picks (PORT=0, read back from the
- * listening line), with a temporary DB_PATH and cheap argon2 (ARGON2_MEMORY_KIB=256, ARGON2_TIME_COST=1).
+ * The real server as a child process, src/server.ts run by tsx, on a port the OS picks (PORT=0, read back from
+ * the listening line), with a temporary DB_PATH and cheap argon2 (ARGON2_MEMORY_KIB=256, ARGON2_TIME_COST=1).
  * Every child is killed by PID in afterAll if a test left it running.
+ *
+ * tsx is used as a loader (`node --import tsx`), not through its CLI wrapper: the wrapper is a second process
+ * that relays SIGTERM to the real one and SIGKILLs it if the child does not acknowledge within 30 ms, so on a
+ * busy machine a graceful stop turned into a crash (exit 143). With the loader the signal reaches our handler.
  */
 const root = repoRoot()
-const tsx = join(root, 'node_modules', '.bin', 'tsx')
+const TSX_LOADER = [process.execPath, '--import', 'tsx', 'apps/stateful/src/server.ts'] as const
 const dir = mkdtempSync(join(tmpdir(), 'auth-lab-stateful-server-'))
 const dbPath = join(dir, 'auth-lab.db')
 const children = new Set<ChildProcess>()
@@ -24,7 +28,7 @@ interface Running {
 }
 
 function start(env: Record<string, string>): Promise<Running> {
-  const child = spawn(tsx, ['apps/stateful/src/server.ts'], {
+  const child = spawn(TSX_LOADER[0], TSX_LOADER.slice(1), {
     cwd: root,
     env: {
       PATH: process.env.PATH ?? '',
@@ -135,7 +139,7 @@ describe('the real server over HTTP', () => {
   }, 60_000)
 
   it('refuses a bad configuration at start with exit code 2 and a message naming the variable', async () => {
-    const child = spawn(tsx, ['apps/stateful/src/server.ts'], {
+    const child = spawn(TSX_LOADER[0], TSX_LOADER.slice(1), {
       cwd: root,
       env: { PATH: process.env.PATH ?? '', PORT: '0', DB_PATH: dbPath, SESSION_STORE: 'redis' },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -189,16 +189,35 @@ describe('cross-site refusals on every state-changing route', () => {
     expect(ok.status).toBeLessThan(300)
   })
 
-  it('a text/plain body (the no-preflight path) is refused with 415 before anything happens', async () => {
-    const t = await testApp()
-    const c = t.client()
-    await c.login('alice', PASSWORDS.alice)
-    const res = await c.request('/auth/password', {
-      method: 'POST',
-      headers: { 'content-type': 'text/plain' },
-      body: JSON.stringify({ current_password: PASSWORDS.alice, new_password: 'evil-new-password' }),
-    })
-    expect(res.status).toBe(415)
-    expect((await t.client().login('alice', PASSWORDS.alice)).status).toBe(200)
-  })
+  it.each(routes)(
+    '%s %s: a text/plain or form body (no preflight, no Origin) is 415; nothing changes',
+    async (method, path, json) => {
+      const t = await testApp()
+      const victim = t.client()
+      const other = t.client()
+      await victim.login('alice', PASSWORDS.alice)
+      await other.login('alice', PASSWORDS.alice)
+      const sessions = (await (await victim.request('/auth/sessions')).json()) as { sessions: Listed[] }
+      const target = path.replace('HANDLE', sessions.sessions.find((s) => !s.current)!.id)
+      const writes = t.deps.metrics.store.get('write')
+      for (const type of [
+        'text/plain',
+        'application/x-www-form-urlencoded',
+        'multipart/form-data; boundary=x',
+      ]) {
+        const res = await victim.request(target, {
+          method,
+          headers: { 'content-type': type },
+          body: JSON.stringify(json ?? {}),
+        })
+        expect(res.status).toBe(415)
+        expect(((await res.json()) as { error: string }).error).toBe('unsupported_media_type')
+        expect(res.headers.getSetCookie()).toEqual([])
+      }
+      expect(t.deps.metrics.store.get('write')).toBe(writes)
+      expect((await victim.request('/me')).status).toBe(200)
+      expect((await other.request('/me')).status).toBe(200)
+      expect((await t.client().login('alice', PASSWORDS.alice)).status).toBe(200)
+    },
+  )
 })

@@ -3,6 +3,7 @@ import type { Hono } from 'hono'
 import type { AppEnv } from '../types.js'
 import type { RouteContext } from './context.js'
 import { iso, requireAuth } from './context.js'
+import { noFormBody } from './no-form-body.js'
 
 /**
  * GET /auth/sessions — the user's live sessions. `id` is the row's random public handle, never the cookie value
@@ -26,7 +27,7 @@ export function mountSessions(app: Hono<AppEnv>, ctx: RouteContext): void {
     return c.json({ sessions: list })
   })
 
-  app.delete('/auth/sessions/:id', ctx.crossSite, noStore, ctx.session('required'), (c) => {
+  app.delete('/auth/sessions/:id', ctx.crossSite, noFormBody, noStore, ctx.session('required'), (c) => {
     const auth = requireAuth(c.get('auth'))
     const handle = c.req.param('id')
     if (handle === auth.session.handle) {
