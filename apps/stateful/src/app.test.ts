@@ -183,6 +183,7 @@ describe('POST /auth/login', () => {
     const s0 = c.cookie!
     const res = await c.login('bob', PASSWORDS.bob)
     expect(res.status).toBe(200)
+    expect(res.headers.getSetCookie()).toHaveLength(1) // not hono-sessions' two (old ID first, then the new)
     expect(c.cookie).not.toBe(s0)
     expect((await t.app.request('/me', { headers: { cookie: `sid=${s0}` } })).status).toBe(401)
     const me = await c.request('/me')
