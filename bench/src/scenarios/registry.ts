@@ -1,5 +1,6 @@
 import type { Scenario } from '../lib/scenario.js'
 import { attacksScenario } from './attacks.js'
+import { attacksScenario } from './attacks.js'
 import { lbScenario } from './load-balancer.js'
 import { memoryScenario } from './memory.js'
 import { overheadScenario } from './overhead.js'
@@ -17,6 +18,7 @@ export const SCENARIOS: Record<string, Scenario> = {
   lb: lbScenario,
   revocation: revocationScenario,
   memory: memoryScenario,
+  attacks: attacksScenario,
   attacks: attacksScenario,
 }
 

@@ -1,0 +1,15 @@
+import { inputCases } from './input.js';
+import { jwtCases } from './jwt.js';
+import { loginCases } from './login.js';
+import { refreshCases } from './refresh.js';
+import { sessionCases } from './sessions.js';
+import type { AttackCase } from './types.js';
+export type { ContextOptions, NaiveConfig, NaiveFactory } from './context.js';
+export { createCaseContext } from './context.js';
+export { TEST_SECRET, TEST_SECRET_BYTES } from './profiles.js';
+export { runCase } from './run.js';
+export type { AttackCase, CaseContext, CaseGroup, CaseResult, Profile, Target } from './types.js';
+export { Check } from './types.js';
+export { inputCases, jwtCases, loginCases, refreshCases, sessionCases };
+/** Every case, in catalogue order. */
+export declare const ALL_CASES: readonly AttackCase[];

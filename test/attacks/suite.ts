@@ -1,0 +1,35 @@
+import { afterAll, describe, it } from 'vitest'
+import { type AttackCase, createCaseContext, runCase } from './cases/index.js'
+
+/**
+ * Registers one vitest test per (case, app) for the real apps, all sharing one lazily started set of servers that
+ * is stopped after the file. `concurrent` runs the cases side by side (for cases that mostly sleep on timers).
+ */
+export function caseSuite(title: string, cases: readonly AttackCase[], opts: { concurrent?: boolean } = {}): void {
+  const ctx = createCaseContext()
+  afterAll(() => ctx.close(), 30_000)
+  const run = opts.concurrent ? describe.concurrent : describe
+  run(title, () => {
+    for (const c of cases) {
+      for (const app of c.apps) {
+        if (app === 'naive') continue // the naive verifier lives in bench/ and is exercised there
+        it(
+          `${c.id} ${c.title} [${app}]`,
+          async ({ expect }) => {
+            const result = await runCase(ctx, c, app)
+            expect(result.failures, `${c.id} [${app}] observed: ${result.observed}`).toEqual([])
+          },
+          c.slow ? 90_000 : 45_000,
+        )
+      }
+    }
+  })
+}
+
+export function byId(cases: readonly AttackCase[], ...ids: string[]): AttackCase[] {
+  return cases.filter((c) => ids.includes(c.id))
+}
+
+export function without(cases: readonly AttackCase[], ...ids: string[]): AttackCase[] {
+  return cases.filter((c) => !ids.includes(c.id))
+}
