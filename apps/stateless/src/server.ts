@@ -54,10 +54,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
+  // Exit 2 for a bad configuration (fix the env), 1 for anything else, as the stateful server does.
   if (err instanceof ConfigError) {
     console.error(`auth-lab stateless: configuration error: ${err.message}`)
-  } else {
-    console.error('auth-lab stateless: failed to start:', err)
+    process.exit(2)
   }
+  console.error('auth-lab stateless: failed to start:', err)
   process.exit(1)
 })

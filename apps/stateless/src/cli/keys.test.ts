@@ -30,7 +30,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 describe('keys CLI', () => {
   it('rotate while the server runs: JWKS lists both keys, old tokens keep verifying, new ones use the new kid', async () => {
-    const server = spawn(tsx, [join(here, '..', 'server.ts')], {
+    const server = spawn(process.execPath, ['--import', 'tsx', join(here, '..', 'server.ts')], {
       cwd: root,
       env: { ...env, HOST: '127.0.0.1', PORT: '0' },
       stdio: ['ignore', 'pipe', 'inherit'],
