@@ -1,0 +1,384 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  ADAPTERS,
+  type AppName,
+  type AppServer,
+  type Cred,
+  isClearing,
+  LEAK_PATTERN,
+  median,
+  type Res,
+  refresh,
+  request,
+  sameOrigin,
+  startApp,
+} from '../helpers/index.js'
+import { contractServer, TRAITS } from './apps.js'
+
+/**
+ * One contract, both apps (issues 2 and 3): every test below runs against real servers over HTTP, once per app,
+ * through a small adapter (cookie vs Bearer). App differences come from TRAITS, never from copied tests.
+ * Servers: `main` (defaults, COOKIE_SECURE=0, cheap argon2), `short` (seconds-long timers), `timing` (real argon2).
+ */
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
+
+function expectErrorShape(res: Res, status: number, code: string): void {
+  expect(res.status, `${res.status} ${res.text.slice(0, 200)}`).toBe(status)
+  expect(res.headers.get('content-type') ?? '').toMatch(/^application\/json/)
+  expect(Object.keys(res.json ?? {}).sort()).toEqual(['error', 'message'])
+  expect(res.json.error).toBe(code)
+  expect(typeof res.json.message).toBe('string')
+  expect(res.text).not.toMatch(LEAK_PATTERN)
+  expect(res.headers.get('cache-control')).toContain('no-store')
+}
+
+/** Security headers each app sent, recorded by the per-app suites and compared at the end. */
+const SECURITY_HEADERS = [
+  'content-security-policy',
+  'strict-transport-security',
+  'x-content-type-options',
+  'x-frame-options',
+  'referrer-policy',
+  'cross-origin-opener-policy',
+  'cross-origin-resource-policy',
+]
+const headersSeen: Record<string, string | null>[] = []
+
+describe.each(['stateful', 'stateless'] as const)('contract: %s', (app: AppName) => {
+  const a = ADAPTERS[app]
+  const traits = TRAITS[app]
+  let main: AppServer
+  let short: AppServer
+  let victim = 0
+  const nextVictim = () => {
+    const v = main.fixtures.victims[victim++]
+    if (!v) throw new Error('out of victims')
+    return v
+  }
+  const login = async (server: AppServer, username: string, password: string): Promise<Cred> => {
+    const { res, cred } = await a.login(server, username, password)
+    expect(res.status, res.text).toBe(200)
+    if (!cred) throw new Error('no credential')
+    return cred
+  }
+
+  beforeAll(async () => {
+    ;[main, short] = await Promise.all([startApp(contractServer(app, 'main')), startApp(contractServer(app, 'short'))])
+  })
+  afterAll(async () => {
+    await Promise.all([main?.stop(), short?.stop()])
+  })
+
+  describe('login', () => {
+    it('answers 200 with the user and a credential, never cached', async () => {
+      const alice = main.fixtures.users.alice
+      const { res, cred } = await a.login(main, alice.username, alice.password)
+      expect(res.status).toBe(200)
+      expect(res.json.user).toEqual({ id: alice.id, username: 'alice', role: 'user' })
+      expect(res.headers.get('cache-control')).toContain('no-store')
+      expect(res.text).not.toContain(alice.password)
+      expect(cred).toBeDefined()
+      if (app === 'stateless') {
+        expect(res.json.token_type).toBe('Bearer')
+        expect(res.json.expires_in).toBe(900)
+        expect(res.headers.get('pragma')).toBe('no-cache')
+        expect(res.json).not.toHaveProperty('refresh_token')
+      }
+    })
+
+    it('sets the cookie with the documented attributes (COOKIE_SECURE=0)', async () => {
+      const bob = main.fixtures.users.bob
+      const { res } = await a.login(main, bob.username, bob.password)
+      const c = res.cookie(traits.cookie.name)
+      expect(c?.value).toBeTruthy()
+      expect(c?.attrs.has('httponly')).toBe(true)
+      expect(c?.attrs.get('samesite')).toBe(traits.cookie.sameSite)
+      expect(c?.attrs.get('path')).toBe(traits.cookie.path)
+      expect(c?.attrs.has('domain')).toBe(false)
+      expect(c?.attrs.has('secure')).toBe(false)
+      expect(res.text).not.toContain(c?.value)
+    })
+
+    it('fails identically for an unknown user, a wrong password and a disabled user', async () => {
+      const { alice, carol } = main.fixtures.users
+      const results = [
+        (await a.login(main, 'nobody_zz', 'some-password-1')).res,
+        (await a.login(main, alice.username, 'wrong-password-1')).res,
+        (await a.login(main, carol.username, carol.password)).res,
+      ]
+      for (const r of results) {
+        expectErrorShape(r, 401, 'invalid_credentials')
+        expect(r.setCookies).toEqual([])
+      }
+      expect(new Set(results.map((r) => r.text)).size).toBe(1)
+    })
+
+    it('answers the shared error codes for bad bodies', async () => {
+      const post = (opts: Parameters<typeof request>[3]) => request(main.url, 'POST', '/auth/login', opts)
+      expectErrorShape(await post({ headers: sameOrigin(main.origin), json: { username: 'alice' } }), 400, 'invalid_request')
+      expectErrorShape(
+        await post({ headers: { ...sameOrigin(main.origin), 'content-type': 'application/json' }, body: '{"username":' }),
+        400,
+        'invalid_request',
+      )
+      expectErrorShape(
+        await post({ headers: { ...sameOrigin(main.origin), 'content-type': 'text/plain' }, body: '{}' }),
+        415,
+        'unsupported_media_type',
+      )
+      expectErrorShape(
+        await post({ headers: sameOrigin(main.origin), json: { username: 'alice', password: 'x'.repeat(20_000) } }),
+        413,
+        'payload_too_large',
+      )
+      expectErrorShape(await post({ headers: { origin: 'https://evil.example' }, json: {} }), 403, 'csrf')
+      expectErrorShape(await request(main.url, 'GET', '/no-such-route'), 404, 'not_found')
+      const wrongMethod = await request(main.url, 'GET', '/auth/login')
+      expectErrorShape(wrongMethod, 405, 'method_not_allowed')
+      expect(wrongMethod.headers.get('allow')).toContain('POST')
+    })
+
+    it('throttles an account after 5 failures with 429 + Retry-After, whatever X-Forwarded-For says', async () => {
+      const v = nextVictim()
+      const statuses: number[] = []
+      let last: Res | undefined
+      for (let i = 0; i < 7; i++) {
+        const ip = `198.51.100.${i + 1}`
+        const { res } = await a.login(main, v.username, `wrong-password-${i}`, {
+          headers: { ...sameOrigin(main.origin), 'x-forwarded-for': ip, 'x-real-ip': ip },
+        })
+        statuses.push(res.status)
+        last = res
+      }
+      expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429])
+      if (!last) throw new Error('no response')
+      expectErrorShape(last, 429, 'too_many_attempts')
+      expect(Number(last.headers.get('retry-after'))).toBeGreaterThan(0)
+      // The right password does not get through either: the throttle is no oracle.
+      expect((await a.login(main, v.username, v.password)).res.status).toBe(429)
+    })
+  })
+
+  describe('authenticated requests', () => {
+    it('/me answers the user, the mechanism and Server-Timing; no-store', async () => {
+      const alice = main.fixtures.users.alice
+      const cred = await login(main, alice.username, alice.password)
+      const me = await a.me(main, cred)
+      expect(me.status).toBe(200)
+      expect(me.json.user).toEqual({ id: alice.id, username: 'alice', role: 'user' })
+      expect(me.json.auth.mechanism).toBe(traits.mechanism)
+      expect(me.headers.get('server-timing')).toMatch(/auth;dur=[0-9.]+/)
+      expect(me.headers.get('cache-control')).toContain('no-store')
+    })
+
+    it('/me without a credential is 401 unauthenticated', async () => {
+      const res = await request(main.url, 'GET', '/me')
+      expectErrorShape(res, 401, 'unauthenticated')
+      if (app === 'stateless') expect(res.headers.get('www-authenticate')).toBe('Bearer realm="auth-lab"')
+    })
+
+    it('sends the security headers on every response, no X-Powered-By', async () => {
+      for (const path of ['/public', '/health', '/no-such-route', '/me']) {
+        const res = await request(main.url, 'GET', path)
+        expect(res.headers.get('x-powered-by')).toBeNull()
+        headersSeen.push(Object.fromEntries(SECURITY_HEADERS.map((n) => [n, res.headers.get(n)])))
+      }
+    })
+
+    it('/public answers without a credential through the same middleware', async () => {
+      const res = await request(main.url, 'GET', '/public')
+      expect(res.status).toBe(200)
+      expect(res.json.user).toBeDefined()
+    })
+  })
+
+  describe('logout, logout-all, sessions', () => {
+    it('logout ends the credential on the server and clears the cookie; 204 also without one', async () => {
+      const v = nextVictim()
+      const cred = await login(main, v.username, v.password)
+      const out = await a.logout(main, cred)
+      expect(out.status).toBe(204)
+      expect(out.headers.get('cache-control')).toContain('no-store')
+      const cleared = out.cookie(traits.cookie.name)
+      expect(cleared && isClearing(cleared)).toBe(true)
+      expectErrorShape(await a.me(main, cred), 401, traits.revokedCode)
+      if (app === 'stateless') expect((await refresh(main, cred.refresh)).res.status).toBe(401)
+      expect((await request(main.url, 'POST', '/auth/logout', { headers: sameOrigin(main.origin) })).status).toBe(204)
+    })
+
+    it('logout-all ends every session of the user and no other user', async () => {
+      const v = nextVictim()
+      const bob = main.fixtures.users.bob
+      const c1 = await login(main, v.username, v.password)
+      const c2 = await login(main, v.username, v.password)
+      const other = await login(main, bob.username, bob.password)
+      expect((await a.logoutAll(main, c1)).status).toBe(204)
+      expectErrorShape(await a.me(main, c1), 401, traits.revokedCode)
+      expectErrorShape(await a.me(main, c2), 401, traits.revokedCode)
+      expect((await a.me(main, other)).status).toBe(200)
+      expectErrorShape(await request(main.url, 'POST', '/auth/logout-all', { headers: sameOrigin(main.origin) }), 401, 'unauthenticated')
+    })
+
+    it('lists sessions with public handles and revokes one; unknown handles are 404', async () => {
+      const v = nextVictim()
+      const c1 = await login(main, v.username, v.password)
+      const c2 = await login(main, v.username, v.password)
+      const list = await a.sessions(main, c1)
+      expect(list.status).toBe(200)
+      expect(list.headers.get('cache-control')).toContain('no-store')
+      const sessions = list.json.sessions as Record<string, unknown>[]
+      expect(sessions).toHaveLength(2)
+      for (const s of sessions) {
+        expect(Object.keys(s)).toEqual(expect.arrayContaining(['id', 'created_at', 'last_seen_at', 'expires_at', 'user_agent', 'current']))
+      }
+      for (const secret of [c1.sid, c2.sid, c1.refresh, c2.refresh].filter(Boolean)) expect(list.text).not.toContain(secret)
+      const other = sessions.find((s) => !s.current)
+      expect(sessions.filter((s) => s.current)).toHaveLength(1)
+      expect((await a.revoke(main, c1, String(other?.id))).status).toBe(204)
+      expect(((await a.sessions(main, c1)).json.sessions as unknown[]).length).toBe(1)
+      expectErrorShape(await a.revoke(main, c1, String(other?.id)), 404, 'not_found')
+      expectErrorShape(await a.revoke(main, c1, 'no-such-handle'), 404, 'not_found')
+      expectErrorShape(await request(main.url, 'GET', '/auth/sessions'), 401, 'unauthenticated')
+    })
+  })
+
+  describe('password change', () => {
+    it('checks the current password and the new one', async () => {
+      const v = nextVictim()
+      const cred = await login(main, v.username, v.password)
+      expectErrorShape((await a.changePassword(main, cred, 'not-the-password', 'new-password-123')).res, 401, 'invalid_credentials')
+      expectErrorShape((await a.changePassword(main, cred, v.password, 'short')).res, 400, 'invalid_request')
+      expectErrorShape(await a.send(main, undefined, 'POST', '/auth/password', { json: { current_password: v.password, new_password: 'new-password-123' } }), 401, 'unauthenticated')
+    })
+
+    it('changes the password, keeps the caller logged in with a new credential and ends the others', async () => {
+      const v = nextVictim()
+      const c1 = await login(main, v.username, v.password)
+      const c2 = await login(main, v.username, v.password)
+      const next = 'changed-password-2026'
+      const { res, cred } = await a.changePassword(main, c1, v.password, next)
+      expect(res.status).toBe(traits.passwordChangeStatus)
+      expect(res.headers.get('cache-control')).toContain('no-store')
+      if (!cred) throw new Error('no credential after password change')
+      expect(app === 'stateful' ? cred.sid !== c1.sid : cred.access !== c1.access).toBe(true)
+      expect((await a.me(main, cred)).status).toBe(200)
+      expectErrorShape(await a.me(main, c1), 401, traits.revokedCode)
+      expectErrorShape(await a.me(main, c2), 401, traits.revokedCode)
+      expectErrorShape((await a.login(main, v.username, v.password)).res, 401, 'invalid_credentials')
+      expect((await a.login(main, v.username, next)).res.status).toBe(200)
+    })
+  })
+
+  describe('cross-site refusals on every state-changing route', () => {
+    it.each([
+      ['evil Origin', { origin: 'https://evil.example' }],
+      ['Origin null', { origin: 'null' }],
+      ['Sec-Fetch-Site cross-site', { 'sec-fetch-site': 'cross-site', origin: '' }],
+      ['Sec-Fetch-Site same-site', { 'sec-fetch-site': 'same-site', origin: '' }],
+    ])('%s → 403 csrf and nothing changes', async (_label, headers) => {
+      const v = nextVictim()
+      const cred = await login(main, v.username, v.password)
+      const routes: [string, string, unknown][] = [
+        ['POST', '/auth/login', { username: v.username, password: v.password }],
+        ['POST', '/auth/logout', undefined],
+        ['POST', '/auth/logout-all', undefined],
+        ['POST', '/auth/password', { current_password: v.password, new_password: 'csrf-changed-1' }],
+        ['DELETE', '/auth/sessions/some-handle', undefined],
+      ]
+      if (app === 'stateless') routes.push(['POST', '/auth/refresh', undefined])
+      for (const [method, path, json] of routes) {
+        const res = await a.send(main, cred, method, path, { headers, json })
+        expectErrorShape(res, 403, 'csrf')
+        expect(res.setCookies).toEqual([])
+      }
+      expect((await a.me(main, cred)).status).toBe(200)
+      if (app === 'stateless') expect((await refresh(main, cred.refresh)).res.status).toBe(200)
+      expect((await a.login(main, v.username, v.password)).res.status).toBe(200)
+    })
+  })
+
+  describe('expiry with short timers', () => {
+    it.concurrent('an unused credential expires on the server (idle)', async () => {
+      const v = short.fixtures.victims[0]
+      if (!v) throw new Error('no victim')
+      const cred = await login(short, v.username, v.password)
+      await sleep((traits.idleSeconds + 1.2) * 1000)
+      expectErrorShape(await a.me(short, cred), 401, traits.revokedCode)
+      if (app === 'stateless') expectErrorShape((await refresh(short, cred.refresh)).res, 401, 'invalid_refresh_token')
+    })
+
+    it.concurrent('an active credential still ends at the absolute limit', async () => {
+      const v = short.fixtures.victims[1]
+      if (!v) throw new Error('no victim')
+      const started = Date.now()
+      let cred = await login(short, v.username, v.password)
+      let lastOk = 0
+      let refusedAt = 0
+      while (Date.now() - started < (traits.absoluteSeconds + 3) * 1000) {
+        await sleep(1000)
+        // Stay active: a request per second (stateful), a refresh per second (stateless).
+        const ok =
+          app === 'stateful'
+            ? (await a.me(short, cred)).status === 200
+            : await refresh(short, cred.refresh).then((r) => {
+                if (r.cred) cred = r.cred
+                return r.res.status === 200
+              })
+        const t = (Date.now() - started) / 1000
+        if (ok) lastOk = t
+        else {
+          refusedAt = t
+          break
+        }
+      }
+      expect(lastOk).toBeGreaterThan(traits.idleSeconds)
+      expect(refusedAt).toBeGreaterThan(0)
+      expect(refusedAt).toBeLessThanOrEqual(traits.absoluteSeconds + 2)
+    })
+  })
+})
+
+describe('contract: both apps send the same security headers', () => {
+  it('identical values on /public, /health, 404s and auth errors of both apps', () => {
+    expect(headersSeen.length).toBe(8)
+    for (const h of headersSeen) {
+      expect(h['x-content-type-options']).toBe('nosniff')
+      expect(h['content-security-policy']).toContain("default-src 'none'")
+      expect(h).toEqual(headersSeen[0])
+    }
+  })
+})
+
+describe('contract: login timing does not reveal which usernames exist (real argon2 cost)', () => {
+  const servers: AppServer[] = []
+  beforeAll(async () => {
+    servers.push(...(await Promise.all([startApp(contractServer('stateful', 'timing')), startApp(contractServer('stateless', 'timing'))])))
+  })
+  afterAll(async () => {
+    await Promise.all(servers.map((s) => s.stop()))
+  })
+
+  it.each([0, 1])('app %i: median(existing) ≈ median(unknown) over interleaved attempts', async (i) => {
+    const server = servers[i]
+    if (!server) throw new Error('no server')
+    const a = ADAPTERS[server.app]
+    const existing: number[] = []
+    const unknown: number[] = []
+    for (let k = 0; k < 3; k++) {
+      await a.login(server, 'alice', 'warm-up-password')
+      await a.login(server, 'nobody_zz', 'warm-up-password')
+    }
+    for (let k = 0; k < 25; k++) {
+      const order = k % 2 ? ['alice', 'nobody_zz'] : ['nobody_zz', 'alice']
+      for (const u of order) {
+        const { res } = await a.login(server, u, `wrong-password-${k}`)
+        expect(res.status).toBe(401)
+        ;(u === 'alice' ? existing : unknown).push(res.ms)
+      }
+    }
+    const mA = median(existing)
+    const mB = median(unknown)
+    // The catalogue's bound (T03): the difference is within max(25 ms, 20 % of the existing-user median).
+    expect(Math.abs(mA - mB), `existing ${mA.toFixed(1)} ms vs unknown ${mB.toFixed(1)} ms`).toBeLessThan(Math.max(25, 0.2 * mA))
+  })
+})
