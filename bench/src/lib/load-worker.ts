@@ -6,7 +6,10 @@
 import autocannon from 'autocannon'
 import type { LoadOptions, LoadResult, TimeBucket } from './load-types.js'
 
-type Request = { id: number; options: LoadOptions }
+type Request = { id: number; options: LoadOptions } | { stop: true }
+
+/** The autocannon run in progress, so a `{stop: true}` message can end it early (results so far are kept). */
+let current: autocannon.Instance | null = null
 
 function runAutocannon(o: LoadOptions, durationSec: number, series: boolean) {
   let next = 0
@@ -39,11 +42,13 @@ function runAutocannon(o: LoadOptions, durationSec: number, series: boolean) {
               }
             : undefined,
       } as autocannon.Options,
-      (err, result) =>
-        err
-          ? reject(err)
-          : resolve({ result, series: series ? { bucketMs, startedAt, buckets } : undefined }),
+      (err, result) => {
+        current = null
+        if (err) reject(err)
+        else resolve({ result, series: series ? { bucketMs, startedAt, buckets } : undefined })
+      },
     )
+    current = instance
     if (series) {
       instance.on('response', (_client, status) => {
         const b = bucket()
@@ -88,6 +93,10 @@ async function run(o: LoadOptions): Promise<LoadResult> {
 }
 
 process.on('message', (msg: Request) => {
+  if ('stop' in msg) {
+    current?.stop()
+    return
+  }
   run(msg.options).then(
     (result) => process.send?.({ id: msg.id, result }),
     (err: unknown) => process.send?.({ id: msg.id, error: err instanceof Error ? err.message : String(err) }),

@@ -73,6 +73,14 @@ export class LoadGenerator {
     })
   }
 
+  /**
+   * Ends the run in progress early (autocannon's stop(): the run resolves with what it measured so far). For loads
+   * whose end depends on an event, e.g. "until the restarted server has been up for 1 s"; durationSec stays the cap.
+   */
+  stopCurrent(): void {
+    if (!this.closed) this.child.send({ stop: true })
+  }
+
   async close(): Promise<void> {
     if (this.closed) return
     this.closed = true

@@ -1,0 +1,167 @@
+/**
+ * Memory experiment (claim C13: "sessions cost server memory per user; JWTs cost none"), the measuring half;
+ * memory.ts turns the numbers into a report section.
+ *
+ * One server per configuration; users are seeded in its DB, then logged in through real POST /auth/login requests
+ * (cheap argon2 via env so tens of thousands of logins fit in the time bound) up to each checkpoint. At every
+ * checkpoint the server runs a full garbage collection (support/gc-on-signal.cjs, preloaded only here, triggered by
+ * SIGUSR2), then we read the V8 heap in use from its /metrics (prom-client's nodejs_heap_size_used_bytes) and the
+ * process's RSS (/proc/<pid>/status). The stateful memory store keeps each session in the process; the stateless app
+ * keeps refresh-token rows in SQLite (on disk, plus SQLite's bounded page cache).
+ * Filling is bounded by `budgetMs` per configuration: if logins are too slow on this machine, the last checkpoint is
+ * the number actually reached, and the report says so.
+ */
+import { rmSync } from 'node:fs'
+import { dirname } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parsePrometheus } from '../lib/metrics-scrape.js'
+import type { ServerHandle } from '../lib/processes.js'
+import { startServer, tempDbPath } from '../lib/processes.js'
+import { BENCH_PASSWORD, seedUsers } from '../lib/users.js'
+import type { AppKind } from './support/app-client.js'
+import { login, mapLimit } from './support/app-client.js'
+
+export type MemoryConfigId = 'stateful-memory' | 'stateful-sqlite' | 'stateless'
+
+export const MEMORY_CONFIGS: readonly {
+  id: MemoryConfigId
+  kind: AppKind
+  env: Record<string, string>
+  holds: string
+}[] = [
+  {
+    id: 'stateful-memory',
+    kind: 'stateful',
+    env: { SESSION_STORE: 'memory' },
+    holds: 'one session object per login in a Map',
+  },
+  {
+    id: 'stateful-sqlite',
+    kind: 'stateful',
+    env: { SESSION_STORE: 'sqlite' },
+    holds: 'session rows in the SQLite file',
+  },
+  {
+    id: 'stateless',
+    kind: 'stateless',
+    env: { REVOCATION: 'denylist' },
+    holds: 'refresh-token rows in the SQLite file',
+  },
+]
+
+export interface MemoryMeasureOptions {
+  configs: readonly MemoryConfigId[]
+  /** Active sessions (logins) at which to measure, ascending; the first is usually 0. */
+  checkpoints: readonly number[]
+  concurrency: number
+  /** Pause after the forced GC before reading. */
+  settleMs: number
+  /** Most ms of logins per configuration; filling stops there and the reached count is reported. */
+  budgetMs: number
+  serverCpu?: number | null
+  progress?: (line: string) => void
+}
+
+export interface MemoryPoint {
+  config: MemoryConfigId
+  sessions: number
+  rssBytes: number
+  heapUsedBytes: number | null
+  /** Logins per second reached while filling up to this checkpoint (null for the first). */
+  loginsPerSec: number | null
+  /** The checkpoint asked for; `sessions` is lower when the time budget ran out. */
+  target: number
+}
+
+const GC_PRELOAD = fileURLToPath(new URL('./support/gc-on-signal.cjs', import.meta.url))
+
+async function heapUsed(url: string): Promise<number | null> {
+  try {
+    const res = await fetch(`${url}/metrics`)
+    const sample = parsePrometheus(await res.text()).find((s) => s.name === 'nodejs_heap_size_used_bytes')
+    return sample?.value ?? null
+  } catch {
+    return null
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+async function measureConfig(
+  cfg: (typeof MEMORY_CONFIGS)[number],
+  opts: MemoryMeasureOptions,
+  estimateLeft: () => string,
+): Promise<MemoryPoint[]> {
+  const max = Math.max(...opts.checkpoints)
+  const dbPath = tempDbPath('auth-lab-memory-')
+  const usernames = await seedUsers(dbPath, { count: Math.max(1, max), prefix: 'mem-' })
+  let server: ServerHandle | undefined
+  const points: MemoryPoint[] = []
+  try {
+    const nodeOptions = [process.env.NODE_OPTIONS, `--require ${GC_PRELOAD}`].filter(Boolean).join(' ')
+    server = await startServer({
+      kind: cfg.kind,
+      env: { ...cfg.env, NODE_OPTIONS: nodeOptions },
+      dbPath,
+      label: `memory-${cfg.id}`,
+      cpu: opts.serverCpu,
+    })
+    const srv = server
+    // Touch the routes once so the 0-session reading is a served process, not a freshly started one.
+    for (const path of ['/public', '/me', '/health']) await (await fetch(`${srv.url}${path}`)).arrayBuffer()
+    let done = 0
+    const deadline = Date.now() + opts.budgetMs
+    for (const target of opts.checkpoints) {
+      let loginsPerSec: number | null = null
+      if (target > done && Date.now() < deadline) {
+        opts.progress?.(`memory: ${cfg.id}: logging in up to ${target} sessions${estimateLeft()}`)
+        const t0 = performance.now()
+        const from = done
+        await mapLimit(usernames.slice(from, target), opts.concurrency, async (u) => {
+          if (Date.now() >= deadline) return // out of budget: stop filling, report what was reached
+          await login(srv.url, cfg.kind, u, BENCH_PASSWORD)
+          done++
+        })
+        loginsPerSec = (done - from) / ((performance.now() - t0) / 1000)
+      }
+      if (points.at(-1)?.sessions === done) continue // budget ran out before this checkpoint added anything
+      process.kill(srv.pid, 'SIGUSR2')
+      await sleep(opts.settleMs)
+      points.push({
+        config: cfg.id,
+        sessions: done,
+        target,
+        rssBytes: srv.rssBytes(),
+        heapUsedBytes: await heapUsed(srv.url),
+        loginsPerSec,
+      })
+    }
+  } finally {
+    await server?.stop('SIGKILL')
+    rmSync(dirname(dbPath), { recursive: true, force: true })
+  }
+  return points
+}
+
+export async function measureMemory(opts: MemoryMeasureOptions): Promise<MemoryPoint[]> {
+  const out: MemoryPoint[] = []
+  const configs = MEMORY_CONFIGS.filter((c) => opts.configs.includes(c.id))
+  for (const [i, cfg] of configs.entries()) {
+    out.push(...(await measureConfig(cfg, opts, () => ` (configuration ${i + 1}/${configs.length})`)))
+  }
+  return out
+}
+
+/** Bytes per session between the first and last checkpoint (RSS or heap), null when not measurable. */
+export function bytesPerSession(
+  points: readonly MemoryPoint[],
+  pick: (p: MemoryPoint) => number | null,
+): number | null {
+  const first = points[0]
+  const last = points.at(-1)
+  if (!first || !last || last.sessions <= first.sessions) return null
+  const a = pick(first)
+  const b = pick(last)
+  if (a === null || b === null) return null
+  return (b - a) / (last.sessions - first.sessions)
+}

@@ -1,0 +1,179 @@
+/**
+ * `pnpm bench --scenario memory` (claim C13): server memory per active session, stateful memory store against the
+ * stateless app after the same number of logins. Measuring lives in memory-measure.ts.
+ */
+import type { Scenario, ScenarioContext } from '../lib/scenario.js'
+import type { Chart, ExperimentResult, RunOptions, Table, Verdict } from '../report/schema.js'
+import type { MemoryConfigId, MemoryPoint } from './memory-measure.js'
+import { bytesPerSession, MEMORY_CONFIGS, measureMemory } from './memory-measure.js'
+
+export interface MemorySizes {
+  checkpoints: number[]
+  configs: MemoryConfigId[]
+  concurrency: number
+  budgetMs: number
+  settleMs: number
+}
+
+export function memorySizes(options: Pick<RunOptions, 'quick'>): MemorySizes {
+  return options.quick
+    ? {
+        checkpoints: [0, 1000, 3000],
+        configs: ['stateful-memory', 'stateless'],
+        concurrency: 16,
+        budgetMs: 12_000,
+        settleMs: 300,
+      }
+    : {
+        checkpoints: [0, 10_000, 50_000],
+        configs: ['stateful-memory', 'stateless'],
+        concurrency: 16,
+        budgetMs: 75_000,
+        settleMs: 500,
+      }
+}
+
+const MiB = 1024 * 1024
+const mib = (n: number | null) => (n === null ? null : Math.round((n / MiB) * 10) / 10)
+const round = (n: number | null) => (n === null ? null : Math.round(n))
+
+export function memoryTable(points: readonly MemoryPoint[]): Table {
+  return {
+    title: 'Server memory after N logins (full GC before each reading)',
+    columns: [
+      'configuration',
+      'active sessions / logins',
+      'V8 heap used (MiB)',
+      'RSS (MiB)',
+      'logins/s while filling',
+    ],
+    rows: points.map((p) => [
+      p.config,
+      p.sessions === p.target ? p.sessions : `${p.sessions} (of ${p.target}: time budget)`,
+      mib(p.heapUsedBytes),
+      mib(p.rssBytes),
+      round(p.loginsPerSec),
+    ]),
+  }
+}
+
+export function perSessionTable(points: readonly MemoryPoint[]): Table {
+  const ids = [...new Set(points.map((p) => p.config))]
+  return {
+    title: 'Bytes per session (from the first to the last reading)',
+    columns: ['configuration', 'sessions', 'heap bytes / session', 'RSS bytes / session', 'what grows'],
+    rows: ids.map((id) => {
+      const mine = points.filter((p) => p.config === id)
+      return [
+        id,
+        mine.at(-1)?.sessions ?? 0,
+        round(bytesPerSession(mine, (p) => p.heapUsedBytes)),
+        round(bytesPerSession(mine, (p) => p.rssBytes)),
+        MEMORY_CONFIGS.find((c) => c.id === id)?.holds ?? '',
+      ]
+    }),
+    notes: [
+      'Heap after a forced full GC counts live objects only; RSS also holds freed pages V8 and the allocator keep, SQLite page cache (≤ 16 MiB) and native buffers, so it is noisier.',
+    ],
+  }
+}
+
+export function memoryChart(points: readonly MemoryPoint[]): Chart {
+  const values = points.flatMap((p) => [
+    { config: p.config, sessions: p.sessions, measure: 'V8 heap used', mib: mib(p.heapUsedBytes) },
+    { config: p.config, sessions: p.sessions, measure: 'RSS', mib: mib(p.rssBytes) },
+  ])
+  return {
+    id: 'memory',
+    title: 'Server memory vs active sessions',
+    caption: 'Each point is one reading after a full GC; lines join the readings of one configuration.',
+    vegaLiteSpec: {
+      $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+      data: { values: values.filter((v) => v.mib !== null) },
+      facet: { column: { field: 'measure', type: 'nominal', title: null } },
+      spec: {
+        width: 300,
+        height: 200,
+        mark: { type: 'line', point: true },
+        encoding: {
+          x: { field: 'sessions', type: 'quantitative', title: 'active sessions (logins)' },
+          y: { field: 'mib', type: 'quantitative', title: 'MiB' },
+          color: { field: 'config', type: 'nominal', title: 'configuration' },
+        },
+      },
+      resolve: { scale: { y: 'independent' } },
+    },
+  }
+}
+
+export function memoryVerdicts(points: readonly MemoryPoint[]): Verdict[] {
+  const per = (id: MemoryConfigId) =>
+    bytesPerSession(
+      points.filter((p) => p.config === id),
+      (p) => p.heapUsedBytes,
+    )
+  const mem = per('stateful-memory')
+  const stateless = per('stateless')
+  const n = points.filter((p) => p.config === 'stateful-memory').at(-1)?.sessions ?? 0
+  if (mem === null || stateless === null)
+    return [{ claim: 'C13', status: 'inconclusive', text: 'Not enough readings to compare.' }]
+  const extraMiB = ((mem - stateless) * n) / MiB
+  return [
+    {
+      claim: 'C13',
+      status: mem > stateless + 100 ? 'supported' : 'inconclusive',
+      text:
+        `An in-memory session cost about ${Math.round(mem)} bytes of V8 heap each (${Math.round(extraMiB * 10) / 10} MiB more than the stateless app at ${n} sessions), ` +
+        `against ${Math.round(stateless)} bytes per login for the stateless app, whose refresh tokens live in SQLite. ` +
+        'True, but small: a million sessions would be a few hundred MiB, and a SQLite or Redis store moves that cost out of the process.',
+    },
+  ]
+}
+
+export function buildMemoryResult(points: readonly MemoryPoint[], sizes: MemorySizes): ExperimentResult {
+  const short = points.filter((p) => p.sessions < p.target)
+  return {
+    id: 'memory',
+    title: 'Memory per session (C13)',
+    claims: [{ id: 'C13', text: 'Server-side sessions cost memory per user; JWTs cost none.' }],
+    method: [
+      `One server per configuration with ${Math.max(...sizes.checkpoints)} users seeded in its DB. Users log in through real \`POST /auth/login\` requests `,
+      `(${sizes.concurrency} in flight) until each checkpoint (${sizes.checkpoints.join(', ')} sessions). At every checkpoint the server runs a full V8 garbage collection `,
+      '(a preload used only by this experiment, triggered by SIGUSR2), then the V8 heap in use is read from `/metrics` and the RSS from `/proc/<pid>/status`.',
+      '\n\nLogins use cheap argon2 (ARGON2_MEMORY_KIB=256, ARGON2_TIME_COST=1) so tens of thousands fit in the time bound; argon2 memory is freed after each hash and does not stay in the heap.',
+      ` Filling stops after ${Math.round(sizes.budgetMs / 1000)} s per configuration; a lower count than asked is marked in the table.`,
+    ].join(''),
+    tables: [memoryTable(points), perSessionTable(points)],
+    charts: [memoryChart(points)],
+    verdicts: memoryVerdicts(points),
+    invalid: [],
+    notes:
+      short.length > 0
+        ? [
+            `The time budget ran out before ${short.map((p) => `${p.config} @ ${p.target}`).join(', ')}: logins were slower than expected on this machine.`,
+          ]
+        : [],
+    raw: { sizes, points },
+  }
+}
+
+export const memoryScenario: Scenario = {
+  id: 'memory',
+  title: 'Memory per session (C13)',
+  estimateSec(options) {
+    const s = memorySizes(options)
+    return s.configs.length * (3 + s.budgetMs / 1000 / 2)
+  },
+  async run(ctx: ScenarioContext): Promise<ExperimentResult> {
+    const started = Date.now()
+    const sizes = memorySizes(ctx.options)
+    const estimate = memoryScenario.estimateSec(ctx.options)
+    const points = await measureMemory({
+      ...sizes,
+      // Not pinned: logins (argon2 on the threadpool) fill faster on both cores, and memory does not depend on it.
+      serverCpu: null,
+      progress: (line) => ctx.progress.update(line, Math.max(0, estimate - (Date.now() - started) / 1000)),
+    })
+    return { ...buildMemoryResult(points, sizes), durationSec: (Date.now() - started) / 1000 }
+  },
+}
