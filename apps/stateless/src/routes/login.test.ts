@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { TestApp } from '../test-helpers.js'
-import { login, makeApp, USERS } from '../test-helpers.js'
+import { login, makeApp, refreshCookieOf, USERS } from '../test-helpers.js'
 
 let t: TestApp
 beforeEach(async () => {
@@ -45,11 +45,27 @@ describe('POST /auth/login', () => {
       const c = r.res.headers.getSetCookie().find((x) => x.startsWith('__Secure-rt='))!
       expect(c).toMatch(/; Secure/)
       expect(c).toMatch(/Max-Age=600/)
+      expect(r.cookie.startsWith('__Secure-rt=')).toBe(true)
       const refreshed = await s.app.request('/auth/refresh', {
         method: 'POST',
         headers: { cookie: r.cookie },
       })
       expect(refreshed.status).toBe(200)
+      // a plain `rt` cookie is not read when the prefixed name is in force (the token is not even consumed)
+      const next = refreshCookieOf(refreshed)!
+      const plain = await s.app.request('/auth/refresh', {
+        method: 'POST',
+        headers: { cookie: next.replace('__Secure-rt=', 'rt=') },
+      })
+      expect(plain.status).toBe(401)
+      const again = await s.app.request('/auth/refresh', { method: 'POST', headers: { cookie: next } })
+      expect(again.status).toBe(200)
+      const out = await s.app.request('/auth/logout', {
+        method: 'POST',
+        headers: { cookie: refreshCookieOf(again)! },
+      })
+      const cleared = out.headers.getSetCookie()[0]!
+      expect(cleared).toMatch(/^__Secure-rt=; Max-Age=0; Path=\/auth; HttpOnly; Secure; SameSite=Strict$/)
     } finally {
       s.close()
     }
