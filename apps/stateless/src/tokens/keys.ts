@@ -116,7 +116,12 @@ export class KeyRing {
   async reloadIfChanged(): Promise<boolean> {
     const file = this.opts.file
     if (!file) return false
-    const mtime = statSync(file).mtimeMs
+    let mtime: number
+    try {
+      mtime = statSync(file).mtimeMs
+    } catch {
+      return false // file moved away: keep serving with the keys already imported
+    }
     if (mtime === this.fileMtimeMs) return false
     const content = readKeyFile(file, this.opts.alg)
     if (!content) return false
