@@ -271,11 +271,13 @@ describe.each(['stateful', 'stateless'] as const)('contract: %s', (app: AppName)
 
   describe('cross-site refusals on every state-changing route', () => {
     it.each([
-      ['evil Origin', { origin: 'https://evil.example' }],
-      ['Origin null', { origin: 'null' }],
-      ['Sec-Fetch-Site cross-site', { 'sec-fetch-site': 'cross-site', origin: '' }],
-      ['Sec-Fetch-Site same-site', { 'sec-fetch-site': 'same-site', origin: '' }],
-    ])('%s → 403 csrf and nothing changes', async (_label, headers) => {
+      ['evil Origin', { origin: 'https://evil.example' }, 403, 'csrf'],
+      ['Origin null', { origin: 'null' }, 403, 'csrf'],
+      ['Sec-Fetch-Site cross-site', { 'sec-fetch-site': 'cross-site', origin: '' }, 403, 'csrf'],
+      ['Sec-Fetch-Site same-site', { 'sec-fetch-site': 'same-site', origin: '' }, 403, 'csrf'],
+      // A "simple" body a cross-site form could send without a preflight, with no Origin: refused as not JSON.
+      ['text/plain without Origin', { 'content-type': 'text/plain', origin: '', 'sec-fetch-site': '' }, 415, 'unsupported_media_type'],
+    ] as const)('%s → %i %s and nothing changes', async (_label, headers, status, code) => {
       const v = nextVictim()
       const cred = await login(main, v.username, v.password)
       const routes: [string, string, unknown][] = [
@@ -287,8 +289,9 @@ describe.each(['stateful', 'stateless'] as const)('contract: %s', (app: AppName)
       ]
       if (app === 'stateless') routes.push(['POST', '/auth/refresh', undefined])
       for (const [method, path, json] of routes) {
-        const res = await a.send(main, cred, method, path, { headers, json })
-        expectErrorShape(res, 403, 'csrf')
+        const body = status === 415 ? { body: JSON.stringify(json ?? {}) } : { json }
+        const res = await a.send(main, cred, method, path, { headers: { ...headers }, ...body })
+        expectErrorShape(res, status, code)
         expect(res.setCookies).toEqual([])
       }
       expect((await a.me(main, cred)).status).toBe(200)

@@ -145,6 +145,44 @@ export const jwtCases: AttackCase[] = [
     },
   },
   {
+    id: 'R-J8',
+    title: 'Token format and header parameters (R-J3, R-J8, R-J10; no catalogue number)',
+    group: 'jwt',
+    apps: JWT_TARGETS,
+    expected: 'unknown crit, b64:false, a JWE-shaped token, invalid UTF-8 in the payload, path/SQL-shaped kid → 401; duplicate claim names → 401 or last-wins consistently',
+    async run(ctx, target, check) {
+      const m = await minter(ctx)
+      const url = await ctx.verifierUrl(target)
+      const hs = hmacSigner('sha256', TEST_SECRET_BYTES)
+      const payload = m.fresh()
+      const h = { ...m.header }
+      const rawPayload = JSON.stringify(payload)
+      const unencodedHeader = b64u({ ...h, b64: false, crit: ['b64'] })
+      const badUtf8 = Buffer.concat([Buffer.from(rawPayload.slice(0, -1)), Buffer.from(',"x":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')])
+      const badUtf8Input = `${b64u(h)}.${badUtf8.toString('base64url')}`
+      await probeTokens(check, target, url, [
+        { label: 'crit ["exp"] (HS256-signed)', token: handToken({ ...h, crit: ['exp'] }, payload, hs) },
+        { label: 'crit ["x-custom"] + x-custom', token: handToken({ ...h, crit: ['x-custom'], 'x-custom': 1 }, payload, hs) },
+        {
+          label: 'b64:false, unencoded payload',
+          token: `${unencodedHeader}.${Buffer.from(rawPayload).toString('base64url')}.${Buffer.from(hs(`${unencodedHeader}.${rawPayload}`)).toString('base64url')}`,
+        },
+        { label: 'JWE-shaped (5 segments)', token: `${b64u({ alg: 'dir', enc: 'A256GCM', kid: h.kid })}..${b64u('iv')}.${b64u('ct')}.${b64u('tag')}` },
+        { label: 'invalid UTF-8 in the payload', token: `${badUtf8Input}.${Buffer.from(hs(badUtf8Input)).toString('base64url')}` },
+        { label: 'kid ../../etc/passwd', token: handToken({ ...h, kid: '../../etc/passwd' }, payload, hs) },
+        { label: "kid ' OR 1=1--", token: handToken({ ...h, kid: "' OR 1=1--" }, payload, hs) },
+      ])
+      // R-J10: duplicate member names are refused, or resolved last-wins by the one JSON parser used everywhere.
+      const bob = m.issuer.fixtures.users.bob
+      const dupJson = `${rawPayload.slice(0, -1)},"sub":"${bob.id}","preferred_username":"bob"}`
+      const dup = await request(url, 'GET', '/me', { headers: { authorization: `Bearer ${handToken(h, dupJson, hs)}` } })
+      if (target === 'stateless') {
+        check.that(dup.status === 401 || (dup.status === 200 && dup.json?.user?.id === bob.id), `duplicate sub: ${describeRes(dup)} user ${dup.json?.user?.id}`)
+      } else if (dup.status === 200) check.accepted.push('duplicate sub (last wins)')
+      check.note(`duplicate "sub" → ${dup.status}${dup.status === 200 ? ` as user ${dup.json?.user?.id ?? dup.json?.claims?.sub} (last wins)` : ''}`)
+    },
+  },
+  {
     id: 'T43',
     title: 'Algorithm allowlist within a family',
     group: 'jwt',

@@ -24,6 +24,8 @@ export const loginCases: AttackCase[] = [
       check.that(!res.text.includes(alice.password), 'password echoed in the body')
       const cookie = res.cookie(a.cookieName(server))
       check.that(!!cookie?.value, `no ${a.cookieName(server)} cookie`)
+      const named = res.setCookies.filter((c) => c.name === a.cookieName(server)).length
+      check.that(named === 1, `${named} Set-Cookie headers for ${a.cookieName(server)}`)
       if (cookie?.value) check.that(!res.text.includes(cookie.value), 'cookie value appears in the body')
       if (app === 'stateless') {
         check.that(res.headers.get('pragma') === 'no-cache', 'login lacks Pragma: no-cache')

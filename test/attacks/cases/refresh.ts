@@ -234,7 +234,7 @@ export const refreshCases: AttackCase[] = [
     title: '/auth/refresh and /auth/logout refuse cross-site requests and consume nothing',
     group: 'refresh',
     apps: ['stateless'],
-    expected: 'evil Origin, Origin null, Sec-Fetch-Site cross-site → 403 csrf, no CORS reflection, refresh token not consumed; same-origin refresh → 200',
+    expected: 'evil Origin, Origin null, Sec-Fetch-Site cross-site → 403 csrf; text/plain or form without Origin → 415; no CORS reflection; refresh token not consumed; same-origin refresh → 200',
     async run(ctx, _t, check) {
       const server = await ctx.server('stateless')
       const v = ctx.victim(server)
@@ -245,6 +245,8 @@ export const refreshCases: AttackCase[] = [
         ['Origin null', { origin: 'null' }],
         ['Sec-Fetch-Site cross-site', { 'sec-fetch-site': 'cross-site', origin: '' }],
         ['text/plain + evil Origin', { origin: 'https://evil.example', 'content-type': 'text/plain' }],
+        ['text/plain, no Origin', { 'content-type': 'text/plain' }],
+        ['form, no Origin', { 'content-type': 'application/x-www-form-urlencoded' }],
       ]
       for (const path of ['/auth/refresh', '/auth/logout']) {
         for (const [label, headers] of variants) {
@@ -253,7 +255,9 @@ export const refreshCases: AttackCase[] = [
             cookies: { '__Secure-rt': c.refresh ?? '' },
             body: headers['content-type'] ? '{}' : undefined,
           })
-          check.error(`${path} ${label}`, res, 403, 'csrf')
+          // Browser-marked cross-site requests: 403 csrf. Simple bodies without Origin: 415 (JSON or nothing only).
+          if (label.includes('no Origin')) check.error(`${path} ${label}`, res, 415, 'unsupported_media_type')
+          else check.error(`${path} ${label}`, res, 403, 'csrf')
           check.that(!res.headers.get('access-control-allow-origin'), `${path} ${label}: ACAO ${res.headers.get('access-control-allow-origin')}`)
           check.that(res.setCookies.length === 0, `${path} ${label}: set a cookie`)
         }
@@ -261,7 +265,7 @@ export const refreshCases: AttackCase[] = [
       await ctx.nothingLost(server, before, check)
       const ok = await refresh(server, c.refresh)
       check.status('same-origin refresh afterwards', ok.res, 200)
-      check.note('8× 403 csrf, no ACAO, family unchanged; same-origin refresh 200')
+      check.note('8× 403 csrf, 4× 415 for simple bodies without Origin, no ACAO, family unchanged; same-origin refresh 200')
     },
   },
 ]

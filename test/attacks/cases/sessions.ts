@@ -263,7 +263,7 @@ export const sessionCases: AttackCase[] = [
     title: 'Logout is POST-only and refuses cross-site requests',
     group: 'session',
     apps: ['stateful'],
-    expected: 'GET → 404/405; evil Origin, Origin null, Sec-Fetch-Site cross-site → 403; the session stays valid',
+    expected: 'GET → 404/405; evil Origin, Origin null, Sec-Fetch-Site cross-site → 403; text/plain or form with no Origin → 415; the session stays valid',
     async run(ctx, _app, check) {
       const server = await ctx.server('stateful')
       const a = ctx.adapter('stateful')
@@ -282,9 +282,18 @@ export const sessionCases: AttackCase[] = [
         const res = await request(server.url, 'POST', '/auth/logout', { headers, cookies, body: headers['content-type'] ? 'x' : undefined })
         check.error(label, res, 403, 'csrf')
       }
+      // (c) a text/plain or form body with neither Origin nor Sec-Fetch-Site: refused as a non-JSON body (415).
+      const plain = await request(server.url, 'POST', '/auth/logout', { headers: { 'content-type': 'text/plain' }, cookies, body: 'x' })
+      check.that([403, 415].includes(plain.status), `text/plain, no Origin: ${describeRes(plain)}`)
+      const form = await request(server.url, 'POST', '/auth/logout', {
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        cookies,
+        body: 'a=1',
+      })
+      check.that([403, 415].includes(form.status), `form, no Origin: ${describeRes(form)}`)
       const me = await a.me(server, cred)
       check.status('/me afterwards', me, 200)
-      check.note(`GET ${get.status}; 4× 403 csrf; session still valid`)
+      check.note(`GET ${get.status}; 4× 403 csrf; text/plain ${plain.status}, form ${form.status}; session still valid`)
     },
   },
   {
@@ -357,7 +366,7 @@ export const sessionCases: AttackCase[] = [
     title: 'Cross-site refusal on every state-changing route',
     group: 'session',
     apps: ['stateful', 'stateless'],
-    expected: 'evil Origin, Sec-Fetch-Site cross-site/same-site, Origin null, prefix-trick Origin → 403 csrf; text/plain JSON routes → 415; same-origin 2xx; nothing changed',
+    expected: 'evil Origin, Sec-Fetch-Site cross-site/same-site, Origin null, prefix-trick Origin → 403 csrf; text/plain without Origin → 415; same-origin 2xx; nothing changed',
     async run(ctx, app, check) {
       if (app === 'naive') return
       const server = await ctx.server(app)
@@ -389,13 +398,12 @@ export const sessionCases: AttackCase[] = [
           const res = await a.send(server, cred, method, path, { headers: { ...headers }, json })
           if (check.error(`${method} ${path} ${label}`, res, 403, 'csrf')) refused++
         }
-        if (json !== undefined) {
-          const res = await a.send(server, cred, method, path, {
-            headers: { 'content-type': 'text/plain', origin: '', 'sec-fetch-site': '' },
-            body: JSON.stringify(json),
-          })
-          check.that([403, 415].includes(res.status), `${method} ${path} text/plain: ${res.status}`)
-        }
+        // A simple (no-preflight) body with neither Origin nor Sec-Fetch-Site: 415 on every route.
+        const res = await a.send(server, cred, method, path, {
+          headers: { 'content-type': 'text/plain', origin: '', 'sec-fetch-site': '' },
+          body: JSON.stringify(json ?? {}),
+        })
+        check.that([403, 415].includes(res.status), `${method} ${path} text/plain: ${res.status}`)
       }
       const me = await a.me(server, cred)
       check.status('/me after the refusals', me, 200)
