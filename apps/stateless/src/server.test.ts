@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process'
 import { rmSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { openSharedDeps, TEST_COST } from '@auth-lab/shared'
 import { afterAll, describe, expect, it } from 'vitest'
 import { tempDir } from './test-helpers.js'
 
@@ -14,6 +15,7 @@ const here = fileURLToPath(new URL('.', import.meta.url))
 const root = resolve(here, '../../..')
 const server = join(here, 'server.ts')
 const dir = tempDir()
+const THROTTLE = { maxFailuresPerUser: 5, maxFailuresPerIp: 50, windowSeconds: 900 }
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 function start(env: Record<string, string>) {
@@ -78,5 +80,45 @@ describe('server.ts', () => {
     expect(await s.exited).toBe(2)
     expect(s.output().stderr).toMatch(/configuration error: JWT_SECRET is 9 bytes/)
     await expect(s.listening).rejects.toThrow()
+  })
+
+  it('two instances on one DB share keys and refresh state: 20 refreshes of one token across both → one 200', async () => {
+    const shared = openSharedDeps({
+      app: 'test',
+      dbPath: join(dir, 'auth-lab.db'),
+      argon2: TEST_COST,
+      throttle: THROTTLE,
+    })
+    if (!shared.users.findByUsername('alice'))
+      await shared.users.create({ username: 'alice', password: 'alice-pass-123' })
+    shared.db.close()
+    const [a, b] = [start({ INSTANCE_ID: 'a' }), start({ INSTANCE_ID: 'b' })]
+    try {
+      const [baseA, baseB] = await Promise.all([a.listening, b.listening])
+      const login = await fetch(`${baseA}/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'alice', password: 'alice-pass-123' }),
+      })
+      expect(login.status).toBe(200)
+      const { access_token } = (await login.json()) as { access_token: string }
+      const cookie = login.headers.getSetCookie()[0]!.split(';')[0]!
+      const meOnB = await fetch(`${baseB}/me`, { headers: { authorization: `Bearer ${access_token}` } })
+      expect(meOnB.status).toBe(200)
+      const statuses = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          fetch(`${i % 2 ? baseB : baseA}/auth/refresh`, { method: 'POST', headers: { cookie } }).then(
+            (r) => r.status,
+          ),
+        ),
+      )
+      expect(statuses.filter((st) => st === 200)).toHaveLength(1)
+      expect(statuses.filter((st) => st === 401)).toHaveLength(19)
+    } finally {
+      a.child.kill('SIGTERM')
+      b.child.kill('SIGTERM')
+    }
+    expect(await a.exited).toBe(0)
+    expect(await b.exited).toBe(0)
   })
 })
