@@ -41,7 +41,10 @@ export const attacksScenario: Scenario = {
     let done = 0
     const tick = (j: Job) => {
       done++
-      ctx.progress.update(`${j.c.id} ${j.target} (${done}/${jobs.length})`, Math.max(5, 150 - (Date.now() - started) / 1000))
+      ctx.progress.update(
+        `${j.c.id} ${j.target} (${done}/${jobs.length})`,
+        Math.max(5, 150 - (Date.now() - started) / 1000),
+      )
     }
     try {
       for (const j of sequential) {
@@ -49,7 +52,9 @@ export const attacksScenario: Scenario = {
         results.push(await runCase(cases, j.c, j.target))
       }
       ctx.progress.update(`timer cases (${timers.length}) side by side`)
-      results.push(...(await Promise.all(timers.map((j) => runCase(cases, j.c, j.target).finally(() => tick(j))))))
+      results.push(
+        ...(await Promise.all(timers.map((j) => runCase(cases, j.c, j.target).finally(() => tick(j))))),
+      )
       for (const j of timing) {
         tick(j)
         results.push(await runCase(cases, j.c, j.target))
@@ -65,7 +70,9 @@ export const attacksScenario: Scenario = {
 const APP_ORDER: Record<string, number> = { stateful: 0, stateless: 1, naive: 2 }
 
 export function report(results: readonly CaseResult[], durationSec: number): ExperimentResult {
-  const real = results.filter((r) => r.app !== 'naive').sort((a, b) => a.id.localeCompare(b.id) || APP_ORDER[a.app]! - APP_ORDER[b.app]!)
+  const real = results
+    .filter((r) => r.app !== 'naive')
+    .sort((a, b) => a.id.localeCompare(b.id) || APP_ORDER[a.app]! - APP_ORDER[b.app]!)
   const naive = results.filter((r) => r.app === 'naive')
   const passed = real.filter((r) => r.pass).length
   const catalogue: Table = {
@@ -82,29 +89,50 @@ export function report(results: readonly CaseResult[], durationSec: number): Exp
     return [
       n.id,
       n.title,
-      app ? (app.accepted.length === 0 && app.pass ? 'refused all' : `accepted: ${app.accepted.join(', ') || '(failed)'}`) : 'not run',
+      app
+        ? app.accepted.length === 0 && app.pass
+          ? 'refused all'
+          : `accepted: ${app.accepted.join(', ') || '(failed)'}`
+        : 'not run',
       n.accepted.length === 0 ? 'refused all' : `ACCEPTED ${n.accepted.length}: ${n.accepted.join(', ')}`,
     ]
   })
   const contrast: Table = {
-    title: 'C11: the same forged tokens against the stateless app and a naive verifier (trusts alg and header keys, checks no claims)',
+    title:
+      'C11: the same forged tokens against the stateless app and a naive verifier (trusts alg and header keys, checks no claims)',
     columns: ['case', 'title', 'stateless app', 'naive verifier'],
     rows: contrastRows,
-    notes: ['The naive verifier is in bench/src/naive-verifier only; it is configured with the same secret (HS256) or public key (RS256/ES256/EdDSA) as the app beside it.'],
+    notes: [
+      'The naive verifier is in bench/src/naive-verifier only; it is configured with the same secret (HS256) or public key (RS256/ES256/EdDSA) as the app beside it.',
+    ],
   }
   const naiveAccepted = naive.filter((n) => n.accepted.length > 0)
-  const appAccepted = results.filter((r) => r.app === 'stateless' && r.group === 'jwt' && r.accepted.length > 0)
+  const appAccepted = results.filter(
+    (r) => r.app === 'stateless' && r.group === 'jwt' && r.accepted.length > 0,
+  )
   const verdicts: Verdict[] = [
     {
       claim: 'C11',
       text:
         `The naive verifier accepted forged tokens in ${naiveAccepted.length} of ${naive.length} JWT cases ` +
         `(${naiveAccepted.map((n) => n.id).join(', ') || 'none'}); the stateless app accepted ${appAccepted.length === 0 ? 'none of them' : `some in ${appAccepted.map((r) => r.id).join(', ')}`}.`,
-      status: naiveAccepted.length > 0 && appAccepted.length === 0 ? 'supported' : naiveAccepted.length === 0 ? 'refuted' : 'mixed',
+      status:
+        naiveAccepted.length > 0 && appAccepted.length === 0
+          ? 'supported'
+          : naiveAccepted.length === 0
+            ? 'refuted'
+            : 'mixed',
     },
     {
       claim: 'catalogue',
-      text: `${passed} of ${real.length} case runs pass against the real apps${passed === real.length ? '' : `; failing: ${real.filter((r) => !r.pass).map((r) => `${r.id} [${r.app}]`).join(', ')}`}.`,
+      text: `${passed} of ${real.length} case runs pass against the real apps${
+        passed === real.length
+          ? ''
+          : `; failing: ${real
+              .filter((r) => !r.pass)
+              .map((r) => `${r.id} [${r.app}]`)
+              .join(', ')}`
+      }.`,
       status: passed === real.length ? 'supported' : 'mixed',
     },
   ]
@@ -124,7 +152,9 @@ export function report(results: readonly CaseResult[], durationSec: number): Exp
     tables: [catalogue, contrast],
     charts: [],
     verdicts,
-    invalid: real.filter((r) => !r.pass).map((r) => ({ variant: `${r.id} [${r.app}]`, reason: r.failures.join('; ') })),
+    invalid: real
+      .filter((r) => !r.pass)
+      .map((r) => ({ variant: `${r.id} [${r.app}]`, reason: r.failures.join('; ') })),
     durationSec,
     raw: { results },
   }
