@@ -65,7 +65,8 @@ export class HonoSessionsStore implements Store {
       }
       if (now - session.lastSeenAt >= this.policy.touchIntervalMs) {
         const expiresAt = now + this.policy.idleTtlMs
-        this.store.touch(idHash, now, expiresAt)
+        // UPDATE-only: 0 rows changed means a concurrent logout won; the session is gone.
+        if (!this.store.touch(idHash, now, expiresAt)) return null
         session.lastSeenAt = now
         session.expiresAt = expiresAt
       }
