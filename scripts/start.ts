@@ -10,7 +10,6 @@ import { resolve } from 'node:path'
 import { DEMO_USERS, defaultDbPath, ensureDemoUsers, openSharedDeps, readCommonConfig, repoRoot } from '@auth-lab/shared'
 
 const root = repoRoot()
-const tsx = resolve(root, 'node_modules/.bin/tsx')
 const dbPath = process.env.DB_PATH ?? defaultDbPath()
 
 const apps = [
@@ -35,7 +34,9 @@ async function seedDemoUsers(): Promise<void> {
 }
 
 function run(app: (typeof apps)[number]): ChildProcess {
-  const child = spawn(tsx, [resolve(root, app.entry)], {
+  // `node --import tsx` rather than the tsx CLI: the CLI wrapper turns a slow SIGTERM acknowledgement into a kill,
+  // which would make Ctrl-C a crash instead of a graceful stop.
+  const child = spawn(process.execPath, ['--import', 'tsx', resolve(root, app.entry)], {
     cwd: root,
     env: { ...process.env, PORT: app.port, DB_PATH: dbPath, INSTANCE_ID: process.env.INSTANCE_ID ?? app.name },
     stdio: ['ignore', 'pipe', 'pipe'],
