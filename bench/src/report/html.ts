@@ -83,12 +83,14 @@ function experimentHtml(e: ExperimentResult, charts: RenderedChart[]): string {
     for (const i of e.invalid) out.push(`<li><code>${escapeHtml(i.variant)}</code>: ${inline(i.reason)}</li>`)
     out.push('</ul>')
   }
-  for (const t of e.tables) out.push(tableHtml(t))
+  // The headline table, then the charts, then the detail tables (same order as report.md).
+  if (e.tables[0]) out.push(tableHtml(e.tables[0]))
   for (const c of charts.filter((c) => c.experimentId === e.id)) {
     out.push(`<figure><figcaption>${escapeHtml(c.title)}</figcaption>${inlineSvg(c.svg)}`)
     if (c.caption) out.push(`<p class="note">${inline(c.caption)}</p>`)
     out.push('</figure>')
   }
+  for (const t of e.tables.slice(1)) out.push(tableHtml(t))
   if (e.notes && e.notes.length > 0) {
     out.push('<h3>Notes</h3><ul>')
     for (const n of e.notes) out.push(`<li>${inline(n)}</li>`)

@@ -45,14 +45,17 @@ function experimentMarkdown(e: ExperimentResult, charts: RenderedChart[]): strin
     for (const i of e.invalid) out.push(`- \`${i.variant}\`: ${i.reason}`)
     out.push('')
   }
-  for (const t of e.tables) {
+  const table = (t: Table) => {
     out.push(`### ${t.title}`, '', markdownTable(t), '')
     for (const n of t.notes ?? []) out.push(`_${n}_`, '')
   }
+  // The headline table, then the charts, then the detail tables.
+  if (e.tables[0]) table(e.tables[0])
   for (const c of charts.filter((c) => c.experimentId === e.id)) {
     out.push(`### ${c.title}`, '', `![${c.title}](${c.file})`, '')
     if (c.caption) out.push(`_${c.caption}_`, '')
   }
+  for (const t of e.tables.slice(1)) table(t)
   if (e.notes && e.notes.length > 0) {
     out.push('### Notes', '')
     for (const n of e.notes) out.push(`- ${n}`)

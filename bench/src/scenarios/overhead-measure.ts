@@ -66,9 +66,16 @@ export async function measureRounds(
 ): Promise<Sample[]> {
   const samples: Sample[] = []
   const orders = roundOrders(groups, s.rounds)
-  let remaining = estimateSeconds(groups, s)
+  // Time left = planned seconds still to run × how much slower than planned the run has been so far.
+  const total = estimateSeconds(groups, s)
+  let plannedDone = 0
   const started = performance.now()
-  const total = remaining
+  const left = () => {
+    const elapsed = (performance.now() - started) / 1000
+    const pace = plannedDone > 5 ? Math.max(0.5, elapsed / plannedDone) : 1
+    return Math.max(0, total - plannedDone) * pace
+  }
+  const perRun = s.durationSec + PER_RUN_OVERHEAD_SEC
   for (const [r, order] of orders.entries()) {
     const round = r + 1
     let position = 0
@@ -76,18 +83,16 @@ export async function measureRounds(
       const paths = [g.baseline, ...g.targets]
       // First round: the full warm-up (JIT, caches, SQLite pages); later rounds: a re-warm after the others ran.
       const warm = round === 1 ? s.warmupSec : s.rewarmSec
-      progress.update(
-        `round ${round}/${s.rounds} · ${g.spec.id} · warm-up`,
-        total - (performance.now() - started) / 1000,
-      )
+      progress.update(`round ${round}/${s.rounds} · ${g.spec.id} · warm-up`, left())
       for (const t of paths) {
         await gen.run({ ...loadOptions(g, t, s), durationSec: Math.max(0.15, warm / paths.length) })
       }
+      plannedDone += warm + paths.length * PER_RUN_OVERHEAD_SEC
       const seq = round % 2 === 1 ? paths : [...g.targets, g.baseline]
       for (const t of seq) {
-        remaining = total - (performance.now() - started) / 1000
-        progress.update(`round ${round}/${s.rounds} · ${g.spec.id} · GET ${t.path}`, remaining)
+        progress.update(`round ${round}/${s.rounds} · ${g.spec.id} · GET ${t.path}`, left())
         samples.push(await measureOne(g, t, s, gen, round, position++))
+        plannedDone += perRun
       }
     }
   }

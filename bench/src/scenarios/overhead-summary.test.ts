@@ -141,6 +141,27 @@ describe('decomposition and verdicts', () => {
     expect(verdictC1(vs).text).toContain('0.55×')
   })
 
+  it('calls a tie inconclusive, not refuted, when the rounds were too noisy to separate the variants', () => {
+    const noisy = summarizeVariants(
+      [
+        ...server('stateful-sqlite', [20_000, 20_000, 20_000], [6000, 11_000, 16_000], 50, 88),
+        ...server('stateless-hs256-none', [20_000, 20_000, 20_000], [7000, 10_000, 15_000], 50, 128),
+      ],
+      [info('stateful-sqlite'), info('stateless-hs256-none')],
+      rounds,
+    )
+    expect(verdictC1(noisy).status).toBe('inconclusive')
+    const calm = summarizeVariants(
+      [
+        ...server('stateful-sqlite', [20_000, 20_000, 20_000], [10_000, 10_500, 11_000], 50, 88),
+        ...server('stateless-hs256-none', [20_000, 20_000, 20_000], [10_200, 10_600, 10_900], 50, 128),
+      ],
+      [info('stateful-sqlite'), info('stateless-hs256-none')],
+      rounds,
+    )
+    expect(verdictC1(calm).status).toBe('refuted')
+  })
+
   it('leaves a claim unanswered when a variant it needs is invalid', () => {
     const broken = vs.map((v) => (v.id === 'stateful-sqlite' ? { ...v, valid: false, ratio: null } : v))
     expect(verdictC1(broken).status).toBe('inconclusive')

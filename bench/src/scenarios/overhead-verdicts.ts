@@ -78,6 +78,22 @@ function missing(claim: string, ids: string[]): Verdict {
 
 const SAME = 'within noise (their round-to-round ranges overlap or differ by ≤ 10%)'
 
+/** A ratio spread above this (max − min over the median) means the run was too noisy to call a tie a result. */
+const NOISY_SPREAD = 0.35
+
+function noisy(...vs: VariantSummary[]): boolean {
+  return vs.some((v) => (v.ratio?.spread ?? 1) > NOISY_SPREAD)
+}
+
+function tooNoisy(claim: string, nums: string, vs: VariantSummary[]): Verdict {
+  const spreads = vs.map((v) => `${v.id} ${pct(v.ratio?.spread ?? 0)}`).join(', ')
+  return {
+    claim,
+    status: 'inconclusive',
+    text: `${nums} Not decided: the run was too noisy to separate them (ratio spreads ${spreads}); rerun with more rounds on a quieter machine.`,
+  }
+}
+
 /** C1: "stateless is faster because it skips the DB lookup". */
 export function verdictC1(vs: VariantSummary[]): Verdict {
   const jwt = get(vs, 'stateless-hs256-none')
@@ -104,6 +120,7 @@ export function verdictC1(vs: VariantSummary[]): Verdict {
       text: `${nums} The lookup it skips is cheaper than the signature check it does instead: on this stack verifying a JWT with jose costs more than a prepared SQLite read.`,
     }
   }
+  if (noisy(jwt, sql)) return tooNoisy('C1', nums, [jwt, sql])
   return {
     claim: 'C1',
     status: 'refuted',
@@ -131,6 +148,7 @@ export function verdictC4(vs: VariantSummary[]): Verdict {
     return { claim: 'C4', status: 'supported', text: `${nums} The store adds overhead, of this size.${ctx}` }
   if (cmp === 'higher')
     return { claim: 'C4', status: 'refuted', text: `${nums} The store was not slower here.${ctx}` }
+  if (noisy(sql, mem)) return tooNoisy('C4', nums, [sql, mem])
   return { claim: 'C4', status: 'mixed', text: `${nums} In throughput the two are ${SAME}.${ctx}` }
 }
 
@@ -160,7 +178,14 @@ export function verdictC10(vs: VariantSummary[]): Verdict {
     ? ` The encrypted JWE format keeps ${range(jwe.ratio!)} (${signedUs(jwe.cpuAddedUs!.median)}).`
     : ''
   const slower = parts.filter((p) => p.c === 'lower').length
-  const status = slower === parts.length ? 'supported' : slower === 0 ? 'refuted' : 'mixed'
+  const status =
+    slower === parts.length
+      ? 'supported'
+      : noisy(hs, ...others)
+        ? 'inconclusive'
+        : slower === 0
+          ? 'refuted'
+          : 'mixed'
   return {
     claim: 'C10',
     status,
@@ -192,9 +217,10 @@ export function verdictC12(vs: VariantSummary[]): Verdict {
     }
   })
   const noCheaper = parts.every((p) => p.vsSession !== 'higher')
+  const clearlyNot = parts.every((p) => p.vsSession === 'lower')
   return {
     claim: 'C12',
-    status: noCheaper ? 'supported' : 'mixed',
+    status: noCheaper ? (clearlyNot || !noisy(sql, ...checked) ? 'supported' : 'inconclusive') : 'mixed',
     text:
       `With a check on every request — ${parts.map((p) => p.text).join('; ')} — the JWT app reads the store on every request just like ` +
       `the SQLite session (${range(sql.ratio!)}, ${f2(sql.readsPerReq ?? 0)} reads/req)` +
