@@ -90,6 +90,9 @@ export interface LbResults {
   replays: LbReplay[]
 }
 
+/** Several instances start at once here, on a machine that may be busy: allow more than the 30 s default. */
+const HEALTH_TIMEOUT_MS = 60_000
+
 const upstreamIds = (n: number) => Array.from({ length: n }, (_, i) => `i${i}`)
 
 /**
@@ -104,9 +107,10 @@ async function startInstances(
   prefix: string,
 ) {
   const ids = upstreamIds(n)
-  const start = (id: string) => () => startServer({ kind, env, dbPath, label: `${prefix}-${id}` })
+  const start = (id: string) => () =>
+    startServer({ kind, env, dbPath, label: `${prefix}-${id}`, healthTimeoutMs: HEALTH_TIMEOUT_MS })
   if (kind === 'stateful' || env.JWT_KEYS === 'ephemeral') return startMany(ids.map(start))
-  const first = await startServer({ kind, env, dbPath, label: `${prefix}-${ids[0]}` })
+  const first = await start(ids[0] as string)()
   try {
     const rest = await startMany(ids.slice(1).map(start))
     return [first, ...rest]
@@ -128,69 +132,84 @@ async function logoutReplay(
   return { validOnB, replayOnB: await meStatus(b.url, cred), replayOnA: await meStatus(a.url, cred) }
 }
 
+/** One configuration's instances, started (and seeded) ahead of being measured. */
+interface Prepared {
+  cfg: AppConfig
+  dbPath: string
+  usernames: string[]
+  instances: ServerHandle[]
+}
+
+async function prepare(cfg: AppConfig, opts: LbMeasureOptions): Promise<Prepared> {
+  const dbPath = tempDbPath('auth-lab-lb-')
+  try {
+    const usernames = await seedUsers(dbPath, { count: opts.users * opts.policies.length + 4, prefix: 'lb-' })
+    const instances = await startInstances(cfg.kind, cfg.env, dbPath, opts.instances, cfg.id)
+    return { cfg, dbPath, usernames, instances }
+  } catch (err) {
+    rmSync(dirname(dbPath), { recursive: true, force: true })
+    throw err
+  }
+}
+
+async function dispose(p: Prepared): Promise<void> {
+  await Promise.all(p.instances.map((s) => s.stop('SIGKILL')))
+  rmSync(dirname(p.dbPath), { recursive: true, force: true })
+}
+
 async function measureConfig(
-  cfg: AppConfig,
+  { cfg, usernames, instances }: Prepared,
   opts: LbMeasureOptions,
   gen: LoadGenerator,
   out: LbResults,
 ): Promise<void> {
-  const dbPath = tempDbPath('auth-lab-lb-')
-  const usernames = await seedUsers(dbPath, { count: opts.users * opts.policies.length + 4, prefix: 'lb-' })
-  let instances: ServerHandle[] = []
-  try {
-    opts.progress?.(`lb: ${cfg.id}: starting ${opts.instances} instances on one DB file`)
-    instances = await startInstances(cfg.kind, cfg.env, dbPath, opts.instances, cfg.id)
-    const upstreams = instances.map((s, i) => ({ id: upstreamIds(opts.instances)[i] as string, url: s.url }))
+  const upstreams = instances.map((s, i) => ({ id: upstreamIds(opts.instances)[i] as string, url: s.url }))
 
-    // Logout on A, replay on B — before anything is killed.
-    const [a, b] = instances
-    if (a && b) {
-      const r = await logoutReplay(cfg.kind, a, b, usernames.at(-1) as string)
-      // The stateless configurations run with the app's default REVOCATION (denylist); the other modes follow below.
-      out.replays.push({
-        config: cfg.id,
-        revocation: cfg.kind === 'stateless' ? (cfg.env.REVOCATION ?? 'denylist') : 'n/a',
-        ...r,
+  // Logout on A, replay on B — before anything is killed.
+  const [a, b] = instances
+  if (a && b) {
+    const r = await logoutReplay(cfg.kind, a, b, usernames.at(-1) as string)
+    // The stateless configurations run with the app's default REVOCATION (denylist); the other modes follow below.
+    out.replays.push({
+      config: cfg.id,
+      revocation: cfg.kind === 'stateless' ? (cfg.env.REVOCATION ?? 'denylist') : 'n/a',
+      ...r,
+    })
+  }
+
+  for (const [p, policy] of opts.policies.entries()) {
+    const proxy = await startProxy({ upstreams, policy })
+    try {
+      const mine = usernames.slice(p * opts.users, (p + 1) * opts.users)
+      opts.progress?.(
+        `lb: ${cfg.id}, ${policy}: ${mine.length} logins through the proxy, ${opts.loadSec}s of load`,
+      )
+      const creds = await mapLimit(mine, 8, (u) => login(proxy.url, cfg.kind, u, BENCH_PASSWORD))
+      proxy.resetCounts()
+      const load = await gen.run({
+        url: `${proxy.url}/me`,
+        connections: opts.connections,
+        durationSec: opts.loadSec,
+        credentials: creds.map((c) => authHeaders(c)),
+        timeoutSec: 5,
       })
+      const spread = Object.fromEntries(Object.entries(proxy.counts()).map(([id, c]) => [id, c.responses]))
+      out.cells.push({
+        config: cfg.id,
+        policy,
+        users: creds.length,
+        ok2xxShare: share(load.ok2xx, load.responses),
+        rps2xx: load.rps2xx,
+        rpsAll: load.durationSec > 0 ? load.responses / load.durationSec : 0,
+        responses: load.responses,
+        spread,
+        statusCounts: load.statusCounts,
+        errors: load.errors,
+      })
+      if (policy === 'sticky') out.kills.push(await killOne(cfg, opts, gen, proxy, instances, creds))
+    } finally {
+      await proxy.close()
     }
-
-    for (const [p, policy] of opts.policies.entries()) {
-      const proxy = await startProxy({ upstreams, policy })
-      try {
-        const mine = usernames.slice(p * opts.users, (p + 1) * opts.users)
-        opts.progress?.(
-          `lb: ${cfg.id}, ${policy}: ${mine.length} logins through the proxy, ${opts.loadSec}s of load`,
-        )
-        const creds = await mapLimit(mine, 8, (u) => login(proxy.url, cfg.kind, u, BENCH_PASSWORD))
-        proxy.resetCounts()
-        const load = await gen.run({
-          url: `${proxy.url}/me`,
-          connections: opts.connections,
-          durationSec: opts.loadSec,
-          credentials: creds.map((c) => authHeaders(c)),
-          timeoutSec: 5,
-        })
-        const spread = Object.fromEntries(Object.entries(proxy.counts()).map(([id, c]) => [id, c.responses]))
-        out.cells.push({
-          config: cfg.id,
-          policy,
-          users: creds.length,
-          ok2xxShare: share(load.ok2xx, load.responses),
-          rps2xx: load.rps2xx,
-          rpsAll: load.durationSec > 0 ? load.responses / load.durationSec : 0,
-          responses: load.responses,
-          spread,
-          statusCounts: load.statusCounts,
-          errors: load.errors,
-        })
-        if (policy === 'sticky') out.kills.push(await killOne(cfg, opts, gen, proxy, instances, creds))
-      } finally {
-        await proxy.close()
-      }
-    }
-  } finally {
-    await Promise.all(instances.map((s) => s.stop('SIGKILL')))
-    rmSync(dirname(dbPath), { recursive: true, force: true })
   }
 }
 
@@ -247,12 +266,7 @@ async function killOne(
   }
 }
 
-/** Logout-on-A / replay-on-B for the stateless app under each extra REVOCATION mode (two fresh instances each). */
-async function measureRevocationModes(opts: LbMeasureOptions, out: LbResults): Promise<void> {
-  const rows = await Promise.all(opts.revocationModes.map((mode) => revocationModePair(mode, opts)))
-  out.replays.push(...rows)
-}
-
+/** Logout-on-A / replay-on-B for the stateless app under one extra REVOCATION mode (two fresh instances). */
 async function revocationModePair(
   mode: LbMeasureOptions['revocationModes'][number],
   opts: LbMeasureOptions,
@@ -282,9 +296,37 @@ async function revocationModePair(
   }
 }
 
+/**
+ * Runs every configuration in turn. The next configuration's instances start while the current one is measured
+ * (server start-up dominates this experiment's wall time); the extra start-up CPU can lower the current
+ * configuration's req/s a little, which is why the report compares 2xx shares, not throughput.
+ */
 export async function measureLoadBalancer(opts: LbMeasureOptions, gen: LoadGenerator): Promise<LbResults> {
   const out: LbResults = { cells: [], kills: [], replays: [] }
-  for (const cfg of opts.configs) await measureConfig(cfg, opts, gen, out)
-  await measureRevocationModes(opts, out)
+  const configs = [...opts.configs]
+  const begin = (i: number) => {
+    const cfg = configs[i]
+    if (!cfg) return null
+    opts.progress?.(`lb: ${cfg.id}: starting ${opts.instances} instances on one DB file`)
+    const pending = prepare(cfg, opts)
+    pending.catch(() => undefined) // awaited below; this only keeps an early failure from being "unhandled"
+    return pending
+  }
+  let next = begin(0)
+  try {
+    for (let i = 0; i < configs.length; i++) {
+      const current = await (next as Promise<Prepared>)
+      next = begin(i + 1)
+      try {
+        await measureConfig(current, opts, gen, out)
+      } finally {
+        await dispose(current)
+      }
+    }
+  } finally {
+    // On failure: stop whatever was still starting (each prepared set cleans up after itself when it fails).
+    await next?.then(dispose, () => undefined)
+  }
+  out.replays.push(...(await Promise.all(opts.revocationModes.map((mode) => revocationModePair(mode, opts)))))
   return out
 }

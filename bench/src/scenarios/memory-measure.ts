@@ -105,6 +105,7 @@ async function measureConfig(
       dbPath,
       label: `memory-${cfg.id}`,
       cpu: opts.serverCpu,
+      healthTimeoutMs: 60_000,
     })
     const srv = server
     // Touch the routes once so the 0-session reading is a served process, not a freshly started one.

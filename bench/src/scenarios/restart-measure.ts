@@ -83,7 +83,14 @@ async function measureConfig(
   let server: ServerHandle | undefined
   const rows: RestartRow[] = []
   try {
-    server = await startServer({ kind: cfg.kind, env: cfg.env, dbPath, label: cfg.id, cpu: opts.serverCpu })
+    server = await startServer({
+      kind: cfg.kind,
+      env: cfg.env,
+      dbPath,
+      label: cfg.id,
+      cpu: opts.serverCpu,
+      healthTimeoutMs: 60_000,
+    })
     for (const signal of opts.signals) {
       const srv = server
       opts.progress?.(`restart: ${cfg.id}, ${signal}: logging in ${opts.users} users`)

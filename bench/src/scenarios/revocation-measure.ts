@@ -161,7 +161,13 @@ export async function measureRevocation(opts: RevocationMeasureOptions): Promise
     handles = await startMany(
       modes.map((mode, i) => () => {
         const env = { ...mode.env, ACCESS_TTL: String(opts.accessTtlSec), CLOCK_TOLERANCE: '0' }
-        return startServer({ kind: mode.kind, env, dbPath: dbPaths[i] as string, label: mode.id })
+        return startServer({
+          kind: mode.kind,
+          env,
+          dbPath: dbPaths[i] as string,
+          label: mode.id,
+          healthTimeoutMs: 60_000,
+        })
       }),
     )
     const servers = modes.map((mode, i) => ({

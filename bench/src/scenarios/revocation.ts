@@ -122,7 +122,12 @@ export function windowChart(rows: readonly ReplayRow[]): Chart {
     case: `${r.event} · ${r.holder === 'self' ? 'same device' : 'other device'}`,
     seconds: (r.acceptedForMs ?? 0) / 1000,
     accepted: r.accepted,
+    label:
+      r.accepted === 0
+        ? `${r.mode}: refused at once`
+        : `${r.mode}: ${(r.acceptedForMs / 1000).toFixed(1)} s, ${r.accepted} requests`,
   }))
+  const order = REVOCATION_MODES.map((m) => m.id)
   return {
     id: 'windows',
     title: 'How long the old credential kept working after the event',
@@ -131,14 +136,19 @@ export function windowChart(rows: readonly ReplayRow[]): Chart {
     vegaLiteSpec: {
       $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
       data: { values },
-      width: 560,
+      width: 520,
       height: { step: 14 },
-      mark: 'bar',
       encoding: {
-        y: { field: 'case', type: 'nominal', title: null },
-        yOffset: { field: 'mode', sort: REVOCATION_MODES.map((m) => m.id) },
-        x: { field: 'seconds', type: 'quantitative', title: 'seconds still accepted' },
-        color: { field: 'mode', type: 'nominal', sort: REVOCATION_MODES.map((m) => m.id), title: 'mode' },
+        y: { field: 'case', type: 'nominal', title: null, axis: { labelLimit: 220 } },
+        yOffset: { field: 'mode', sort: order },
+        x: {
+          field: 'seconds',
+          type: 'quantitative',
+          title: 'seconds still accepted after the event',
+          // Room on the right for the label of the longest bar.
+          scale: { domain: [0, Math.max(1, ...values.map((v) => v.seconds)) * 1.45] },
+        },
+        color: { field: 'mode', type: 'nominal', sort: order, title: 'mode' },
         tooltip: [
           { field: 'mode' },
           { field: 'case' },
@@ -146,6 +156,14 @@ export function windowChart(rows: readonly ReplayRow[]): Chart {
           { field: 'accepted' },
         ],
       },
+      layer: [
+        { mark: 'bar' },
+        // A label on every bar, so "refused at once" (0 s) is visible and not mistaken for "not measured".
+        {
+          mark: { type: 'text', align: 'left', dx: 3, fontSize: 10 },
+          encoding: { text: { field: 'label' }, color: { value: '#333' } },
+        },
+      ],
     },
   }
 }
