@@ -7,6 +7,7 @@ import { type AttackCase, createCaseContext, runCase } from './cases/index.js'
  */
 export function caseSuite(title: string, cases: readonly AttackCase[], opts: { concurrent?: boolean } = {}): void {
   const ctx = createCaseContext()
+  ctx.sideBySide = opts.concurrent === true
   afterAll(() => ctx.close(), 30_000)
   const run = opts.concurrent ? describe.concurrent : describe
   run(title, () => {

@@ -35,6 +35,8 @@ export function createCaseContext(opts: ContextOptions = {}): CaseContext {
   const profileOf = new Map<AppServer, Profile>()
 
   const ctx: CaseContext = {
+    sideBySide: false,
+
     server(app, profile = 'main') {
       const key = `${app}:${profile}`
       let s = servers.get(key)
@@ -92,7 +94,7 @@ export function createCaseContext(opts: ContextOptions = {}): CaseContext {
       check.that(d.usersAdded.length === 0 && d.usersRemoved.length === 0, `NL: users added/removed ${JSON.stringify(d)}`)
       const changed = d.usersChanged.filter((id) => !allowUsers.has(id))
       check.that(changed.length === 0, `NL: user rows changed: ${changed.join(',')}`)
-      if (nl.insertsOnly) {
+      if (nl.insertsOnly || ctx.sideBySide) {
         const touched = d.tablesTouched.filter((t) => !(nl.allowTables === 'any' || nl.allowTables?.includes(t.table)))
         check.that(touched.length === 0, `NL: existing rows changed: ${touched.map((t) => `${t.table} ×${t.rows}`).join(', ')}`)
       } else if (nl.allowTables !== 'any') {

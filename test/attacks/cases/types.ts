@@ -48,6 +48,11 @@ export interface CaseContext {
   before(server: AppServer): Promise<DbSnapshot>
   /** The catalogue's NL check: users unchanged, no unexpected rows, /health < 1 s, bob's credential still works. */
   nothingLost(server: AppServer, before: DbSnapshot, check: Check, opts?: NothingLostOptions): Promise<void>
+  /**
+   * True while cases run side by side on shared servers: `nothingLost` then allows other cases' inserts and only
+   * insists that no pre-existing row changed or vanished.
+   */
+  sideBySide: boolean
   close(): Promise<void>
 }
 
