@@ -118,7 +118,7 @@ export const loginCases: AttackCase[] = [
     group: 'login',
     apps: ['stateful', 'stateless'],
     slow: true,
-    expected: '6th wrong attempt 429 + Retry-After; correct password still 429; 200 after the window; per-IP limiter engages within 50 names',
+    expected: '6th wrong attempt 429 + Retry-After; correct password still 429; 200 after the window; name variants share one counter; per-IP limiter engages within 50 names',
     async run(ctx, app, check) {
       if (app === 'naive') return
       const server = await ctx.server(app, 'throttle')
@@ -139,6 +139,13 @@ export const loginCases: AttackCase[] = [
       await sleep((Number(retryAfter ?? THROTTLE_WINDOW_S) + 0.5) * 1000)
       const after = await a.login(server, v.username, v.password)
       check.status('after the cool-down', after.res, 200)
+      // (e) T15: the counter keys on the normalised name, so case and width variants share one account's budget.
+      const w = ctx.victim(server)
+      const variants = [w.username.toUpperCase(), toFullWidth(w.username), w.username.toUpperCase(), toFullWidth(w.username), w.username]
+      const vs: number[] = []
+      for (const [i, name] of variants.entries()) vs.push((await a.login(server, name, `wrong-${i}-password`)).res.status)
+      const sixth = await a.login(server, w.username, w.password)
+      check.that(vs.every((s) => s === 401) && sixth.res.status === 429, `variants ${vs.join(',')} then ${sixth.res.status}`)
       // (d) spraying: one wrong attempt for each of many names from one client; the per-IP limit (50) engages.
       let firstBlocked = -1
       for (let i = 0; i < 55; i++) {
@@ -150,7 +157,10 @@ export const loginCases: AttackCase[] = [
       }
       check.that(firstBlocked >= 0 && firstBlocked <= 50, `per-IP limit did not engage within 50 names (${firstBlocked})`)
       await ctx.nothingLost(server, before, check, { allowTables: 'any' })
-      check.note(`401×5 then 429 (Retry-After ${retryAfter}); correct pw 429 while locked; 200 after ${retryAfter}s; IP limit at name #${firstBlocked + 1}`)
+      check.note(
+        `401×5 then 429 (Retry-After ${retryAfter}); correct pw 429 while locked; 200 after ${retryAfter}s; ` +
+          `5 failures as upper-case/full-width variants lock the account (${sixth.res.status}); IP limit at name #${firstBlocked + 1}`,
+      )
       // Let the per-IP window pass so later cases on this server start clean.
       await sleep(THROTTLE_WINDOW_S * 1000 + 200)
     },
@@ -291,3 +301,8 @@ export const loginCases: AttackCase[] = [
     },
   },
 ]
+
+/** ASCII letters and digits to their full-width forms (NFKC folds them back). */
+function toFullWidth(s: string): string {
+  return [...s].map((ch) => (/[!-~]/.test(ch) ? String.fromCharCode(ch.charCodeAt(0) + 0xfee0) : ch)).join('')
+}

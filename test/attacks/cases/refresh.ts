@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { decodeJwt, fileContains, findValue, isClearing, rawRequest, refresh, request } from '../../helpers/index.js'
+import { decodeJwt, fileContains, findValue, isClearing, rawRequest, refresh, request, tableNames, withDb } from '../../helpers/index.js'
 import { minter } from './mint.js'
 import type { AttackCase } from './types.js'
 import { describeRes, isRejectB, mustLogin, nowS, sleep } from './util.js'
@@ -181,6 +181,14 @@ export const refreshCases: AttackCase[] = [
       check.that(!!cleared && isClearing(cleared), `clearing cookie: ${cleared?.raw ?? 'none'}`)
       const me = await a.me(server, c)
       check.that(isRejectB(me), `/me after logout: ${describeRes(me)}`)
+      // The deny-list entry outlives the token: kept until at least its exp (gray-box read of the file).
+      const at = decodeJwt(c.access ?? '').payload
+      const entry = withDb(server.dbPath, (db) =>
+        tableNames(db).includes('token_denylist')
+          ? (db.prepare('SELECT expires_at FROM token_denylist WHERE key LIKE ?').get(`%${at.jti}%`) as { expires_at: number } | undefined)
+          : undefined,
+      )
+      check.that(!!entry && entry.expires_at >= at.exp * 1000, `deny-list entry for the jti: ${JSON.stringify(entry)} (exp ${at.exp})`)
       check.status('refresh after logout', (await refresh(server, c.refresh)).res, 401)
       const again = await a.logout(server, c)
       check.that(again.status === 204 || again.status === 401, `second logout: ${again.status}`)
@@ -206,7 +214,10 @@ export const refreshCases: AttackCase[] = [
       const v = ctx.victim(server)
       const c1 = await mustLogin(ctx, server, v.username, v.password)
       const c2 = await mustLogin(ctx, server, v.username, v.password)
+      const version = () => withDb(server.dbPath, (db) => db.prepare('SELECT token_version FROM users WHERE id = ?').pluck().get(v.id) as number)
+      const v0 = version()
       check.status('logout-all', await a.logoutAll(server, c1), 204)
+      check.that(version() === v0 + 1, `token_version ${v0} → ${version()}`)
       for (const [label, c] of [['AT1', c1], ['AT2', c2]] as const) {
         const me = await a.me(server, c)
         check.that(isRejectB(me), `${label} after logout-all: ${describeRes(me)}`)
