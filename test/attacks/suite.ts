@@ -5,7 +5,11 @@ import { type AttackCase, createCaseContext, runCase } from './cases/index.js'
  * Registers one vitest test per (case, app) for the real apps, all sharing one lazily started set of servers that
  * is stopped after the file. `concurrent` runs the cases side by side (for cases that mostly sleep on timers).
  */
-export function caseSuite(title: string, cases: readonly AttackCase[], opts: { concurrent?: boolean } = {}): void {
+export function caseSuite(
+  title: string,
+  cases: readonly AttackCase[],
+  opts: { concurrent?: boolean } = {},
+): void {
   const ctx = createCaseContext()
   ctx.sideBySide = opts.concurrent === true
   afterAll(() => ctx.close(), 30_000)

@@ -63,7 +63,10 @@ describe.each(['stateful', 'stateless'] as const)('contract: %s', (app: AppName)
   }
 
   beforeAll(async () => {
-    ;[main, short] = await Promise.all([startApp(contractServer(app, 'main')), startApp(contractServer(app, 'short'))])
+    ;[main, short] = await Promise.all([
+      startApp(contractServer(app, 'main')),
+      startApp(contractServer(app, 'short')),
+    ])
   })
   afterAll(async () => {
     await Promise.all([main?.stop(), short?.stop()])
@@ -115,9 +118,16 @@ describe.each(['stateful', 'stateless'] as const)('contract: %s', (app: AppName)
 
     it('answers the shared error codes for bad bodies', async () => {
       const post = (opts: Parameters<typeof request>[3]) => request(main.url, 'POST', '/auth/login', opts)
-      expectErrorShape(await post({ headers: sameOrigin(main.origin), json: { username: 'alice' } }), 400, 'invalid_request')
       expectErrorShape(
-        await post({ headers: { ...sameOrigin(main.origin), 'content-type': 'application/json' }, body: '{"username":' }),
+        await post({ headers: sameOrigin(main.origin), json: { username: 'alice' } }),
+        400,
+        'invalid_request',
+      )
+      expectErrorShape(
+        await post({
+          headers: { ...sameOrigin(main.origin), 'content-type': 'application/json' },
+          body: '{"username":',
+        }),
         400,
         'invalid_request',
       )
@@ -127,7 +137,10 @@ describe.each(['stateful', 'stateless'] as const)('contract: %s', (app: AppName)
         'unsupported_media_type',
       )
       expectErrorShape(
-        await post({ headers: sameOrigin(main.origin), json: { username: 'alice', password: 'x'.repeat(20_000) } }),
+        await post({
+          headers: sameOrigin(main.origin),
+          json: { username: 'alice', password: 'x'.repeat(20_000) },
+        }),
         413,
         'payload_too_large',
       )
@@ -203,7 +216,9 @@ describe.each(['stateful', 'stateless'] as const)('contract: %s', (app: AppName)
       expect(cleared && isClearing(cleared)).toBe(true)
       expectErrorShape(await a.me(main, cred), 401, traits.revokedCode)
       if (app === 'stateless') expect((await refresh(main, cred.refresh)).res.status).toBe(401)
-      expect((await request(main.url, 'POST', '/auth/logout', { headers: sameOrigin(main.origin) })).status).toBe(204)
+      expect(
+        (await request(main.url, 'POST', '/auth/logout', { headers: sameOrigin(main.origin) })).status,
+      ).toBe(204)
     })
 
     it('logout-all ends every session of the user and no other user', async () => {
@@ -216,7 +231,11 @@ describe.each(['stateful', 'stateless'] as const)('contract: %s', (app: AppName)
       expectErrorShape(await a.me(main, c1), 401, traits.revokedCode)
       expectErrorShape(await a.me(main, c2), 401, traits.revokedCode)
       expect((await a.me(main, other)).status).toBe(200)
-      expectErrorShape(await request(main.url, 'POST', '/auth/logout-all', { headers: sameOrigin(main.origin) }), 401, 'unauthenticated')
+      expectErrorShape(
+        await request(main.url, 'POST', '/auth/logout-all', { headers: sameOrigin(main.origin) }),
+        401,
+        'unauthenticated',
+      )
     })
 
     it('lists sessions with public handles and revokes one; unknown handles are 404', async () => {
@@ -229,9 +248,12 @@ describe.each(['stateful', 'stateless'] as const)('contract: %s', (app: AppName)
       const sessions = list.json.sessions as Record<string, unknown>[]
       expect(sessions).toHaveLength(2)
       for (const s of sessions) {
-        expect(Object.keys(s)).toEqual(expect.arrayContaining(['id', 'created_at', 'last_seen_at', 'expires_at', 'user_agent', 'current']))
+        expect(Object.keys(s)).toEqual(
+          expect.arrayContaining(['id', 'created_at', 'last_seen_at', 'expires_at', 'user_agent', 'current']),
+        )
       }
-      for (const secret of [c1.sid, c2.sid, c1.refresh, c2.refresh].filter(Boolean)) expect(list.text).not.toContain(secret)
+      for (const secret of [c1.sid, c2.sid, c1.refresh, c2.refresh].filter(Boolean))
+        expect(list.text).not.toContain(secret)
       const other = sessions.find((s) => !s.current)
       expect(sessions.filter((s) => s.current)).toHaveLength(1)
       expect((await a.revoke(main, c1, String(other?.id))).status).toBe(204)
@@ -246,9 +268,19 @@ describe.each(['stateful', 'stateless'] as const)('contract: %s', (app: AppName)
     it('checks the current password and the new one', async () => {
       const v = nextVictim()
       const cred = await login(main, v.username, v.password)
-      expectErrorShape((await a.changePassword(main, cred, 'not-the-password', 'new-password-123')).res, 401, 'invalid_credentials')
+      expectErrorShape(
+        (await a.changePassword(main, cred, 'not-the-password', 'new-password-123')).res,
+        401,
+        'invalid_credentials',
+      )
       expectErrorShape((await a.changePassword(main, cred, v.password, 'short')).res, 400, 'invalid_request')
-      expectErrorShape(await a.send(main, undefined, 'POST', '/auth/password', { json: { current_password: v.password, new_password: 'new-password-123' } }), 401, 'unauthenticated')
+      expectErrorShape(
+        await a.send(main, undefined, 'POST', '/auth/password', {
+          json: { current_password: v.password, new_password: 'new-password-123' },
+        }),
+        401,
+        'unauthenticated',
+      )
     })
 
     it('changes the password, keeps the caller logged in with a new credential and ends the others', async () => {
@@ -276,7 +308,12 @@ describe.each(['stateful', 'stateless'] as const)('contract: %s', (app: AppName)
       ['Sec-Fetch-Site cross-site', { 'sec-fetch-site': 'cross-site', origin: '' }, 403, 'csrf'],
       ['Sec-Fetch-Site same-site', { 'sec-fetch-site': 'same-site', origin: '' }, 403, 'csrf'],
       // A "simple" body a cross-site form could send without a preflight, with no Origin: refused as not JSON.
-      ['text/plain without Origin', { 'content-type': 'text/plain', origin: '', 'sec-fetch-site': '' }, 415, 'unsupported_media_type'],
+      [
+        'text/plain without Origin',
+        { 'content-type': 'text/plain', origin: '', 'sec-fetch-site': '' },
+        415,
+        'unsupported_media_type',
+      ],
     ] as const)('%s: refused, nothing changes', async (_label, headers, status, code) => {
       const v = nextVictim()
       const cred = await login(main, v.username, v.password)
@@ -307,7 +344,8 @@ describe.each(['stateful', 'stateless'] as const)('contract: %s', (app: AppName)
       const cred = await login(short, v.username, v.password)
       await sleep((traits.idleSeconds + 1.2) * 1000)
       expectErrorShape(await a.me(short, cred), 401, traits.revokedCode)
-      if (app === 'stateless') expectErrorShape((await refresh(short, cred.refresh)).res, 401, 'invalid_refresh_token')
+      if (app === 'stateless')
+        expectErrorShape((await refresh(short, cred.refresh)).res, 401, 'invalid_refresh_token')
     })
 
     it.concurrent('an active credential still ends at the absolute limit', async () => {
@@ -355,7 +393,12 @@ describe('contract: both apps send the same security headers', () => {
 describe('contract: login timing does not reveal which usernames exist (real argon2 cost)', () => {
   const servers: AppServer[] = []
   beforeAll(async () => {
-    servers.push(...(await Promise.all([startApp(contractServer('stateful', 'timing')), startApp(contractServer('stateless', 'timing'))])))
+    servers.push(
+      ...(await Promise.all([
+        startApp(contractServer('stateful', 'timing')),
+        startApp(contractServer('stateless', 'timing')),
+      ])),
+    )
   })
   afterAll(async () => {
     await Promise.all(servers.map((s) => s.stop()))
@@ -382,6 +425,8 @@ describe('contract: login timing does not reveal which usernames exist (real arg
     const mA = median(existing)
     const mB = median(unknown)
     // The catalogue's bound (T03): the difference is within max(25 ms, 20 % of the existing-user median).
-    expect(Math.abs(mA - mB), `existing ${mA.toFixed(1)} ms vs unknown ${mB.toFixed(1)} ms`).toBeLessThan(Math.max(25, 0.2 * mA))
+    expect(Math.abs(mA - mB), `existing ${mA.toFixed(1)} ms vs unknown ${mB.toFixed(1)} ms`).toBeLessThan(
+      Math.max(25, 0.2 * mA),
+    )
   })
 })

@@ -20,15 +20,31 @@ export interface Adapter {
   mechanism: 'session' | 'jwt'
   /** Name of the cookie the app sets at login (session ID or refresh token). */
   cookieName(server: AppServer): string
-  login(server: AppServer, username: string, password: string, opts?: ReqOptions): Promise<{ res: Res; cred?: Cred }>
+  login(
+    server: AppServer,
+    username: string,
+    password: string,
+    opts?: ReqOptions,
+  ): Promise<{ res: Res; cred?: Cred }>
   /** Sends a request carrying the credential the way the app expects it; unsafe methods also send same-origin headers. */
-  send(server: AppServer, cred: Cred | undefined, method: string, path: string, opts?: ReqOptions): Promise<Res>
+  send(
+    server: AppServer,
+    cred: Cred | undefined,
+    method: string,
+    path: string,
+    opts?: ReqOptions,
+  ): Promise<Res>
   me(server: AppServer, cred: Cred | undefined): Promise<Res>
   logout(server: AppServer, cred: Cred): Promise<Res>
   logoutAll(server: AppServer, cred: Cred): Promise<Res>
   sessions(server: AppServer, cred: Cred): Promise<Res>
   revoke(server: AppServer, cred: Cred, id: string): Promise<Res>
-  changePassword(server: AppServer, cred: Cred, current: string, next: string): Promise<{ res: Res; cred?: Cred }>
+  changePassword(
+    server: AppServer,
+    cred: Cred,
+    current: string,
+    next: string,
+  ): Promise<{ res: Res; cred?: Cred }>
 }
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
@@ -43,7 +59,12 @@ export const statefulAdapter: Adapter = {
   mechanism: 'session',
   cookieName: (server) => (server.env.COOKIE_SECURE === '1' ? '__Host-sid' : 'sid'),
   async login(server, username, password, opts = {}) {
-    const res = await request(server.url, 'POST', '/auth/login', withSameOrigin(server, 'POST', { json: { username, password }, ...opts }))
+    const res = await request(
+      server.url,
+      'POST',
+      '/auth/login',
+      withSameOrigin(server, 'POST', { json: { username, password }, ...opts }),
+    )
     const c = res.cookie(this.cookieName(server))
     return { res, cred: res.status === 200 && c?.value ? { app: 'stateful', sid: c.value } : undefined }
   },
@@ -67,7 +88,9 @@ export const statefulAdapter: Adapter = {
     return this.send(server, cred, 'DELETE', `/auth/sessions/${encodeURIComponent(id)}`)
   },
   async changePassword(server, cred, current, next) {
-    const res = await this.send(server, cred, 'POST', '/auth/password', { json: { current_password: current, new_password: next } })
+    const res = await this.send(server, cred, 'POST', '/auth/password', {
+      json: { current_password: current, new_password: next },
+    })
     const c = res.cookie(this.cookieName(server))
     const sid = c?.value ? c.value : undefined
     return { res, cred: res.status < 300 ? { app: 'stateful', sid: sid ?? cred.sid } : undefined }
@@ -79,7 +102,12 @@ export const statelessAdapter: Adapter = {
   mechanism: 'jwt',
   cookieName: (server) => (server.env.COOKIE_SECURE === '1' ? '__Secure-rt' : 'rt'),
   async login(server, username, password, opts = {}) {
-    const res = await request(server.url, 'POST', '/auth/login', withSameOrigin(server, 'POST', { json: { username, password }, ...opts }))
+    const res = await request(
+      server.url,
+      'POST',
+      '/auth/login',
+      withSameOrigin(server, 'POST', { json: { username, password }, ...opts }),
+    )
     return { res, cred: res.status === 200 ? credFrom(res, this.cookieName(server)) : undefined }
   },
   send(server, cred, method, path, opts = {}) {
@@ -88,7 +116,10 @@ export const statelessAdapter: Adapter = {
       headers.authorization = `Bearer ${cred.access}`
     }
     // The refresh cookie is Path=/auth: a browser sends it to /auth/* only.
-    const cookies = cred?.refresh && path.startsWith('/auth') ? { [this.cookieName(server)]: cred.refresh, ...opts.cookies } : opts.cookies
+    const cookies =
+      cred?.refresh && path.startsWith('/auth')
+        ? { [this.cookieName(server)]: cred.refresh, ...opts.cookies }
+        : opts.cookies
     return request(server.url, method, path, withSameOrigin(server, method, { ...opts, headers, cookies }))
   },
   me(server, cred) {
@@ -107,16 +138,27 @@ export const statelessAdapter: Adapter = {
     return this.send(server, cred, 'DELETE', `/auth/sessions/${encodeURIComponent(id)}`)
   },
   async changePassword(server, cred, current, next) {
-    const res = await this.send(server, cred, 'POST', '/auth/password', { json: { current_password: current, new_password: next } })
+    const res = await this.send(server, cred, 'POST', '/auth/password', {
+      json: { current_password: current, new_password: next },
+    })
     return { res, cred: res.status === 200 ? credFrom(res, this.cookieName(server)) : undefined }
   },
 }
 
 /** stateless only: POST /auth/refresh with the refresh cookie (same-origin unless headers say otherwise). */
-export async function refresh(server: AppServer, rt: string | undefined, opts: ReqOptions = {}): Promise<{ res: Res; cred?: Cred }> {
+export async function refresh(
+  server: AppServer,
+  rt: string | undefined,
+  opts: ReqOptions = {},
+): Promise<{ res: Res; cred?: Cred }> {
   const name = statelessAdapter.cookieName(server)
   const cookies = rt === undefined ? opts.cookies : { [name]: rt, ...opts.cookies }
-  const res = await request(server.url, 'POST', '/auth/refresh', withSameOrigin(server, 'POST', { ...opts, cookies }))
+  const res = await request(
+    server.url,
+    'POST',
+    '/auth/refresh',
+    withSameOrigin(server, 'POST', { ...opts, cookies }),
+  )
   return { res, cred: res.status === 200 ? credFrom(res, name) : undefined }
 }
 

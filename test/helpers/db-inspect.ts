@@ -65,8 +65,17 @@ export function snapshot(dbPath: string): DbSnapshot {
         .map((c) => c.name)
         .filter((c) => !VOLATILE.test(c))
       // Some tables are WITHOUT ROWID: serialise each row and sort, so the digest does not depend on scan order.
-      const rows = (db.prepare(`SELECT ${cols.map((c) => `"${c}"`).join(', ')} FROM "${name}"`).raw().all() as unknown[][])
-        .map((r) => JSON.stringify(r, (_k, v) => (Buffer.isBuffer(v) ? v.toString('hex') : typeof v === 'bigint' ? String(v) : v)))
+      const rows = (
+        db
+          .prepare(`SELECT ${cols.map((c) => `"${c}"`).join(', ')} FROM "${name}"`)
+          .raw()
+          .all() as unknown[][]
+      )
+        .map((r) =>
+          JSON.stringify(r, (_k, v) =>
+            Buffer.isBuffer(v) ? v.toString('hex') : typeof v === 'bigint' ? String(v) : v,
+          ),
+        )
         .sort()
       const digest = createHash('sha256').update(rows.join('\n')).digest('hex')
       tables.set(name, { count: rows.length, digest, rows: new Set(rows) })
@@ -126,7 +135,8 @@ export function rowsForUser(dbPath: string, userId: number): Record<string, numb
 export function rowCounts(dbPath: string): Record<string, number> {
   return withDb(dbPath, (db) => {
     const out: Record<string, number> = {}
-    for (const name of tableNames(db)) out[name] = db.prepare(`SELECT COUNT(*) FROM "${name}"`).pluck().get() as number
+    for (const name of tableNames(db))
+      out[name] = db.prepare(`SELECT COUNT(*) FROM "${name}"`).pluck().get() as number
     return out
   })
 }
@@ -138,7 +148,10 @@ export function rowCounts(dbPath: string): Record<string, number> {
  */
 export function findValue(dbPath: string, value: string): { raw: boolean; hashed: boolean } {
   const digest = createHash('sha256').update(value).digest()
-  const forms = { raw: [value], hashed: [digest.toString('hex'), digest.toString('base64url'), digest.toString('base64')] }
+  const forms = {
+    raw: [value],
+    hashed: [digest.toString('hex'), digest.toString('base64url'), digest.toString('base64')],
+  }
   return withDb(dbPath, (db) => {
     let raw = false
     let hashed = false

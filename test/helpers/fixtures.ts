@@ -33,8 +33,12 @@ const NAMED = [
 
 export const VICTIM_PASSWORD = 'victim-pass-2026'
 
-export async function seedFixtures(dbPath: string, opts: { cost: 'cheap' | 'real'; victims?: number }): Promise<Fixtures> {
-  if (LONG_PASSWORD.length !== 80 || SIXTY_FOUR.length !== 64) throw new Error('fixture password lengths are off')
+export async function seedFixtures(
+  dbPath: string,
+  opts: { cost: 'cheap' | 'real'; victims?: number },
+): Promise<Fixtures> {
+  if (LONG_PASSWORD.length !== 80 || SIXTY_FOUR.length !== 64)
+    throw new Error('fixture password lengths are off')
   const argon2: Argon2Cost = opts.cost === 'real' ? OWASP_MINIMUM : TEST_COST
   const deps = openSharedDeps({
     app: 'test-fixtures',
@@ -45,7 +49,11 @@ export async function seedFixtures(dbPath: string, opts: { cost: 'cheap' | 'real
   try {
     const users = {} as Fixtures['users']
     for (const u of NAMED) {
-      const created = await deps.users.create({ username: u.username, password: u.password, disabled: u.disabled })
+      const created = await deps.users.create({
+        username: u.username,
+        password: u.password,
+        disabled: u.disabled,
+      })
       users[u.username] = { id: created.id, username: u.username, password: u.password, disabled: u.disabled }
     }
     const count = opts.victims ?? 40

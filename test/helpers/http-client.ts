@@ -1,4 +1,4 @@
-import { type SetCookie, parseSetCookie } from './cookies.js'
+import { parseSetCookie, type SetCookie } from './cookies.js'
 
 /** What every helper request returns: status, headers, body (text and parsed JSON), cookies set, and the time. */
 export interface Res {
@@ -23,16 +23,26 @@ export interface ReqOptions {
   timeoutMs?: number
 }
 
-export async function request(baseUrl: string, method: string, path: string, opts: ReqOptions = {}): Promise<Res> {
+export async function request(
+  baseUrl: string,
+  method: string,
+  path: string,
+  opts: ReqOptions = {},
+): Promise<Res> {
   // An empty string means "leave this header out" (so a case can drop the same-origin defaults).
-  const headers: Record<string, string> = Object.fromEntries(Object.entries(opts.headers ?? {}).filter(([, v]) => v !== ''))
+  const headers: Record<string, string> = Object.fromEntries(
+    Object.entries(opts.headers ?? {}).filter(([, v]) => v !== ''),
+  )
   let body: string | Uint8Array | undefined = opts.body
   if (opts.json !== undefined) {
     body = JSON.stringify(opts.json)
-    if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json'
+    if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type'))
+      headers['content-type'] = 'application/json'
   }
   if (opts.cookies && Object.keys(opts.cookies).length > 0) {
-    const jar = Object.entries(opts.cookies).map(([k, v]) => `${k}=${v}`).join('; ')
+    const jar = Object.entries(opts.cookies)
+      .map(([k, v]) => `${k}=${v}`)
+      .join('; ')
     headers.cookie = headers.cookie ? `${headers.cookie}; ${jar}` : jar
   }
   const started = performance.now()

@@ -29,4 +29,13 @@ export { REPO_ROOT } from './repo.js'
 export type { AppName, AppServer, StartOptions } from './server.js'
 export { CHEAP_ARGON2, startApp, startExpectingFailure } from './server.js'
 export type { AttackerKey, DecodedJwt, Signer } from './tokens.js'
-export { attackerKey, b64u, decodeJwt, handToken, hmacSigner, joseSign, nodeSigner, selfSignedX5c } from './tokens.js'
+export {
+  attackerKey,
+  b64u,
+  decodeJwt,
+  handToken,
+  hmacSigner,
+  joseSign,
+  nodeSigner,
+  selfSignedX5c,
+} from './tokens.js'

@@ -25,7 +25,10 @@ export function readKeyFile(keysDir: string, alg: string): KeyFile {
   return JSON.parse(readFileSync(join(keysDir, `jwt-${alg}.json`), 'utf8')) as KeyFile
 }
 
-export async function currentSigningKey(keysDir: string, alg: string): Promise<{ kid: string; key: CryptoKey | Uint8Array; entry: KeyFileEntry }> {
+export async function currentSigningKey(
+  keysDir: string,
+  alg: string,
+): Promise<{ kid: string; key: CryptoKey | Uint8Array; entry: KeyFileEntry }> {
   const file = readKeyFile(keysDir, alg)
   const entry = file.keys.find((k) => k.kid === file.current)
   if (!entry) throw new Error(`key file has no current key ${file.current}`)

@@ -22,7 +22,12 @@ export function rawRequest(
       clearTimeout(timer)
       sock.destroy()
       const m = /^HTTP\/1\.[01] (\d{3})/.exec(data)
-      resolve({ status: m ? Number(m[1]) : null, head: data.split('\r\n\r\n')[0] ?? '', ms: performance.now() - started, closed })
+      resolve({
+        status: m ? Number(m[1]) : null,
+        head: data.split('\r\n\r\n')[0] ?? '',
+        ms: performance.now() - started,
+        closed,
+      })
     }
     const timer = setTimeout(() => finish(false), timeoutMs)
     sock.on('data', (b) => {

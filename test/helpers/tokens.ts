@@ -52,7 +52,9 @@ export async function joseSign(
   header: Record<string, unknown> & { alg: string },
   payload: object,
 ): Promise<string> {
-  return new CompactSign(new TextEncoder().encode(JSON.stringify(payload))).setProtectedHeader(header).sign(key)
+  return new CompactSign(new TextEncoder().encode(JSON.stringify(payload)))
+    .setProtectedHeader(header)
+    .sign(key)
 }
 
 export interface AttackerKey {
@@ -79,7 +81,21 @@ export function selfSignedX5c(privatePem: string): { x5c: string; real: boolean 
     writePrivate(keyPath, privatePem)
     execFileSync(
       'openssl',
-      ['req', '-new', '-x509', '-key', keyPath, '-subj', '/CN=attacker', '-days', '1', '-outform', 'DER', '-out', certPath],
+      [
+        'req',
+        '-new',
+        '-x509',
+        '-key',
+        keyPath,
+        '-subj',
+        '/CN=attacker',
+        '-days',
+        '1',
+        '-outform',
+        'DER',
+        '-out',
+        certPath,
+      ],
       { stdio: 'ignore', timeout: 10_000 },
     )
     return { x5c: readFileSync(certPath).toString('base64'), real: true }

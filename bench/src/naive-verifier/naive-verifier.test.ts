@@ -26,14 +26,26 @@ describe('naive verifier (bench only)', () => {
   })
 
   it('accepts a correctly signed token and refuses a wrong signature', async () => {
-    expect(await me(hs, await new SignJWT({ sub: '1' }).setProtectedHeader({ alg: 'HS256' }).sign(secret))).toBe(200)
-    expect(await me(hs, await new SignJWT({ sub: '1' }).setProtectedHeader({ alg: 'HS256' }).sign(new Uint8Array(32)))).toBe(401)
+    expect(
+      await me(hs, await new SignJWT({ sub: '1' }).setProtectedHeader({ alg: 'HS256' }).sign(secret)),
+    ).toBe(200)
+    expect(
+      await me(
+        hs,
+        await new SignJWT({ sub: '1' }).setProtectedHeader({ alg: 'HS256' }).sign(new Uint8Array(32)),
+      ),
+    ).toBe(401)
   })
 
   it('accepts alg none, HS512 with the same secret, and expired tokens', async () => {
     expect(await me(hs, `${b64u('{"alg":"nOnE"}')}.${b64u('{"sub":"2"}')}.`)).toBe(200)
-    expect(await me(hs, await new SignJWT({ sub: '3' }).setProtectedHeader({ alg: 'HS512' }).sign(secret))).toBe(200)
-    const expired = await new SignJWT({ sub: '4' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime(1).sign(secret)
+    expect(
+      await me(hs, await new SignJWT({ sub: '3' }).setProtectedHeader({ alg: 'HS512' }).sign(secret)),
+    ).toBe(200)
+    const expired = await new SignJWT({ sub: '4' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setExpirationTime(1)
+      .sign(secret)
     expect(await me(hs, expired)).toBe(200)
   })
 
@@ -42,6 +54,11 @@ describe('naive verifier (bench only)', () => {
     expect(await me(rs, `${input}.${createHmac('sha256', pem).update(input).digest('base64url')}`)).toBe(200)
     const attacker = await generateKeyPair('ES256', { extractable: true })
     const jwk = await exportJWK(attacker.publicKey)
-    expect(await me(rs, await new SignJWT({ sub: '6' }).setProtectedHeader({ alg: 'ES256', jwk }).sign(attacker.privateKey))).toBe(200)
+    expect(
+      await me(
+        rs,
+        await new SignJWT({ sub: '6' }).setProtectedHeader({ alg: 'ES256', jwk }).sign(attacker.privateKey),
+      ),
+    ).toBe(200)
   })
 })

@@ -17,9 +17,9 @@ import {
   constants,
   createHmac,
   createPublicKey,
+  verify as cryptoVerify,
   type KeyObject,
   timingSafeEqual,
-  verify as cryptoVerify,
   X509Certificate,
 } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
@@ -42,7 +42,12 @@ export async function startNaiveVerifier(config: NaiveVerifierConfig): Promise<N
   const fetches: string[] = []
   const server = createServer((req, res) => {
     handle(req, config, fetches).then(
-      (claims) => send(res, claims ? 200 : 401, claims ? { user: { id: claims.sub }, claims } : { error: 'invalid_token' }),
+      (claims) =>
+        send(
+          res,
+          claims ? 200 : 401,
+          claims ? { user: { id: claims.sub }, claims } : { error: 'invalid_token' },
+        ),
       () => send(res, 401, { error: 'invalid_token' }),
     )
   })
@@ -65,7 +70,11 @@ function send(res: ServerResponse, status: number, body: object): void {
   res.end(JSON.stringify(body))
 }
 
-async function handle(req: IncomingMessage, config: NaiveVerifierConfig, fetches: string[]): Promise<Record<string, any> | null> {
+async function handle(
+  req: IncomingMessage,
+  config: NaiveVerifierConfig,
+  fetches: string[],
+): Promise<Record<string, any> | null> {
   if (req.method !== 'GET' || !req.url?.startsWith('/me')) return null
   const m = /^bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')
   if (!m?.[1]) return null
@@ -81,7 +90,9 @@ async function handle(req: IncomingMessage, config: NaiveVerifierConfig, fetches
   if (/^HS(256|384|512)$/.test(alg)) {
     // mistake 2: "the key" is whatever was configured, a public PEM included
     const key = config.secret ?? Buffer.from(config.publicKeyPem ?? '')
-    const mac = createHmac(`sha${alg.slice(2)}`, key).update(input).digest()
+    const mac = createHmac(`sha${alg.slice(2)}`, key)
+      .update(input)
+      .digest()
     return mac.length === sig.length && timingSafeEqual(mac, sig) ? payload : null
   }
 
@@ -92,12 +103,22 @@ async function handle(req: IncomingMessage, config: NaiveVerifierConfig, fetches
   if (alg === 'EdDSA') ok = cryptoVerify(null, input, key, sig)
   else if (alg.startsWith('RS')) ok = cryptoVerify(`sha${bits}`, input, key, sig)
   else if (alg.startsWith('PS')) {
-    ok = cryptoVerify(`sha${bits}`, input, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: Number(bits) / 8 }, sig)
-  } else if (alg.startsWith('ES')) ok = cryptoVerify(`sha${bits}`, input, { key, dsaEncoding: 'ieee-p1363' }, sig)
+    ok = cryptoVerify(
+      `sha${bits}`,
+      input,
+      { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: Number(bits) / 8 },
+      sig,
+    )
+  } else if (alg.startsWith('ES'))
+    ok = cryptoVerify(`sha${bits}`, input, { key, dsaEncoding: 'ieee-p1363' }, sig)
   return ok ? payload : null // mistake 4: no claim is ever checked
 }
 
-async function keyFromHeader(header: Record<string, any>, config: NaiveVerifierConfig, fetches: string[]): Promise<KeyObject | null> {
+async function keyFromHeader(
+  header: Record<string, any>,
+  config: NaiveVerifierConfig,
+  fetches: string[],
+): Promise<KeyObject | null> {
   if (header.jwk) return createPublicKey({ key: header.jwk, format: 'jwk' })
   if (Array.isArray(header.x5c) && typeof header.x5c[0] === 'string') {
     return new X509Certificate(Buffer.from(header.x5c[0], 'base64')).publicKey

@@ -91,19 +91,33 @@ export function createCaseContext(opts: ContextOptions = {}): CaseContext {
       const after = snapshot(server.dbPath)
       const d = diffSnapshots(before, after)
       const allowUsers = new Set(nl.allowUsers ?? [])
-      check.that(d.usersAdded.length === 0 && d.usersRemoved.length === 0, `NL: users added/removed ${JSON.stringify(d)}`)
+      check.that(
+        d.usersAdded.length === 0 && d.usersRemoved.length === 0,
+        `NL: users added/removed ${JSON.stringify(d)}`,
+      )
       const changed = d.usersChanged.filter((id) => !allowUsers.has(id))
       check.that(changed.length === 0, `NL: user rows changed: ${changed.join(',')}`)
       if (nl.insertsOnly || ctx.sideBySide) {
-        const touched = d.tablesTouched.filter((t) => !(nl.allowTables === 'any' || nl.allowTables?.includes(t.table)))
-        check.that(touched.length === 0, `NL: existing rows changed: ${touched.map((t) => `${t.table} ×${t.rows}`).join(', ')}`)
+        const touched = d.tablesTouched.filter(
+          (t) => !(nl.allowTables === 'any' || nl.allowTables?.includes(t.table)),
+        )
+        check.that(
+          touched.length === 0,
+          `NL: existing rows changed: ${touched.map((t) => `${t.table} ×${t.rows}`).join(', ')}`,
+        )
       } else if (nl.allowTables !== 'any') {
         const allowed = new Set(nl.allowTables ?? [])
         const tables = d.tablesChanged.filter((t) => !allowed.has(t.table))
-        check.that(tables.length === 0, `NL: tables changed: ${tables.map((t) => `${t.table} ${t.before}→${t.after}`).join(', ')}`)
+        check.that(
+          tables.length === 0,
+          `NL: tables changed: ${tables.map((t) => `${t.table} ${t.before}→${t.after}`).join(', ')}`,
+        )
       }
       const health = await request(server.url, 'GET', '/health')
-      check.that(health.status === 200 && health.ms < 1000, `NL: /health ${health.status} in ${Math.round(health.ms)} ms`)
+      check.that(
+        health.status === 200 && health.ms < 1000,
+        `NL: /health ${health.status} in ${Math.round(health.ms)} ms`,
+      )
       await bobStillWorks(server, check)
     },
 

@@ -14,6 +14,10 @@ export { Check } from './types.js'
 export { inputCases, jwtCases, loginCases, refreshCases, sessionCases }
 
 /** Every case, in catalogue order. */
-export const ALL_CASES: readonly AttackCase[] = [...loginCases, ...inputCases, ...sessionCases, ...jwtCases, ...refreshCases].sort(
-  (a, b) => a.id.localeCompare(b.id),
-)
+export const ALL_CASES: readonly AttackCase[] = [
+  ...loginCases,
+  ...inputCases,
+  ...sessionCases,
+  ...jwtCases,
+  ...refreshCases,
+].sort((a, b) => a.id.localeCompare(b.id))

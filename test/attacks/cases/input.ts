@@ -24,7 +24,10 @@ export const inputCases: AttackCase[] = [
       const bodies = ['{"username":"alice",', 'nul', '', '{"a":1}garbage']
       const seen: number[] = []
       for (const body of bodies) {
-        const res = await request(server.url, 'POST', '/auth/login', { headers: { ...sameOrigin(server.origin), ...JSON_HEADERS }, body })
+        const res = await request(server.url, 'POST', '/auth/login', {
+          headers: { ...sameOrigin(server.origin), ...JSON_HEADERS },
+          body,
+        })
         check.error(JSON.stringify(body), res, 400, 'invalid_request')
         noLeak(check, JSON.stringify(body), res)
         seen.push(res.status)
@@ -45,12 +48,20 @@ export const inputCases: AttackCase[] = [
       const alice = server.fixtures.users.alice
       const before = await ctx.before(server)
       const body = JSON.stringify({ username: alice.username, password: alice.password })
-      const types = ['text/plain', 'application/x-www-form-urlencoded', undefined, 'application/json; charset=utf-16']
+      const types = [
+        'text/plain',
+        'application/x-www-form-urlencoded',
+        undefined,
+        'application/json; charset=utf-16',
+      ]
       const seen: string[] = []
       for (const t of types) {
         const headers: Record<string, string> = { ...sameOrigin(server.origin) }
         if (t) headers['content-type'] = t
-        const res = await request(server.url, 'POST', '/auth/login', { headers, body: t ? body : new TextEncoder().encode(body) })
+        const res = await request(server.url, 'POST', '/auth/login', {
+          headers,
+          body: t ? body : new TextEncoder().encode(body),
+        })
         check.that([400, 415].includes(res.status), `${t ?? 'no type'}: ${res.status}`)
         check.that(res.setCookies.length === 0, `${t ?? 'no type'}: cookie set`)
         seen.push(`${t ?? 'none'} ${res.status}`)
@@ -79,7 +90,10 @@ export const inputCases: AttackCase[] = [
         { username: 123, password: true },
       ]
       for (const json of bodies) {
-        const res = await request(server.url, 'POST', '/auth/login', { headers: sameOrigin(server.origin), json })
+        const res = await request(server.url, 'POST', '/auth/login', {
+          headers: sameOrigin(server.origin),
+          json,
+        })
         check.error(JSON.stringify(json), res, 400, 'invalid_request')
         noLeak(check, JSON.stringify(json), res)
       }
@@ -92,7 +106,8 @@ export const inputCases: AttackCase[] = [
     title: 'SQL injection in credentials',
     group: 'input',
     apps: ['stateful', 'stateless'],
-    expected: '401 invalid_credentials identical to an unknown user, with "x" and with alice\'s password; tables unchanged',
+    expected:
+      '401 invalid_credentials identical to an unknown user, with "x" and with alice\'s password; tables unchanged',
     async run(ctx, app, check) {
       if (app === 'naive') return
       const server = await ctx.server(app)
@@ -124,7 +139,8 @@ export const inputCases: AttackCase[] = [
     title: 'Unicode and control characters in the username',
     group: 'input',
     apps: ['stateful', 'stateless'],
-    expected: '400/401, never 500; only NFKC+lower-case equivalents (ALICE, ａｌｉｃｅ) log in as alice (documented policy)',
+    expected:
+      '400/401, never 500; only NFKC+lower-case equivalents (ALICE, ａｌｉｃｅ) log in as alice (documented policy)',
     async run(ctx, app, check) {
       if (app === 'naive') return
       const server = await ctx.server(app)
@@ -149,12 +165,23 @@ export const inputCases: AttackCase[] = [
           body: `{"username":${name},"password":${pw}}`,
         })
         check.that(want.includes(res.status), `${label}: ${res.status}`)
-        if (res.status === 200) check.that(res.json?.user?.username === 'alice', `${label}: logged in as ${res.json?.user?.username}`)
+        if (res.status === 200)
+          check.that(
+            res.json?.user?.username === 'alice',
+            `${label}: logged in as ${res.json?.user?.username}`,
+          )
         noLeak(check, label, res)
         seen.push(`${label} ${res.status}`)
       }
-      const bad = Buffer.concat([Buffer.from('{"username":"ali'), Buffer.from([0xff, 0xfe]), Buffer.from(`ce","password":${pw}}`)])
-      const raw = await request(server.url, 'POST', '/auth/login', { headers: { ...sameOrigin(server.origin), ...JSON_HEADERS }, body: bad })
+      const bad = Buffer.concat([
+        Buffer.from('{"username":"ali'),
+        Buffer.from([0xff, 0xfe]),
+        Buffer.from(`ce","password":${pw}}`),
+      ])
+      const raw = await request(server.url, 'POST', '/auth/login', {
+        headers: { ...sameOrigin(server.origin), ...JSON_HEADERS },
+        body: bad,
+      })
       check.that([400, 401].includes(raw.status), `invalid UTF-8: ${raw.status}`)
       noLeak(check, 'invalid UTF-8', raw)
       seen.push(`invalid UTF-8 ${raw.status}`)
@@ -167,19 +194,25 @@ export const inputCases: AttackCase[] = [
     title: 'Huge bodies, including chunked and a lying Content-Length',
     group: 'input',
     apps: ['stateful', 'stateless'],
-    expected: '413 (or 400) promptly for 10 MB with Content-Length, 10 MB chunked, and Content-Length: 10 with 5 MB; server stays up',
+    expected:
+      '413 (or 400) promptly for 10 MB with Content-Length, 10 MB chunked, and Content-Length: 10 with 5 MB; server stays up',
     async run(ctx, app, check) {
       if (app === 'naive') return
       const server = await ctx.server(app)
       const before = await ctx.before(server)
-      const rss0 = metricValue((await request(server.url, 'GET', '/metrics')).text, 'process_resident_memory_bytes')
+      const rss0 = metricValue(
+        (await request(server.url, 'GET', '/metrics')).text,
+        'process_resident_memory_bytes',
+      )
       const head = (extra: string) =>
         `POST /auth/login HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nContent-Type: application/json\r\n${extra}\r\n`
       const chunk = Buffer.alloc(64 * 1024, 'a')
       const stream = (total: number, chunked: boolean) => async (write: (c: Buffer | string) => boolean) => {
         if (!chunked) write('{"username":"alice","password":"')
         for (let sent = 0; sent < total; sent += chunk.length) {
-          const ok = chunked ? write(`${chunk.length.toString(16)}\r\n`) && write(chunk) && write('\r\n') : write(chunk)
+          const ok = chunked
+            ? write(`${chunk.length.toString(16)}\r\n`) && write(chunk) && write('\r\n')
+            : write(chunk)
           if (!ok) await new Promise((r) => setTimeout(r, 1))
         }
         if (chunked) write('0\r\n\r\n')
@@ -200,7 +233,10 @@ export const inputCases: AttackCase[] = [
         check.that(r.status === 413 || r.status === 400 || closedOk, `${label}: ${r.status ?? 'no answer'}`)
         check.that(r.ms < 2000, `${label}: ${Math.round(r.ms)} ms`)
       }
-      const rss1 = metricValue((await request(server.url, 'GET', '/metrics')).text, 'process_resident_memory_bytes')
+      const rss1 = metricValue(
+        (await request(server.url, 'GET', '/metrics')).text,
+        'process_resident_memory_bytes',
+      )
       if (rss0 !== undefined && rss1 !== undefined) {
         check.that(rss1 - rss0 < 64 * 1024 * 1024, `RSS grew by ${Math.round((rss1 - rss0) / 1e6)} MB`)
       }
@@ -215,7 +251,8 @@ export const inputCases: AttackCase[] = [
     title: 'Pathological JSON',
     group: 'input',
     apps: ['stateful', 'stateless'],
-    expected: '100 000 nested [, a 10⁶-element array, a 1 MB string → 413/400 within 1 s; 8 000 nested [ (under the limit) → 400',
+    expected:
+      '100 000 nested [, a 10⁶-element array, a 1 MB string → 413/400 within 1 s; 8 000 nested [ (under the limit) → 400',
     async run(ctx, app, check) {
       if (app === 'naive') return
       const server = await ctx.server(app)
@@ -225,11 +262,17 @@ export const inputCases: AttackCase[] = [
         ['10^6-element array', `{"username":[${'1,'.repeat(999_999)}1],"password":"x"}`],
         ['1 MB string', `{"username":"alice","password":"${'z'.repeat(1024 * 1024)}"}`],
         ['8 000 nested [ (within 16 KiB)', `${'['.repeat(8000)}${']'.repeat(8000)}`],
-        ['nested object within limit', `{"username":${'{"a":'.repeat(2000)}1${'}'.repeat(2000)},"password":"x"}`],
+        [
+          'nested object within limit',
+          `{"username":${'{"a":'.repeat(2000)}1${'}'.repeat(2000)},"password":"x"}`,
+        ],
       ]
       const seen: string[] = []
       for (const [label, body] of bodies) {
-        const res = await request(server.url, 'POST', '/auth/login', { headers: { ...sameOrigin(server.origin), ...JSON_HEADERS }, body })
+        const res = await request(server.url, 'POST', '/auth/login', {
+          headers: { ...sameOrigin(server.origin), ...JSON_HEADERS },
+          body,
+        })
         check.that([400, 413].includes(res.status), `${label}: ${res.status}`)
         check.that(res.ms < 1000, `${label}: ${Math.round(res.ms)} ms`)
         noLeak(check, label, res)
@@ -257,13 +300,16 @@ export const inputCases: AttackCase[] = [
         for (const method of ['GET', 'PUT', 'DELETE', 'HEAD', 'PATCH']) {
           const res = await a.send(server, cred, method, path)
           check.that([404, 405].includes(res.status), `${method} ${path}: ${res.status}`)
-          if (res.status === 405) check.that(!!res.headers.get('allow'), `${method} ${path}: 405 without Allow`)
+          if (res.status === 405)
+            check.that(!!res.headers.get('allow'), `${method} ${path}: 405 without Allow`)
           seen.set(res.status, (seen.get(res.status) ?? 0) + 1)
         }
       }
       const me = await a.me(server, cred)
       check.status('/me after GET /auth/logout', me, 200)
-      check.note(`${[...seen].map(([s, n]) => `${n}× ${s}`).join(', ')}; still logged in after GET /auth/logout`)
+      check.note(
+        `${[...seen].map(([s, n]) => `${n}× ${s}`).join(', ')}; still logged in after GET /auth/logout`,
+      )
     },
   },
 ]

@@ -35,9 +35,16 @@ async function probeProfile(
   const before = target === 'stateless' ? await ctx.before(m.issuer) : undefined
   const variants = await build(m)
   const prefix = profile === 'main' ? '' : `${profile}: `
-  await probeTokens(check, target, url, variants.map((v) => ({ ...v, label: `${prefix}${v.label}` })), prefix)
+  await probeTokens(
+    check,
+    target,
+    url,
+    variants.map((v) => ({ ...v, label: `${prefix}${v.label}` })),
+    prefix,
+  )
   // Short timers: purges may run during the sleep, so only users/health/bob are checked there.
-  if (before) await ctx.nothingLost(m.issuer, before, check, profile === 'short' ? { allowTables: 'any' } : {})
+  if (before)
+    await ctx.nothingLost(m.issuer, before, check, profile === 'short' ? { allowTables: 'any' } : {})
 }
 
 /** §3.4 JWT access-token validation (stateless app; the naive verifier runs the same tokens for contrast). */
@@ -47,24 +54,35 @@ export const jwtCases: AttackCase[] = [
     title: 'Bearer semantics and WWW-Authenticate',
     group: 'jwt',
     apps: ['stateless'],
-    expected: 'none → 401 Bearer realm without error; malformed → 400 invalid_request (Basic: 400 or 401 without error); lower-case scheme → 200',
+    expected:
+      'none → 401 Bearer realm without error; malformed → 400 invalid_request (Basic: 400 or 401 without error); lower-case scheme → 200',
     async run(ctx, _t, check) {
       const m = await minter(ctx)
       const url = m.issuer.url
       const none = await request(url, 'GET', '/me')
       const www = none.headers.get('www-authenticate') ?? ''
-      check.that(none.status === 401 && /^Bearer\b/.test(www) && /realm="/.test(www) && !/error=/.test(www), `no token: ${none.status} ${www}`)
+      check.that(
+        none.status === 401 && /^Bearer\b/.test(www) && /realm="/.test(www) && !/error=/.test(www),
+        `no token: ${none.status} ${www}`,
+      )
       for (const h of ['Bearer', 'Bearer ', 'Bearer a b']) {
         const res = await request(url, 'GET', '/me', { headers: { authorization: h } })
         check.that(
-          res.status === 400 && res.json?.error === 'invalid_request' && /error="invalid_request"/.test(res.headers.get('www-authenticate') ?? 'error="invalid_request"'),
+          res.status === 400 &&
+            res.json?.error === 'invalid_request' &&
+            /error="invalid_request"/.test(res.headers.get('www-authenticate') ?? 'error="invalid_request"'),
           `${JSON.stringify(h)}: ${describeRes(res)}`,
         )
       }
       const basic = await request(url, 'GET', '/me', { headers: { authorization: 'Basic dXNlcjpwdw==' } })
       const bw = basic.headers.get('www-authenticate') ?? ''
-      check.that(basic.status === 400 || (basic.status === 401 && !/error=/.test(bw)), `Basic: ${describeRes(basic)} ${bw}`)
-      const lower = await request(url, 'GET', '/me', { headers: { authorization: `bearer ${m.cred.access}` } })
+      check.that(
+        basic.status === 400 || (basic.status === 401 && !/error=/.test(bw)),
+        `Basic: ${describeRes(basic)} ${bw}`,
+      )
+      const lower = await request(url, 'GET', '/me', {
+        headers: { authorization: `bearer ${m.cred.access}` },
+      })
       check.status('lower-case scheme', lower, 200)
       const ok = await request(url, 'GET', '/me', { headers: { authorization: `Bearer ${m.cred.access}` } })
       check.status('valid token', ok, 200)
@@ -76,7 +94,8 @@ export const jwtCases: AttackCase[] = [
     title: 'Token accepted only from the Authorization header',
     group: 'jwt',
     apps: ['stateless'],
-    expected: 'query ?access_token=, form body, cookie → 401; header + query → 400 invalid_request or 200 (query ignored)',
+    expected:
+      'query ?access_token=, form body, cookie → 401; header + query → 400 invalid_request or 200 (query ignored)',
     async run(ctx, _t, check) {
       const m = await minter(ctx)
       const url = m.issuer.url
@@ -90,10 +109,18 @@ export const jwtCases: AttackCase[] = [
       check.that([401, 415].includes(form.status), `form body: ${describeRes(form)}`)
       const cookie = await request(url, 'GET', '/me', { cookies: { access_token: at } })
       check.status('cookie', cookie, 401)
-      const both = await request(url, 'GET', `/me?access_token=${at}`, { headers: { authorization: `Bearer ${at}` } })
+      const both = await request(url, 'GET', `/me?access_token=${at}`, {
+        headers: { authorization: `Bearer ${at}` },
+      })
       check.that(both.status === 400 || both.status === 200, `header + query: ${describeRes(both)}`)
-      check.status('the token in the header still works', await request(url, 'GET', '/me', { headers: { authorization: `Bearer ${at}` } }), 200)
-      check.note(`query ${q.status}, form ${form.status}, cookie ${cookie.status}, header+query ${both.status}${both.status === 200 ? ' (query ignored)' : ''}`)
+      check.status(
+        'the token in the header still works',
+        await request(url, 'GET', '/me', { headers: { authorization: `Bearer ${at}` } }),
+        200,
+      )
+      check.note(
+        `query ${q.status}, form ${form.status}, cookie ${cookie.status}, header+query ${both.status}${both.status === 200 ? ' (query ignored)' : ''}`,
+      )
     },
   },
   {
@@ -108,7 +135,9 @@ export const jwtCases: AttackCase[] = [
         const bobId = m.issuer.fixtures.users.bob.id
         const payload = { ...m.claims, sub: String(bobId) }
         const header = { ...m.header, x: 1 }
-        const foreign = await new SignJWT(m.fresh()).setProtectedHeader(m.header as { alg: string }).sign(randomBytes(32))
+        const foreign = await new SignJWT(m.fresh())
+          .setProtectedHeader(m.header as { alg: string })
+          .sign(randomBytes(32))
         return [
           { label: 'payload sub → bob, signature kept', token: `${h}.${b64u(payload)}.${s}` },
           { label: 'header member added, signature kept', token: `${b64u(header)}.${p}.${s}` },
@@ -123,7 +152,8 @@ export const jwtCases: AttackCase[] = [
     title: 'The alg none family',
     group: 'jwt',
     apps: JWT_TARGETS,
-    expected: 'none/None/NONE/nOnE with empty or original signature, alg "" / missing / null / ["HS256"] → 401 invalid_token, never 500',
+    expected:
+      'none/None/NONE/nOnE with empty or original signature, alg "" / missing / null / ["HS256"] → 401 invalid_token, never 500',
     async run(ctx, target, check) {
       await probeProfile(ctx, target, check, 'main', async (m) => {
         const [, , sig] = decodeJwt(m.cred.access ?? '').parts
@@ -138,8 +168,14 @@ export const jwtCases: AttackCase[] = [
         const { alg: _a, ...noAlg } = m.header
         out.push({ label: 'alg "" (HS256-signed)', token: handToken({ ...m.header, alg: '' }, payload, hs) })
         out.push({ label: 'alg missing (HS256-signed)', token: handToken(noAlg, payload, hs) })
-        out.push({ label: 'alg null (HS256-signed)', token: handToken({ ...m.header, alg: null }, payload, hs) })
-        out.push({ label: 'alg ["HS256"] (HS256-signed)', token: handToken({ ...m.header, alg: ['HS256'] }, payload, hs) })
+        out.push({
+          label: 'alg null (HS256-signed)',
+          token: handToken({ ...m.header, alg: null }, payload, hs),
+        })
+        out.push({
+          label: 'alg ["HS256"] (HS256-signed)',
+          token: handToken({ ...m.header, alg: ['HS256'] }, payload, hs),
+        })
         return out
       })
     },
@@ -149,7 +185,8 @@ export const jwtCases: AttackCase[] = [
     title: 'Token format and header parameters (R-J3, R-J8, R-J10; no catalogue number)',
     group: 'jwt',
     apps: JWT_TARGETS,
-    expected: 'unknown crit, b64:false, a JWE-shaped token, invalid UTF-8 in the payload, path/SQL-shaped kid → 401; duplicate claim names → 401 or last-wins consistently',
+    expected:
+      'unknown crit, b64:false, a JWE-shaped token, invalid UTF-8 in the payload, path/SQL-shaped kid → 401; duplicate claim names → 401 or last-wins consistently',
     async run(ctx, target, check) {
       const m = await minter(ctx)
       const url = await ctx.verifierUrl(target)
@@ -158,28 +195,49 @@ export const jwtCases: AttackCase[] = [
       const h = { ...m.header }
       const rawPayload = JSON.stringify(payload)
       const unencodedHeader = b64u({ ...h, b64: false, crit: ['b64'] })
-      const badUtf8 = Buffer.concat([Buffer.from(rawPayload.slice(0, -1)), Buffer.from(',"x":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')])
+      const badUtf8 = Buffer.concat([
+        Buffer.from(rawPayload.slice(0, -1)),
+        Buffer.from(',"x":"'),
+        Buffer.from([0xff, 0xfe]),
+        Buffer.from('"}'),
+      ])
       const badUtf8Input = `${b64u(h)}.${badUtf8.toString('base64url')}`
       await probeTokens(check, target, url, [
         { label: 'crit ["exp"] (HS256-signed)', token: handToken({ ...h, crit: ['exp'] }, payload, hs) },
-        { label: 'crit ["x-custom"] + x-custom', token: handToken({ ...h, crit: ['x-custom'], 'x-custom': 1 }, payload, hs) },
+        {
+          label: 'crit ["x-custom"] + x-custom',
+          token: handToken({ ...h, crit: ['x-custom'], 'x-custom': 1 }, payload, hs),
+        },
         {
           label: 'b64:false, unencoded payload',
           token: `${unencodedHeader}.${Buffer.from(rawPayload).toString('base64url')}.${Buffer.from(hs(`${unencodedHeader}.${rawPayload}`)).toString('base64url')}`,
         },
-        { label: 'JWE-shaped (5 segments)', token: `${b64u({ alg: 'dir', enc: 'A256GCM', kid: h.kid })}..${b64u('iv')}.${b64u('ct')}.${b64u('tag')}` },
-        { label: 'invalid UTF-8 in the payload', token: `${badUtf8Input}.${Buffer.from(hs(badUtf8Input)).toString('base64url')}` },
+        {
+          label: 'JWE-shaped (5 segments)',
+          token: `${b64u({ alg: 'dir', enc: 'A256GCM', kid: h.kid })}..${b64u('iv')}.${b64u('ct')}.${b64u('tag')}`,
+        },
+        {
+          label: 'invalid UTF-8 in the payload',
+          token: `${badUtf8Input}.${Buffer.from(hs(badUtf8Input)).toString('base64url')}`,
+        },
         { label: 'kid ../../etc/passwd', token: handToken({ ...h, kid: '../../etc/passwd' }, payload, hs) },
         { label: "kid ' OR 1=1--", token: handToken({ ...h, kid: "' OR 1=1--" }, payload, hs) },
       ])
       // R-J10: duplicate member names are refused, or resolved last-wins by the one JSON parser used everywhere.
       const bob = m.issuer.fixtures.users.bob
       const dupJson = `${rawPayload.slice(0, -1)},"sub":"${bob.id}","preferred_username":"bob"}`
-      const dup = await request(url, 'GET', '/me', { headers: { authorization: `Bearer ${handToken(h, dupJson, hs)}` } })
+      const dup = await request(url, 'GET', '/me', {
+        headers: { authorization: `Bearer ${handToken(h, dupJson, hs)}` },
+      })
       if (target === 'stateless') {
-        check.that(dup.status === 401 || (dup.status === 200 && dup.json?.user?.id === bob.id), `duplicate sub: ${describeRes(dup)} user ${dup.json?.user?.id}`)
+        check.that(
+          dup.status === 401 || (dup.status === 200 && dup.json?.user?.id === bob.id),
+          `duplicate sub: ${describeRes(dup)} user ${dup.json?.user?.id}`,
+        )
       } else if (dup.status === 200) check.accepted.push('duplicate sub (last wins)')
-      check.note(`duplicate "sub" → ${dup.status}${dup.status === 200 ? ` as user ${dup.json?.user?.id ?? dup.json?.claims?.sub} (last wins)` : ''}`)
+      check.note(
+        `duplicate "sub" → ${dup.status}${dup.status === 200 ? ` as user ${dup.json?.user?.id ?? dup.json?.claims?.sub} (last wins)` : ''}`,
+      )
     },
   },
   {
@@ -187,7 +245,8 @@ export const jwtCases: AttackCase[] = [
     title: 'Algorithm allowlist within a family',
     group: 'jwt',
     apps: JWT_TARGETS,
-    expected: 'HS384/HS512 with the real secret; PS256/RS512 with the real RSA key; ES384 → 401 invalid_token',
+    expected:
+      'HS384/HS512 with the real secret; PS256/RS512 with the real RSA key; ES384 → 401 invalid_token',
     async run(ctx, target, check) {
       await probeProfile(ctx, target, check, 'main', async (m) => [
         { label: 'HS384 with the real secret', token: await m.sign(m.fresh(), { alg: 'HS384' }) },
@@ -195,17 +254,30 @@ export const jwtCases: AttackCase[] = [
       ])
       await probeProfile(ctx, target, check, 'rs256', async (m) => {
         const entry = readKeyFile(m.issuer.keysDir, 'RS256').keys.find((k) => k.kid === m.kid)
-        const { alg: _alg, key_ops: _ops, use: _use, ...jwk } = (entry?.privateJwk ?? {}) as JWK & { key_ops?: unknown }
+        const {
+          alg: _alg,
+          key_ops: _ops,
+          use: _use,
+          ...jwk
+        } = (entry?.privateJwk ?? {}) as JWK & { key_ops?: unknown }
         const out: { label: string; token: string }[] = []
         for (const alg of ['PS256', 'RS512']) {
           const key = await importJWK(jwk, alg)
-          out.push({ label: `${alg} with the real RSA key`, token: await joseSign(key, { ...m.header, alg }, m.fresh()) })
+          out.push({
+            label: `${alg} with the real RSA key`,
+            token: await joseSign(key, { ...m.header, alg }, m.fresh()),
+          })
         }
         return out
       })
       await probeProfile(ctx, target, check, 'es256', async (m) => {
         const { privateKey } = await generateKeyPair('ES384')
-        return [{ label: 'ES384 (P-384 key)', token: await joseSign(privateKey, { ...m.header, alg: 'ES384' }, m.fresh()) }]
+        return [
+          {
+            label: 'ES384 (P-384 key)',
+            token: await joseSign(privateKey, { ...m.header, alg: 'ES384' }, m.fresh()),
+          },
+        ]
       })
     },
   },
@@ -214,7 +286,8 @@ export const jwtCases: AttackCase[] = [
     title: 'Key confusion: RS256/ES256/EdDSA public key used as an HS256 secret',
     group: 'jwt',
     apps: JWT_TARGETS,
-    expected: 'HS256 tokens keyed with the public key as PEM, PEM without newline, DER, JWK JSON, raw bytes → 401, not 500',
+    expected:
+      'HS256 tokens keyed with the public key as PEM, PEM without newline, DER, JWK JSON, raw bytes → 401, not 500',
     async run(ctx, target, check) {
       for (const profile of ['rs256', 'es256', 'eddsa'] as const) {
         await probeProfile(ctx, target, check, profile, async (m) => {
@@ -259,7 +332,10 @@ export const jwtCases: AttackCase[] = [
         const out: { label: string; token: string }[] = []
         for (const alg of ['RS256', 'ES256', 'EdDSA'] as const) {
           const k = await attackerKey(alg)
-          out.push({ label: `${alg} (attacker key)`, token: await joseSign(k.privateKey, { ...m.header, alg }, m.fresh()) })
+          out.push({
+            label: `${alg} (attacker key)`,
+            token: await joseSign(k.privateKey, { ...m.header, alg }, m.fresh()),
+          })
         }
         return out
       })
@@ -280,10 +356,22 @@ export const jwtCases: AttackCase[] = [
         await probeProfile(ctx, target, check, profile, async (m) => {
           const p = m.fresh({ sub: String(m.issuer.fixtures.users.bob.id) })
           return [
-            { label: 'RS256 + jwk', token: await joseSign(rsa.privateKey, { ...m.header, alg: 'RS256', jwk: rsa.publicJwk }, p) },
-            { label: `RS256 + x5c${cert.real ? '' : ' (fake cert)'}`, token: await joseSign(rsa.privateKey, { ...m.header, alg: 'RS256', x5c: [cert.x5c] }, p) },
-            { label: 'ES256 + jwk', token: await joseSign(ec.privateKey, { ...m.header, alg: 'ES256', jwk: ec.publicJwk }, p) },
-            { label: 'EdDSA + jwk', token: await joseSign(ed.privateKey, { ...m.header, alg: 'EdDSA', jwk: ed.publicJwk }, p) },
+            {
+              label: 'RS256 + jwk',
+              token: await joseSign(rsa.privateKey, { ...m.header, alg: 'RS256', jwk: rsa.publicJwk }, p),
+            },
+            {
+              label: `RS256 + x5c${cert.real ? '' : ' (fake cert)'}`,
+              token: await joseSign(rsa.privateKey, { ...m.header, alg: 'RS256', x5c: [cert.x5c] }, p),
+            },
+            {
+              label: 'ES256 + jwk',
+              token: await joseSign(ec.privateKey, { ...m.header, alg: 'ES256', jwk: ec.publicJwk }, p),
+            },
+            {
+              label: 'EdDSA + jwk',
+              token: await joseSign(ed.privateKey, { ...m.header, alg: 'EdDSA', jwk: ed.publicJwk }, p),
+            },
           ]
         })
       }
@@ -305,8 +393,14 @@ export const jwtCases: AttackCase[] = [
             const p = m.fresh({ sub: String(m.issuer.fixtures.users.bob.id) })
             const h = { ...m.header, alg: 'RS256', kid: 'attacker-kid' }
             return [
-              { label: 'jku → listener', token: await joseSign(k.privateKey, { ...h, jku: `${sink.url}/jwks.json` }, p) },
-              { label: 'x5u → listener', token: await joseSign(k.privateKey, { ...h, x5u: `${sink.url}/cert.pem` }, p) },
+              {
+                label: 'jku → listener',
+                token: await joseSign(k.privateKey, { ...h, jku: `${sink.url}/jwks.json` }, p),
+              },
+              {
+                label: 'x5u → listener',
+                token: await joseSign(k.privateKey, { ...h, x5u: `${sink.url}/cert.pem` }, p),
+              },
             ]
           })
         }
@@ -327,13 +421,17 @@ export const jwtCases: AttackCase[] = [
     group: 'jwt',
     apps: JWT_TARGETS,
     slow: true,
-    expected: 'exp = now − (leeway + 5 s), exp = now − 10 min, exp = now with leeway 0, a real token replayed after TTL + 1 s → 401',
+    expected:
+      'exp = now − (leeway + 5 s), exp = now − 10 min, exp = now with leeway 0, a real token replayed after TTL + 1 s → 401',
     async run(ctx, target, check) {
       await probeProfile(ctx, target, check, 'main', async (m) => {
         const leeway = Number(m.issuer.env.CLOCK_TOLERANCE ?? 5)
         const now = nowS()
         return [
-          { label: `exp = now − ${leeway + 5} s`, token: await m.sign(m.fresh({ iat: now - 60, exp: now - leeway - 5 })) },
+          {
+            label: `exp = now − ${leeway + 5} s`,
+            token: await m.sign(m.fresh({ iat: now - 60, exp: now - leeway - 5 })),
+          },
           { label: 'exp = now − 10 min', token: await m.sign(m.fresh({ iat: now - 900, exp: now - 600 })) },
         ]
       })
@@ -359,8 +457,12 @@ export const jwtCases: AttackCase[] = [
       const m = await minter(ctx)
       const url = await ctx.verifierUrl(target)
       const now = nowS()
-      await probeTokens(check, target, url, [{ label: 'nbf = now + 65 s', token: await m.sign(m.fresh({ nbf: now + 65 })) }])
-      const ok = await request(url, 'GET', '/me', { headers: { authorization: `Bearer ${await m.sign(m.fresh({ nbf: now }))}` } })
+      await probeTokens(check, target, url, [
+        { label: 'nbf = now + 65 s', token: await m.sign(m.fresh({ nbf: now + 65 })) },
+      ])
+      const ok = await request(url, 'GET', '/me', {
+        headers: { authorization: `Bearer ${await m.sign(m.fresh({ nbf: now }))}` },
+      })
       if (target === 'stateless') check.status('nbf = now', ok, 200)
       check.note(`nbf = now → ${ok.status}`)
     },
@@ -387,7 +489,8 @@ export const jwtCases: AttackCase[] = [
     title: 'Lifetime, iat sanity and minimal content',
     group: 'jwt',
     apps: JWT_TARGETS,
-    expected: '100 real tokens: exp − iat ≤ TTL, iat ≤ now, unique jti, no PII/secrets; a token with iat = now + 1 h → 401',
+    expected:
+      '100 real tokens: exp − iat ≤ TTL, iat ≤ now, unique jti, no PII/secrets; a token with iat = now + 1 h → 401',
     async run(ctx, target, check) {
       const m = await minter(ctx)
       if (target === 'stateless') {
@@ -396,20 +499,42 @@ export const jwtCases: AttackCase[] = [
         const ttl = Number(m.issuer.env.ACCESS_TTL ?? 900)
         const jtis = new Set<string>()
         // preferred_username lets /me answer from the token alone (REVOCATION=none); it is the login name, nothing more.
-        const allowed = new Set(['iss', 'aud', 'sub', 'iat', 'exp', 'nbf', 'jti', 'ver', 'role', 'sid', 'preferred_username'])
+        const allowed = new Set([
+          'iss',
+          'aud',
+          'sub',
+          'iat',
+          'exp',
+          'nbf',
+          'jti',
+          'ver',
+          'role',
+          'sid',
+          'preferred_username',
+        ])
         let bad = 0
         for (let i = 0; i < 100; i += 10) {
-          const batch = await Promise.all(Array.from({ length: 10 }, () => a.login(m.issuer, v.username, v.password)))
+          const batch = await Promise.all(
+            Array.from({ length: 10 }, () => a.login(m.issuer, v.username, v.password)),
+          )
           for (const b of batch) {
             const p = decodeJwt(b.cred?.access ?? '..').payload
             jtis.add(p.jti)
             const extra = Object.keys(p).filter((k) => !allowed.has(k))
-            if (p.exp - p.iat > ttl || p.iat > nowS() + 1 || extra.length > 0 || /argon2|password|@/.test(JSON.stringify(p))) bad++
+            if (
+              p.exp - p.iat > ttl ||
+              p.iat > nowS() + 1 ||
+              extra.length > 0 ||
+              /argon2|password|@/.test(JSON.stringify(p))
+            )
+              bad++
           }
         }
         check.that(jtis.size === 100, `${jtis.size} unique jti in 100 tokens`)
         check.that(bad === 0, `${bad} tokens with bad lifetime or content`)
-        check.note(`100 tokens: exp − iat ≤ ${ttl} s, ${jtis.size} unique jti, claims ${Object.keys(m.claims).join(',')}`)
+        check.note(
+          `100 tokens: exp − iat ≤ ${ttl} s, ${jtis.size} unique jti, claims ${Object.keys(m.claims).join(',')}`,
+        )
       }
       const now = nowS()
       await probeTokens(check, target, await ctx.verifierUrl(target), [
@@ -436,7 +561,9 @@ export const jwtCases: AttackCase[] = [
         { label: 'aud []', token: await m.sign(m.fresh({ aud: [] })) },
         { label: 'aud ["other"]', token: await m.sign(m.fresh({ aud: ['other-api'] })) },
       ])
-      const multi = await request(url, 'GET', '/me', { headers: { authorization: `Bearer ${await m.sign(m.fresh({ aud: ['other-api', ours] }))}` } })
+      const multi = await request(url, 'GET', '/me', {
+        headers: { authorization: `Bearer ${await m.sign(m.fresh({ aud: ['other-api', ours] }))}` },
+      })
       if (target === 'stateless') check.status('aud ["other", ours]', multi, 200)
       check.note(`aud ["other", ours] → ${multi.status}`)
       if (before) await ctx.nothingLost(m.issuer, before, check)
@@ -447,7 +574,8 @@ export const jwtCases: AttackCase[] = [
     title: 'Token-type confusion',
     group: 'jwt',
     apps: JWT_TARGETS,
-    expected: 'typ missing / JWT / rt+jwt → 401; the refresh token as Bearer → 401; the access token as refresh cookie → 401, no rotation',
+    expected:
+      'typ missing / JWT / rt+jwt → 401; the refresh token as Bearer → 401; the access token as refresh cookie → 401, no rotation',
     async run(ctx, target, check) {
       const m = await minter(ctx)
       const url = await ctx.verifierUrl(target)
@@ -472,14 +600,16 @@ export const jwtCases: AttackCase[] = [
     title: 'Subject validity',
     group: 'jwt',
     apps: JWT_TARGETS,
-    expected: 'REVOCATION=version: validly signed tokens whose sub is a deleted user, a non-existent id, a number, or SQL → 401',
+    expected:
+      'REVOCATION=version: validly signed tokens whose sub is a deleted user, a non-existent id, a number, or SQL → 401',
     async run(ctx, target, check) {
       // Only a per-request user read can know a user is gone: REVOCATION=version (docs/security.md covers
       // denylist/none, where such a token lives until exp).
       const m = await minter(ctx, 'version')
       const v = ctx.victim(m.issuer)
       const gone = await m.sign(m.fresh({ sub: String(v.id), ver: 0 }))
-      if (target === 'stateless') withWritableDb(m.issuer.dbPath, (db) => db.prepare('DELETE FROM users WHERE id = ?').run(v.id))
+      if (target === 'stateless')
+        withWritableDb(m.issuer.dbPath, (db) => db.prepare('DELETE FROM users WHERE id = ?').run(v.id))
       const url = await ctx.verifierUrl(target, 'version')
       const before = target === 'stateless' ? await ctx.before(m.issuer) : undefined
       await probeTokens(check, target, url, [
@@ -496,23 +626,58 @@ export const jwtCases: AttackCase[] = [
     title: 'Weak HMAC secret',
     group: 'jwt',
     apps: ['stateless'],
-    expected: 'a dictionary of weak secrets does not verify a real token; JWT_SECRET="secret" or 16 bytes → the app refuses to start',
+    expected:
+      'a dictionary of weak secrets does not verify a real token; JWT_SECRET="secret" or 16 bytes → the app refuses to start',
     async run(ctx, _t, check) {
       const m = await minter(ctx)
       const [h, p, s] = decodeJwt(m.cred.access ?? '').parts
       const dictionary = [
-        'secret', 'password', '123456', 'changeme', 'jwt', 'jwt-secret', 'your-256-bit-secret', 'supersecret', 'key',
-        'auth-lab', 'auth-lab-secret', 'test', 'admin', 'qwerty', 'letmein', 'secretkey', 'mysecret', 'default',
-        'hs256-secret', 'shhhhh', 'keyboard cat', 'development', 'production', 's3cr3t', 'token',
+        'secret',
+        'password',
+        '123456',
+        'changeme',
+        'jwt',
+        'jwt-secret',
+        'your-256-bit-secret',
+        'supersecret',
+        'key',
+        'auth-lab',
+        'auth-lab-secret',
+        'test',
+        'admin',
+        'qwerty',
+        'letmein',
+        'secretkey',
+        'mysecret',
+        'default',
+        'hs256-secret',
+        'shhhhh',
+        'keyboard cat',
+        'development',
+        'production',
+        's3cr3t',
+        'token',
       ]
-      const hits = dictionary.filter((w) => Buffer.from(hmacSigner('sha256', w)(`${h}.${p}`)).toString('base64url') === s)
+      const hits = dictionary.filter(
+        (w) => Buffer.from(hmacSigner('sha256', w)(`${h}.${p}`)).toString('base64url') === s,
+      )
       check.that(hits.length === 0, `dictionary hit: ${hits.join(',')}`)
       const weak = await startExpectingFailure('stateless', { JWT_ALG: 'HS256', JWT_SECRET: 'secret' })
-      check.that(!weak.listened && weak.exitCode !== null && weak.exitCode !== 0, `JWT_SECRET=secret: exit ${weak.exitCode}, listened ${weak.listened}`)
-      const short = await startExpectingFailure('stateless', { JWT_ALG: 'HS256', JWT_SECRET: '0123456789abcdef' })
-      check.that(!short.listened && short.exitCode !== null && short.exitCode !== 0, `16-byte secret: exit ${short.exitCode}, listened ${short.listened}`)
-      check.note(`0/${dictionary.length} dictionary hits; "secret" → exit ${weak.exitCode}; 16 bytes → exit ${short.exitCode}`)
+      check.that(
+        !weak.listened && weak.exitCode !== null && weak.exitCode !== 0,
+        `JWT_SECRET=secret: exit ${weak.exitCode}, listened ${weak.listened}`,
+      )
+      const short = await startExpectingFailure('stateless', {
+        JWT_ALG: 'HS256',
+        JWT_SECRET: '0123456789abcdef',
+      })
+      check.that(
+        !short.listened && short.exitCode !== null && short.exitCode !== 0,
+        `16-byte secret: exit ${short.exitCode}, listened ${short.listened}`,
+      )
+      check.note(
+        `0/${dictionary.length} dictionary hits; "secret" → exit ${weak.exitCode}; 16 bytes → exit ${short.exitCode}`,
+      )
     },
   },
 ]
-

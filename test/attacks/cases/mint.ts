@@ -24,7 +24,11 @@ export interface Minter {
   sign(payload: Record<string, unknown>, header?: Record<string, unknown>): Promise<string>
 }
 
-export async function minter(ctx: CaseContext, profile: Profile = 'main', user?: { username: string; password: string }): Promise<Minter> {
+export async function minter(
+  ctx: CaseContext,
+  profile: Profile = 'main',
+  user?: { username: string; password: string },
+): Promise<Minter> {
   const issuer = await ctx.server('stateless', profile)
   const u = user ?? issuer.fixtures.users.alice
   const cred = await mustLogin(ctx, issuer, u.username, u.password)
@@ -54,7 +58,9 @@ export async function minter(ctx: CaseContext, profile: Profile = 'main', user?:
         if (v === undefined) delete h[k]
         else h[k] = v
       }
-      return new SignJWT(payload as Record<string, unknown>).setProtectedHeader(h as { alg: string }).sign(key)
+      return new SignJWT(payload as Record<string, unknown>)
+        .setProtectedHeader(h as { alg: string })
+        .sign(key)
     },
   }
   return m

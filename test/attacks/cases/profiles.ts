@@ -32,7 +32,13 @@ export function profileOptions(app: AppName, profile: Profile): StartOptions {
     case 'throttle-xff':
       return {
         app,
-        env: { ...base, ...hs, THROTTLE_USER_MAX: '5', THROTTLE_IP_MAX: '50', THROTTLE_WINDOW: String(THROTTLE_WINDOW_S) },
+        env: {
+          ...base,
+          ...hs,
+          THROTTLE_USER_MAX: '5',
+          THROTTLE_IP_MAX: '50',
+          THROTTLE_WINDOW: String(THROTTLE_WINDOW_S),
+        },
         victims: 60,
       }
     case 'version':

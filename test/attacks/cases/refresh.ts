@@ -1,5 +1,15 @@
 import { randomBytes } from 'node:crypto'
-import { decodeJwt, fileContains, findValue, isClearing, rawRequest, refresh, request, tableNames, withDb } from '../../helpers/index.js'
+import {
+  decodeJwt,
+  fileContains,
+  findValue,
+  isClearing,
+  rawRequest,
+  refresh,
+  request,
+  tableNames,
+  withDb,
+} from '../../helpers/index.js'
 import { minter } from './mint.js'
 import type { AttackCase } from './types.js'
 import { describeRes, isRejectB, mustLogin, nowS, sleep } from './util.js'
@@ -13,27 +23,43 @@ export const refreshCases: AttackCase[] = [
     title: 'Refresh cookie attributes and storage at rest',
     group: 'refresh',
     apps: ['stateless'],
-    expected: '__Secure-rt; Path=/auth; HttpOnly; Secure; SameSite=Strict; no Domain; Max-Age ≤ family lifetime; ≥128 bits; only its hash in the DB',
+    expected:
+      '__Secure-rt; Path=/auth; HttpOnly; Secure; SameSite=Strict; no Domain; Max-Age ≤ family lifetime; ≥128 bits; only its hash in the DB',
     async run(ctx, _t, check) {
       const server = await ctx.server('stateless')
       const v = ctx.victim(server)
       const { res } = await ctx.adapter('stateless').login(server, v.username, v.password)
       const c = res.cookie('__Secure-rt')
-      if (!check.that(!!c?.value, `no __Secure-rt cookie (${res.setCookies.map((x) => x.name).join(',')})`) || !c) return
+      if (
+        !check.that(!!c?.value, `no __Secure-rt cookie (${res.setCookies.map((x) => x.name).join(',')})`) ||
+        !c
+      )
+        return
       check.that(c.attrs.get('path') === '/auth', `Path=${c.attrs.get('path')}`)
       check.that(c.attrs.has('httponly'), 'no HttpOnly')
       check.that(c.attrs.has('secure'), 'no Secure')
-      check.that(String(c.attrs.get('samesite')).toLowerCase() === 'strict', `SameSite=${c.attrs.get('samesite')}`)
+      check.that(
+        String(c.attrs.get('samesite')).toLowerCase() === 'strict',
+        `SameSite=${c.attrs.get('samesite')}`,
+      )
       check.that(!c.attrs.has('domain'), 'Domain set')
       const maxAge = Number(c.attrs.get('max-age') ?? Number.NaN)
       const absolute = Number(server.env.REFRESH_ABSOLUTE_TTL ?? 2_592_000)
-      check.that(Number.isFinite(maxAge) && maxAge > 0 && maxAge <= absolute && maxAge <= FOUR_HUNDRED_DAYS, `Max-Age ${maxAge}`)
+      check.that(
+        Number.isFinite(maxAge) && maxAge > 0 && maxAge <= absolute && maxAge <= FOUR_HUNDRED_DAYS,
+        `Max-Age ${maxAge}`,
+      )
       check.that(!res.text.includes(c.value), 'refresh token in the body')
-      check.that(Buffer.from(c.value, 'base64url').length >= 16, `refresh token carries ${Buffer.from(c.value, 'base64url').length * 8} bits`)
+      check.that(
+        Buffer.from(c.value, 'base64url').length >= 16,
+        `refresh token carries ${Buffer.from(c.value, 'base64url').length * 8} bits`,
+      )
       check.that(!fileContains(server.dbPath, c.value), 'the raw refresh token is in the DB file')
       const stored = findValue(server.dbPath, c.value)
       check.that(stored.hashed && !stored.raw, `stored as hash: ${stored.hashed}, raw: ${stored.raw}`)
-      check.note(`${c.raw.replace(c.value, '<rt>')}; ${Buffer.from(c.value, 'base64url').length * 8} bits; only SHA-256 stored`)
+      check.note(
+        `${c.raw.replace(c.value, '<rt>')}; ${Buffer.from(c.value, 'base64url').length * 8} bits; only SHA-256 stored`,
+      )
     },
   },
   {
@@ -41,20 +67,27 @@ export const refreshCases: AttackCase[] = [
     title: 'Rotation',
     group: 'refresh',
     apps: ['stateless'],
-    expected: '200 with a new access token (new jti) and RT2 ≠ RT1, no-store; RT1 kept as used in the same family',
+    expected:
+      '200 with a new access token (new jti) and RT2 ≠ RT1, no-store; RT1 kept as used in the same family',
     async run(ctx, _t, check) {
       const server = await ctx.server('stateless')
       const v = ctx.victim(server)
       const c1 = await mustLogin(ctx, server, v.username, v.password)
       const { res, cred: c2 } = await refresh(server, c1.refresh)
       check.status('refresh', res, 200)
-      check.that(res.headers.get('cache-control')?.includes('no-store') === true, 'no Cache-Control: no-store')
+      check.that(
+        res.headers.get('cache-control')?.includes('no-store') === true,
+        'no Cache-Control: no-store',
+      )
       check.that(!!c2?.refresh && c2.refresh !== c1.refresh, 'refresh token not rotated')
       const j1 = decodeJwt(c1.access ?? '').payload
       const j2 = decodeJwt(c2?.access ?? '..').payload
       check.that(j2.jti !== j1.jti && j2.exp > nowS(), 'access token not fresh')
       if (c2) check.status('/me with the new token', await ctx.adapter('stateless').me(server, c2), 200)
-      check.that(findValue(server.dbPath, c1.refresh ?? '').hashed, 'RT1 no longer stored (should be kept, marked used)')
+      check.that(
+        findValue(server.dbPath, c1.refresh ?? '').hashed,
+        'RT1 no longer stored (should be kept, marked used)',
+      )
       const sessions = (await ctx.adapter('stateless').sessions(server, c2 ?? c1)).json?.sessions ?? []
       check.that(sessions.length === 1, `${sessions.length} families after one rotation`)
       check.note('200, RT2 ≠ RT1, new jti, RT1 kept (used), still one family')
@@ -65,7 +98,8 @@ export const refreshCases: AttackCase[] = [
     title: 'Reuse detection revokes the whole family',
     group: 'refresh',
     apps: ['stateless'],
-    expected: 'RT1 again → 401 refresh_token_reused; the newest RT2 → 401 too; other families untouched; a new login works',
+    expected:
+      'RT1 again → 401 refresh_token_reused; the newest RT2 → 401 too; other families untouched; a new login works',
     async run(ctx, _t, check) {
       const server = await ctx.server('stateless')
       const v = ctx.victim(server)
@@ -78,9 +112,16 @@ export const refreshCases: AttackCase[] = [
       check.that(newest.res.status === 401, `RT2 after reuse: ${describeRes(newest.res)}`)
       const otherRes = await refresh(server, other.refresh)
       check.status("the user's other device", otherRes.res, 200)
-      const bob = await refresh(server, (await mustLogin(ctx, server, 'bob', server.fixtures.users.bob.password)).refresh)
+      const bob = await refresh(
+        server,
+        (await mustLogin(ctx, server, 'bob', server.fixtures.users.bob.password)).refresh,
+      )
       check.status("bob's family", bob.res, 200)
-      check.status('new login', (await ctx.adapter('stateless').login(server, v.username, v.password)).res, 200)
+      check.status(
+        'new login',
+        (await ctx.adapter('stateless').login(server, v.username, v.password)).res,
+        200,
+      )
       check.note(`reuse → ${describeRes(reuse.res)}; RT2 → ${describeRes(newest.res)}; other families 200`)
     },
   },
@@ -99,7 +140,10 @@ export const refreshCases: AttackCase[] = [
       const codes = new Map<string, number>()
       for (const r of results) codes.set(describeRes(r.res), (codes.get(describeRes(r.res)) ?? 0) + 1)
       check.that(ok.length === 1, `${ok.length} successes`)
-      check.that(results.every((r) => r.res.status === 200 || r.res.status === 401), `statuses ${[...codes.keys()].join(',')}`)
+      check.that(
+        results.every((r) => r.res.status === 200 || r.res.status === 401),
+        `statuses ${[...codes.keys()].join(',')}`,
+      )
       const issued = new Set(ok.map((r) => r.cred?.refresh))
       check.that(issued.size <= 1, 'two live refresh tokens')
       check.note(`${[...codes].map(([k, n]) => `${n}× ${k}`).join(', ')}`)
@@ -111,7 +155,8 @@ export const refreshCases: AttackCase[] = [
     group: 'refresh',
     apps: ['stateless'],
     slow: true,
-    expected: 'refresh past the absolute (7 s) or idle (3 s) limit → 401; random, SQL-shaped, missing cookie → 401; 1 MB cookie → 431; never 500',
+    expected:
+      'refresh past the absolute (7 s) or idle (3 s) limit → 401; random, SQL-shaped, missing cookie → 401; 1 MB cookie → 431; never 500',
     async run(ctx, _t, check) {
       const main = await ctx.server('stateless')
       const before = await ctx.before(main)
@@ -130,7 +175,10 @@ export const refreshCases: AttackCase[] = [
         main.port,
         `POST /auth/refresh HTTP/1.1\r\nHost: 127.0.0.1:${main.port}\r\nCookie: ${name}=${'a'.repeat(1024 * 1024)}\r\nContent-Length: 0\r\n\r\n`,
       )
-      check.that(big.status === 431 || big.status === 413 || big.status === 400, `1 MB cookie: ${big.status ?? 'no answer'}`)
+      check.that(
+        big.status === 431 || big.status === 413 || big.status === 400,
+        `1 MB cookie: ${big.status ?? 'no answer'}`,
+      )
       // Timer cases run side by side and log in on this server too: new rows are theirs; existing ones must not move.
       await ctx.nothingLost(main, before, check, { insertsOnly: true })
       // Lifetimes on the short-timer server: idle 3 s, absolute 7 s.
@@ -158,9 +206,14 @@ export const refreshCases: AttackCase[] = [
         }
         if (r.cred) chain = r.cred
       }
-      check.that(refusedAt > idle && refusedAt <= absolute + 2, `chain refused at ${refusedAt.toFixed(1)} s (${log.join(' ')})`)
+      check.that(
+        refusedAt > idle && refusedAt <= absolute + 2,
+        `chain refused at ${refusedAt.toFixed(1)} s (${log.join(' ')})`,
+      )
       check.that(idleRes === 401, `idle refresh after ${idle + 1} s: ${idleRes}`)
-      check.note(`garbage → 401; 1 MB cookie → ${big.status}; idle ${idle} s → ${idleRes}; chain refused at ${refusedAt.toFixed(1)} s (absolute ${absolute} s)`)
+      check.note(
+        `garbage → 401; 1 MB cookie → ${big.status}; idle ${idle} s → ${idleRes}; chain refused at ${refusedAt.toFixed(1)} s (absolute ${absolute} s)`,
+      )
     },
   },
   {
@@ -168,7 +221,8 @@ export const refreshCases: AttackCase[] = [
     title: 'Logout',
     group: 'refresh',
     apps: ['stateless'],
-    expected: '204 + clearing cookie; the access token → 401 invalid_token at once (denylist); refresh → 401; second logout 204; expired AT + valid RT still revokes',
+    expected:
+      '204 + clearing cookie; the access token → 401 invalid_token at once (denylist); refresh → 401; second logout 204; expired AT + valid RT still revokes',
     async run(ctx, _t, check) {
       const m = await minter(ctx)
       const server = m.issuer
@@ -185,20 +239,34 @@ export const refreshCases: AttackCase[] = [
       const at = decodeJwt(c.access ?? '').payload
       const entry = withDb(server.dbPath, (db) =>
         tableNames(db).includes('token_denylist')
-          ? (db.prepare('SELECT expires_at FROM token_denylist WHERE key LIKE ?').get(`%${at.jti}%`) as { expires_at: number } | undefined)
+          ? (db.prepare('SELECT expires_at FROM token_denylist WHERE key LIKE ?').get(`%${at.jti}%`) as
+              | { expires_at: number }
+              | undefined)
           : undefined,
       )
-      check.that(!!entry && entry.expires_at >= at.exp * 1000, `deny-list entry for the jti: ${JSON.stringify(entry)} (exp ${at.exp})`)
+      check.that(
+        !!entry && entry.expires_at >= at.exp * 1000,
+        `deny-list entry for the jti: ${JSON.stringify(entry)} (exp ${at.exp})`,
+      )
       check.status('refresh after logout', (await refresh(server, c.refresh)).res, 401)
       const again = await a.logout(server, c)
       check.that(again.status === 204 || again.status === 401, `second logout: ${again.status}`)
       const c2 = await mustLogin(ctx, server, v.username, v.password)
       const now = nowS()
-      const expiredAt = await m.sign(m.fresh({ sub: String(v.id), iat: now - 1000, exp: now - 600, ver: decodeJwt(c2.access ?? '').payload.ver }))
+      const expiredAt = await m.sign(
+        m.fresh({
+          sub: String(v.id),
+          iat: now - 1000,
+          exp: now - 600,
+          ver: decodeJwt(c2.access ?? '').payload.ver,
+        }),
+      )
       const out2 = await a.logout(server, { app: 'stateless', access: expiredAt, refresh: c2.refresh })
       check.status('logout with an expired AT', out2, [200, 204])
       check.status('refresh after that logout', (await refresh(server, c2.refresh)).res, 401)
-      check.note(`204, cookie cleared, AT → ${describeRes(me)}, RT → 401; expired-AT logout still revoked the family`)
+      check.note(
+        `204, cookie cleared, AT → ${describeRes(me)}, RT → 401; expired-AT logout still revoked the family`,
+      )
     },
   },
   {
@@ -206,7 +274,8 @@ export const refreshCases: AttackCase[] = [
     title: 'Logout-all and password change end every token of the user',
     group: 'refresh',
     apps: ['stateless'],
-    expected: 'after logout-all / password change: both access tokens → 401 before exp; both refresh tokens → 401; fresh login works; bob unaffected',
+    expected:
+      'after logout-all / password change: both access tokens → 401 before exp; both refresh tokens → 401; fresh login works; bob unaffected',
     async run(ctx, _t, check) {
       const server = await ctx.server('stateless')
       const a = ctx.adapter('stateless')
@@ -214,15 +283,25 @@ export const refreshCases: AttackCase[] = [
       const v = ctx.victim(server)
       const c1 = await mustLogin(ctx, server, v.username, v.password)
       const c2 = await mustLogin(ctx, server, v.username, v.password)
-      const version = () => withDb(server.dbPath, (db) => db.prepare('SELECT token_version FROM users WHERE id = ?').pluck().get(v.id) as number)
+      const version = () =>
+        withDb(
+          server.dbPath,
+          (db) => db.prepare('SELECT token_version FROM users WHERE id = ?').pluck().get(v.id) as number,
+        )
       const v0 = version()
       check.status('logout-all', await a.logoutAll(server, c1), 204)
       check.that(version() === v0 + 1, `token_version ${v0} → ${version()}`)
-      for (const [label, c] of [['AT1', c1], ['AT2', c2]] as const) {
+      for (const [label, c] of [
+        ['AT1', c1],
+        ['AT2', c2],
+      ] as const) {
         const me = await a.me(server, c)
         check.that(isRejectB(me), `${label} after logout-all: ${describeRes(me)}`)
       }
-      for (const [label, c] of [['RT1', c1], ['RT2', c2]] as const) {
+      for (const [label, c] of [
+        ['RT1', c1],
+        ['RT2', c2],
+      ] as const) {
         check.status(`${label} after logout-all`, (await refresh(server, c.refresh)).res, 401)
       }
       const fresh = await mustLogin(ctx, server, v.username, v.password)
@@ -237,7 +316,9 @@ export const refreshCases: AttackCase[] = [
       check.status("other device's RT after password change", (await refresh(server, d2.refresh)).res, 401)
       if (pw.cred) check.status('the new pair', await a.me(server, pw.cred), 200)
       await ctx.nothingLost(server, before, check, { allowUsers: [v.id, w.id], allowTables: 'any' })
-      check.note('logout-all: AT1/AT2 → 401, RT1/RT2 → 401; password change: other device AT/RT → 401; bob fine')
+      check.note(
+        'logout-all: AT1/AT2 → 401, RT1/RT2 → 401; password change: other device AT/RT → 401; bob fine',
+      )
     },
   },
   {
@@ -245,7 +326,8 @@ export const refreshCases: AttackCase[] = [
     title: '/auth/refresh and /auth/logout refuse cross-site requests and consume nothing',
     group: 'refresh',
     apps: ['stateless'],
-    expected: 'evil Origin, Origin null, Sec-Fetch-Site cross-site → 403 csrf; text/plain or form without Origin → 415; no CORS reflection; refresh token not consumed; same-origin refresh → 200',
+    expected:
+      'evil Origin, Origin null, Sec-Fetch-Site cross-site → 403 csrf; text/plain or form without Origin → 415; no CORS reflection; refresh token not consumed; same-origin refresh → 200',
     async run(ctx, _t, check) {
       const server = await ctx.server('stateless')
       const v = ctx.victim(server)
@@ -269,14 +351,19 @@ export const refreshCases: AttackCase[] = [
           // Browser-marked cross-site requests: 403 csrf. Simple bodies without Origin: 415 (JSON or nothing only).
           if (label.includes('no Origin')) check.error(`${path} ${label}`, res, 415, 'unsupported_media_type')
           else check.error(`${path} ${label}`, res, 403, 'csrf')
-          check.that(!res.headers.get('access-control-allow-origin'), `${path} ${label}: ACAO ${res.headers.get('access-control-allow-origin')}`)
+          check.that(
+            !res.headers.get('access-control-allow-origin'),
+            `${path} ${label}: ACAO ${res.headers.get('access-control-allow-origin')}`,
+          )
           check.that(res.setCookies.length === 0, `${path} ${label}: set a cookie`)
         }
       }
       await ctx.nothingLost(server, before, check)
       const ok = await refresh(server, c.refresh)
       check.status('same-origin refresh afterwards', ok.res, 200)
-      check.note('8× 403 csrf, 4× 415 for simple bodies without Origin, no ACAO, family unchanged; same-origin refresh 200')
+      check.note(
+        '8× 403 csrf, 4× 415 for simple bodies without Origin, no ACAO, family unchanged; same-origin refresh 200',
+      )
     },
   },
 ]

@@ -10,7 +10,9 @@ export async function runCase(ctx: CaseContext, c: AttackCase, target: Target): 
     check.failures.push(`threw: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`)
   }
   const pass = check.failures.length === 0
-  const observed = pass ? check.notes.join('; ') : [...check.failures.map((f) => `✗ ${f}`), ...check.notes].join('; ')
+  const observed = pass
+    ? check.notes.join('; ')
+    : [...check.failures.map((f) => `✗ ${f}`), ...check.notes].join('; ')
   return {
     id: c.id,
     title: c.title,

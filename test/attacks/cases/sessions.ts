@@ -22,16 +22,21 @@ export const sessionCases: AttackCase[] = [
     title: 'Session cookie attributes',
     group: 'session',
     apps: ['stateful'],
-    expected: '__Host-sid; Secure; HttpOnly; SameSite=Lax|Strict; Path=/; no Domain; no Max-Age above the absolute timeout; value never in the body',
+    expected:
+      '__Host-sid; Secure; HttpOnly; SameSite=Lax|Strict; Path=/; no Domain; no Max-Age above the absolute timeout; value never in the body',
     async run(ctx, _app, check) {
       const server = await ctx.server('stateful')
       const alice = server.fixtures.users.alice
       const { res } = await ctx.adapter('stateful').login(server, alice.username, alice.password)
       const c = res.cookie('__Host-sid')
-      if (!check.that(!!c, `no __Host-sid cookie; got ${res.setCookies.map((x) => x.name).join(',')}`) || !c) return
+      if (!check.that(!!c, `no __Host-sid cookie; got ${res.setCookies.map((x) => x.name).join(',')}`) || !c)
+        return
       check.that(c.attrs.has('secure'), 'no Secure')
       check.that(c.attrs.has('httponly'), 'no HttpOnly')
-      check.that(/^(lax|strict)$/i.test(String(c.attrs.get('samesite'))), `SameSite=${c.attrs.get('samesite')}`)
+      check.that(
+        /^(lax|strict)$/i.test(String(c.attrs.get('samesite'))),
+        `SameSite=${c.attrs.get('samesite')}`,
+      )
       check.that(c.attrs.get('path') === '/', `Path=${c.attrs.get('path')}`)
       check.that(!c.attrs.has('domain'), 'Domain set')
       const maxAge = c.attrs.get('max-age')
@@ -45,7 +50,8 @@ export const sessionCases: AttackCase[] = [
     title: 'Session ID randomness and uniqueness',
     group: 'session',
     apps: ['stateful'],
-    expected: '200 logins: all IDs unique, ≥128 bits, no shared prefix, bits balanced, nothing user- or time-derived',
+    expected:
+      '200 logins: all IDs unique, ≥128 bits, no shared prefix, bits balanced, nothing user- or time-derived',
     async run(ctx, _app, check) {
       const server = await ctx.server('stateful')
       const a = ctx.adapter('stateful')
@@ -53,7 +59,9 @@ export const sessionCases: AttackCase[] = [
       const ids: string[] = []
       const N = 200
       for (let i = 0; i < N; i += 10) {
-        const batch = await Promise.all(Array.from({ length: 10 }, () => a.login(server, v.username, v.password)))
+        const batch = await Promise.all(
+          Array.from({ length: 10 }, () => a.login(server, v.username, v.password)),
+        )
         for (const b of batch) if (b.cred?.sid) ids.push(b.cred.sid)
       }
       check.that(ids.length === N, `only ${ids.length}/${N} logins gave an ID`)
@@ -73,7 +81,10 @@ export const sessionCases: AttackCase[] = [
       check.that(ratio > 0.47 && ratio < 0.53, `bit balance ${ratio.toFixed(3)}`)
       const prefix2 = new Set(ids.map((id) => id.slice(0, 2)))
       check.that(prefix2.size > N / 4, `IDs share prefixes (${prefix2.size} distinct 2-char prefixes)`)
-      check.that(!ids.some((id) => id.includes(v.username) || /\d{10}/.test(id)), 'user- or time-derived parts')
+      check.that(
+        !ids.some((id) => id.includes(v.username) || /\d{10}/.test(id)),
+        'user- or time-derived parts',
+      )
       check.note(`${ids.length} unique IDs, ${minBits} bits each, bit balance ${ratio.toFixed(3)}`)
       await a.logoutAll(server, { app: 'stateful', sid: ids.at(-1) })
     },
@@ -105,9 +116,15 @@ export const sessionCases: AttackCase[] = [
       const meS0 = await a.me(server, { app: 'stateful', sid: s0 })
       check.that(isRejectA(meS0), `/me with S0: ${describeRes(meS0)}`)
       const meS1 = await a.me(server, { app: 'stateful', sid: s1 })
-      check.that(meS1.status === 200 && meS1.json?.user?.username === 'alice', `/me with S1: ${describeRes(meS1)}`)
+      check.that(
+        meS1.status === 200 && meS1.json?.user?.username === 'alice',
+        `/me with S1: ${describeRes(meS1)}`,
+      )
       const stored = findValue(server.dbPath, s0)
-      check.that(!stored.raw && !stored.hashed, `S0 still stored (raw ${stored.raw}, hashed ${stored.hashed})`)
+      check.that(
+        !stored.raw && !stored.hashed,
+        `S0 still stored (raw ${stored.raw}, hashed ${stored.hashed})`,
+      )
       check.note('S1 ≠ S0; S0 → 401 and its row gone; S1 → 200 alice')
     },
   },
@@ -116,7 +133,8 @@ export const sessionCases: AttackCase[] = [
     title: 'Strict mode: an attacker-chosen ID is never adopted',
     group: 'session',
     apps: ['stateful'],
-    expected: '/me with an invented ID → 401; login with it issues a different ID; the invented value is never stored',
+    expected:
+      '/me with an invented ID → 401; login with it issues a different ID; the invented value is never stored',
     async run(ctx, _app, check) {
       const server = await ctx.server('stateful')
       const chosen = 'A'.repeat(43)
@@ -142,7 +160,8 @@ export const sessionCases: AttackCase[] = [
     title: 'Session ID accepted only from the cookie',
     group: 'session',
     apps: ['stateful'],
-    expected: '?sid=, X-Session-Id, Authorization: Bearer, JSON body field → 401 each; the cookie still works',
+    expected:
+      '?sid=, X-Session-Id, Authorization: Bearer, JSON body field → 401 each; the cookie still works',
     async run(ctx, _app, check) {
       const server = await ctx.server('stateful')
       const v = ctx.victim(server)
@@ -151,10 +170,16 @@ export const sessionCases: AttackCase[] = [
         ['query ?sid=', await request(server.url, 'GET', `/me?sid=${sid}`)],
         ['query ?__Host-sid=', await request(server.url, 'GET', `/me?__Host-sid=${sid}`)],
         ['X-Session-Id', await request(server.url, 'GET', '/me', { headers: { 'x-session-id': sid } })],
-        ['Authorization: Bearer', await request(server.url, 'GET', '/me', { headers: { authorization: `Bearer ${sid}` } })],
+        [
+          'Authorization: Bearer',
+          await request(server.url, 'GET', '/me', { headers: { authorization: `Bearer ${sid}` } }),
+        ],
         [
           'JSON body on logout-all',
-          await request(server.url, 'POST', '/auth/logout-all', { headers: sameOrigin(server.origin), json: { sid, session_id: sid } }),
+          await request(server.url, 'POST', '/auth/logout-all', {
+            headers: sameOrigin(server.origin),
+            json: { sid, session_id: sid },
+          }),
         ],
       ]
       for (const [label, res] of tries) check.that(isRejectA(res), `${label}: ${describeRes(res)}`)
@@ -168,7 +193,8 @@ export const sessionCases: AttackCase[] = [
     title: 'Tampered or garbage session cookie',
     group: 'session',
     apps: ['stateful'],
-    expected: 'flipped, truncated, 4 KB, SQL-shaped, non-ASCII, 50 copies, unprefixed name → 401, never 500; the real session untouched',
+    expected:
+      'flipped, truncated, 4 KB, SQL-shaped, non-ASCII, 50 copies, unprefixed name → 401, never 500; the real session untouched',
     async run(ctx, _app, check) {
       const server = await ctx.server('stateful')
       const v = ctx.victim(server)
@@ -189,11 +215,15 @@ export const sessionCases: AttackCase[] = [
         check.that(isRejectA(res), `${label}: ${describeRes(res)}`)
         seen.set(describeRes(res), (seen.get(describeRes(res)) ?? 0) + 1)
       }
-      const copies = await request(server.url, 'GET', '/me', { headers: { cookie: Array.from({ length: 50 }, () => `__Host-sid=${sid}`).join('; ') } })
+      const copies = await request(server.url, 'GET', '/me', {
+        headers: { cookie: Array.from({ length: 50 }, () => `__Host-sid=${sid}`).join('; ') },
+      })
       check.that([200, 401].includes(copies.status), `50 copies of the valid cookie: ${copies.status}`)
       const me = await ctx.adapter('stateful').me(server, { app: 'stateful', sid })
       check.status('the real session afterwards', me, 200)
-      check.note(`${[...seen].map(([k, n]) => `${n}× ${k}`).join(', ')}; 50 valid copies → ${copies.status}; real session still 200`)
+      check.note(
+        `${[...seen].map(([k, n]) => `${n}× ${k}`).join(', ')}; 50 valid copies → ${copies.status}; real session still 200`,
+      )
     },
   },
   {
@@ -202,7 +232,8 @@ export const sessionCases: AttackCase[] = [
     group: 'session',
     apps: ['stateful'],
     slow: true,
-    expected: 'never-issued, expired and logged-out IDs get identical 401s; 500 random IDs → 401, no rows created',
+    expected:
+      'never-issued, expired and logged-out IDs get identical 401s; 500 random IDs → 401, no rows created',
     async run(ctx, _app, check) {
       const server = await ctx.server('stateful', 'short')
       const a = ctx.adapter('stateful')
@@ -225,7 +256,11 @@ export const sessionCases: AttackCase[] = [
       let non401 = 0
       for (let i = 0; i < 500; i += 25) {
         const batch = await Promise.all(
-          Array.from({ length: 25 }, () => request(server.url, 'GET', '/me', { cookies: { '__Host-sid': randomBytes(32).toString('base64url') } })),
+          Array.from({ length: 25 }, () =>
+            request(server.url, 'GET', '/me', {
+              cookies: { '__Host-sid': randomBytes(32).toString('base64url') },
+            }),
+          ),
         )
         non401 += batch.filter((r) => r.status !== 401 && r.status !== 429).length
       }
@@ -233,7 +268,9 @@ export const sessionCases: AttackCase[] = [
       const counts1 = rowCounts(server.dbPath)
       const grown = Object.keys(counts1).filter((t) => (counts1[t] ?? 0) > (counts0[t] ?? 0))
       check.that(grown.length === 0, `rows created by guesses: ${grown.join(',')}`)
-      check.note('random / expired / logged-out identical 401; 500 guesses → 401, 0 rows (no guess throttling: see docs/security.md)')
+      check.note(
+        'random / expired / logged-out identical 401; 500 guesses → 401, 0 rows (no guess throttling: see docs/security.md)',
+      )
     },
   },
   {
@@ -263,7 +300,8 @@ export const sessionCases: AttackCase[] = [
     title: 'Logout is POST-only and refuses cross-site requests',
     group: 'session',
     apps: ['stateful'],
-    expected: 'GET → 404/405; evil Origin, Origin null, Sec-Fetch-Site cross-site → 403; text/plain or form with no Origin → 415; the session stays valid',
+    expected:
+      'GET → 404/405; evil Origin, Origin null, Sec-Fetch-Site cross-site → 403; text/plain or form with no Origin → 415; the session stays valid',
     async run(ctx, _app, check) {
       const server = await ctx.server('stateful')
       const a = ctx.adapter('stateful')
@@ -279,11 +317,19 @@ export const sessionCases: AttackCase[] = [
         ['text/plain + evil Origin', { origin: 'https://evil.example', 'content-type': 'text/plain' }],
       ]
       for (const [label, headers] of tries) {
-        const res = await request(server.url, 'POST', '/auth/logout', { headers, cookies, body: headers['content-type'] ? 'x' : undefined })
+        const res = await request(server.url, 'POST', '/auth/logout', {
+          headers,
+          cookies,
+          body: headers['content-type'] ? 'x' : undefined,
+        })
         check.error(label, res, 403, 'csrf')
       }
       // (c) a text/plain or form body with neither Origin nor Sec-Fetch-Site: refused as a non-JSON body (415).
-      const plain = await request(server.url, 'POST', '/auth/logout', { headers: { 'content-type': 'text/plain' }, cookies, body: 'x' })
+      const plain = await request(server.url, 'POST', '/auth/logout', {
+        headers: { 'content-type': 'text/plain' },
+        cookies,
+        body: 'x',
+      })
       check.that([403, 415].includes(plain.status), `text/plain, no Origin: ${describeRes(plain)}`)
       const form = await request(server.url, 'POST', '/auth/logout', {
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -293,7 +339,9 @@ export const sessionCases: AttackCase[] = [
       check.that([403, 415].includes(form.status), `form, no Origin: ${describeRes(form)}`)
       const me = await a.me(server, cred)
       check.status('/me afterwards', me, 200)
-      check.note(`GET ${get.status}; 4× 403 csrf; text/plain ${plain.status}, form ${form.status}; session still valid`)
+      check.note(
+        `GET ${get.status}; 4× 403 csrf; text/plain ${plain.status}, form ${form.status}; session still valid`,
+      )
     },
   },
   {
@@ -320,9 +368,14 @@ export const sessionCases: AttackCase[] = [
       }
       const idleMe = await a.me(server, idleCred)
       check.that(isRejectA(idleMe), `idle session after ${idle + 1.2} s: ${describeRes(idleMe)}`)
-      check.that(statuses.every((s) => s === 200), `active session statuses ${statuses.join(',')}`)
+      check.that(
+        statuses.every((s) => s === 200),
+        `active session statuses ${statuses.join(',')}`,
+      )
       const stored = findValue(server.dbPath, idleCred.sid ?? '')
-      check.note(`idle → ${idleMe.status} (row ${stored.hashed ? 'still present until purge' : 'gone'}); active every ${Math.round(stepMs)} ms → ${statuses.join(',')}`)
+      check.note(
+        `idle → ${idleMe.status} (row ${stored.hashed ? 'still present until purge' : 'gone'}); active every ${Math.round(stepMs)} ms → ${statuses.join(',')}`,
+      )
     },
   },
   {
@@ -355,10 +408,18 @@ export const sessionCases: AttackCase[] = [
           break
         }
       }
-      check.that(lastOk > idle, `activity did not keep it past the idle window (last 200 at ${lastOk.toFixed(1)} s)`)
-      check.that(firstRefused > 0 && firstRefused <= absolute + 2, `not refused by ${absolute + 2} s: ${log.join(' ')}`)
+      check.that(
+        lastOk > idle,
+        `activity did not keep it past the idle window (last 200 at ${lastOk.toFixed(1)} s)`,
+      )
+      check.that(
+        firstRefused > 0 && firstRefused <= absolute + 2,
+        `not refused by ${absolute + 2} s: ${log.join(' ')}`,
+      )
       check.that(lastOk <= absolute + 1, `still 200 at ${lastOk.toFixed(1)} s`)
-      check.note(`last 200 at ${lastOk.toFixed(1)} s, 401 at ${firstRefused.toFixed(1)} s (absolute ${absolute} s)`)
+      check.note(
+        `last 200 at ${lastOk.toFixed(1)} s, 401 at ${firstRefused.toFixed(1)} s (absolute ${absolute} s)`,
+      )
     },
   },
   {
@@ -366,7 +427,8 @@ export const sessionCases: AttackCase[] = [
     title: 'Cross-site refusal on every state-changing route',
     group: 'session',
     apps: ['stateful', 'stateless'],
-    expected: 'evil Origin, Sec-Fetch-Site cross-site/same-site, Origin null, prefix-trick Origin → 403 csrf; text/plain without Origin → 415; same-origin 2xx; nothing changed',
+    expected:
+      'evil Origin, Sec-Fetch-Site cross-site/same-site, Origin null, prefix-trick Origin → 403 csrf; text/plain without Origin → 415; same-origin 2xx; nothing changed',
     async run(ctx, app, check) {
       if (app === 'naive') return
       const server = await ctx.server(app)
@@ -375,7 +437,9 @@ export const sessionCases: AttackCase[] = [
       const cred = await mustLogin(ctx, server, v.username, v.password)
       const other = await mustLogin(ctx, server, v.username, v.password)
       const list = await a.sessions(server, other)
-      const otherId = (list.json?.sessions as { id: string; current: boolean }[] | undefined)?.find((s) => s.current)?.id ?? 'x'
+      const otherId =
+        (list.json?.sessions as { id: string; current: boolean }[] | undefined)?.find((s) => s.current)?.id ??
+        'x'
       const before = await ctx.before(server)
       const routes: [string, string, unknown][] = [
         ['POST', '/auth/login', { username: v.username, password: v.password }],
@@ -419,7 +483,9 @@ export const sessionCases: AttackCase[] = [
       const login = await a.login(server, v.username, 'changed-same-origin-1')
       check.status('same-origin login', login.res, 200)
       if (login.cred) check.status('same-origin logout', await a.logout(server, login.cred), 204)
-      check.note(`${refused}/${routes.length * variants.length} refused 403 csrf; nothing changed; same-origin controls 2xx`)
+      check.note(
+        `${refused}/${routes.length * variants.length} refused 403 csrf; nothing changed; same-origin controls 2xx`,
+      )
     },
   },
   {
@@ -437,11 +503,18 @@ export const sessionCases: AttackCase[] = [
       for (const origin of ['https://evil.example', 'null']) {
         for (const m of ['OPTIONS', method]) {
           const res = await request(server.url, m, path, {
-            headers: { origin, 'access-control-request-method': method, 'access-control-request-headers': 'content-type' },
+            headers: {
+              origin,
+              'access-control-request-method': method,
+              'access-control-request-headers': 'content-type',
+            },
           })
           const acao = res.headers.get('access-control-allow-origin')
           const acac = res.headers.get('access-control-allow-credentials')
-          check.that(acao !== origin && !(acao === '*' && acac === 'true'), `${m} ${origin}: ACAO ${acao} ACAC ${acac}`)
+          check.that(
+            acao !== origin && !(acao === '*' && acac === 'true'),
+            `${m} ${origin}: ACAO ${acao} ACAC ${acac}`,
+          )
           check.that(res.status !== 500, `${m} ${origin}: 500`)
           seen.push(`${m} ${origin === 'null' ? 'null' : 'evil'} ${res.status} ACAO ${acao ?? '-'}`)
         }
@@ -470,7 +543,12 @@ export const sessionCases: AttackCase[] = [
       if (s3) check.status('/me with S3', await a.me(server, s3), 200)
       const rows = Object.values(rowsForUser(server.dbPath, v.id)).reduce((x, y) => x + y, 0)
       check.that(rows === 1, `${rows} session rows left for the user`)
-      check.error('old password', (await a.login(server, v.username, v.password)).res, 401, 'invalid_credentials')
+      check.error(
+        'old password',
+        (await a.login(server, v.username, v.password)).res,
+        401,
+        'invalid_credentials',
+      )
       check.status('new password', (await a.login(server, v.username, next)).res, 200)
       check.note('rotated; S1, S2 → 401; S3 → 200; 1 row left; old password 401, new 200')
     },
@@ -480,7 +558,8 @@ export const sessionCases: AttackCase[] = [
     title: 'Session listing and revocation of other sessions',
     group: 'session',
     apps: ['stateful', 'stateless'],
-    expected: '3 logins → 3 entries with opaque handles (never the credential), one current; revoking two ends them; another user\'s handle → 404',
+    expected:
+      "3 logins → 3 entries with opaque handles (never the credential), one current; revoking two ends them; another user's handle → 404",
     async run(ctx, app, check) {
       if (app === 'naive') return
       const server = await ctx.server(app)
@@ -495,15 +574,24 @@ export const sessionCases: AttackCase[] = [
       const sessions = (res.json?.sessions ?? []) as { id: string; current: boolean }[]
       check.that(sessions.length === 3, `${sessions.length} entries`)
       check.that(sessions.filter((s) => s.current).length === 1, 'not exactly one current entry')
-      const secrets = [c1, c2, c3].flatMap((c) => [c.sid, c.refresh, c.access]).filter((x): x is string => !!x)
+      const secrets = [c1, c2, c3]
+        .flatMap((c) => [c.sid, c.refresh, c.access])
+        .filter((x): x is string => !!x)
       check.that(!secrets.some((s) => res.text.includes(s)), 'a credential appears in the listing')
-      for (const s of sessions.filter((x) => !x.current)) check.status(`revoke ${s.id}`, await a.revoke(server, c1, s.id), 204)
+      for (const s of sessions.filter((x) => !x.current))
+        check.status(`revoke ${s.id}`, await a.revoke(server, c1, s.id), 204)
       if (app === 'stateful') {
-        check.that(isRejectA(await a.me(server, c2)) && isRejectA(await a.me(server, c3)), 'revoked sessions still work')
+        check.that(
+          isRejectA(await a.me(server, c2)) && isRejectA(await a.me(server, c3)),
+          'revoked sessions still work',
+        )
       } else {
         const r2 = await refresh(server, c2.refresh)
         const r3 = await refresh(server, c3.refresh)
-        check.that(r2.res.status === 401 && r3.res.status === 401, `revoked families refresh: ${r2.res.status}, ${r3.res.status}`)
+        check.that(
+          r2.res.status === 401 && r3.res.status === 401,
+          `revoked families refresh: ${r2.res.status}, ${r3.res.status}`,
+        )
       }
       check.status('/me with client 1', await a.me(server, c1), 200)
       const bob = server.fixtures.users.bob
@@ -521,7 +609,8 @@ export const sessionCases: AttackCase[] = [
     title: 'Disabled account',
     group: 'session',
     apps: ['stateful', 'stateless'],
-    expected: 'after users.disabled=1: stateful /me → 401; stateless (REVOCATION=version) /me → 401 invalid_token and refresh → 401',
+    expected:
+      'after users.disabled=1: stateful /me → 401; stateless (REVOCATION=version) /me → 401 invalid_token and refresh → 401',
     async run(ctx, app, check) {
       if (app === 'naive') return
       // The stateless access-token half needs a per-request user read: REVOCATION=version (docs/security.md says
@@ -530,7 +619,9 @@ export const sessionCases: AttackCase[] = [
       const a = ctx.adapter(app)
       const v = ctx.victim(server)
       const cred = await mustLogin(ctx, server, v.username, v.password)
-      withWritableDb(server.dbPath, (db) => db.prepare('UPDATE users SET disabled = 1 WHERE id = ?').run(v.id))
+      withWritableDb(server.dbPath, (db) =>
+        db.prepare('UPDATE users SET disabled = 1 WHERE id = ?').run(v.id),
+      )
       const me = await a.me(server, cred)
       if (app === 'stateful') {
         check.that(isRejectA(me), `/me: ${describeRes(me)}`)
@@ -562,7 +653,10 @@ export const sessionCases: AttackCase[] = [
       }
       const counts1 = rowCounts(server.dbPath)
       const grown = Object.keys(counts1).filter((t) => (counts1[t] ?? 0) !== (counts0[t] ?? 0))
-      check.that(grown.length === 0, `rows changed: ${grown.map((t) => `${t} ${counts0[t]}→${counts1[t]}`).join(', ')}`)
+      check.that(
+        grown.length === 0,
+        `rows changed: ${grown.map((t) => `${t} ${counts0[t]}→${counts1[t]}`).join(', ')}`,
+      )
       check.that(!statuses.has(500), '500s')
       check.note(`${[...statuses].map(([s, n]) => `${n}× ${s}`).join(', ')}; 0 rows created`)
       statuses = new Map()

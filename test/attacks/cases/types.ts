@@ -7,7 +7,16 @@ import type { Adapter, AppName, AppServer, DbSnapshot, FixtureUser, Res } from '
 export type Target = AppName | 'naive'
 
 /** Server configurations a case can ask for; each is started lazily once per context. */
-export type Profile = 'main' | 'short' | 'throttle' | 'throttle-xff' | 'timing' | 'version' | 'rs256' | 'es256' | 'eddsa'
+export type Profile =
+  | 'main'
+  | 'short'
+  | 'throttle'
+  | 'throttle-xff'
+  | 'timing'
+  | 'version'
+  | 'rs256'
+  | 'es256'
+  | 'eddsa'
 
 export type CaseGroup = 'login' | 'input' | 'session' | 'jwt' | 'refresh'
 
@@ -75,7 +84,10 @@ export class Check {
   /** Status must be one of `expected`; records "label: got N (code)" on failure. */
   status(label: string, res: Res, expected: number | readonly number[]): boolean {
     const list = typeof expected === 'number' ? [expected] : expected
-    return this.that(list.includes(res.status), `${label}: got ${res.status}${codeOf(res)} (want ${list.join('/')})`)
+    return this.that(
+      list.includes(res.status),
+      `${label}: got ${res.status}${codeOf(res)} (want ${list.join('/')})`,
+    )
   }
 
   /** Status and error code. */

@@ -7,7 +7,12 @@ export const nowS = () => Math.floor(Date.now() / 1000)
 /** REJECT-B: 401, `WWW-Authenticate: Bearer … error="invalid_token"`, nothing leaked, never 500. */
 export function isRejectB(res: Res): boolean {
   const www = res.headers.get('www-authenticate') ?? ''
-  return res.status === 401 && /^Bearer\b/i.test(www) && /error="invalid_token"/.test(www) && !LEAK_PATTERN.test(res.text)
+  return (
+    res.status === 401 &&
+    /^Bearer\b/i.test(www) &&
+    /error="invalid_token"/.test(www) &&
+    !LEAK_PATTERN.test(res.text)
+  )
 }
 
 /** REJECT-A: 401 `unauthenticated`, nothing leaked. */
@@ -58,7 +63,12 @@ export async function probeTokens(
 }
 
 /** Logs a fixture user in and fails the case (by throwing) if that does not work: every later step needs it. */
-export async function mustLogin(ctx: CaseContext, server: AppServer, username: string, password: string): Promise<Cred> {
+export async function mustLogin(
+  ctx: CaseContext,
+  server: AppServer,
+  username: string,
+  password: string,
+): Promise<Cred> {
   const { res, cred } = await ctx.adapter(server.app).login(server, username, password)
   if (!cred) throw new Error(`login as ${username} failed: ${res.status} ${res.text.slice(0, 120)}`)
   return cred
@@ -85,5 +95,8 @@ export function metricValue(text: string, name: string): number | undefined {
 /** Header names of a response, minus the ones that differ per request by nature. */
 export function headerNames(res: Res): string {
   const skip = new Set(['date', 'server-timing', 'keep-alive', 'connection'])
-  return [...res.headers.keys()].filter((h) => !skip.has(h)).sort().join(',')
+  return [...res.headers.keys()]
+    .filter((h) => !skip.has(h))
+    .sort()
+    .join(',')
 }
