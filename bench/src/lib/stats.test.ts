@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest'
-import { addedMicros, compare, median, ratio, roundOrders, shuffled, summarize, validity } from './stats.js'
+import {
+  addedMicros,
+  compare,
+  compareRounds,
+  median,
+  ratio,
+  roundOrders,
+  shuffled,
+  summarize,
+  validity,
+} from './stats.js'
 
 describe('median', () => {
   it('takes the middle of an odd count and the mean of the two middles of an even count, unsorted input', () => {
@@ -65,6 +75,26 @@ describe('compare', () => {
   it('with one round, needs more than 15%', () => {
     expect(compare(s(0.6, 0.6, 0.6, 1), s(0.55, 0.55, 0.55, 1))).toBe('same')
     expect(compare(s(0.8, 0.8, 0.8, 1), s(0.5, 0.5, 0.5, 1))).toBe('higher')
+  })
+})
+
+describe('compareRounds', () => {
+  it('needs a consistent sign across rounds (all but one from 5 rounds) and a > 10% median difference', () => {
+    expect(compareRounds([150, 160, 140, 155, 150], [80, 90, 85, 80, 88]).verdict).toBe('higher')
+    expect(compareRounds([150, 160, 140, 155, 70], [80, 90, 85, 80, 88])).toMatchObject({
+      verdict: 'higher',
+      higherIn: 4,
+    })
+    expect(compareRounds([150, 60, 140, 155, 70], [80, 90, 85, 80, 88]).verdict).toBe('unclear')
+    expect(compareRounds([80, 90, 85, 80, 88], [150, 160, 140, 155, 150]).verdict).toBe('lower')
+  })
+  it('calls a small difference the same whatever the signs, and skips missing rounds', () => {
+    expect(compareRounds([100, 102, 104], [99, 100, 101]).verdict).toBe('same')
+    expect(compareRounds([150, null, 160], [80, 90, null])).toMatchObject({ verdict: 'higher', n: 1 })
+    expect(compareRounds([null], [1]).verdict).toBe('unclear')
+  })
+  it('with up to 4 rounds needs every round to agree', () => {
+    expect(compareRounds([150, 160, 70, 155], [80, 90, 85, 80]).verdict).toBe('unclear')
   })
 })
 

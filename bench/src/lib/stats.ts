@@ -117,3 +117,55 @@ export function roundOrders<T>(items: readonly T[], rounds: number, seed = 1): T
   }
   return orders
 }
+
+/** Outcome of comparing two variants round by round. */
+export interface RoundComparison {
+  verdict: 'higher' | 'lower' | 'same' | 'unclear'
+  /** Rounds in which a > b, and a < b (rounds where either is missing are skipped). */
+  higherIn: number
+  lowerIn: number
+  n: number
+  /** (median a − median b) / |median b| */
+  relative: number
+}
+
+/**
+ * Compares two per-round series (same round = measured minutes apart on the same machine state), robust to one bad
+ * round: 'higher'/'lower' needs the medians to differ by more than `minRelative` (15% with a single round) AND a
+ * consistent sign — every round up to 4 rounds, all but one from 5 rounds on (a sign test). A clear median
+ * difference without a consistent sign is 'unclear'; a small one is 'same'.
+ */
+export function compareRounds(
+  a: readonly (number | null)[],
+  b: readonly (number | null)[],
+  minRelative = 0.1,
+): RoundComparison {
+  const pairs: [number, number][] = []
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const x = a[i]
+    const y = b[i]
+    if (
+      x !== null &&
+      x !== undefined &&
+      y !== null &&
+      y !== undefined &&
+      Number.isFinite(x) &&
+      Number.isFinite(y)
+    ) {
+      pairs.push([x, y])
+    }
+  }
+  const n = pairs.length
+  if (n === 0) return { verdict: 'unclear', higherIn: 0, lowerIn: 0, n, relative: Number.NaN }
+  const higherIn = pairs.filter(([x, y]) => x > y).length
+  const lowerIn = pairs.filter(([x, y]) => x < y).length
+  const ma = median(pairs.map((p) => p[0]))
+  const mb = median(pairs.map((p) => p[1]))
+  const relative = (ma - mb) / Math.max(Math.abs(mb), Number.EPSILON)
+  const threshold = n < 2 ? Math.max(minRelative, 0.15) : minRelative
+  if (Math.abs(relative) <= threshold) return { verdict: 'same', higherIn, lowerIn, n, relative }
+  const need = n >= 5 ? n - 1 : n
+  if (relative > 0 && higherIn >= need) return { verdict: 'higher', higherIn, lowerIn, n, relative }
+  if (relative < 0 && lowerIn >= need) return { verdict: 'lower', higherIn, lowerIn, n, relative }
+  return { verdict: 'unclear', higherIn, lowerIn, n, relative }
+}

@@ -37,10 +37,17 @@ function sample(
 }
 
 /** Three rounds of one server: baseline and /me, with per-round throughputs. */
-function server(id: string, base: number[], me: number[], baseCpu: number, meCpu: number): Sample[] {
+function server(
+  id: string,
+  base: number[],
+  me: number[],
+  baseCpu: number,
+  meCpu: number | number[],
+): Sample[] {
+  const cpuAt = (i: number) => (Array.isArray(meCpu) ? meCpu[i]! : meCpu)
   return base.flatMap((b, i) => [
     sample(id, `${id}:public`, i + 1, b, baseCpu),
-    sample(id, id, i + 1, me[i]!, meCpu),
+    sample(id, id, i + 1, me[i]!, cpuAt(i)),
   ])
 }
 
@@ -138,28 +145,30 @@ describe('decomposition and verdicts', () => {
     expect(verdictC4(vs).status).toBe('supported')
     expect(verdictC10(vs).status).toBe('supported')
     expect(verdictC12(vs).status).toBe('supported')
-    expect(verdictC1(vs).text).toContain('0.55×')
+    expect(verdictC1(vs).text).toContain('0.55×') // the SQLite session's throughput ratio is quoted
+    expect(verdictC1(vs).text).toContain('+78 µs CPU/req') // jose HS256: 128 − 50
   })
 
-  it('calls a tie inconclusive, not refuted, when the rounds were too noisy to separate the variants', () => {
-    const noisy = summarizeVariants(
-      [
-        ...server('stateful-sqlite', [20_000, 20_000, 20_000], [6000, 11_000, 16_000], 50, 88),
-        ...server('stateless-hs256-none', [20_000, 20_000, 20_000], [7000, 10_000, 15_000], 50, 128),
-      ],
-      [info('stateful-sqlite'), info('stateless-hs256-none')],
-      rounds,
-    )
-    expect(verdictC1(noisy).status).toBe('inconclusive')
-    const calm = summarizeVariants(
-      [
-        ...server('stateful-sqlite', [20_000, 20_000, 20_000], [10_000, 10_500, 11_000], 50, 88),
-        ...server('stateless-hs256-none', [20_000, 20_000, 20_000], [10_200, 10_600, 10_900], 50, 128),
-      ],
-      [info('stateful-sqlite'), info('stateless-hs256-none')],
-      rounds,
-    )
-    expect(verdictC1(calm).status).toBe('refuted')
+  it('decides on server CPU per round: inconclusive when rounds disagree, a verdict when they agree', () => {
+    const base = [20_000, 20_000, 20_000, 20_000, 20_000]
+    const me = [10_000, 10_000, 10_000, 10_000, 10_000]
+    const run = (jwtCpu: number[], sqlCpu: number[]) =>
+      verdictC1(
+        summarizeVariants(
+          [
+            ...server('stateful-sqlite', base, me, 50, sqlCpu),
+            ...server('stateless-hs256-none', base, me, 50, jwtCpu),
+          ],
+          [info('stateful-sqlite'), info('stateless-hs256-none')],
+          5,
+        ),
+      )
+    // Medians differ by > 10%, but two of five rounds go the other way: not decided.
+    expect(run([140, 80, 150, 70, 160], [90, 100, 85, 95, 90]).status).toBe('inconclusive')
+    // The JWT path dearer in 5 of 5 rounds: the claim is refuted.
+    expect(run([190, 200, 195, 185, 210], [90, 100, 85, 95, 90]).status).toBe('refuted')
+    // Cheaper in 4 of 5 rounds and by > 10%: supported.
+    expect(run([60, 65, 95, 62, 61], [90, 100, 85, 95, 90]).status).toBe('supported')
   })
 
   it('leaves a claim unanswered when a variant it needs is invalid', () => {

@@ -32,6 +32,8 @@ export interface VariantSummary {
   errors: number
   /** Ratio per round, for the stability table. */
   ratioByRound: (number | null)[]
+  /** CPU added µs/req per round (null for a missing round or an invalid variant): what the verdicts compare. */
+  cpuAddedByRound: (number | null)[]
 }
 
 export interface TargetInfo {
@@ -64,10 +66,13 @@ export function summarizeVariants(
       ...own.map((s) => ({ ...s, label: `GET ${s.path}` })),
       ...base.map((b) => ({ ...b, label: 'GET /public (baseline)' })),
     ])
-    const byRound = Array.from({ length: rounds }, (_, i) => {
-      const p = pairs.find((x) => x.s.round === i + 1)
-      return p && check.valid ? ratio(p.s.rps, p.b.rps) : null
-    })
+    const perRound = (f: (p: { s: Sample; b: Sample }) => number) =>
+      Array.from({ length: rounds }, (_, i) => {
+        const p = pairs.find((x) => x.s.round === i + 1)
+        return p && check.valid ? f(p) : null
+      })
+    const byRound = perRound((p) => ratio(p.s.rps, p.b.rps))
+    const cpuAddedByRound = perRound((p) => p.s.cpuUsPerReq - p.b.cpuUsPerReq)
     const common = {
       id: t.id,
       group: t.group,
@@ -81,6 +86,7 @@ export function summarizeVariants(
         own.reduce((n, s) => n + s.errors + s.timeouts, 0) +
         base.reduce((n, s) => n + s.errors + s.timeouts, 0),
       ratioByRound: byRound,
+      cpuAddedByRound,
     }
     if (!check.valid || pairs.length === 0) {
       return {

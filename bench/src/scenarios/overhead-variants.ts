@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { makeFloorSeed, writeFloorSeed } from '../floor/seed.js'
 import type { ServerHandle, ServerKind } from '../lib/processes.js'
@@ -193,7 +194,13 @@ export async function setupGroup(spec: GroupSpec, users: number, cpu: number | n
     return { spec, server, baseline: baselineTarget(), targets }
   }
   const names = await seedUsers(dbPath, { count: users, prefix: 'bench-user-' })
-  const server = await startServer({ kind: spec.kind, dbPath, env: spec.env, cpu, label: spec.id })
+  let server: ServerHandle
+  try {
+    server = await startServer({ kind: spec.kind, dbPath, env: spec.env, cpu, label: spec.id })
+  } catch (err) {
+    rmSync(dirname(dbPath), { recursive: true, force: true })
+    throw err
+  }
   try {
     const creds = await loginUsers(server.url, spec.kind, names)
     const credentials = creds.map((c) => c.headers)
@@ -209,6 +216,7 @@ export async function setupGroup(spec: GroupSpec, users: number, cpu: number | n
     return { spec, server, baseline: baselineTarget(), targets }
   } catch (err) {
     await server.stop()
+    rmSync(dirname(dbPath), { recursive: true, force: true })
     throw err
   }
 }

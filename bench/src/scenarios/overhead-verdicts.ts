@@ -1,5 +1,5 @@
-import type { Summary } from '../lib/stats.js'
-import { compare } from '../lib/stats.js'
+import type { RoundComparison, Summary } from '../lib/stats.js'
+import { compareRounds } from '../lib/stats.js'
 import type { Verdict } from '../report/schema.js'
 import type { VariantSummary } from './overhead-summary.js'
 
@@ -59,13 +59,13 @@ export function decompose(variants: VariantSummary[]): Decomposition[] {
 
 const f2 = (x: number) => x.toFixed(2)
 const us = (x: number) => `${Math.round(x)} µs`
-const pct = (x: number) => `${Math.round(x * 100)}%`
 const signedUs = (x: number) => `${x < 0 ? '−' : '+'}${Math.abs(Math.round(x))} µs`
 const range = (s: Summary) => `${f2(s.median)}× (${f2(s.min)}–${f2(s.max)})`
+const cpu = (v: VariantSummary) => `${signedUs(v.cpuAddedUs!.median)} CPU/req`
 
 function get(vs: VariantSummary[], id: string): VariantSummary | undefined {
   const v = vs.find((x) => x.id === id)
-  return v?.valid && v.ratio ? v : undefined
+  return v?.valid && v.ratio && v.cpuAddedUs ? v : undefined
 }
 
 function missing(claim: string, ids: string[]): Verdict {
@@ -76,21 +76,24 @@ function missing(claim: string, ids: string[]): Verdict {
   }
 }
 
-const SAME = 'within noise (their round-to-round ranges overlap or differ by ≤ 10%)'
-
-/** A ratio spread above this (max − min over the median) means the run was too noisy to call a tie a result. */
-const NOISY_SPREAD = 0.35
-
-function noisy(...vs: VariantSummary[]): boolean {
-  return vs.some((v) => (v.ratio?.spread ?? 1) > NOISY_SPREAD)
+/**
+ * The verdicts decide on server CPU added per request (the route's CPU µs/req minus its own server's /public, per
+ * round): it is the steadiest figure on a shared machine. Throughput ratios are quoted beside it.
+ */
+function cmpCpu(a: VariantSummary, b: VariantSummary): RoundComparison {
+  return compareRounds(a.cpuAddedByRound, b.cpuAddedByRound)
 }
 
-function tooNoisy(claim: string, nums: string, vs: VariantSummary[]): Verdict {
-  const spreads = vs.map((v) => `${v.id} ${pct(v.ratio?.spread ?? 0)}`).join(', ')
+/** "in 5 of 5 rounds" style evidence for a comparison. */
+function rounds(c: RoundComparison, word: 'more' | 'less'): string {
+  return `${word} in ${word === 'more' ? c.higherIn : c.lowerIn} of ${c.n} round(s)`
+}
+
+function unclear(claim: string, nums: string, c: RoundComparison): Verdict {
   return {
     claim,
     status: 'inconclusive',
-    text: `${nums} Not decided: the run was too noisy to separate them (ratio spreads ${spreads}); rerun with more rounds on a quieter machine.`,
+    text: `${nums} Not decided: the medians differ by ${Math.round(Math.abs(c.relative) * 100)}% but the rounds disagree (${c.higherIn} higher, ${c.lowerIn} lower of ${c.n}); rerun with more rounds on a quieter machine.`,
   }
 }
 
@@ -100,56 +103,71 @@ export function verdictC1(vs: VariantSummary[]): Verdict {
   const sql = get(vs, 'stateful-sqlite')
   if (!jwt || !sql) return missing('C1', ['stateless-hs256-none', 'stateful-sqlite'])
   const mem = get(vs, 'stateful-memory')
-  const cmp = compare(jwt.ratio!, sql.ratio!)
+  const c = cmpCpu(jwt, sql)
   const nums =
-    `HS256 JWT with no store access (${f2(jwt.readsPerReq ?? 0)} reads/req) keeps ${range(jwt.ratio!)} of its /public throughput and adds ` +
-    `${us(jwt.cpuAddedUs!.median)} of server CPU per request; the SQLite session (${f2(sql.readsPerReq ?? 0)} reads/req) keeps ` +
-    `${range(sql.ratio!)} and adds ${us(sql.cpuAddedUs!.median)}` +
-    (mem ? `; the in-memory session keeps ${range(mem.ratio!)} (${signedUs(mem.cpuAddedUs!.median)})` : '') +
+    `Verifying an HS256 JWT with no store access (${f2(jwt.readsPerReq ?? 0)} reads/req) costs ${cpu(jwt)} over /public ` +
+    `(throughput ${range(jwt.ratio!)} of /public); the SQLite session lookup (${f2(sql.readsPerReq ?? 0)} reads/req) costs ` +
+    `${cpu(sql)} (${range(sql.ratio!)})` +
+    (mem ? `; the in-memory session ${cpu(mem)} (${range(mem.ratio!)})` : '') +
     '.'
-  if (cmp === 'higher')
+  if (c.verdict === 'lower') {
     return {
       claim: 'C1',
       status: 'supported',
-      text: `${nums} Here skipping the lookup does make the JWT path faster.`,
+      text: `${nums} The JWT path costs ${rounds(c, 'less')}: skipping the lookup does make it cheaper here.`,
     }
-  if (cmp === 'lower') {
+  }
+  if (c.verdict === 'higher') {
     return {
       claim: 'C1',
       status: 'refuted',
-      text: `${nums} The lookup it skips is cheaper than the signature check it does instead: on this stack verifying a JWT with jose costs more than a prepared SQLite read.`,
+      text: `${nums} The JWT path costs ${rounds(c, 'more')}: the signature check (jose, WebCrypto) is dearer than the prepared SQLite read it replaces.`,
     }
   }
-  if (noisy(jwt, sql)) return tooNoisy('C1', nums, [jwt, sql])
+  if (c.verdict === 'unclear') return unclear('C1', nums, c)
   return {
     claim: 'C1',
     status: 'refuted',
-    text: `${nums} The two are ${SAME}: skipping the DB lookup buys no measurable speed.`,
+    text: `${nums} The two are within ${Math.round(Math.abs(c.relative) * 100)}% of each other: skipping the DB lookup buys no measurable speed.`,
   }
 }
 
-/** C4: "a central store adds overhead" (SQLite file shared by instances vs an in-process Map; plus the deny-list). */
+/** C4: "a central store adds overhead" (a SQLite file every instance can share vs an in-process Map). */
 export function verdictC4(vs: VariantSummary[]): Verdict {
   const sql = get(vs, 'stateful-sqlite')
   const mem = get(vs, 'stateful-memory')
   if (!sql || !mem) return missing('C4', ['stateful-sqlite', 'stateful-memory'])
-  const cmp = compare(sql.ratio!, mem.ratio!)
-  // Paired per round against each server's own /public, so baseline noise between the two servers cancels.
+  const c = cmpCpu(sql, mem)
   const extra = sql.cpuAddedUs!.median - mem.cpuAddedUs!.median
-  const base = sql.baselineCpuUs!.median
-  const nums =
-    `The SQLite store (a file every instance can share) keeps ${range(sql.ratio!)} vs ${range(mem.ratio!)} for the in-process Map; ` +
-    `its auth step costs ${signedUs(extra)} of server CPU per request compared with the Map's (${pct(Math.abs(extra) / base)} of a bare /public request).`
   const jwt = get(vs, 'stateless-hs256-none')
-  const ctx = jwt
-    ? ` For scale, jose HS256 verification adds ${signedUs(jwt.cpuAddedUs!.median)} per request.`
-    : ''
-  if (cmp === 'lower')
-    return { claim: 'C4', status: 'supported', text: `${nums} The store adds overhead, of this size.${ctx}` }
-  if (cmp === 'higher')
-    return { claim: 'C4', status: 'refuted', text: `${nums} The store was not slower here.${ctx}` }
-  if (noisy(sql, mem)) return tooNoisy('C4', nums, [sql, mem])
-  return { claim: 'C4', status: 'mixed', text: `${nums} In throughput the two are ${SAME}.${ctx}` }
+  const nums =
+    `The SQLite store (one file every instance can share) costs ${cpu(sql)} over /public (throughput ${range(sql.ratio!)}), ` +
+    `the in-process Map ${cpu(mem)} (${range(mem.ratio!)}): a difference of ${signedUs(extra)} per request.` +
+    (jwt ? ` For scale, jose HS256 verification costs ${cpu(jwt)}.` : '')
+  if (c.verdict === 'higher') {
+    return {
+      claim: 'C4',
+      status: 'supported',
+      text: `${nums} The store costs ${rounds(c, 'more')}: it adds overhead, of this size.`,
+    }
+  }
+  if (c.verdict === 'lower') {
+    return {
+      claim: 'C4',
+      status: 'refuted',
+      text: `${nums} The store costs ${rounds(c, 'less')}: no overhead from it here.`,
+    }
+  }
+  if (c.verdict === 'unclear') return unclear('C4', nums, c)
+  return {
+    claim: 'C4',
+    status: 'refuted',
+    text: `${nums} Within ${Math.round(Math.abs(c.relative) * 100)}%: no measurable overhead.`,
+  }
+}
+
+function algName(id: string): string {
+  return { 'stateless-rs256': 'RS256', 'stateless-es256': 'ES256', 'stateless-eddsa': 'EdDSA' }[id] ?? id
 }
 
 /** C10: HS256 vs the asymmetric algorithms (and the JWE format). */
@@ -160,38 +178,26 @@ export function verdictC10(vs: VariantSummary[]): Verdict {
     .filter((v) => v !== undefined)
   if (!hs || others.length === 0) return missing('C10', ['stateless-hs256-none', 'an asymmetric variant'])
   const parts = others.map((v) => {
-    const c = compare(v.ratio!, hs.ratio!)
+    const c = cmpCpu(v, hs)
     const x = v.cpuAddedUs!.median / Math.max(hs.cpuAddedUs!.median, 1)
     return {
       v,
       c,
-      text: `${v.id
-        .replace('stateless-', '')
-        .replace('eddsa', 'EdDSA')
-        .replace(/^(rs|es)/, (m) =>
-          m.toUpperCase(),
-        )} ${range(v.ratio!)}, ${signedUs(v.cpuAddedUs!.median)} CPU/req (${x.toFixed(1)}× HS256's)`,
+      text: `${algName(v.id)} ${cpu(v)} (${x.toFixed(1)}× HS256's; more in ${c.higherIn} of ${c.n} rounds; throughput ${range(v.ratio!)})`,
     }
   })
   const jwe = get(vs, 'stateless-jwe')
-  const jweText = jwe
-    ? ` The encrypted JWE format keeps ${range(jwe.ratio!)} (${signedUs(jwe.cpuAddedUs!.median)}).`
-    : ''
-  const slower = parts.filter((p) => p.c === 'lower').length
+  const jweText = jwe ? ` The encrypted JWE format costs ${cpu(jwe)} (${range(jwe.ratio!)}).` : ''
+  const dearer = parts.filter((p) => p.c.verdict === 'higher').length
+  const undecided = parts.filter((p) => p.c.verdict === 'unclear').length
   const status =
-    slower === parts.length
-      ? 'supported'
-      : noisy(hs, ...others)
-        ? 'inconclusive'
-        : slower === 0
-          ? 'refuted'
-          : 'mixed'
+    dearer === parts.length ? 'supported' : dearer > 0 ? 'mixed' : undecided > 0 ? 'inconclusive' : 'refuted'
   return {
     claim: 'C10',
     status,
     text:
-      `HS256 keeps ${range(hs.ratio!)} (${signedUs(hs.cpuAddedUs!.median)} CPU/req); ${parts.map((p) => p.text).join('; ')}.` +
-      ` ${slower} of ${parts.length} asymmetric algorithm(s) are clearly slower to verify than HS256.${jweText}` +
+      `HS256 costs ${cpu(hs)} (throughput ${range(hs.ratio!)}); ${parts.map((p) => p.text).join('; ')}. ` +
+      `${dearer} of ${parts.length} asymmetric algorithm(s) are clearly dearer to verify than HS256.${jweText}` +
       ' What asymmetric keys buy is that verifiers hold no signing secret, not speed.',
   }
 }
@@ -207,26 +213,36 @@ export function verdictC12(vs: VariantSummary[]): Verdict {
     return missing('C12', ['stateless-hs256-none', 'stateful-sqlite', 'stateless-hs256-denylist or -version'])
   }
   const parts = checked.map((v) => {
-    const vsSession = compare(v.ratio!, sql.ratio!)
+    const vsSession = cmpCpu(v, sql)
     return {
       v,
       vsSession,
       text:
-        `${v.id.replace('stateless-hs256-', '')}: ${range(v.ratio!)}, ${f2(v.readsPerReq ?? 0)} store reads/req, ` +
-        `${signedUs(v.cpuAddedUs!.median - none.cpuAddedUs!.median)} CPU/req over no check`,
+        `${v.id.replace('stateless-hs256-', '')} ${cpu(v)} (${f2(v.readsPerReq ?? 0)} store reads/req, ` +
+        `${signedUs(v.cpuAddedUs!.median - none.cpuAddedUs!.median)} over no check; throughput ${range(v.ratio!)})`,
     }
   })
-  const noCheaper = parts.every((p) => p.vsSession !== 'higher')
-  const clearlyNot = parts.every((p) => p.vsSession === 'lower')
+  const head =
+    `With a check on every request — ${parts.map((p) => p.text).join('; ')} — the JWT app reads the store on every ` +
+    `request, like the SQLite session (${cpu(sql)}, ${f2(sql.readsPerReq ?? 0)} reads/req, ${range(sql.ratio!)}).`
+  if (parts.every((p) => p.vsSession.verdict === 'higher' || p.vsSession.verdict === 'same')) {
+    return {
+      claim: 'C12',
+      status: 'supported',
+      text: `${head} It ends up no cheaper than the session: the per-request DB check cancels the "no lookup" advantage; what remains is short-lived, self-describing tokens with instant revocation.`,
+    }
+  }
+  if (parts.some((p) => p.vsSession.verdict === 'lower')) {
+    return {
+      claim: 'C12',
+      status: 'mixed',
+      text: `${head} At least one checked variant still costs less than the session lookup; the check is the price of instant revocation, not of statelessness as a whole.`,
+    }
+  }
   return {
     claim: 'C12',
-    status: noCheaper ? (clearlyNot || !noisy(sql, ...checked) ? 'supported' : 'inconclusive') : 'mixed',
-    text:
-      `With a check on every request — ${parts.map((p) => p.text).join('; ')} — the JWT app reads the store on every request just like ` +
-      `the SQLite session (${range(sql.ratio!)}, ${f2(sql.readsPerReq ?? 0)} reads/req)` +
-      (noCheaper
-        ? ', and it is no cheaper than it: the per-request DB check cancels the "no lookup" advantage (it keeps short-lived, self-describing tokens and instant revocation).'
-        : ', yet it stays faster than the session in throughput here; the lookup it adds is the cost of instant revocation.'),
+    status: 'inconclusive',
+    text: `${head} Not decided: the rounds disagree; rerun on a quieter machine.`,
   }
 }
 

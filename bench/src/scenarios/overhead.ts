@@ -1,3 +1,5 @@
+import { rmSync } from 'node:fs'
+import { dirname } from 'node:path'
 import { LoadGenerator } from '../lib/load.js'
 import { stopAll } from '../lib/processes.js'
 import type { Scenario, ScenarioContext } from '../lib/scenario.js'
@@ -48,6 +50,7 @@ const METHOD = `Each variant runs in its own server process (a child process on 
 - Throughput counts **2xx only**. Any non-2xx, connection error or timeout in a variant's runs or in its baselines marks the variant **invalid**: it is listed, never averaged in.
 - Server CPU per request = utime + stime of the server process (all threads, from \`/proc/<pid>/stat\`) over the run ÷ responses. Store reads and writes per request come from the server's \`/metrics\` counters before and after each run.
 - Reported: the median over rounds with min–max. The ratio to \`/public\` is computed per round (same server, seconds apart) before taking the median, which cancels most of the machine's drift.
+- Verdicts decide on server CPU added per request (route minus its own server's \`/public\`, per round): two variants differ only if their medians differ by > 10% and the sign holds in every round (all but one from 5 rounds on); otherwise *inconclusive* or *no measurable difference*.
 - The **floor server** has the same stack (Hono on @hono/node-server, the shared middleware) with raw auth routes — a \`Map\` lookup, SHA-256 + a prepared better-sqlite3 JOIN, a synchronous node:crypto HMAC-SHA256 verify — so each app variant's CPU splits into framework (its own \`/public\`), mechanism (the raw route's extra CPU) and library + app code (the rest).
 - Algorithm variants (RS256, ES256, EdDSA, JWE) run with \`REVOCATION=none\` so they measure the token alone; access tokens live 1 h so none expires mid-run.`
 
@@ -135,6 +138,7 @@ async function run(ctx: ScenarioContext): Promise<ExperimentResult> {
   } finally {
     await gen.close()
     await stopAll(groups.map((g) => g.server))
+    for (const g of groups) rmSync(dirname(g.server.dbPath), { recursive: true, force: true })
   }
 }
 
