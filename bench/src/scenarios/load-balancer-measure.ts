@@ -297,35 +297,19 @@ async function revocationModePair(
 }
 
 /**
- * Runs every configuration in turn. The next configuration's instances start while the current one is measured
- * (server start-up dominates this experiment's wall time); the extra start-up CPU can lower the current
- * configuration's req/s a little, which is why the report compares 2xx shares, not throughput.
+ * Runs every configuration in turn, one set of instances at a time: starting the next set while measuring would
+ * take CPU from the load and make the req/s columns incomparable between rows.
  */
 export async function measureLoadBalancer(opts: LbMeasureOptions, gen: LoadGenerator): Promise<LbResults> {
   const out: LbResults = { cells: [], kills: [], replays: [] }
-  const configs = [...opts.configs]
-  const begin = (i: number) => {
-    const cfg = configs[i]
-    if (!cfg) return null
+  for (const cfg of opts.configs) {
     opts.progress?.(`lb: ${cfg.id}: starting ${opts.instances} instances on one DB file`)
-    const pending = prepare(cfg, opts)
-    pending.catch(() => undefined) // awaited below; this only keeps an early failure from being "unhandled"
-    return pending
-  }
-  let next = begin(0)
-  try {
-    for (let i = 0; i < configs.length; i++) {
-      const current = await (next as Promise<Prepared>)
-      next = begin(i + 1)
-      try {
-        await measureConfig(current, opts, gen, out)
-      } finally {
-        await dispose(current)
-      }
+    const prepared = await prepare(cfg, opts)
+    try {
+      await measureConfig(prepared, opts, gen, out)
+    } finally {
+      await dispose(prepared)
     }
-  } finally {
-    // On failure: stop whatever was still starting (each prepared set cleans up after itself when it fails).
-    await next?.then(dispose, () => undefined)
   }
   out.replays.push(...(await Promise.all(opts.revocationModes.map((mode) => revocationModePair(mode, opts)))))
   return out

@@ -153,12 +153,17 @@ export async function measureMemory(opts: MemoryMeasureOptions): Promise<MemoryP
   return out
 }
 
-/** Bytes per session between the first and last checkpoint (RSS or heap), null when not measurable. */
+/**
+ * Bytes per session as the slope between two readings: from the first reading with sessions (when there are at
+ * least two such readings) to the last. Starting after the 0-session reading leaves out what the first logins
+ * warm up once per process (compiled code, caches, pools), which is not per-session state.
+ */
 export function bytesPerSession(
   points: readonly MemoryPoint[],
   pick: (p: MemoryPoint) => number | null,
 ): number | null {
-  const first = points[0]
+  const withSessions = points.filter((p) => p.sessions > 0)
+  const first = withSessions.length >= 2 ? withSessions[0] : points[0]
   const last = points.at(-1)
   if (!first || !last || last.sessions <= first.sessions) return null
   const a = pick(first)

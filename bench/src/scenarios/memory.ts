@@ -60,7 +60,7 @@ export function memoryTable(points: readonly MemoryPoint[]): Table {
 export function perSessionTable(points: readonly MemoryPoint[]): Table {
   const ids = [...new Set(points.map((p) => p.config))]
   return {
-    title: 'Bytes per session (from the first to the last reading)',
+    title: 'Bytes per session (slope from the first reading with sessions to the last)',
     columns: ['configuration', 'sessions', 'heap bytes / session', 'RSS bytes / session', 'what grows'],
     rows: ids.map((id) => {
       const mine = points.filter((p) => p.config === id)
@@ -73,6 +73,7 @@ export function perSessionTable(points: readonly MemoryPoint[]): Table {
       ]
     }),
     notes: [
+      'The slope starts at the first reading with sessions, not at 0, so one-off warm-up growth (compiled code, caches) is not counted per session.',
       'Heap after a forced full GC counts live objects only; RSS also holds freed pages V8 and the allocator keep, SQLite page cache (≤ 16 MiB) and native buffers, so it is noisier.',
     ],
   }
@@ -125,7 +126,7 @@ export function memoryVerdicts(points: readonly MemoryPoint[]): Verdict[] {
       text:
         `An in-memory session cost about ${Math.round(mem)} bytes of V8 heap each (${Math.round(extraMiB * 10) / 10} MiB more than the stateless app at ${n} sessions), ` +
         `against ${Math.round(stateless)} bytes per login for the stateless app, whose refresh tokens live in SQLite. ` +
-        'True, but small: a million sessions would be a few hundred MiB, and a SQLite or Redis store moves that cost out of the process.',
+        `At that rate a million in-memory sessions would hold about ${Math.round((mem * 1e6) / MiB)} MiB; a SQLite or Redis store moves that cost out of the process.`,
     },
   ]
 }

@@ -15,7 +15,7 @@ import type { TimeBucket } from '../lib/load-types.js'
 import type { ExitInfo, ServerHandle } from '../lib/processes.js'
 import { startServer, tempDbPath } from '../lib/processes.js'
 import { BENCH_PASSWORD, seedUsers } from '../lib/users.js'
-import type { Credential } from './support/app-client.js'
+import type { Credential, Outcome } from './support/app-client.js'
 import { authHeaders, login, mapLimit, meStatus, refresh } from './support/app-client.js'
 import type { AppConfig, ConfigId } from './support/app-configs.js'
 import { share } from './support/app-configs.js'
@@ -51,6 +51,12 @@ export interface RestartRow {
   okAfter: number
   /** Stateless only: share whose refresh token still got a new pair after the restart; null for stateful. */
   refreshAfter: number | null
+  /** Outcomes of the checks (status code or `error`) → count: before, after, refresh after. */
+  outcomes: {
+    before: Record<string, number>
+    after: Record<string, number>
+    refresh: Record<string, number> | null
+  }
   /** ms from sending the signal to the first 200 on /health of the new process. */
   downMs: number
   /** ms from the old process's exit to the first 200 on /health (the start-up part of downMs). */
@@ -62,15 +68,18 @@ export interface RestartRow {
   load: { ok2xx: number; unauthorized: number; errors: number; otherNon2xx: number } | null
 }
 
-async function checkAll(base: string, creds: readonly Credential[]): Promise<number> {
-  const outcomes = await mapLimit(creds, 16, (c) => meStatus(base, c))
-  return share(outcomes.filter((o) => o === 200).length, creds.length)
+/** Share of outcomes that were 200, plus how many of each outcome there were (so a timeout is not read as a logout). */
+function tally(outcomes: readonly Outcome[]): { share: number; counts: Record<string, number> } {
+  const counts: Record<string, number> = {}
+  for (const o of outcomes) counts[String(o)] = (counts[String(o)] ?? 0) + 1
+  return { share: share(counts['200'] ?? 0, outcomes.length), counts }
 }
 
-async function checkRefresh(base: string, creds: readonly Credential[]): Promise<number> {
-  const outcomes = await mapLimit(creds, 16, async (c) => (await refresh(base, c)).outcome)
-  return share(outcomes.filter((o) => o === 200).length, creds.length)
-}
+const checkAll = async (base: string, creds: readonly Credential[]) =>
+  tally(await mapLimit(creds, 8, (c) => meStatus(base, c, 15_000)))
+
+const checkRefresh = async (base: string, creds: readonly Credential[]) =>
+  tally(await mapLimit(creds, 8, async (c) => (await refresh(base, c)).outcome))
 
 /** One configuration: one server (one DB, one key directory), restarted once per signal. */
 async function measureConfig(
@@ -94,8 +103,8 @@ async function measureConfig(
     for (const signal of opts.signals) {
       const srv = server
       opts.progress?.(`restart: ${cfg.id}, ${signal}: logging in ${opts.users} users`)
-      const creds = await mapLimit(usernames, 8, (u) => login(srv.url, cfg.kind, u, BENCH_PASSWORD))
-      const okBefore = await checkAll(srv.url, creds)
+      const creds = await mapLimit(usernames, 16, (u) => login(srv.url, cfg.kind, u, BENCH_PASSWORD))
+      const before = await checkAll(srv.url, creds)
 
       const loaded = opts.loadedSignals.includes(signal)
       opts.progress?.(
@@ -127,15 +136,16 @@ async function measureConfig(
       const buckets = load?.timeSeries?.buckets ?? []
       const sum = (k: keyof TimeBucket) => buckets.reduce((n, b) => n + (b[k] as number), 0)
 
-      const okAfter = await checkAll(srv.url, creds)
-      const refreshAfter = cfg.kind === 'stateless' ? await checkRefresh(srv.url, creds) : null
+      const after = await checkAll(srv.url, creds)
+      const refreshed = cfg.kind === 'stateless' ? await checkRefresh(srv.url, creds) : null
       rows.push({
         config: cfg.id,
         signal,
         users: creds.length,
-        okBefore,
-        okAfter,
-        refreshAfter,
+        okBefore: before.share,
+        okAfter: after.share,
+        refreshAfter: refreshed?.share ?? null,
+        outcomes: { before: before.counts, after: after.counts, refresh: refreshed?.counts ?? null },
         downMs: Math.round(readyAt - signalAt),
         startMs: Math.round(readyMs),
         exit,

@@ -25,6 +25,11 @@ function row(
     okBefore: 1,
     okAfter,
     refreshAfter,
+    outcomes: {
+      before: { '200': 10 },
+      after: okAfter > 0 ? { '200': 10 } : { '401': 10 },
+      refresh: refreshAfter === null ? null : { '200': 10 },
+    },
     downMs: 1500,
     startMs: 1400,
     exit: signal === 'SIGKILL' ? { code: null, signal: 'SIGKILL' } : { code: 0, signal: null },
