@@ -4,7 +4,9 @@ export type Clock = () => number
 export const systemClock: Clock = () => Date.now()
 
 /** A clock for tests: starts at `start` and only moves when told. */
-export function manualClock(start = Date.UTC(2026, 0, 1)): Clock & { advance(ms: number): void; set(ms: number): void } {
+export function manualClock(
+  start = Date.UTC(2026, 0, 1),
+): Clock & { advance(ms: number): void; set(ms: number): void } {
   let now = start
   const clock = (() => now) as Clock & { advance(ms: number): void; set(ms: number): void }
   clock.advance = (ms) => {

@@ -27,6 +27,7 @@ export { ApiError, errorResponse, isStoreError, STATUS } from './http/errors.js'
 export { JSON_BODY_LIMIT, readJsonObject } from './http/json-body.js'
 export type { LoginDeps } from './http/login.js'
 export { verifyLogin } from './http/login.js'
+export { noFormBody } from './http/no-form-body.js'
 export { authTimer } from './http/server-timing.js'
 export { staticAsset } from './http/static-asset.js'
 export type { LoginInput, PasswordChangeInput } from './http/validation.js'
@@ -44,4 +45,10 @@ export { userMigrations } from './users/schema.js'
 export { checkPassword, SqliteUserStore } from './users/sqlite-user-store.js'
 export type { NewUser, PublicUser, User, UserStore } from './users/user-store.js'
 export { publicUser, UserStoreError } from './users/user-store.js'
-export { normalizeUsername, PASSWORD_MAX, PASSWORD_MIN, parseUsername, USERNAME_PATTERN } from './users/username.js'
+export {
+  normalizeUsername,
+  PASSWORD_MAX,
+  PASSWORD_MIN,
+  parseUsername,
+  USERNAME_PATTERN,
+} from './users/username.js'

@@ -38,19 +38,32 @@ async function main(argv: string[]): Promise<number> {
   const role = values.role
   if (role !== 'user' && role !== 'admin') return fail('--role must be user or admin')
   const config = readCommonConfig(process.env, { port: 0, dbPath: defaultDbPath(), app: 'cli' })
-  const deps = openSharedDeps({ app: 'cli', dbPath: config.dbPath, argon2: config.argon2, throttle: config.throttle })
+  const deps = openSharedDeps({
+    app: 'cli',
+    dbPath: config.dbPath,
+    argon2: config.argon2,
+    throttle: config.throttle,
+  })
   try {
     switch (command) {
       case 'add': {
         const username = rest[0]
         if (!username || !values.password) return fail('add needs <username> and --password')
-        const u = await deps.users.create({ username, password: values.password, role, disabled: values.disabled })
-        console.log(`created user ${u.username} (id ${u.id}, role ${u.role}${u.disabled ? ', disabled' : ''})`)
+        const u = await deps.users.create({
+          username,
+          password: values.password,
+          role,
+          disabled: values.disabled,
+        })
+        console.log(
+          `created user ${u.username} (id ${u.id}, role ${u.role}${u.disabled ? ', disabled' : ''})`,
+        )
         return 0
       }
       case 'seed': {
         const count = Number(values.count)
-        if (!Number.isInteger(count) || count < 1 || count > 1_000_000) return fail('--count must be 1..1000000')
+        if (!Number.isInteger(count) || count < 1 || count > 1_000_000)
+          return fail('--count must be 1..1000000')
         if (!values.password) return fail('seed needs --password')
         checkPassword(values.password)
         const started = performance.now()
@@ -58,14 +71,18 @@ async function main(argv: string[]): Promise<number> {
         const names = Array.from({ length: count }, (_, i) => `${values.prefix}${i + 1}`)
         const created = deps.users.createMany(names, hash, role)
         const ms = Math.round(performance.now() - started)
-        console.log(`seeded ${created} new users (${count - created} existed) as ${names[0]}..${names.at(-1)} in ${ms} ms`)
+        console.log(
+          `seeded ${created} new users (${count - created} existed) as ${names[0]}..${names.at(-1)} in ${ms} ms`,
+        )
         return 0
       }
       case 'list': {
         const rows = deps.users.list({ limit: Number(values.limit) || 100 })
         console.log(`${deps.users.count()} users in ${config.dbPath}`)
         for (const u of rows) {
-          console.log(`${String(u.id).padStart(6)}  ${u.username.padEnd(24)} ${u.role.padEnd(6)} v${u.tokenVersion}${u.disabled ? '  disabled' : ''}`)
+          console.log(
+            `${String(u.id).padStart(6)}  ${u.username.padEnd(24)} ${u.role.padEnd(6)} v${u.tokenVersion}${u.disabled ? '  disabled' : ''}`,
+          )
         }
         return 0
       }

@@ -13,7 +13,9 @@ describe('env parsing', () => {
     expect(() => envInt({ PORT: '1.5' }, 'PORT', 1)).toThrow(/PORT/)
     expect(() => envInt({ PORT: '70000' }, 'PORT', 1, { max: 65535 })).toThrow(/<= 65535/)
     expect(() => envBool({ B: 'maybe' }, 'B', false)).toThrow(/B must be 1 or 0/)
-    expect(() => envEnum({ M: 'redis' }, 'M', ['sqlite', 'memory'] as const, 'sqlite')).toThrow(/sqlite, memory/)
+    expect(() => envEnum({ M: 'redis' }, 'M', ['sqlite', 'memory'] as const, 'sqlite')).toThrow(
+      /sqlite, memory/,
+    )
   })
 
   it('accepts only bare origins', () => {

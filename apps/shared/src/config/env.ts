@@ -21,13 +21,20 @@ export function envOptional(env: Env, name: string): string | undefined {
   return raw(env, name)
 }
 
-export function envInt(env: Env, name: string, fallback: number, range: { min?: number; max?: number } = {}): number {
+export function envInt(
+  env: Env,
+  name: string,
+  fallback: number,
+  range: { min?: number; max?: number } = {},
+): number {
   const v = raw(env, name)
   if (v === undefined) return fallback
   if (!/^-?\d+$/.test(v)) throw new ConfigError(`${name} must be an integer, got "${v}"`)
   const n = Number(v)
-  if (range.min !== undefined && n < range.min) throw new ConfigError(`${name} must be >= ${range.min}, got ${n}`)
-  if (range.max !== undefined && n > range.max) throw new ConfigError(`${name} must be <= ${range.max}, got ${n}`)
+  if (range.min !== undefined && n < range.min)
+    throw new ConfigError(`${name} must be >= ${range.min}, got ${n}`)
+  if (range.max !== undefined && n > range.max)
+    throw new ConfigError(`${name} must be <= ${range.max}, got ${n}`)
   return n
 }
 
@@ -79,7 +86,10 @@ export interface CommonConfig {
   argon2: { memoryCost: number; timeCost: number; parallelism: number }
 }
 
-export function readCommonConfig(env: Env, defaults: { port: number; dbPath: string; app: string }): CommonConfig {
+export function readCommonConfig(
+  env: Env,
+  defaults: { port: number; dbPath: string; app: string },
+): CommonConfig {
   const port = envInt(env, 'PORT', defaults.port, { min: 0, max: 65535 })
   const host = envString(env, 'HOST', '127.0.0.1')
   return {
@@ -88,7 +98,10 @@ export function readCommonConfig(env: Env, defaults: { port: number; dbPath: str
     dbPath: envString(env, 'DB_PATH', defaults.dbPath),
     instanceId: envString(env, 'INSTANCE_ID', `${defaults.app}-${process.pid}`),
     cookieSecure: envBool(env, 'COOKIE_SECURE', false),
-    allowedOrigins: envOrigins(env, 'ALLOWED_ORIGINS', [`http://localhost:${port}`, `http://127.0.0.1:${port}`]),
+    allowedOrigins: envOrigins(env, 'ALLOWED_ORIGINS', [
+      `http://localhost:${port}`,
+      `http://127.0.0.1:${port}`,
+    ]),
     trustProxy: envBool(env, 'TRUST_PROXY', false),
     logRequests: envBool(env, 'LOG_REQUESTS', false),
     throttle: {

@@ -44,5 +44,5 @@ db.close()
       { namespace: 'users', version: 1 },
     ])
     db.close()
-  })
+  }, 60_000) // four cold tsx starts on a busy 2-core machine
 })

@@ -16,11 +16,16 @@ export function migrate(db: Db, namespace: string, migrations: readonly Migratio
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     namespace TEXT NOT NULL, version INTEGER NOT NULL, name TEXT NOT NULL, applied_at INTEGER NOT NULL,
     PRIMARY KEY (namespace, version))`)
-  const current = db.prepare('SELECT COALESCE(MAX(version), 0) FROM schema_migrations WHERE namespace = ?').pluck()
-  const record = db.prepare('INSERT INTO schema_migrations (namespace, version, name, applied_at) VALUES (?, ?, ?, ?)')
+  const current = db
+    .prepare('SELECT COALESCE(MAX(version), 0) FROM schema_migrations WHERE namespace = ?')
+    .pluck()
+  const record = db.prepare(
+    'INSERT INTO schema_migrations (namespace, version, name, applied_at) VALUES (?, ?, ?, ?)',
+  )
   const sorted = [...migrations].sort((a, b) => a.version - b.version)
   sorted.forEach((m, i) => {
-    if (m.version !== i + 1) throw new Error(`${namespace} migrations must be numbered 1..n; found ${m.version}`)
+    if (m.version !== i + 1)
+      throw new Error(`${namespace} migrations must be numbered 1..n; found ${m.version}`)
   })
   let applied = 0
   for (const m of sorted) {

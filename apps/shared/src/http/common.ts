@@ -81,14 +81,22 @@ export const noStore: MiddlewareHandler = async function noStore(c, next) {
 }
 
 /** Maps anything thrown to the shared JSON shape. Unknown errors become a bare 500 with nothing leaked. */
-export function toErrorResponse(c: Context, err: unknown, report: (err: unknown) => void = defaultReport): Response {
+export function toErrorResponse(
+  c: Context,
+  err: unknown,
+  report: (err: unknown) => void = defaultReport,
+): Response {
   if (err instanceof ApiError) return errorResponse(c, err)
   if (isStoreError(err)) {
     report(err)
-    return errorResponse(c, new ApiError('service_unavailable', 'the store is unavailable; try again', { 'Retry-After': '1' }))
+    return errorResponse(
+      c,
+      new ApiError('service_unavailable', 'the store is unavailable; try again', { 'Retry-After': '1' }),
+    )
   }
   if (err instanceof HTTPException) {
-    const code = err.status === 413 ? 'payload_too_large' : err.status === 404 ? 'not_found' : 'invalid_request'
+    const code =
+      err.status === 413 ? 'payload_too_large' : err.status === 404 ? 'not_found' : 'invalid_request'
     if (err.status >= 500) report(err)
     return errorResponse(c, new ApiError(err.status >= 500 ? 'internal_error' : code, 'request refused'))
   }

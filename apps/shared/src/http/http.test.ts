@@ -11,7 +11,13 @@ function app() {
   const metrics = new Metrics('test')
   const errors: unknown[] = []
   const a = new Hono()
-  installCommon(a, { app: 'test', instanceId: 't1', metrics, logRequests: false, onUnexpected: (e) => errors.push(e) })
+  installCommon(a, {
+    app: 'test',
+    instanceId: 't1',
+    metrics,
+    logRequests: false,
+    onUnexpected: (e) => errors.push(e),
+  })
   a.use('/w/*', crossSiteGuard(['http://localhost:3001']))
   a.post('/w/echo', async (c) => c.json(parseLogin(await readJsonObject(c))))
   a.post('/w/password', async (c) => c.json(parsePasswordChange(await readJsonObject(c))))
@@ -41,7 +47,10 @@ describe('JSON bodies', () => {
     ['form', 'application/x-www-form-urlencoded'],
     ['utf-16 charset', 'application/json; charset=utf-16'],
   ])('refuses %s with 415', async (_n, type) => {
-    const res = await app().a.request('/w/echo', post('{"username":"a","password":"b"}', { 'Content-Type': type }))
+    const res = await app().a.request(
+      '/w/echo',
+      post('{"username":"a","password":"b"}', { 'Content-Type': type }),
+    )
     expect(res.status).toBe(415)
     expect(await res.json()).toMatchObject({ error: 'unsupported_media_type' })
   })
@@ -69,7 +78,10 @@ describe('JSON bodies', () => {
 
   it('refuses bodies over 16 KiB with 413, with or without Content-Length', async () => {
     const big = JSON.stringify({ username: 'a', password: 'x'.repeat(20_000) })
-    const withLength = await app().a.request('/w/echo', post(big, { ...json, 'Content-Length': String(big.length) }))
+    const withLength = await app().a.request(
+      '/w/echo',
+      post(big, { ...json, 'Content-Length': String(big.length) }),
+    )
     expect(withLength.status).toBe(413)
     const stream = new ReadableStream({
       start(ctl) {
@@ -102,7 +114,10 @@ describe('JSON bodies', () => {
   })
 
   it('requires a new password of at least 8 characters', async () => {
-    const res = await app().a.request('/w/password', post(JSON.stringify({ current_password: 'a', new_password: 'short' })))
+    const res = await app().a.request(
+      '/w/password',
+      post(JSON.stringify({ current_password: 'a', new_password: 'short' })),
+    )
     expect(res.status).toBe(400)
   })
 })
@@ -122,13 +137,15 @@ describe('cross-site guard', () => {
     expect(await res.json()).toMatchObject({ error: 'csrf' })
   })
 
-  it.each([[{}], [{ Origin: 'http://localhost:3001' }], [{ 'Sec-Fetch-Site': 'same-origin' }], [{ 'Sec-Fetch-Site': 'none' }]])(
-    'lets %j through',
-    async (h) => {
-      const res = await app().a.request('/w/echo', post(body, { ...json, ...h }))
-      expect(res.status).toBe(200)
-    },
-  )
+  it.each([
+    [{}],
+    [{ Origin: 'http://localhost:3001' }],
+    [{ 'Sec-Fetch-Site': 'same-origin' }],
+    [{ 'Sec-Fetch-Site': 'none' }],
+  ])('lets %j through', async (h) => {
+    const res = await app().a.request('/w/echo', post(body, { ...json, ...h }))
+    expect(res.status).toBe(200)
+  })
 })
 
 describe('common middleware', () => {
@@ -183,7 +200,9 @@ describe('common middleware', () => {
     await a.request('/health')
     await a.request('/nope')
     const text = await (await a.request('/metrics')).text()
-    expect(text).toMatch(/auth_lab_http_requests_total\{method="GET",route="\/health",status="200",app="test"\} 1/)
+    expect(text).toMatch(
+      /auth_lab_http_requests_total\{method="GET",route="\/health",status="200",app="test"\} 1/,
+    )
     expect(text).toContain('auth_lab_store_operations_total')
   })
 })

@@ -31,7 +31,10 @@ async function setup() {
       return hasher.verifyDummy(p)
     },
   }) as PasswordHasher
-  const throttle = new LoginThrottle({ maxFailuresPerUser: 5, maxFailuresPerIp: 50, windowSeconds: 900 }, clock)
+  const throttle = new LoginThrottle(
+    { maxFailuresPerUser: 5, maxFailuresPerIp: 50, windowSeconds: 900 },
+    clock,
+  )
   const app = new Hono()
   installCommon(app, { app: 'test', instanceId: 't', metrics, logRequests: false })
   app.post('/login', async (c) => {
@@ -77,7 +80,9 @@ describe('verifyLogin', () => {
   it('throttles an account after 5 failures without hashing, even with a spoofed X-Forwarded-For', async () => {
     const { login, verifies, metrics } = await setup()
     for (let i = 0; i < 5; i++) {
-      expect((await login('alice', 'wrong-password', { 'X-Forwarded-For': `203.0.113.${i}` })).status).toBe(401)
+      expect((await login('alice', 'wrong-password', { 'X-Forwarded-For': `203.0.113.${i}` })).status).toBe(
+        401,
+      )
     }
     const before = verifies()
     const res = await login('alice', 'alice-password', { 'X-Forwarded-For': '198.51.100.7' })

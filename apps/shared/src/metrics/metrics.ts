@@ -1,4 +1,4 @@
-import { Counter, Registry, collectDefaultMetrics } from 'prom-client'
+import { Counter, collectDefaultMetrics, Registry } from 'prom-client'
 import { StoreCounters } from '../db/store-counters.js'
 
 export type LoginOutcome = 'success' | 'invalid_credentials' | 'throttled' | 'invalid_request'

@@ -24,6 +24,8 @@ describe('PasswordHasher', () => {
 
   it('records its cost in the hash (OWASP minimum by default)', async () => {
     const h = await new PasswordHasher().hash('password-1')
-    expect(h).toContain(`m=${OWASP_MINIMUM.memoryCost},t=${OWASP_MINIMUM.timeCost},p=${OWASP_MINIMUM.parallelism}`)
+    expect(h).toContain(
+      `m=${OWASP_MINIMUM.memoryCost},t=${OWASP_MINIMUM.timeCost},p=${OWASP_MINIMUM.parallelism}`,
+    )
   })
 })

@@ -17,7 +17,12 @@ function setup() {
   migrate(db, 'users', userMigrations)
   const counters = new StoreCounters()
   const clock = manualClock()
-  return { db, counters, clock, users: new SqliteUserStore(db, new PasswordHasher(TEST_COST), counters, clock) }
+  return {
+    db,
+    counters,
+    clock,
+    users: new SqliteUserStore(db, new PasswordHasher(TEST_COST), counters, clock),
+  }
 }
 
 describe('SqliteUserStore', () => {

@@ -91,7 +91,8 @@ export class SqliteUserStore implements UserStore {
 
   async create(input: NewUser): Promise<User> {
     const username = parseUsername(input.username)
-    if (!username) throw new UserStoreError('invalid_username', 'username must be 3-64 chars of a-z 0-9 . _ -')
+    if (!username)
+      throw new UserStoreError('invalid_username', 'username must be 3-64 chars of a-z 0-9 . _ -')
     checkPassword(input.password)
     const hash = await this.hasher.hash(input.password)
     try {
@@ -150,6 +151,9 @@ export class SqliteUserStore implements UserStore {
 
 export function checkPassword(password: string): void {
   if (password.length < PASSWORD_MIN || password.length > PASSWORD_MAX) {
-    throw new UserStoreError('invalid_password', `password must be ${PASSWORD_MIN}-${PASSWORD_MAX} characters`)
+    throw new UserStoreError(
+      'invalid_password',
+      `password must be ${PASSWORD_MIN}-${PASSWORD_MAX} characters`,
+    )
   }
 }

@@ -1,9 +1,8 @@
-import { noStore } from '@auth-lab/shared'
+import { noFormBody, noStore } from '@auth-lab/shared'
 import type { Hono } from 'hono'
 import type { AppEnv } from '../types.js'
 import type { RouteContext } from './context.js'
 import { requireAuth } from './context.js'
-import { noFormBody } from './no-form-body.js'
 
 /**
  * POST /auth/logout — 204 always (also without a session); the row is deleted and the cookie cleared.

@@ -1,9 +1,8 @@
-import { ApiError, noStore } from '@auth-lab/shared'
+import { ApiError, noFormBody, noStore } from '@auth-lab/shared'
 import type { Hono } from 'hono'
 import type { AppEnv } from '../types.js'
 import type { RouteContext } from './context.js'
 import { iso, requireAuth } from './context.js'
-import { noFormBody } from './no-form-body.js'
 
 /**
  * GET /auth/sessions — the user's live sessions. `id` is the row's random public handle, never the cookie value

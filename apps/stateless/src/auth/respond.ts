@@ -25,16 +25,3 @@ export function sendPair(
 export function deviceMeta(c: Context, trustProxy: boolean): DeviceMeta {
   return { userAgent: c.req.header('user-agent'), ip: clientIp(c, trustProxy) }
 }
-
-/**
- * For routes that take no body (refresh, logout, logout-all): a request that declares a non-JSON body type is
- * refused with 415 before anything is consumed. That shuts the text/plain and form posts a cross-site page can
- * send without a CORS preflight, on top of SameSite=Strict and the Origin/Sec-Fetch-Site guard.
- */
-export const noFormBody: MiddlewareHandler = async function noFormBody(c, next) {
-  const type = c.req.header('content-type')
-  if (type !== undefined && type.split(';')[0]?.trim().toLowerCase() !== 'application/json') {
-    throw new ApiError('unsupported_media_type', 'this route takes no body (or application/json)')
-  }
-  await next()
-}

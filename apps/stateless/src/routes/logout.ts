@@ -1,6 +1,6 @@
+import { noFormBody } from '@auth-lab/shared'
 import type { Hono } from 'hono'
 import { clearRefreshCookie, readRefreshCookie } from '../auth/refresh-cookie.js'
-import { noFormBody } from '../auth/respond.js'
 import type { StatelessDeps } from '../deps.js'
 import type { StatelessEnv } from '../middleware/require-access-token.js'
 import { requireAccessToken, verifyBearer } from '../middleware/require-access-token.js'

@@ -1,7 +1,7 @@
-import { ApiError } from '@auth-lab/shared'
+import { ApiError, noFormBody } from '@auth-lab/shared'
 import type { Hono } from 'hono'
 import { clearRefreshCookie, readRefreshCookie } from '../auth/refresh-cookie.js'
-import { noFormBody, sendPair } from '../auth/respond.js'
+import { sendPair } from '../auth/respond.js'
 import type { StatelessDeps } from '../deps.js'
 import type { StatelessEnv } from '../middleware/require-access-token.js'
 

@@ -1,4 +1,4 @@
-import { ApiError } from '@auth-lab/shared'
+import { ApiError, noFormBody } from '@auth-lab/shared'
 import type { Hono } from 'hono'
 import { clearRefreshCookie } from '../auth/refresh-cookie.js'
 import type { StatelessDeps } from '../deps.js'
@@ -25,7 +25,7 @@ export function registerSessions(app: Hono<StatelessEnv>, deps: StatelessDeps): 
     return c.json({ sessions })
   })
 
-  app.delete('/auth/sessions/:id', auth, (c) => {
+  app.delete('/auth/sessions/:id', noFormBody, auth, (c) => {
     const { user, token } = c.get('auth')
     const id = c.req.param('id')
     if (!deps.tokens.revokeDevice(user.id, id)) throw new ApiError('not_found', 'no such session')
