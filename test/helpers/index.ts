@@ -28,6 +28,8 @@ export { rawRequest } from './raw-http.js'
 export { REPO_ROOT } from './repo.js'
 export type { AppName, AppServer, StartOptions } from './server.js'
 export { CHEAP_ARGON2, startApp, startExpectingFailure } from './server.js'
+export type { TimingSample } from './timing.js'
+export { describeTiming, loginTimingCheck, sampleLoginTiming } from './timing.js'
 export type { AttackerKey, DecodedJwt, Signer } from './tokens.js'
 export {
   attackerKey,
