@@ -11,6 +11,7 @@ import {
   withDb,
 } from '../../helpers/index.js'
 import { minter } from './mint.js'
+import { familyRow, liveTokens, tokenRow } from './stateless-db.js'
 import type { AttackCase } from './types.js'
 import { describeRes, isRejectB, mustLogin, nowS, sleep } from './util.js'
 
@@ -88,6 +89,12 @@ export const refreshCases: AttackCase[] = [
         findValue(server.dbPath, c1.refresh ?? '').hashed,
         'RT1 no longer stored (should be kept, marked used)',
       )
+      const t1 = tokenRow(server.dbPath, c1.refresh ?? '')
+      const t2 = tokenRow(server.dbPath, c2?.refresh ?? '')
+      check.that(
+        !!t1?.used_at && t1.family_id === t2?.family_id && t2?.used_at === null,
+        `DB: RT1 ${JSON.stringify(t1)}, RT2 ${JSON.stringify(t2)}`,
+      )
       const sessions = (await ctx.adapter('stateless').sessions(server, c2 ?? c1)).json?.sessions ?? []
       check.that(sessions.length === 1, `${sessions.length} families after one rotation`)
       check.note('200, RT2 ≠ RT1, new jti, RT1 kept (used), still one family')
@@ -110,6 +117,12 @@ export const refreshCases: AttackCase[] = [
       check.error('RT1 reused', reuse.res, 401, 'refresh_token_reused')
       const newest = await refresh(server, r.cred?.refresh)
       check.that(newest.res.status === 401, `RT2 after reuse: ${describeRes(newest.res)}`)
+      const fam = familyRow(server.dbPath, decodeJwt(c1.access ?? '').payload.sid)
+      check.that(!!fam?.revoked_at, `DB: the family is not revoked (${JSON.stringify(fam)})`)
+      check.that(
+        familyRow(server.dbPath, decodeJwt(other.access ?? '').payload.sid)?.revoked_at === null,
+        'DB: the other device was revoked',
+      )
       const otherRes = await refresh(server, other.refresh)
       check.status("the user's other device", otherRes.res, 200)
       const bob = await refresh(
@@ -122,7 +135,9 @@ export const refreshCases: AttackCase[] = [
         (await ctx.adapter('stateless').login(server, v.username, v.password)).res,
         200,
       )
-      check.note(`reuse → ${describeRes(reuse.res)}; RT2 → ${describeRes(newest.res)}; other families 200`)
+      check.note(
+        `reuse → ${describeRes(reuse.res)}; RT2 → ${describeRes(newest.res)}; family revoked (${fam?.revoked_reason}); other families 200`,
+      )
     },
   },
   {
@@ -146,7 +161,11 @@ export const refreshCases: AttackCase[] = [
       )
       const issued = new Set(ok.map((r) => r.cred?.refresh))
       check.that(issued.size <= 1, 'two live refresh tokens')
-      check.note(`${[...codes].map(([k, n]) => `${n}× ${k}`).join(', ')}`)
+      const live = liveTokens(server.dbPath, decodeJwt(c.access ?? '').payload.sid)
+      check.that(live <= 1, `DB: ${live} live refresh tokens in the family`)
+      check.note(
+        `${[...codes].map(([k, n]) => `${n}× ${k}`).join(', ')}; ${live} live token(s) left in the family`,
+      )
     },
   },
   {
