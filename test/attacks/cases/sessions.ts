@@ -120,6 +120,8 @@ export const sessionCases: AttackCase[] = [
         meS1.status === 200 && meS1.json?.user?.username === 'alice',
         `/me with S1: ${describeRes(meS1)}`,
       )
+      // Positive control first: the store keys rows by a hash of the ID that findValue recognises.
+      check.that(findValue(server.dbPath, s1).hashed, 'S1 is not found hashed in the DB (the NL check would be vacuous)')
       const stored = findValue(server.dbPath, s0)
       check.that(
         !stored.raw && !stored.hashed,
@@ -284,6 +286,7 @@ export const sessionCases: AttackCase[] = [
       const a = ctx.adapter('stateful')
       const v = ctx.victim(server)
       const cred = await mustLogin(ctx, server, v.username, v.password)
+      check.that(findValue(server.dbPath, cred.sid ?? '').hashed, 'the live session is not found hashed in the DB')
       const res = await a.logout(server, cred)
       check.status('logout', res, [200, 204])
       const c = res.cookie('__Host-sid')
