@@ -52,6 +52,18 @@ describe('memory section', () => {
     expect(r.notes?.[0]).toContain('stateless @ 50000')
   })
 
+  it('says inconclusive when the difference is within the heap noise (few sessions)', () => {
+    const few = [
+      point('stateful-memory', 0, 10),
+      point('stateful-memory', 1000, 10.3),
+      point('stateless', 0, 10),
+      point('stateless', 1000, 10.2),
+    ]
+    const v = buildMemoryResult(few, memorySizes({ quick: true })).verdicts[0]
+    expect(v?.status).toBe('inconclusive')
+    expect(v?.text).toContain('noise')
+  })
+
   it('produces a valid section whose chart renders', async () => {
     const r = buildMemoryResult(points, memorySizes({ quick: true }))
     expect(() => parseResults({ schemaVersion: 1, context: {}, experiments: [r] })).not.toThrow()
