@@ -33,6 +33,9 @@ async function probeProfile(
   const m = await minter(ctx, profile)
   const url = await ctx.verifierUrl(target, profile)
   const before = target === 'stateless' ? await ctx.before(m.issuer) : undefined
+  // Control: a token minted the same way but left intact is accepted, so every refusal below is the attack's doing.
+  const control = await request(url, 'GET', '/me', { headers: { authorization: `Bearer ${await m.sign(m.fresh())}` } })
+  check.that(control.status === 200, `${profile}: control token refused (${describeRes(control)}); the minter is broken`)
   const variants = await build(m)
   const prefix = profile === 'main' ? '' : `${profile}: `
   await probeTokens(
