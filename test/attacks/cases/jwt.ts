@@ -34,8 +34,13 @@ async function probeProfile(
   const url = await ctx.verifierUrl(target, profile)
   const before = target === 'stateless' ? await ctx.before(m.issuer) : undefined
   // Control: a token minted the same way but left intact is accepted, so every refusal below is the attack's doing.
-  const control = await request(url, 'GET', '/me', { headers: { authorization: `Bearer ${await m.sign(m.fresh())}` } })
-  check.that(control.status === 200, `${profile}: control token refused (${describeRes(control)}); the minter is broken`)
+  const control = await request(url, 'GET', '/me', {
+    headers: { authorization: `Bearer ${await m.sign(m.fresh())}` },
+  })
+  check.that(
+    control.status === 200,
+    `${profile}: control token refused (${describeRes(control)}); the minter is broken`,
+  )
   const variants = await build(m)
   const prefix = profile === 'main' ? '' : `${profile}: `
   await probeTokens(
@@ -146,6 +151,15 @@ export const jwtCases: AttackCase[] = [
           { label: 'header member added, signature kept', token: `${b64u(header)}.${p}.${s}` },
           { label: 'last 4 signature chars dropped', token: `${h}.${p}.${s.slice(0, -4)}` },
           { label: 'signed with another 32-byte secret', token: foreign },
+          // A size limit, not a forgery: only for the real app (the naive verifier has no limit, rightly no C11 point).
+          ...(target === 'stateless'
+            ? [
+                {
+                  label: '8 KB token (padded claim, validly signed)',
+                  token: await m.sign(m.fresh({ pad: 'x'.repeat(8 * 1024) })),
+                },
+              ]
+            : []),
         ]
       })
     },

@@ -283,8 +283,24 @@ export const refreshCases: AttackCase[] = [
       const out2 = await a.logout(server, { app: 'stateless', access: expiredAt, refresh: c2.refresh })
       check.status('logout with an expired AT', out2, [200, 204])
       check.status('refresh after that logout', (await refresh(server, c2.refresh)).res, 401)
+      // Logout racing refreshes of the same family: whatever the refreshes were handed, nothing of it may live on.
+      const c3 = await mustLogin(ctx, server, v.username, v.password)
+      const racing = Array.from({ length: 10 }, () => refresh(server, c3.refresh))
+      const out3 = a.logout(server, c3)
+      const raced = await Promise.all(racing)
+      await out3
+      const survivors = []
+      for (const r of raced) {
+        if (r.cred?.refresh && (await refresh(server, r.cred.refresh)).res.status === 200)
+          survivors.push('refresh')
+        if (r.cred && (await a.me(server, r.cred)).status === 200) survivors.push('access')
+      }
+      check.that(
+        survivors.length === 0,
+        `credentials survived a logout that raced refreshes: ${survivors.join(',')}`,
+      )
       check.note(
-        `204, cookie cleared, AT → ${describeRes(me)}, RT → 401; expired-AT logout still revoked the family`,
+        `204, cookie cleared, AT → ${describeRes(me)}, RT → 401; expired-AT logout still revoked the family; nothing survives a logout racing 10 refreshes`,
       )
     },
   },

@@ -121,7 +121,10 @@ export const sessionCases: AttackCase[] = [
         `/me with S1: ${describeRes(meS1)}`,
       )
       // Positive control first: the store keys rows by a hash of the ID that findValue recognises.
-      check.that(findValue(server.dbPath, s1).hashed, 'S1 is not found hashed in the DB (the NL check would be vacuous)')
+      check.that(
+        findValue(server.dbPath, s1).hashed,
+        'S1 is not found hashed in the DB (the NL check would be vacuous)',
+      )
       const stored = findValue(server.dbPath, s0)
       check.that(
         !stored.raw && !stored.hashed,
@@ -280,13 +283,17 @@ export const sessionCases: AttackCase[] = [
     title: 'Logout invalidates server-side and clears the cookie',
     group: 'session',
     apps: ['stateful'],
-    expected: '204; last Set-Cookie clears the cookie (Max-Age=0); /me with the old ID → 401; row deleted',
+    expected:
+      '204; last Set-Cookie clears the cookie (Max-Age=0); /me with the old ID → 401; row deleted, also when the logout races in-flight requests',
     async run(ctx, _app, check) {
       const server = await ctx.server('stateful')
       const a = ctx.adapter('stateful')
       const v = ctx.victim(server)
       const cred = await mustLogin(ctx, server, v.username, v.password)
-      check.that(findValue(server.dbPath, cred.sid ?? '').hashed, 'the live session is not found hashed in the DB')
+      check.that(
+        findValue(server.dbPath, cred.sid ?? '').hashed,
+        'the live session is not found hashed in the DB',
+      )
       const res = await a.logout(server, cred)
       check.status('logout', res, [200, 204])
       const c = res.cookie('__Host-sid')
@@ -295,7 +302,21 @@ export const sessionCases: AttackCase[] = [
       check.that(isRejectA(me), `/me after logout: ${describeRes(me)}`)
       const stored = findValue(server.dbPath, cred.sid ?? '')
       check.that(!stored.raw && !stored.hashed, 'session row still there')
-      check.note(`${res.status}; ${c?.raw.split(';').slice(0, 3).join(';')}; /me → ${me.status}; row gone`)
+      // Logout racing in-flight requests (hono-sessions' upsert would resurrect the row, libraries.md §1): fire
+      // requests on a second session while it logs out; afterwards it must stay dead.
+      const racer = await mustLogin(ctx, server, v.username, v.password)
+      const inflight = Array.from({ length: 30 }, () => a.me(server, racer))
+      const out = a.logout(server, racer)
+      await Promise.all([...inflight, out])
+      const after = await a.me(server, racer)
+      check.that(
+        isRejectA(after),
+        `session resurrected after a logout raced 30 requests: ${describeRes(after)}`,
+      )
+      check.that(!findValue(server.dbPath, racer.sid ?? '').hashed, 'raced session row still there')
+      check.note(
+        `${res.status}; ${c?.raw.split(';').slice(0, 3).join(';')}; /me → ${me.status}; row gone; logout racing 30 requests stays dead`,
+      )
     },
   },
   {
