@@ -1,17 +1,24 @@
-import { afterAll, describe, it } from 'vitest'
-import { type AttackCase, createCaseContext, runCase } from './cases/index.js'
+import { afterAll, beforeAll, describe, it } from 'vitest'
+import type { AppName } from '../helpers/index.js'
+import { type AttackCase, createCaseContext, type Profile, runCase } from './cases/index.js'
 
 /**
- * Registers one vitest test per (case, app) for the real apps, all sharing one lazily started set of servers that
- * is stopped after the file. `concurrent` runs the cases side by side (for cases that mostly sleep on timers).
+ * Registers one vitest test per (case, app) for the real apps, all sharing one set of servers per file: the ones
+ * in `warm` (default: the main server of each app the cases use) start in beforeAll, other profiles on first use;
+ * all are stopped after the file. `concurrent` runs the cases side by side (for cases that mostly sleep on timers).
  */
 export function caseSuite(
   title: string,
   cases: readonly AttackCase[],
-  opts: { concurrent?: boolean } = {},
+  opts: { concurrent?: boolean; warm?: [AppName, Profile][] } = {},
 ): void {
   const ctx = createCaseContext()
   ctx.sideBySide = opts.concurrent === true
+  const apps = [...new Set(cases.flatMap((c) => c.apps.filter((a): a is AppName => a !== 'naive')))]
+  const warm = opts.warm ?? apps.map((app): [AppName, Profile] => [app, 'main'])
+  beforeAll(async () => {
+    await Promise.all(warm.map(([app, profile]) => ctx.server(app, profile)))
+  }, 60_000)
   afterAll(() => ctx.close(), 30_000)
   const run = opts.concurrent ? describe.concurrent : describe
   run(title, () => {

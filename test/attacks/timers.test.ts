@@ -7,5 +7,10 @@ caseSuite(
   [...byId(sessionCases, 'T30', 'T31'), ...byId(jwtCases, 'T49'), ...byId(refreshCases, 'T65')],
   {
     concurrent: true,
+    warm: [
+      ['stateful', 'short'],
+      ['stateless', 'short'],
+      ['stateless', 'main'],
+    ],
   },
 )
