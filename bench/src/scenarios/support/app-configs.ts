@@ -53,8 +53,3 @@ export function configById(id: ConfigId): AppConfig {
 export function share(part: number, whole: number): number {
   return whole > 0 ? part / whole : 0
 }
-
-/** "97.5 %" with at most one decimal. */
-export function pct(x: number): string {
-  return `${(Math.round(x * 1000) / 10).toString()} %`
-}
