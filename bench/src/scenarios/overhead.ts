@@ -27,10 +27,10 @@ import {
   verdictDecomposition,
 } from './overhead-verdicts.js'
 
-/** Defaults: full ≈ 7 min on 2 cores with all 12 variants, --quick ≈ 70 s. Flags override each. */
+/** Defaults: full ≈ 7 min on 2 cores with all 12 variants, --quick ≈ 75 s. Flags override each. */
 export const OVERHEAD_DEFAULTS = {
   full: { rounds: 5, durationSec: 3, warmupSec: 2, rewarmSec: 0.5, connections: 50 },
-  quick: { rounds: 2, durationSec: 1, warmupSec: 1, rewarmSec: 0.3, connections: 32 },
+  quick: { rounds: 2, durationSec: 0.8, warmupSec: 0.8, rewarmSec: 0.3, connections: 32 },
 } as const
 
 export function overheadSettings(o: RunOptions): MeasureSettings {
@@ -46,7 +46,7 @@ export function overheadSettings(o: RunOptions): MeasureSettings {
 
 const METHOD = `Each variant runs in its own server process (a child process on a free 127.0.0.1 port, temporary DB, logging off); autocannon runs in a separate load-generator process. Every server is seeded with as many users as there are connections and each user is logged in beforehand, so **every connection is a different user** (no hot token or hot session row).
 
-- In each round every server is visited once, in a different (seeded) order per round. Per server: a warm-up on each of its paths (shorter re-warm after round 1), then \`GET /public\` (no auth, same middleware) and \`GET /me\` back to back — baseline first in odd rounds, last in even ones.
+- In each round every server is visited once, in a different (seeded) order per round. Per server: in round 1 a warm-up on each of its paths, in later rounds a short re-warm of the path measured first, then \`GET /public\` (no auth, same middleware) and \`GET /me\` back to back — baseline first in odd rounds, last in even ones.
 - Throughput counts **2xx only**. Any non-2xx, connection error or timeout in a variant's runs or in its baselines marks the variant **invalid**: it is listed, never averaged in.
 - Server CPU per request = utime + stime of the server process (all threads, from \`/proc/<pid>/stat\`) over the run ÷ responses. Store reads and writes per request come from the server's \`/metrics\` counters before and after each run.
 - Reported: the median over rounds with min–max. The ratio to \`/public\` is computed per round (same server, seconds apart) before taking the median, which cancels most of the machine's drift.
