@@ -268,6 +268,14 @@ export const refreshCases: AttackCase[] = [
         `deny-list entry for the jti: ${JSON.stringify(entry)} (exp ${at.exp})`,
       )
       check.status('refresh after logout', (await refresh(server, c.refresh)).res, 401)
+      // Logout with the Bearer token only (no cookie, e.g. another path): the device's family still ends.
+      const b = await mustLogin(ctx, server, v.username, v.password)
+      check.status(
+        'logout with Bearer only',
+        await a.send(server, { app: 'stateless', access: b.access }, 'POST', '/auth/logout'),
+        204,
+      )
+      check.status('refresh after a Bearer-only logout', (await refresh(server, b.refresh)).res, 401)
       const again = await a.logout(server, c)
       check.that(again.status === 204 || again.status === 401, `second logout: ${again.status}`)
       const c2 = await mustLogin(ctx, server, v.username, v.password)

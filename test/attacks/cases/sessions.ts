@@ -616,6 +616,9 @@ export const sessionCases: AttackCase[] = [
           r2.res.status === 401 && r3.res.status === 401,
           `revoked families refresh: ${r2.res.status}, ${r3.res.status}`,
         )
+        // REVOCATION=denylist (the default): a revoked device's live access token dies with it (sid entry).
+        const m2 = await a.me(server, c2)
+        check.that(isRejectB(m2), `revoked device's access token: ${describeRes(m2)}`)
       }
       check.status('/me with client 1', await a.me(server, c1), 200)
       const bob = server.fixtures.users.bob
