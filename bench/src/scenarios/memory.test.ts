@@ -49,7 +49,7 @@ describe('memory section', () => {
     expect(v?.status).toBe('supported')
     expect(v?.text).toContain(`${Math.round((16 * MiB) / 40_000)} bytes`)
     expect(r.tables[0]?.rows.at(-1)?.[1]).toBe('42000 (of 50000: time budget)')
-    expect(r.notes?.[0]).toContain('stateless @ 50000')
+    expect(r.notes?.join(' ')).toContain('stateless @ 50000')
   })
 
   it('says inconclusive when the difference is within the heap noise (few sessions)', () => {

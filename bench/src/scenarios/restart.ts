@@ -256,7 +256,7 @@ export function buildRestartResult(rows: readonly RestartRow[], sizes: RestartSi
         ? `(This quick run restarts under load only for ${sizes.loadedSignals.join(', ')}; the other signal is restarted idle.) `
         : '',
       'After it answers `/health`, every user is checked again on `/me` with the credential from before, and (stateless) with their refresh token on `/auth/refresh`.',
-      '\n\nConfigurations:\n',
+      '\n\nConfigurations:\n\n',
       APP_CONFIGS.map(
         (c) =>
           `- \`${c.id}\`: ${c.state} (${Object.entries(c.env)
@@ -275,6 +275,7 @@ export function buildRestartResult(rows: readonly RestartRow[], sizes: RestartSi
         reason: `only ${fmt(r.okBefore)} of users got 200 on /me before the restart`,
       })),
     notes: [
+      'Servers and the load generator are not pinned to cores in this experiment (whatever the run context says): it measures who stays logged in and how long a restart takes, not CPU per request.',
       'The restart time includes Node and the tsx loader starting the TypeScript sources; a compiled build starts faster.',
       'A stateful app with the SQLite store, or a stateless app with persisted keys, reads its state from disk at start: nothing to warm up.',
     ],

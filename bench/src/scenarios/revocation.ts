@@ -246,6 +246,9 @@ export function buildRevocationResult(
         variant: `${r.mode} ${r.event}`,
         reason: `the event request answered ${r.eventStatus}`,
       })),
+    notes: [
+      'Servers are not pinned to cores in this experiment: it measures how long a credential stays usable, not CPU.',
+    ],
     raw: { sizes, rows, costs },
   }
 }
