@@ -3,6 +3,7 @@ import {
   findValue,
   isClearing,
   type Res,
+  rawRequest,
   refresh,
   request,
   rowCounts,
@@ -220,6 +221,14 @@ export const sessionCases: AttackCase[] = [
         check.that(isRejectA(res), `${label}: ${describeRes(res)}`)
         seen.set(describeRes(res), (seen.get(describeRes(res)) ?? 0) + 1)
       }
+      const huge = await rawRequest(
+        server.port,
+        `GET /me HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nCookie: __Host-sid=${'a'.repeat(1024 * 1024)}\r\n\r\n`,
+      )
+      check.that(
+        huge.status === 431 || huge.status === 400 || huge.status === 401,
+        `1 MB cookie: ${huge.status ?? 'no answer'}`,
+      )
       const copies = await request(server.url, 'GET', '/me', {
         headers: { cookie: Array.from({ length: 50 }, () => `__Host-sid=${sid}`).join('; ') },
       })
@@ -227,7 +236,7 @@ export const sessionCases: AttackCase[] = [
       const me = await ctx.adapter('stateful').me(server, { app: 'stateful', sid })
       check.status('the real session afterwards', me, 200)
       check.note(
-        `${[...seen].map(([k, n]) => `${n}× ${k}`).join(', ')}; 50 valid copies → ${copies.status}; real session still 200`,
+        `${[...seen].map(([k, n]) => `${n}× ${k}`).join(', ')}; 1 MB cookie → ${huge.status}; 50 valid copies → ${copies.status}; real session still 200`,
       )
     },
   },
