@@ -49,7 +49,6 @@ describe.each(['stateful', 'stateless'] as const)('contract: %s', (app: AppName)
   const a = ADAPTERS[app]
   const traits = TRAITS[app]
   let main: AppServer
-  let short: AppServer
   let victim = 0
   const nextVictim = () => {
     const v = main.fixtures.victims[victim++]
@@ -64,13 +63,10 @@ describe.each(['stateful', 'stateless'] as const)('contract: %s', (app: AppName)
   }
 
   beforeAll(async () => {
-    ;[main, short] = await Promise.all([
-      startApp(contractServer(app, 'main')),
-      startApp(contractServer(app, 'short')),
-    ])
+    main = await startApp(contractServer(app, 'main'))
   })
   afterAll(async () => {
-    await Promise.all([main?.stop(), short?.stop()])
+    await main?.stop()
   })
 
   describe('login', () => {
@@ -337,23 +333,50 @@ describe.each(['stateful', 'stateless'] as const)('contract: %s', (app: AppName)
       expect((await a.login(main, v.username, v.password)).res.status).toBe(200)
     })
   })
+})
 
-  describe('expiry with short timers', () => {
-    it.concurrent('an unused credential expires on the server (idle)', async () => {
-      const v = short.fixtures.victims[0]
+describe.concurrent('contract: expiry with short timers (both apps side by side)', () => {
+  const shorts = new Map<AppName, AppServer>()
+  beforeAll(async () => {
+    const started = await Promise.all([
+      startApp(contractServer('stateful', 'short')),
+      startApp(contractServer('stateless', 'short')),
+    ])
+    for (const s of started) shorts.set(s.app, s)
+  })
+  afterAll(async () => {
+    await Promise.all([...shorts.values()].map((s) => s.stop()))
+  })
+
+  for (const app of ['stateful', 'stateless'] as const) {
+    const a = ADAPTERS[app]
+    const traits = TRAITS[app]
+    const server = () => {
+      const s = shorts.get(app)
+      if (!s) throw new Error('short server not started')
+      return s
+    }
+    const login = async (srv: AppServer, username: string, password: string): Promise<Cred> => {
+      const { res, cred } = await a.login(srv, username, password)
+      expect(res.status, res.text).toBe(200)
+      if (!cred) throw new Error('no credential')
+      return cred
+    }
+    it(`${app}: an unused credential expires on the server (idle)`, async () => {
+      const v = server().fixtures.victims[0]
       if (!v) throw new Error('no victim')
-      const cred = await login(short, v.username, v.password)
+      const cred = await login(server(), v.username, v.password)
       await sleep((traits.idleSeconds + 1.2) * 1000)
-      expectErrorShape(await a.me(short, cred), 401, traits.revokedCode)
+      expectErrorShape(await a.me(server(), cred), 401, traits.revokedCode)
       if (app === 'stateless')
-        expectErrorShape((await refresh(short, cred.refresh)).res, 401, 'invalid_refresh_token')
+        expectErrorShape((await refresh(server(), cred.refresh)).res, 401, 'invalid_refresh_token')
     })
 
-    it.concurrent('an active credential still ends at the absolute limit', async () => {
-      const v = short.fixtures.victims[1]
+    it(`${app}: an active credential still ends at the absolute limit`, async () => {
+      const v = server().fixtures.victims[1]
       if (!v) throw new Error('no victim')
       const started = Date.now()
-      let cred = await login(short, v.username, v.password)
+      let cred = await login(server(), v.username, v.password)
       let lastOk = 0
       let refusedAt = 0
       while (Date.now() - started < (traits.absoluteSeconds + 3) * 1000) {
@@ -361,8 +384,8 @@ describe.each(['stateful', 'stateless'] as const)('contract: %s', (app: AppName)
         // Stay active: a request per second (stateful), a refresh per second (stateless).
         const ok =
           app === 'stateful'
-            ? (await a.me(short, cred)).status === 200
-            : await refresh(short, cred.refresh).then((r) => {
+            ? (await a.me(server(), cred)).status === 200
+            : await refresh(server(), cred.refresh).then((r) => {
                 if (r.cred) cred = r.cred
                 return r.res.status === 200
               })
@@ -377,7 +400,7 @@ describe.each(['stateful', 'stateless'] as const)('contract: %s', (app: AppName)
       expect(refusedAt).toBeGreaterThan(0)
       expect(refusedAt).toBeLessThanOrEqual(traits.absoluteSeconds + 2)
     })
-  })
+  }
 })
 
 describe('contract: both apps send the same security headers', () => {
