@@ -1,6 +1,5 @@
 import type { Scenario } from '../lib/scenario.js'
 import { attacksScenario } from './attacks.js'
-import { attacksScenario } from './attacks.js'
 import { lbScenario } from './load-balancer.js'
 import { memoryScenario } from './memory.js'
 import { overheadScenario } from './overhead.js'
@@ -18,7 +17,6 @@ export const SCENARIOS: Record<string, Scenario> = {
   lb: lbScenario,
   revocation: revocationScenario,
   memory: memoryScenario,
-  attacks: attacksScenario,
   attacks: attacksScenario,
 }
 
