@@ -1,12 +1,11 @@
 /**
  * The stateful server: the only module that reads process.env. Reads and validates the config (exit 2 with the
  * message on a bad value), opens the database and migrates it, serves on HOST:PORT, prints one line when
- * listening, purges expired sessions periodically, and on SIGTERM/SIGINT stops accepting, closes the server and
- * the database, and exits 0.
+ * listening, purges expired sessions periodically, and on SIGTERM/SIGINT shuts down gracefully (shared
+ * `serveUntilSignal`, the same for both apps) and exits 0.
  */
 
-import { ConfigError } from '@auth-lab/shared'
-import { serve } from '@hono/node-server'
+import { ConfigError, serveUntilSignal } from '@auth-lab/shared'
 import { createApp } from './app.js'
 import type { StatefulConfig } from './config.js'
 import { readConfig } from './config.js'
@@ -29,28 +28,14 @@ const deps = openStatefulDeps(config, { defaultMetrics: true, onUnexpected: repo
 const app = createApp(deps)
 const stopPurge = startPurge(deps.sessions, deps.clock, config.session.purgeIntervalSeconds * 1000, report)
 
-const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
-  console.log(
-    `auth-lab stateful listening on http://${config.host}:${info.port} (instance ${config.instanceId})`,
-  )
+serveUntilSignal({
+  app: 'stateful',
+  instanceId: config.instanceId,
+  host: config.host,
+  port: config.port,
+  fetch: app.fetch,
+  onClose: () => {
+    stopPurge()
+    deps.close()
+  },
 })
-
-let stopping = false
-function shutdown(signal: string): void {
-  if (stopping) return
-  stopping = true
-  stopPurge()
-  // Give in-flight requests a moment; a stuck keep-alive client must not block the exit forever.
-  setTimeout(() => {
-    console.error(`auth-lab stateful: ${signal}: connections still open after 5 s, exiting`)
-    deps.close()
-    process.exit(0)
-  }, 5000).unref()
-  server.close(() => {
-    deps.close()
-    process.exit(0)
-  })
-  if ('closeIdleConnections' in server) server.closeIdleConnections()
-}
-process.on('SIGTERM', () => shutdown('SIGTERM'))
-process.on('SIGINT', () => shutdown('SIGINT'))

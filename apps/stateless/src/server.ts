@@ -1,5 +1,4 @@
-import { ConfigError } from '@auth-lab/shared'
-import { serve } from '@hono/node-server'
+import { ConfigError, serveUntilSignal } from '@auth-lab/shared'
 import { createApp } from './app.js'
 import { readConfig } from './config.js'
 import { openStatelessDeps } from './deps.js'
@@ -31,26 +30,18 @@ async function main(): Promise<void> {
   }, KEY_RELOAD_EVERY_MS)
   reload.unref()
 
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
-    console.log(
-      `auth-lab stateless listening on http://${config.host}:${info.port} (instance ${config.instanceId})`,
-    )
-  })
-
-  let stopping = false
-  const stop = (signal: string) => {
-    if (stopping) return
-    stopping = true
-    clearInterval(purge)
-    clearInterval(reload)
-    server.close((err) => {
+  serveUntilSignal({
+    app: 'stateless',
+    instanceId: config.instanceId,
+    host: config.host,
+    port: config.port,
+    fetch: app.fetch,
+    onClose: () => {
+      clearInterval(purge)
+      clearInterval(reload)
       deps.db.close()
-      if (err) console.error(`[auth-lab stateless] close after ${signal}:`, err)
-      process.exit(0)
-    })
-  }
-  process.on('SIGTERM', () => stop('SIGTERM'))
-  process.on('SIGINT', () => stop('SIGINT'))
+    },
+  })
 }
 
 main().catch((err) => {

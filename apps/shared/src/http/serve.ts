@@ -1,0 +1,56 @@
+import type { Server } from 'node:http'
+import { serve } from '@hono/node-server'
+
+export interface ServeOptions {
+  app: string
+  instanceId: string
+  host: string
+  port: number
+  fetch: (req: Request) => Response | Promise<Response>
+  /** Stop timers and close the database; called once, after the last connection closed (or the grace ran out). */
+  onClose: () => void
+  /** How long in-flight requests get after SIGTERM/SIGINT before the remaining sockets are cut (default 5 s). */
+  graceMs?: number
+}
+
+/**
+ * Serves until SIGTERM/SIGINT, the same way for both apps (a restart experiment must not measure one app's slower
+ * shutdown). Prints one line when listening. On a signal: stop accepting, let in-flight requests finish, and close
+ * keep-alive sockets as soon as they fall idle — `server.close()` alone waits for clients that keep a connection
+ * busy, which under continuous load is forever — then cut whatever is left after the grace period and exit 0.
+ */
+export function serveUntilSignal(opts: ServeOptions): Server {
+  const server = serve({ fetch: opts.fetch, port: opts.port, hostname: opts.host }, (info) => {
+    console.log(
+      `auth-lab ${opts.app} listening on http://${opts.host}:${info.port} (instance ${opts.instanceId})`,
+    )
+  }) as Server
+
+  let stopping = false
+  const stop = (signal: string) => {
+    if (stopping) return
+    stopping = true
+    const finish = (code: number) => {
+      try {
+        opts.onClose()
+      } finally {
+        process.exit(code)
+      }
+    }
+    server.close(() => finish(0))
+    server.closeIdleConnections()
+    // A socket busy now is idle a few ms later (its response written): close it then, before its next request.
+    const sweep = setInterval(() => server.closeIdleConnections(), 50)
+    sweep.unref()
+    setTimeout(() => {
+      console.error(
+        `auth-lab ${opts.app}: ${signal}: connections still open after the grace period, closing them`,
+      )
+      server.closeAllConnections()
+      finish(0)
+    }, opts.graceMs ?? 5000).unref()
+  }
+  process.on('SIGTERM', () => stop('SIGTERM'))
+  process.on('SIGINT', () => stop('SIGINT'))
+  return server
+}
