@@ -225,9 +225,11 @@ export const sessionCases: AttackCase[] = [
         server.port,
         `GET /me HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nCookie: __Host-sid=${'a'.repeat(1024 * 1024)}\r\n\r\n`,
       )
+      // Node answers 431 and closes; while our 1 MB is still being written the close can arrive as a reset before
+      // the status line is read. Either is a refusal; what must never happen is a 5xx or a hang (timeout).
       check.that(
-        huge.status === 431 || huge.status === 400 || huge.status === 401,
-        `1 MB cookie: ${huge.status ?? 'no answer'}`,
+        huge.status === 431 || huge.status === 400 || huge.status === 401 || (huge.status === null && huge.closed),
+        `1 MB cookie: ${huge.status ?? (huge.closed ? 'connection closed by the server' : 'no answer')}`,
       )
       const copies = await request(server.url, 'GET', '/me', {
         headers: { cookie: Array.from({ length: 50 }, () => `__Host-sid=${sid}`).join('; ') },
