@@ -111,6 +111,11 @@ describe('validity', () => {
       expect(v.reason).toContain('401×7')
     }
   })
+  it('names a run that could not happen (the server had exited)', () => {
+    const v = validity([{ ...ok, ok2xx: 0, errors: 1, failure: 'server stateful-sqlite is not running (exited)' }])
+    expect(v.valid).toBe(false)
+    if (!v.valid) expect(v.reason).toContain('not running')
+  })
   it('counts errors, timeouts and runs without any 2xx as invalid too', () => {
     expect(validity([{ ...ok, errors: 1 }]).valid).toBe(false)
     expect(validity([{ ...ok, timeouts: 1 }]).valid).toBe(false)

@@ -62,6 +62,8 @@ export interface Outcome {
   errors: number
   timeouts: number
   statusCounts?: Record<string, number>
+  /** A run that could not happen at all (e.g. the server had exited). */
+  failure?: string
 }
 
 /**
@@ -81,6 +83,7 @@ export function validity(runs: readonly Outcome[]): { valid: true } | { valid: f
       r.errors > 0 ? `${r.errors} errors` : '',
       r.timeouts > 0 ? `${r.timeouts} timeouts` : '',
       r.ok2xx === 0 ? 'no 2xx at all' : '',
+      r.failure ?? '',
     ].filter(Boolean)
     return `round ${r.round} ${r.label}: ${parts.join(', ')}`
   }

@@ -40,6 +40,8 @@ export interface Sample {
   /** Store operations during the run, by `op:table`. */
   storeOps: Record<string, number>
   credentialBytes: number
+  /** Why the run could not be measured (server exited, scrape failed); the run counts as an error. */
+  failure?: string
 }
 
 /** Seconds of overhead per load run besides its duration (IPC, connection setup, /metrics scrapes). */
@@ -114,6 +116,44 @@ function loadOptions(g: Group, t: Target, s: MeasureSettings) {
 }
 
 async function measureOne(
+  g: Group,
+  t: Target,
+  s: MeasureSettings,
+  gen: LoadGenerator,
+  round: number,
+  position: number,
+): Promise<Sample> {
+  try {
+    if (!g.server.running) throw new Error(`server ${g.spec.id} is not running (exited)`)
+    return await measureOneOrThrow(g, t, s, gen, round, position)
+  } catch (err) {
+    // A crashed server or a failed scrape makes this run (and so the variant) invalid, not the whole experiment.
+    return {
+      round,
+      position,
+      group: g.spec.id,
+      target: t.id,
+      path: t.path,
+      rps: 0,
+      responses: 0,
+      ok2xx: 0,
+      non2xx: 0,
+      errors: 1,
+      timeouts: 0,
+      statusCounts: {},
+      latencyMs: { p50: 0, p97_5: 0, p99: 0, mean: 0, max: 0 },
+      durationSec: 0,
+      cpuUsPerReq: Number.NaN,
+      readsPerReq: Number.NaN,
+      writesPerReq: Number.NaN,
+      storeOps: {},
+      credentialBytes: t.credentialBytes,
+      failure: err instanceof Error ? err.message.split('\n')[0] : String(err),
+    }
+  }
+}
+
+async function measureOneOrThrow(
   g: Group,
   t: Target,
   s: MeasureSettings,
