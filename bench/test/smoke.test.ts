@@ -9,7 +9,7 @@ import { readResults } from '../src/report/render.js'
 import type { ResultsFile } from '../src/report/schema.js'
 import type { Sample } from '../src/scenarios/overhead-measure.js'
 import type { VariantSummary } from '../src/scenarios/overhead-summary.js'
-import { VARIANT_IDS } from '../src/scenarios/overhead-variants.js'
+import { selectGroups } from '../src/scenarios/overhead-variants.js'
 
 /**
  * The real harness end to end at a tiny size: every server as a child process, autocannon in its own process,
@@ -51,7 +51,8 @@ describe('pnpm bench --scenario overhead (smoke: 1 round × 1 s, 4 connections)'
     expect(e.error).toBeUndefined()
     expect(e.invalid).toEqual([])
     const raw = e.raw as { samples: Sample[]; variants: VariantSummary[] }
-    expect(raw.variants.map((v) => v.id).sort()).toEqual([...VARIANT_IDS].sort())
+    const defaults = selectGroups(undefined).flatMap((g) => g.targets.map((t) => t.id))
+    expect(raw.variants.map((v) => v.id).sort()).toEqual(defaults.sort())
     for (const v of raw.variants) expect(v.valid, v.id).toBe(true)
     for (const s of raw.samples) {
       expect(s.ok2xx, `${s.target}`).toBeGreaterThan(0)

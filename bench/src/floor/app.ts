@@ -1,9 +1,11 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
+import type { KeyObject } from 'node:crypto'
+import { createHash, createHmac, createPublicKey, timingSafeEqual, verify } from 'node:crypto'
 import type { Db, Metrics } from '@auth-lab/shared'
 import { installCommon } from '@auth-lab/shared'
 import { Hono } from 'hono'
 import { getCookie } from 'hono/cookie'
-import type { FloorSeed } from './seed.js'
+import type { FloorAsym, FloorSeed } from './seed.js'
+import { FLOOR_ASYM } from './seed.js'
 
 /**
  * The floor server: the apps' stack (Hono on @hono/node-server, the shared common middleware — security headers,
@@ -13,6 +15,8 @@ import type { FloorSeed } from './seed.js'
  *   /floor/sqlite   cookie → SHA-256 → prepared JOIN (what the SQLite session store must at least do)
  *   /floor/hmac     Bearer → HMAC-SHA256 verify + JSON.parse + exp check, synchronous node:crypto (what HS256 must
  *                   at least do)
+ *   /floor/rs256, /floor/es256, /floor/eddsa   the same with a synchronous node:crypto signature check (only when
+ *                   the seed carries public keys: opt-in variants)
  * Subtracting these from the app variants splits each variant's cost into framework, mechanism and library.
  */
 export interface FloorDeps {
@@ -67,7 +71,46 @@ export function createFloorApp(deps: FloorDeps): Hono {
     return c.json(body({ id: Number(claims.sub), username: String(claims.name), role: 'user' }, 'floor-hmac'))
   })
 
+  for (const alg of FLOOR_ASYM) {
+    const pem = deps.seed.publicKeys?.[alg]
+    if (!pem) continue
+    const key = createPublicKey(pem)
+    app.get(`/floor/${alg.toLowerCase()}`, (c) => {
+      const auth = c.req.header('authorization')
+      const claims = auth?.startsWith('Bearer ') ? verifyAsym(alg, auth.slice(7), key) : null
+      if (!claims) return c.json(unauthenticated, 401)
+      return c.json(
+        body({ id: Number(claims.sub), username: String(claims.name), role: 'user' }, `floor-${alg}`),
+      )
+    })
+  }
+
   return app
+}
+
+/** A minimal synchronous JWS check with node:crypto: signature, then exp. Returns the claims or null. */
+export function verifyAsym(alg: FloorAsym, token: string, key: KeyObject): Record<string, unknown> | null {
+  const parts = token.split('.')
+  if (parts.length !== 3) return null
+  const data = Buffer.from(`${parts[0]}.${parts[1]}`)
+  const sig = Buffer.from(parts[2]!, 'base64url')
+  const ok =
+    alg === 'EdDSA'
+      ? verify(null, data, key, sig)
+      : alg === 'ES256'
+        ? verify('sha256', data, { key, dsaEncoding: 'ieee-p1363' }, sig)
+        : verify('sha256', data, key, sig)
+  return ok ? claimsIfLive(parts[1]!) : null
+}
+
+function claimsIfLive(payload: string): Record<string, unknown> | null {
+  try {
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>
+    if (typeof claims.exp !== 'number' || claims.exp <= Date.now() / 1000) return null
+    return claims
+  } catch {
+    return null
+  }
 }
 
 function prepareSqlite(db: Db, seed: FloorSeed) {
@@ -100,11 +143,5 @@ export function verifyHs256(token: string, secret: Buffer): Record<string, unkno
   const expected = createHmac('sha256', secret).update(`${parts[0]}.${parts[1]}`).digest()
   const given = Buffer.from(parts[2]!, 'base64url')
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null
-  try {
-    const claims = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8')) as Record<string, unknown>
-    if (typeof claims.exp !== 'number' || claims.exp <= Date.now() / 1000) return null
-    return claims
-  } catch {
-    return null
-  }
+  return claimsIfLive(parts[1]!)
 }

@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-import { makeFloorSeed, writeFloorSeed } from '../floor/seed.js'
+import type { FloorAsym } from '../floor/seed.js'
+import { FLOOR_ASYM, makeFloorSeed, writeFloorSeed } from '../floor/seed.js'
 import type { ServerHandle, ServerKind } from '../lib/processes.js'
 import { startServer, tempDbPath } from '../lib/processes.js'
 import { credentialBytes, loginUsers, seedUsers } from '../lib/users.js'
@@ -26,7 +27,15 @@ export interface GroupSpec {
   /** What the variant is, for the report's table. */
   description: string
   /** Target variant ids served by this server, besides the /public baseline. */
-  targets: { id: string; label: string; path: string; credential: 'cookie' | 'bearer' }[]
+  targets: {
+    id: string
+    label: string
+    path: string
+    /** Which credential connection i sends: the session cookie, the HS256 token, or an asymmetric floor token. */
+    credential: 'cookie' | 'bearer' | FloorAsym
+    /** Opt-in: measured only when named in --variants (keeps the default run under 8 minutes). */
+    optional?: boolean
+  }[]
 }
 
 /** A started server with its baseline and targets ready to load. */
@@ -116,6 +125,13 @@ export const GROUPS: GroupSpec[] = [
         path: '/floor/hmac',
         credential: 'bearer',
       },
+      ...FLOOR_ASYM.map((alg) => ({
+        id: `floor-${alg.toLowerCase()}`,
+        label: `raw node:crypto ${alg} verify (Bearer; opt-in)`,
+        path: `/floor/${alg.toLowerCase()}`,
+        credential: alg,
+        optional: true,
+      })),
     ],
   },
 ]
@@ -140,7 +156,9 @@ export const VARIANT_IDS = GROUPS.flatMap((g) => g.targets.map((t) => t.id))
 
 /** The groups to run for a --variants list (all when undefined); unknown ids are an error. */
 export function selectGroups(variants: string[] | undefined): GroupSpec[] {
-  if (!variants) return GROUPS
+  if (!variants) {
+    return GROUPS.map((g) => ({ ...g, targets: g.targets.filter((t) => !t.optional) }))
+  }
   const unknown = variants.filter((v) => !VARIANT_IDS.includes(v))
   if (unknown.length > 0)
     throw new Error(`unknown overhead variant(s): ${unknown.join(', ')} (known: ${VARIANT_IDS.join(', ')})`)
@@ -168,7 +186,8 @@ export async function setupGroup(spec: GroupSpec, users: number, cpu: number | n
     credentialBytes: 0,
   })
   if (spec.kind === 'floor') {
-    const seed = makeFloorSeed(users)
+    const asym = FLOOR_ASYM.filter((alg) => spec.targets.some((t) => t.credential === alg))
+    const seed = makeFloorSeed(users, { asym })
     const seedPath = join(dirname(dbPath), 'floor-seed.json')
     writeFloorSeed(seedPath, seed)
     const server = await startServer({
@@ -181,7 +200,9 @@ export async function setupGroup(spec: GroupSpec, users: number, cpu: number | n
     const targets = spec.targets.map((t): Target => {
       const credentials = seed.users.map(
         (u): Record<string, string> =>
-          t.credential === 'cookie' ? { cookie: `sid=${u.sid}` } : { authorization: `Bearer ${u.token}` },
+          t.credential === 'cookie'
+            ? { cookie: `sid=${u.sid}` }
+            : { authorization: `Bearer ${t.credential === 'bearer' ? u.token : u.asym?.[t.credential]}` },
       )
       return {
         id: t.id,

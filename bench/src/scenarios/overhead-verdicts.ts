@@ -27,6 +27,10 @@ const MECHANISM: Record<string, string[]> = {
   'stateless-hs256-none': ['floor-hmac'],
   'stateless-hs256-denylist': ['floor-hmac', 'floor-sqlite'],
   'stateless-hs256-version': ['floor-hmac', 'floor-sqlite'],
+  // Opt-in floor routes (pnpm bench --variants …,floor-rs256,floor-es256,floor-eddsa).
+  'stateless-rs256': ['floor-rs256'],
+  'stateless-es256': ['floor-es256'],
+  'stateless-eddsa': ['floor-eddsa'],
 }
 
 export function decompose(variants: VariantSummary[]): Decomposition[] {
@@ -49,7 +53,7 @@ export function decompose(variants: VariantSummary[]): Decomposition[] {
       total: v.cpuUs.median,
       mechanismSource:
         parts.length === 0
-          ? 'no raw floor for this algorithm'
+          ? 'no raw floor route for this variant'
           : haveAll
             ? parts.join(' + ')
             : `${parts.join(' + ')} (not measured)`,
@@ -270,7 +274,7 @@ export function verdictDecomposition(ds: Decomposition[]): Verdict {
     text:
       `Server CPU per request, medians: ${lines.join('; ')}.` +
       (noFloor.length > 0
-        ? ` (${noFloor.join(', ')}: no raw floor route for that algorithm, so only framework vs the rest.)`
+        ? ` (${noFloor.join(', ')}: no raw floor route measured, so only framework vs the rest; the asymmetric ones have opt-in floor routes: --variants …,floor-rs256,floor-es256,floor-eddsa.)`
         : '') +
       ' A negative share means that part is within noise.',
   }
