@@ -228,7 +228,10 @@ export const sessionCases: AttackCase[] = [
       // Node answers 431 and closes; while our 1 MB is still being written the close can arrive as a reset before
       // the status line is read. Either is a refusal; what must never happen is a 5xx or a hang (timeout).
       check.that(
-        huge.status === 431 || huge.status === 400 || huge.status === 401 || (huge.status === null && huge.closed),
+        huge.status === 431 ||
+          huge.status === 400 ||
+          huge.status === 401 ||
+          (huge.status === null && huge.closed),
         `1 MB cookie: ${huge.status ?? (huge.closed ? 'connection closed by the server' : 'no answer')}`,
       )
       const copies = await request(server.url, 'GET', '/me', {
