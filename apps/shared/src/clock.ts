@@ -17,3 +17,8 @@ export function manualClock(
   }
   return clock
 }
+
+/** The one time format of API bodies: an ISO-8601 UTC string for epoch milliseconds. */
+export function isoTime(ms: number): string {
+  return new Date(ms).toISOString()
+}

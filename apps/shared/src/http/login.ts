@@ -31,27 +31,64 @@ export async function verifyLogin(c: Context, deps: LoginDeps): Promise<User> {
     deps.metrics.logins.inc({ outcome: 'invalid_request' })
     throw err
   }
-  const key = normalizeUsername(input.username)
+  const name = parseUsername(input.username)
+  let user: User | null
+  try {
+    user = await checkCredentials(c, deps, normalizeUsername(input.username), name, input.password)
+  } catch (err) {
+    if (err instanceof ApiError && err.code === 'too_many_attempts')
+      deps.metrics.logins.inc({ outcome: 'throttled' })
+    throw err
+  }
+  deps.metrics.logins.inc({ outcome: user ? 'success' : 'invalid_credentials' })
+  if (!user) throw new ApiError('invalid_credentials', 'invalid username or password')
+  return user
+}
+
+/**
+ * Re-authentication for a signed-in user (the password-change routes of both apps): the same throttle and the same
+ * argon2 check as login, so a stolen cookie or access token cannot be used to brute-force the current password.
+ * The stored row must still be this user (same id, not disabled). Returns the fresh user row.
+ */
+export async function reauthenticate(
+  c: Context,
+  deps: LoginDeps,
+  user: Pick<User, 'id' | 'username'>,
+  password: string,
+): Promise<User> {
+  const found = await checkCredentials(c, deps, normalizeUsername(user.username), user.username, password)
+  if (!found || found.id !== user.id)
+    throw new ApiError('invalid_credentials', 'the current password is wrong')
+  return found
+}
+
+/**
+ * Throttle check → one argon2 verify (a dummy one for unknown names) → record the outcome. Null for unknown user,
+ * wrong password or disabled account alike; 429 `too_many_attempts` when the throttle refuses, before any hashing.
+ */
+async function checkCredentials(
+  c: Context,
+  deps: LoginDeps,
+  key: string,
+  name: string | null,
+  password: string,
+): Promise<User | null> {
   const ip = clientIp(c, deps.trustProxy)
   const verdict = deps.throttle.check(key, ip)
   if (!verdict.allowed) {
-    deps.metrics.logins.inc({ outcome: 'throttled' })
     throw new ApiError('too_many_attempts', 'too many failed attempts; try again later', {
       'Retry-After': String(verdict.retryAfterSeconds),
     })
   }
-  const name = parseUsername(input.username)
   const found = name ? deps.users.findCredentials(name) : null
   const ok = found
-    ? await deps.hasher.verify(found.passwordHash, input.password)
-    : await deps.hasher.verifyDummy(input.password)
+    ? await deps.hasher.verify(found.passwordHash, password)
+    : await deps.hasher.verifyDummy(password)
   if (!found || !ok || found.disabled) {
     deps.throttle.recordFailure(key, ip)
-    deps.metrics.logins.inc({ outcome: 'invalid_credentials' })
-    throw new ApiError('invalid_credentials', 'invalid username or password')
+    return null
   }
   deps.throttle.recordSuccess(key)
-  deps.metrics.logins.inc({ outcome: 'success' })
   const { passwordHash: _omit, ...user } = found
   return user
 }

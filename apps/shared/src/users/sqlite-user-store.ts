@@ -3,31 +3,18 @@ import { systemClock } from '../clock.js'
 import type { Db } from '../db/open-database.js'
 import type { StoreCounters } from '../db/store-counters.js'
 import type { PasswordHasher } from './password.js'
+import type { UserColumns } from './user-row.js'
+import { userFromRow } from './user-row.js'
 import type { NewUser, User, UserStore } from './user-store.js'
 import { UserStoreError } from './user-store.js'
 import { PASSWORD_MAX, PASSWORD_MIN, parseUsername } from './username.js'
 
-interface UserRow {
-  id: number
-  username: string
+interface UserRow extends UserColumns {
   password_hash: string
-  role: 'user' | 'admin'
-  token_version: number
-  disabled: number
-  created_at: number
-  updated_at: number
 }
 
 function toUser(r: UserRow): User {
-  return {
-    id: r.id,
-    username: r.username,
-    role: r.role,
-    tokenVersion: r.token_version,
-    disabled: r.disabled === 1,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  }
+  return userFromRow(r)!
 }
 
 /** The user store on better-sqlite3. Statements are prepared once; every call counts a read or a write. */
