@@ -7,11 +7,22 @@ export type { AppEnv, Auth, Deps } from './env.js'
 export { startJobs } from './jobs.js'
 export type { SessionCookie } from './session/cookie.js'
 export { sessionCookie } from './session/cookie.js'
-export type { SessionFields, SessionLayerDeps, SessionMode, SessionVariables } from './session/hono-sessions-shim.js'
+export type {
+  SessionFields,
+  SessionLayerDeps,
+  SessionMode,
+  SessionVariables,
+} from './session/hono-sessions-shim.js'
 export { sessionLayer } from './session/hono-sessions-shim.js'
 export { MemorySessionStore } from './session/memory-session-store.js'
 export { sessionMigrations } from './session/schema.js'
 export type { SessionRecord, SessionStore, SessionWithUser } from './session/session-store.js'
 export type { ClientInfo, SessionPolicy, ValidSession } from './session/sessions.js'
-export { hashSessionId, isWellFormedSessionId, newSessionId, Sessions, sessionExpiresAt } from './session/sessions.js'
+export {
+  hashSessionId,
+  isWellFormedSessionId,
+  newSessionId,
+  Sessions,
+  sessionExpiresAt,
+} from './session/sessions.js'
 export { SqliteSessionStore } from './session/sqlite-session-store.js'

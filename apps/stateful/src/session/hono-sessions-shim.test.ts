@@ -307,7 +307,10 @@ describe('RequestStore (the per-request hono-sessions Store over the core)', () 
   it('logout resurrection: a request that loaded the session before a logout cannot write it back', async () => {
     const t = await testApp()
     const login = new RequestStore(t.deps.sessions, undefined, null, client)
-    login.createSession(crypto.randomUUID(), { ...empty(), _data: { uid: { value: t.ids.alice, flash: false } } })
+    login.createSession(crypto.randomUUID(), {
+      ...empty(),
+      _data: { uid: { value: t.ids.alice, flash: false } },
+    })
     const id = login.issued!
     const slow = new RequestStore(t.deps.sessions, id, t.deps.sessions.validate(id), client) // request A, in flight
     const data = slow.getSessionById(id)!

@@ -192,10 +192,16 @@ describe.each(['sqlite', 'memory'] as const)('session core over the %s store', (
 
   it('logout resurrection: a request that validated before a logout cannot write the session back', () => {
     const { sessions, store, alice } = setup(kind)
-    const { id } = sessions.create(alice, { userAgent: null, ip: null }, { uid: { value: alice, flash: false } })
+    const { id } = sessions.create(
+      alice,
+      { userAgent: null, ip: null },
+      { uid: { value: alice, flash: false } },
+    )
     const slow = sessions.validate(id)! // request A, in flight
     expect(sessions.invalidate(slow.session.idHash)).toBe(true) // request B logs out
-    expect(sessions.setData(slow.session.idHash, { uid: { value: alice, flash: false }, extra: 1 })).toBe(false)
+    expect(sessions.setData(slow.session.idHash, { uid: { value: alice, flash: false }, extra: 1 })).toBe(
+      false,
+    )
     expect(store.count()).toBe(0)
     expect(sessions.validate(id)).toBeNull()
   })
