@@ -18,13 +18,7 @@ import { ApiError, authTimer, clientIp, isStoreError } from '@auth-lab/shared'
 import type { MiddlewareHandler } from 'hono'
 import type { Session, SessionData, Store } from 'hono-sessions'
 import { sessionMiddleware } from 'hono-sessions'
-import {
-  clearSessionCookie,
-  readSessionCookie,
-  sessionCookie,
-  setSessionCookie,
-  stripSessionCookies,
-} from './cookie.js'
+import * as cookies from './cookie.js'
 import type { ClientInfo, Sessions, ValidSession } from './sessions.js'
 
 export type SessionMode = 'required' | 'optional' | 'login'
@@ -45,10 +39,10 @@ export function sessionLayer(
   deps: SessionLayerDeps,
   mode: SessionMode,
 ): MiddlewareHandler<{ Variables: SessionVariables }> {
-  const cookie = sessionCookie(deps.config.cookieSecure)
+  const cookie = cookies.sessionCookie(deps.config.cookieSecure)
   return async function session(c, next) {
     const done = authTimer()
-    const id = readSessionCookie(c, cookie)
+    const id = cookies.readSessionCookie(c, cookie)
     let valid: ValidSession | null
     try {
       valid = id === undefined ? null : deps.sessions.validate(id)
@@ -78,12 +72,12 @@ export function sessionLayer(
       })
     } catch (err) {
       // Store errors after the handler (create/persist/delete) propagate out of hono-sessions; handler errors don't.
-      stripSessionCookies(c, cookie)
+      cookies.stripSessionCookies(c, cookie)
       throw unavailable(deps, err)
     }
-    stripSessionCookies(c, cookie)
-    if (store.issued) setSessionCookie(c, cookie, store.issued)
-    else if (c.get('session').getCache()._delete) clearSessionCookie(c, cookie)
+    cookies.stripSessionCookies(c, cookie)
+    if (store.issued) cookies.setSessionCookie(c, cookie, store.issued)
+    else if (c.get('session').getCache()._delete) cookies.clearSessionCookie(c, cookie)
   }
 }
 
