@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { JSON_HEADERS, PASSWORDS, testApp } from './test-support.js'
+import { JSON_HEADERS, PASSWORDS, testApp } from './test-app.js'
 
 describe('stateful app: public routes', () => {
   it('GET /health answers ok with the app name and instance', async () => {

@@ -1,56 +1,45 @@
-import { crossSiteGuard, installCommon } from '@auth-lab/shared'
+import { crossSiteGuard, installCommon, noStore } from '@auth-lab/shared'
 import { Hono } from 'hono'
-import type { RouteContext } from './routes/context.js'
-import { mountDemo } from './routes/demo.js'
-import { mountLogin } from './routes/login.js'
-import { mountLogout } from './routes/logout.js'
-import { mountMe } from './routes/me.js'
-import { mountPassword } from './routes/password.js'
-import { mountPublic } from './routes/public.js'
-import { mountSessions } from './routes/sessions.js'
-import { sessionCookie } from './session/cookie.js'
-import { sessionPolicy } from './session/policy.js'
-import type { SessionLayerDeps } from './session/session-layer.js'
-import { sessionLayer } from './session/session-layer.js'
-import type { AppEnv, StatefulDeps } from './types.js'
+import type { AppEnv, Deps } from './env.js'
+import { demoRoutes } from './routes/demo.js'
+import { loginRoutes } from './routes/login.js'
+import { logoutRoutes } from './routes/logout.js'
+import { meRoutes } from './routes/me.js'
+import { passwordRoutes } from './routes/password.js'
+import { publicRoutes } from './routes/public.js'
+import { sessionsRoutes } from './routes/sessions.js'
 
 /**
- * The stateful app: shared middleware first (security headers, metrics, error shape, /health, /metrics), then
- * the routes. The session layer is mounted per route, only where a session is needed. No `listen` here.
+ * The stateful app: a Hono app with no `listen` (server.ts serves it; tests call `app.request()`).
+ * Layers, outermost first: the shared middleware (security headers with strict CSP, request metrics, error
+ * mapping, 404/405, /health, /metrics) → the cross-site guard on every unsafe method (before any body is read or
+ * session loaded) → `no-store` on everything that carries or reveals credentials → the routes, each mounting the
+ * session layer only where a session is needed.
  *
  * @example
- * const app = createApp(openStatefulDeps(readConfig(process.env)))
+ * const app = createApp(await openDeps(readConfig(process.env)))
  * const res = await app.request('/health')
  */
-export function createApp(deps: StatefulDeps): Hono<AppEnv> {
+export function createApp(deps: Deps): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
-  const report = deps.onUnexpected ?? ((err: unknown) => console.error('[auth-lab stateful] error:', err))
   installCommon(app, {
     app: 'stateful',
     instanceId: deps.config.instanceId,
     metrics: deps.metrics,
     logRequests: deps.config.logRequests,
-    onUnexpected: report,
+    onUnexpected: deps.onUnexpected,
   })
+  app.use('*', crossSiteGuard(deps.config.allowedOrigins))
+  app.use('/auth/*', noStore)
+  app.use('/me', noStore)
+  app.use('/public', noStore)
 
-  const layerDeps: SessionLayerDeps = {
-    sessions: deps.sessions,
-    policy: sessionPolicy({ clock: deps.clock, ...deps.config.session }),
-    cookie: sessionCookie(deps.config.cookieSecure),
-    trustProxy: deps.config.trustProxy,
-    onStoreError: report,
-  }
-  const ctx: RouteContext = {
-    deps,
-    session: (mode) => sessionLayer(layerDeps, mode),
-    crossSite: crossSiteGuard(deps.config.allowedOrigins),
-  }
-  mountDemo(app)
-  mountPublic(app, ctx)
-  mountLogin(app, ctx)
-  mountLogout(app, ctx)
-  mountMe(app, ctx)
-  mountSessions(app, ctx)
-  mountPassword(app, ctx)
+  app.route('/', demoRoutes(deps))
+  app.route('/', publicRoutes(deps))
+  app.route('/', loginRoutes(deps))
+  app.route('/', logoutRoutes(deps))
+  app.route('/', meRoutes(deps))
+  app.route('/', sessionsRoutes(deps))
+  app.route('/', passwordRoutes(deps))
   return app
 }

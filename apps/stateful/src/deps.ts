@@ -1,15 +1,14 @@
-import type { Clock, Db } from '@auth-lab/shared'
+import type { Clock, Db, Metrics, UserStore } from '@auth-lab/shared'
 import { migrate, openSharedDeps } from '@auth-lab/shared'
 import type { StatefulConfig } from './config.js'
+import type { Deps } from './env.js'
 import { MemorySessionStore } from './session/memory-session-store.js'
 import { sessionMigrations } from './session/schema.js'
 import type { SessionStore } from './session/session-store.js'
+import { Sessions } from './session/sessions.js'
 import { SqliteSessionStore } from './session/sqlite-session-store.js'
-import type { StatefulDeps } from './types.js'
 
-export interface OpenedDeps extends StatefulDeps {
-  config: StatefulConfig
-  sessions: SessionStore
+export interface OpenedDeps extends Deps {
   /** The shared SQLite handle (tests inspect rows through it). */
   db: Db
   /** Closes the database (call after the server stopped). */
@@ -18,12 +17,13 @@ export interface OpenedDeps extends StatefulDeps {
 
 /**
  * Opens the shared file (users migrations), applies the `stateful` migrations (also with the memory store, so the
- * schema never depends on a runtime switch) and picks the session store.
+ * schema never depends on a runtime switch) and builds the session core over the configured store.
+ * Async for symmetry with the stateless app (which reads key files).
  */
-export function openStatefulDeps(
+export async function openDeps(
   config: StatefulConfig,
   opts: { clock?: Clock; defaultMetrics?: boolean; onUnexpected?: (err: unknown) => void } = {},
-): OpenedDeps {
+): Promise<OpenedDeps> {
   const shared = openSharedDeps({
     app: 'stateful',
     dbPath: config.dbPath,
@@ -33,10 +33,6 @@ export function openStatefulDeps(
     defaultMetrics: opts.defaultMetrics,
   })
   migrate(shared.db, 'stateful', sessionMigrations)
-  const sessions =
-    config.session.store === 'memory'
-      ? new MemorySessionStore(shared.users, shared.metrics.store)
-      : new SqliteSessionStore(shared.db, shared.metrics.store)
   return {
     config,
     users: shared.users,
@@ -44,9 +40,25 @@ export function openStatefulDeps(
     throttle: shared.throttle,
     metrics: shared.metrics,
     clock: shared.clock,
-    sessions,
+    sessions: openSessions(config, shared),
     db: shared.db,
-    onUnexpected: opts.onUnexpected,
+    onUnexpected: opts.onUnexpected ?? ((err: unknown) => console.error('[auth-lab stateful] error:', err)),
     close: () => shared.db.close(),
   }
+}
+
+/**
+ * The session core over the store SESSION_STORE names. `wrap` lets tests put a decorator (e.g. a failing store)
+ * between the core and the real store.
+ */
+export function openSessions(
+  config: StatefulConfig,
+  shared: { db: Db; users: UserStore; metrics: Metrics; clock: Clock },
+  wrap: (store: SessionStore) => SessionStore = (store) => store,
+): Sessions {
+  const store =
+    config.session.store === 'memory'
+      ? new MemorySessionStore(shared.users, shared.metrics.store)
+      : new SqliteSessionStore(shared.db, shared.metrics.store)
+  return new Sessions(wrap(store), { clock: shared.clock, ...config.session })
 }

@@ -2,19 +2,27 @@ export { createApp } from './app.js'
 export type { SessionStoreKind, StatefulConfig } from './config.js'
 export { DEFAULTS, readConfig } from './config.js'
 export type { OpenedDeps } from './deps.js'
-export { openStatefulDeps } from './deps.js'
+export { openDeps, openSessions } from './deps.js'
+export type { AppEnv, Auth, Deps } from './env.js'
+export { startJobs } from './jobs.js'
 export type { SessionCookie } from './session/cookie.js'
 export { sessionCookie } from './session/cookie.js'
-export type { LoadedSession, SessionFields } from './session/hono-sessions-store.js'
-export { HonoSessionsStore } from './session/hono-sessions-store.js'
+export type {
+  SessionFields,
+  SessionLayerDeps,
+  SessionMode,
+  SessionVariables,
+} from './session/hono-sessions-shim.js'
+export { sessionLayer } from './session/hono-sessions-shim.js'
 export { MemorySessionStore } from './session/memory-session-store.js'
-export type { SessionPolicy } from './session/policy.js'
-export { sessionPolicy } from './session/policy.js'
-export { startPurge } from './session/purge.js'
 export { sessionMigrations } from './session/schema.js'
-export type { SessionMode } from './session/session-layer.js'
-export { sessionLayer } from './session/session-layer.js'
 export type { SessionRecord, SessionStore, SessionWithUser } from './session/session-store.js'
-export { hashSessionId, isWellFormedSessionId, newSessionId } from './session/session-store.js'
+export type { ClientInfo, SessionPolicy, ValidSession } from './session/sessions.js'
+export {
+  hashSessionId,
+  isWellFormedSessionId,
+  newSessionId,
+  Sessions,
+  sessionExpiresAt,
+} from './session/sessions.js'
 export { SqliteSessionStore } from './session/sqlite-session-store.js'
-export type { AppEnv, Auth, StatefulDeps } from './types.js'

@@ -1,41 +1,37 @@
 /**
  * The stateful server: the only module that reads process.env. Reads and validates the config (exit 2 with the
- * message on a bad value), opens the database and migrates it, serves on HOST:PORT, prints one line when
- * listening, purges expired sessions periodically, and on SIGTERM/SIGINT shuts down gracefully (shared
- * `serveUntilSignal`, the same for both apps) and exits 0.
+ * message on a bad value), opens and migrates the database (deps.ts), serves on HOST:PORT, prints one line when
+ * listening, runs the timers (jobs.ts), and on SIGTERM/SIGINT shuts down gracefully (shared `serveUntilSignal`, the
+ * same for both apps) and exits 0. Any other start-up error exits 1.
  */
 
 import { ConfigError, serveUntilSignal } from '@auth-lab/shared'
 import { createApp } from './app.js'
-import type { StatefulConfig } from './config.js'
 import { readConfig } from './config.js'
-import { openStatefulDeps } from './deps.js'
-import { startPurge } from './session/purge.js'
+import { openDeps } from './deps.js'
+import { startJobs } from './jobs.js'
 
-let config: StatefulConfig
 try {
-  config = readConfig(process.env)
+  const config = readConfig(process.env)
+  const deps = await openDeps(config, { defaultMetrics: true })
+  const app = createApp(deps)
+  const stopJobs = startJobs(deps)
+  serveUntilSignal({
+    app: 'stateful',
+    instanceId: config.instanceId,
+    host: config.host,
+    port: config.port,
+    fetch: app.fetch,
+    onClose: () => {
+      stopJobs()
+      deps.close()
+    },
+  })
 } catch (err) {
   if (err instanceof ConfigError) {
     console.error(`auth-lab stateful: configuration error: ${err.message}`)
     process.exit(2)
   }
-  throw err
+  console.error('auth-lab stateful: failed to start:', err)
+  process.exit(1)
 }
-
-const report = (err: unknown) => console.error('[auth-lab stateful] error:', err)
-const deps = openStatefulDeps(config, { defaultMetrics: true, onUnexpected: report })
-const app = createApp(deps)
-const stopPurge = startPurge(deps.sessions, deps.clock, config.session.purgeIntervalSeconds * 1000, report)
-
-serveUntilSignal({
-  app: 'stateful',
-  instanceId: config.instanceId,
-  host: config.host,
-  port: config.port,
-  fetch: app.fetch,
-  onClose: () => {
-    stopPurge()
-    deps.close()
-  },
-})

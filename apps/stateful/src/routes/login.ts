@@ -1,7 +1,7 @@
-import { noStore, publicUser, verifyLogin } from '@auth-lab/shared'
-import type { Hono } from 'hono'
-import type { AppEnv } from '../types.js'
-import type { RouteContext } from './context.js'
+import { publicUser, verifyLogin } from '@auth-lab/shared'
+import { Hono } from 'hono'
+import type { AppEnv, Deps } from '../env.js'
+import { sessionLayer } from '../session/hono-sessions-shim.js'
 
 /**
  * POST /auth/login — JSON {username, password}. The shared check does body parsing (415/413/400), throttling
@@ -9,9 +9,8 @@ import type { RouteContext } from './context.js'
  * the user id and `session_key_rotation`, so hono-sessions replaces whatever session came in with a brand-new
  * one (fixation: an ID planted before login is never the one that becomes authenticated).
  */
-export function mountLogin(app: Hono<AppEnv>, ctx: RouteContext): void {
-  const { deps } = ctx
-  app.post('/auth/login', ctx.crossSite, noStore, ctx.session('login'), async (c) => {
+export function loginRoutes(deps: Deps): Hono<AppEnv> {
+  return new Hono<AppEnv>().post('/auth/login', sessionLayer(deps, 'login'), async (c) => {
     const user = await verifyLogin(c, { ...deps, trustProxy: deps.config.trustProxy })
     c.get('session').set('uid', user.id)
     c.set('session_key_rotation', true)

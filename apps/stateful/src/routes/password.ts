@@ -1,45 +1,25 @@
-import {
-  ApiError,
-  clientIp,
-  normalizeUsername,
-  noStore,
-  parsePasswordChange,
-  readJsonObject,
-} from '@auth-lab/shared'
-import type { Hono } from 'hono'
-import type { AppEnv } from '../types.js'
-import type { RouteContext } from './context.js'
-import { requireAuth } from './context.js'
+import { parsePasswordChange, readJsonObject, reauthenticate } from '@auth-lab/shared'
+import { Hono } from 'hono'
+import type { AppEnv, Deps } from '../env.js'
+import { sessionLayer } from '../session/hono-sessions-shim.js'
 
 /**
  * POST /auth/password — JSON {current_password, new_password}; 204.
- * Re-authenticates with the current password (throttled like login, so a stolen cookie cannot brute-force it),
- * stores the new hash, bumps `token_version` (the stateless app's revocation switch; kept in step here), deletes
- * every other session of the user, and rotates this session to a new ID (a new row with fresh timestamps: the
- * password check is a fresh authentication).
+ * Re-authenticates with the current password (shared `reauthenticate`: throttled like login, so a stolen cookie
+ * cannot brute-force it; the stored row must still be this enabled user), stores the new hash, bumps
+ * `token_version` (the stateless app's revocation switch; kept in step here), ends every other session of the user,
+ * and rotates this session to a new ID (a new row with fresh timestamps: the password check is a fresh
+ * authentication).
  */
-export function mountPassword(app: Hono<AppEnv>, ctx: RouteContext): void {
-  const { users, hasher, throttle, sessions, config } = ctx.deps
-  app.post('/auth/password', ctx.crossSite, noStore, ctx.session('required'), async (c) => {
-    const auth = requireAuth(c.get('auth'))
+export function passwordRoutes(deps: Deps): Hono<AppEnv> {
+  const { users, hasher, sessions } = deps
+  return new Hono<AppEnv>().post('/auth/password', sessionLayer(deps, 'required'), async (c) => {
+    const { user, session } = c.get('auth')
     const input = parsePasswordChange(await readJsonObject(c))
-    const key = normalizeUsername(auth.user.username)
-    const ip = clientIp(c, config.trustProxy)
-    const verdict = throttle.check(key, ip)
-    if (!verdict.allowed) {
-      throw new ApiError('too_many_attempts', 'too many failed attempts; try again later', {
-        'Retry-After': String(verdict.retryAfterSeconds),
-      })
-    }
-    const creds = users.findCredentials(auth.user.username)
-    if (!creds || !(await hasher.verify(creds.passwordHash, input.currentPassword))) {
-      throttle.recordFailure(key, ip)
-      throw new ApiError('invalid_credentials', 'current password is wrong')
-    }
-    throttle.recordSuccess(key)
-    users.setPasswordHash(auth.user.id, await hasher.hash(input.newPassword))
-    users.bumpTokenVersion(auth.user.id)
-    sessions.deleteForUser(auth.user.id, auth.idHash)
+    await reauthenticate(c, { ...deps, trustProxy: deps.config.trustProxy }, user, input.currentPassword)
+    users.setPasswordHash(user.id, await hasher.hash(input.newPassword))
+    users.bumpTokenVersion(user.id)
+    sessions.invalidateUser(user.id, session.idHash)
     c.set('session_key_rotation', true)
     return c.body(null, 204)
   })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { PASSWORDS, testApp } from '../test-support.js'
+import { PASSWORDS, testApp } from '../test-app.js'
 
 interface Listed {
   id: string

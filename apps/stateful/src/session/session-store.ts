@@ -10,7 +10,6 @@
  * Writes are UPDATE-only after the one INSERT at login: a request that loaded a session before a concurrent logout
  * deleted it can never bring it back (the "logout resurrection" an upsert would allow).
  */
-import { createHash, randomBytes } from 'node:crypto'
 import type { User } from '@auth-lab/shared'
 
 export interface SessionRecord {
@@ -19,7 +18,7 @@ export interface SessionRecord {
   /** Public, random handle used by the session list; unrelated to the ID. */
   handle: string
   userId: number
-  /** hono-sessions' `_data` blob (JSON); only `uid` lives there today. */
+  /** The app's session data blob (JSON; hono-sessions' `_data`, which holds only `uid` today). */
   data: Record<string, unknown>
   /** All times are epoch milliseconds from the injected clock. */
   createdAt: number
@@ -58,25 +57,4 @@ export interface SessionStore {
   purgeExpired(now: number): number
   count(): number
   close?(): void
-}
-
-/** A fresh session ID: 32 bytes from the CSPRNG (256 bits), base64url, 43 characters. */
-export function newSessionId(): string {
-  return randomBytes(32).toString('base64url')
-}
-
-/** A fresh public handle for the session list (128 bits; it authenticates nothing). */
-export function newHandle(): string {
-  return randomBytes(16).toString('base64url')
-}
-
-const SESSION_ID = /^[A-Za-z0-9_-]{43}$/
-
-/** Cookie values are untrusted input: anything not shaped like our IDs is rejected before it costs a store read. */
-export function isWellFormedSessionId(value: string): boolean {
-  return SESSION_ID.test(value)
-}
-
-export function hashSessionId(id: string): string {
-  return createHash('sha256').update(id).digest('hex')
 }

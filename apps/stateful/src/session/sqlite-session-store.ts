@@ -1,4 +1,5 @@
-import type { Db, StoreCounters, User } from '@auth-lab/shared'
+import type { Db, StoreCounters } from '@auth-lab/shared'
+import { userColumns, userFromRow } from '@auth-lab/shared'
 import type { SessionRecord, SessionStore, SessionWithUser } from './session-store.js'
 
 interface Row {
@@ -12,16 +13,6 @@ interface Row {
   absolute_expires_at: number
   user_agent: string | null
   ip: string | null
-}
-
-interface JoinedRow extends Row {
-  u_id: number | null
-  u_username: string | null
-  u_role: 'user' | 'admin' | null
-  u_token_version: number | null
-  u_disabled: number | null
-  u_created_at: number | null
-  u_updated_at: number | null
 }
 
 function toRecord(r: Row): SessionRecord {
@@ -39,19 +30,6 @@ function toRecord(r: Row): SessionRecord {
   }
 }
 
-function toUser(r: JoinedRow): User | null {
-  if (r.u_id === null) return null
-  return {
-    id: r.u_id,
-    username: r.u_username ?? '',
-    role: r.u_role ?? 'user',
-    tokenVersion: r.u_token_version ?? 0,
-    disabled: r.u_disabled === 1,
-    createdAt: r.u_created_at ?? 0,
-    updatedAt: r.u_updated_at ?? 0,
-  }
-}
-
 /**
  * Sessions in the shared SQLite file (table created by `sessionMigrations`). Statements are prepared once.
  * The per-request lookup is one statement, the session joined to its user, counted as ONE read of `sessions`:
@@ -66,10 +44,9 @@ export class SqliteSessionStore implements SessionStore {
     private readonly counters: StoreCounters,
   ) {
     this.stmt = {
-      find: db.prepare<[string], JoinedRow>(
-        `SELECT s.*, u.id AS u_id, u.username AS u_username, u.role AS u_role, u.token_version AS u_token_version,
-                u.disabled AS u_disabled, u.created_at AS u_created_at, u.updated_at AS u_updated_at
-         FROM sessions s LEFT JOIN users u ON u.id = s.user_id WHERE s.id_hash = ?`,
+      // The row plus the user's columns as `u_id, u_username, …` (all null when the user row is gone).
+      find: db.prepare<[string], Row>(
+        `SELECT s.*, ${userColumns('u')} FROM sessions s LEFT JOIN users u ON u.id = s.user_id WHERE s.id_hash = ?`,
       ),
       insert: db.prepare(
         `INSERT INTO sessions (id_hash, handle, user_id, data, created_at, last_seen_at, expires_at,
@@ -101,7 +78,7 @@ export class SqliteSessionStore implements SessionStore {
   find(idHash: string): SessionWithUser | null {
     this.counters.read('sessions')
     const r = this.stmt.find.get(idHash)
-    return r ? { session: toRecord(r), user: toUser(r) } : null
+    return r ? { session: toRecord(r), user: userFromRow(r, 'u_') } : null
   }
 
   insert(s: SessionRecord): void {

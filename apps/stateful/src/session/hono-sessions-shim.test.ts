@@ -2,8 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { PASSWORDS, testApp } from '../test-support.js'
+import { PASSWORDS, testApp } from '../test-app.js'
+import { RequestStore } from './hono-sessions-shim.js'
 import type { SessionStore } from './session-store.js'
+import { hashSessionId } from './sessions.js'
 
 const MIN = 60_000
 
@@ -71,7 +73,7 @@ describe('timeouts, enforced on the server with an injected clock', () => {
     t.clock.advance(5 * MIN)
     await t.client().login('bob', PASSWORDS.bob)
     t.clock.advance(6 * MIN)
-    expect(t.deps.sessions.purgeExpired(t.clock())).toBe(1)
+    expect(t.deps.sessions.purge()).toBe(1)
     expect(t.rows()).toBe(1)
   })
 })
@@ -260,5 +262,63 @@ describe('restart semantics (two app instances in turn on one database file)', (
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
+  })
+})
+
+describe('RequestStore (the per-request hono-sessions Store over the core)', () => {
+  const client = () => ({ userAgent: 'ua', ip: '1.2.3.4' })
+  const empty = () => ({ _data: {}, _expire: null, _delete: false, _accessed: null })
+
+  it('never stores an anonymous session and ignores later calls for its placeholder ID', async () => {
+    const t = await testApp()
+    const writes = t.deps.metrics.store.get('write', 'sessions')
+    const hs = new RequestStore(t.deps.sessions, undefined, null, client)
+    const placeholder = crypto.randomUUID()
+    hs.createSession(placeholder, empty())
+    hs.persistSessionData(placeholder, empty())
+    hs.deleteSession(placeholder)
+    expect(hs.getSessionById(placeholder)).toBeNull()
+    expect(hs.issued).toBeNull()
+    expect(t.deps.metrics.store.get('write', 'sessions')).toBe(writes)
+    expect(t.rows()).toBe(0)
+  })
+
+  it('stores a logged-in session under a fresh 256-bit ID, not the UUID hono-sessions minted', async () => {
+    const t = await testApp()
+    const hs = new RequestStore(t.deps.sessions, undefined, null, client)
+    const uuid = crypto.randomUUID()
+    hs.createSession(uuid, { ...empty(), _data: { uid: { value: t.ids.alice, flash: false } } })
+    expect(hs.issued).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    const found = t.deps.sessions.validate(hs.issued!)
+    expect(found?.session).toMatchObject({
+      idHash: hashSessionId(hs.issued!),
+      userId: t.ids.alice,
+      createdAt: t.clock(),
+      expiresAt: t.clock() + 1800_000,
+      absoluteExpiresAt: t.clock() + 43_200_000,
+      userAgent: 'ua',
+      ip: '1.2.3.4',
+      data: { uid: { value: t.ids.alice, flash: false } },
+    })
+    expect(t.deps.sessions.validate(uuid)).toBeNull()
+    expect(t.rows()).toBe(1)
+  })
+
+  it('logout resurrection: a request that loaded the session before a logout cannot write it back', async () => {
+    const t = await testApp()
+    const login = new RequestStore(t.deps.sessions, undefined, null, client)
+    login.createSession(crypto.randomUUID(), {
+      ...empty(),
+      _data: { uid: { value: t.ids.alice, flash: false } },
+    })
+    const id = login.issued!
+    const slow = new RequestStore(t.deps.sessions, id, t.deps.sessions.validate(id), client) // request A, in flight
+    const data = slow.getSessionById(id)!
+    const logout = new RequestStore(t.deps.sessions, id, t.deps.sessions.validate(id), client) // request B
+    logout.deleteSession(id)
+    data._data.extra = { value: 1, flash: false }
+    slow.persistSessionData(id, data) // A finishes and persists
+    expect(t.rows()).toBe(0)
+    expect(t.deps.sessions.validate(id)).toBeNull()
   })
 })

@@ -1,7 +1,8 @@
 /**
- * Test fixtures for the stateful app (not a test file itself): an app on an in-memory SQLite database (or the
- * memory session store) with a manual clock and cheap argon2, three users, and a tiny cookie jar that behaves
- * like a browser (keeps the LAST Set-Cookie for the session name; Max-Age=0 deletes it).
+ * The one test fixture of the stateful app (not a test file itself): `testApp()` is an app on an in-memory SQLite
+ * database (or the memory session store) with a manual clock and cheap argon2, three users (carol disabled), and a
+ * tiny cookie jar that behaves like a browser (keeps the LAST Set-Cookie for the session name; Max-Age=0 deletes
+ * it). `wrapStore` puts a decorator (e.g. a failing store) between the session core and its store.
  */
 import type { Env } from '@auth-lab/shared'
 import { manualClock } from '@auth-lab/shared'
@@ -9,9 +10,9 @@ import type { Hono } from 'hono'
 import { createApp } from './app.js'
 import { readConfig } from './config.js'
 import type { OpenedDeps } from './deps.js'
-import { openStatefulDeps } from './deps.js'
+import { openDeps, openSessions } from './deps.js'
+import type { AppEnv } from './env.js'
 import type { SessionStore } from './session/session-store.js'
-import type { AppEnv } from './types.js'
 
 export const PASSWORDS = { alice: 'alice-password', bob: 'bob-password', carol: 'carol-password' } as const
 
@@ -37,8 +38,8 @@ export async function testApp(
     ...opts.env,
   })
   const errors: unknown[] = []
-  const deps = openStatefulDeps(config, { clock, onUnexpected: (e) => errors.push(e) })
-  if (opts.wrapStore) deps.sessions = opts.wrapStore(deps.sessions)
+  const deps = await openDeps(config, { clock, onUnexpected: (e) => errors.push(e) })
+  if (opts.wrapStore) deps.sessions = openSessions(config, deps, opts.wrapStore)
   const make = async (username: keyof typeof PASSWORDS, extra: { role?: 'admin'; disabled?: boolean } = {}) =>
     (opts.reuseUsers && deps.users.findByUsername(username)) ||
     deps.users.create({ username, password: PASSWORDS[username], ...extra })
