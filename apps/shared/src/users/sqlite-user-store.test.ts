@@ -73,8 +73,20 @@ describe('SqliteUserStore', () => {
     expect(users.bumpTokenVersion(u.id)).toBe(2)
     users.setDisabled(u.id, true)
     const after = users.findById(u.id)!
-    expect(after).toMatchObject({ tokenVersion: 2, disabled: true })
+    // Disabling ends every credential: the epoch and token_version move on with it.
+    expect(after).toMatchObject({ tokenVersion: 3, credentialEpoch: 1, disabled: true })
+    users.setDisabled(u.id, false)
+    expect(users.findById(u.id)).toMatchObject({ tokenVersion: 3, credentialEpoch: 1, disabled: false })
     expect(after.updatedAt - after.createdAt).toBe(5000)
+  })
+
+  it('endCredentials bumps the credential epoch and token_version together', async () => {
+    const { users } = setup()
+    const u = await users.create({ username: 'dave', password: 'dave-password' })
+    expect(u.credentialEpoch).toBe(0)
+    expect(users.endCredentials(u.id)).toEqual({ credentialEpoch: 1, tokenVersion: 1 })
+    expect(users.endCredentials(u.id)).toEqual({ credentialEpoch: 2, tokenVersion: 2 })
+    expect(users.findById(u.id)).toMatchObject({ credentialEpoch: 2, tokenVersion: 2 })
   })
 
   it('seeds a thousand users in one transaction, skipping existing names', async () => {

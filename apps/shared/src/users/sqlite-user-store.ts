@@ -44,6 +44,10 @@ export class SqliteUserStore implements UserStore {
           'UPDATE users SET token_version = token_version + 1, updated_at = ? WHERE id = ? RETURNING token_version',
         )
         .pluck(),
+      endCredentials: db.prepare<[number, number], { credential_epoch: number; token_version: number }>(
+        `UPDATE users SET credential_epoch = credential_epoch + 1, token_version = token_version + 1, updated_at = ?
+         WHERE id = ? RETURNING credential_epoch, token_version`,
+      ),
       setDisabled: db.prepare('UPDATE users SET disabled = ?, updated_at = ? WHERE id = ?'),
       list: db.prepare<[number, number], UserRow>('SELECT * FROM users ORDER BY id LIMIT ? OFFSET ?'),
       count: db.prepare<[], number>('SELECT COUNT(*) FROM users').pluck(),
@@ -120,9 +124,16 @@ export class SqliteUserStore implements UserStore {
     return this.stmt.bump.get(this.clock(), id) ?? 0
   }
 
+  endCredentials(id: number): { credentialEpoch: number; tokenVersion: number } {
+    this.counters.write('users')
+    const r = this.stmt.endCredentials.get(this.clock(), id)
+    return { credentialEpoch: r?.credential_epoch ?? 0, tokenVersion: r?.token_version ?? 0 }
+  }
+
   setDisabled(id: number, disabled: boolean): void {
     this.counters.write('users')
     this.stmt.setDisabled.run(disabled ? 1 : 0, this.clock(), id)
+    if (disabled) this.endCredentials(id)
   }
 
   list(opts: { limit?: number; offset?: number } = {}): User[] {

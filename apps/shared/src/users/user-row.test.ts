@@ -21,6 +21,7 @@ describe('userColumns / userFromRow', () => {
       username: 'alice',
       role: 'admin',
       tokenVersion: 0,
+      credentialEpoch: 0,
       disabled: true,
       createdAt: 10,
       updatedAt: 20,

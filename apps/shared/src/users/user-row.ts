@@ -11,12 +11,13 @@ export interface UserColumns {
   username: string
   role: 'user' | 'admin'
   token_version: number
+  credential_epoch: number
   disabled: number
   created_at: number
   updated_at: number
 }
 
-const COLUMNS = ['id', 'username', 'role', 'token_version', 'disabled', 'created_at', 'updated_at'] as const
+const COLUMNS = ['id', 'username', 'role', 'token_version', 'credential_epoch', 'disabled', 'created_at', 'updated_at'] as const
 
 /** `u.id AS u_id, u.username AS u_username, …` for a JOIN on `users` aliased as `alias`. */
 export function userColumns(alias: string): string {
@@ -36,6 +37,7 @@ export function userFromRow(row: object, prefix = ''): User | null {
     username: r[`${prefix}username`] as string,
     role: r[`${prefix}role`] as User['role'],
     tokenVersion: r[`${prefix}token_version`] as number,
+    credentialEpoch: r[`${prefix}credential_epoch`] as number,
     disabled: r[`${prefix}disabled`] === 1,
     createdAt: r[`${prefix}created_at`] as number,
     updatedAt: r[`${prefix}updated_at`] as number,

@@ -4,6 +4,8 @@ export interface User {
   username: string
   role: 'user' | 'admin'
   tokenVersion: number
+  /** Bumped by a password change, a disable or logout-everywhere in either app; see `endCredentials`. */
+  credentialEpoch: number
   disabled: boolean
   createdAt: number
   updatedAt: number
@@ -38,6 +40,13 @@ export interface UserStore {
   setPasswordHash(id: number, passwordHash: string): void
   /** Increments token_version and returns the new value (revokes every stateless token of the user). */
   bumpTokenVersion(id: number): number
+  /**
+   * Ends every credential of the user in both apps: bumps the credential epoch (sessions, refresh families and access
+   * tokens issued under an older one are refused) and token_version (so `REVOCATION=version` refuses at once too).
+   * Returns the new values.
+   */
+  endCredentials(id: number): { credentialEpoch: number; tokenVersion: number }
+  /** Disabling also ends every credential (`endCredentials`); enabling again brings none back. */
   setDisabled(id: number, disabled: boolean): void
   list(opts?: { limit?: number; offset?: number }): User[]
   count(): number
