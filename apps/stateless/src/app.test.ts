@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { TestApp } from './test-helpers.js'
-import { login, makeApp, me } from './test-helpers.js'
+import type { TestApp } from './test-app.js'
+import { login, me, testApp } from './test-app.js'
 
 let t: TestApp
 beforeAll(async () => {
-  t = await makeApp({ INSTANCE_ID: 'stateless-test' })
+  t = await testApp({ env: { INSTANCE_ID: 'stateless-test' } })
 })
 afterAll(() => t.close())
 
@@ -72,7 +72,7 @@ describe('common routes', () => {
 
 describe('store failure', () => {
   it('a failing store answers 503 service_unavailable, never a silent 401 or a 500', async () => {
-    const s = await makeApp()
+    const s = await testApp()
     const a = await login(s)
     // The deny-list read now fails with a SQLITE_* error, as a broken disk or a lock timeout would.
     s.deps.db.exec('DROP TABLE token_denylist')

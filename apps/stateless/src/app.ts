@@ -1,48 +1,48 @@
 import { crossSiteGuard, installCommon, noStore } from '@auth-lab/shared'
 import { Hono } from 'hono'
-import type { StatelessDeps } from './deps.js'
-import type { StatelessEnv } from './middleware/require-access-token.js'
-import { registerDemo } from './routes/demo.js'
-import { registerJwks } from './routes/jwks.js'
-import { registerLogin } from './routes/login.js'
-import { registerLogout } from './routes/logout.js'
-import { registerMe } from './routes/me.js'
-import { registerPassword } from './routes/password.js'
-import { registerRefresh } from './routes/refresh.js'
-import { registerSessions } from './routes/sessions.js'
-
-export interface AppOptions {
-  /** Where unexpected errors go (default console.error); tests capture them. */
-  onUnexpected?: (err: unknown) => void
-}
+import type { AppEnv, Deps } from './env.js'
+import { demoRoutes } from './routes/demo.js'
+import { jwksRoutes } from './routes/jwks.js'
+import { loginRoutes } from './routes/login.js'
+import { logoutRoutes } from './routes/logout.js'
+import { meRoutes } from './routes/me.js'
+import { passwordRoutes } from './routes/password.js'
+import { publicRoutes } from './routes/public.js'
+import { refreshRoutes } from './routes/refresh.js'
+import { sessionsRoutes } from './routes/sessions.js'
 
 /**
  * The stateless app: a Hono app with no `listen` (server.ts serves it; tests call `app.request()`).
  * Layers, outermost first: the shared middleware (security headers with strict CSP, request metrics, error
  * mapping, 404/405, /health, /metrics) → the cross-site guard on every unsafe method (before any body is read or
- * token consumed) → `no-store` on everything that carries or reveals credentials → the routes.
+ * token consumed) → `no-store` on everything that carries or reveals credentials → the route modules.
+ *
+ * @example
+ * const app = createApp(await openDeps(readConfig(process.env)))
+ * const res = await app.request('/health')
  */
-export function createApp(deps: StatelessDeps, opts: AppOptions = {}): Hono<StatelessEnv> {
-  const app = new Hono<StatelessEnv>()
+export function createApp(deps: Deps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>()
   installCommon(app, {
     app: 'stateless',
     instanceId: deps.config.instanceId,
     metrics: deps.metrics,
     logRequests: deps.config.logRequests,
-    onUnexpected: opts.onUnexpected,
+    onUnexpected: deps.onUnexpected,
   })
   app.use('*', crossSiteGuard(deps.config.allowedOrigins))
   app.use('/auth/*', noStore)
   app.use('/me', noStore)
   app.use('/public', noStore)
 
-  registerLogin(app, deps)
-  registerRefresh(app, deps)
-  registerLogout(app, deps)
-  registerSessions(app, deps)
-  registerPassword(app, deps)
-  registerMe(app, deps)
-  registerJwks(app, deps)
-  registerDemo(app)
+  app.route('/', demoRoutes(deps))
+  app.route('/', publicRoutes(deps))
+  app.route('/', loginRoutes(deps))
+  app.route('/', refreshRoutes(deps))
+  app.route('/', logoutRoutes(deps))
+  app.route('/', meRoutes(deps))
+  app.route('/', sessionsRoutes(deps))
+  app.route('/', passwordRoutes(deps))
+  app.route('/', jwksRoutes(deps))
   return app
 }

@@ -24,6 +24,7 @@ describe('readConfig', () => {
     })
     expect(c.refresh).toEqual({ ttl: 1_209_600, absoluteTtl: 2_592_000, grace: 0 })
     expect(c.revocation).toBe('denylist')
+    expect(c.jobs).toEqual({ purgeIntervalSeconds: 60, keyReloadIntervalSeconds: 5 })
   })
 
   it('reads every knob', () => {
@@ -41,6 +42,8 @@ describe('readConfig', () => {
       REFRESH_GRACE: '3',
       REVOCATION: 'version',
       ACCESS_TOKEN_FORMAT: 'jwe',
+      PURGE_INTERVAL: '600',
+      KEY_RELOAD_INTERVAL: '30',
     })
     expect(c.jwt).toMatchObject({
       alg: 'EdDSA',
@@ -52,6 +55,7 @@ describe('readConfig', () => {
     expect(c.jwt).toMatchObject({ accessTtl: 60, clockTolerance: 0, format: 'jwe' })
     expect(c.refresh).toEqual({ ttl: 100, absoluteTtl: 200, grace: 3 })
     expect(c.revocation).toBe('version')
+    expect(c.jobs).toEqual({ purgeIntervalSeconds: 600, keyReloadIntervalSeconds: 30 })
   })
 
   it('refuses to start with a JWT_SECRET shorter than 32 bytes, naming the variable', () => {
@@ -74,6 +78,10 @@ describe('readConfig', () => {
     [{ REFRESH_TTL: '100', REFRESH_ABSOLUTE_TTL: '50' }, /REFRESH_ABSOLUTE_TTL/],
     [{ REFRESH_ABSOLUTE_TTL: String(401 * 24 * 3600) }, /REFRESH_ABSOLUTE_TTL/],
     [{ PORT: 'abc' }, /PORT/],
+    [{ PURGE_INTERVAL: '0' }, /PURGE_INTERVAL/],
+    [{ PURGE_INTERVAL: '1.5' }, /PURGE_INTERVAL/],
+    [{ KEY_RELOAD_INTERVAL: '0' }, /KEY_RELOAD_INTERVAL/],
+    [{ KEY_RELOAD_INTERVAL: '3601' }, /KEY_RELOAD_INTERVAL/],
   ])('refuses %j', (env, message) => {
     expect(() => readConfig({ ...base, ...env })).toThrow(message)
   })

@@ -38,6 +38,8 @@ export const DEFAULTS = {
   refreshGrace: 0,
   revocation: 'denylist' as RevocationMode,
   accessTokenFormat: 'jws' as AccessTokenFormat,
+  purgeInterval: 60,
+  keyReloadInterval: 5,
 }
 
 export interface JwtConfig {
@@ -63,10 +65,19 @@ export interface RefreshConfig {
   grace: number
 }
 
+/** Background timers (jobs.ts), in seconds. */
+export interface JobsConfig {
+  /** PURGE_INTERVAL: how often dead refresh families/tokens and expired deny-list entries are deleted. */
+  purgeIntervalSeconds: number
+  /** KEY_RELOAD_INTERVAL: how often the key file is checked for a rotation made by `keys rotate`. */
+  keyReloadIntervalSeconds: number
+}
+
 export interface StatelessConfig extends CommonConfig {
   jwt: JwtConfig
   refresh: RefreshConfig
   revocation: RevocationMode
+  jobs: JobsConfig
 }
 
 export function readConfig(env: Env): StatelessConfig {
@@ -116,5 +127,12 @@ export function readConfig(env: Env): StatelessConfig {
       grace: envInt(env, 'REFRESH_GRACE', DEFAULTS.refreshGrace, { min: 0, max: 300 }),
     },
     revocation: envEnum(env, 'REVOCATION', REVOCATION_MODES, DEFAULTS.revocation),
+    jobs: {
+      purgeIntervalSeconds: envInt(env, 'PURGE_INTERVAL', DEFAULTS.purgeInterval, { min: 1, max: 86_400 }),
+      keyReloadIntervalSeconds: envInt(env, 'KEY_RELOAD_INTERVAL', DEFAULTS.keyReloadInterval, {
+        min: 1,
+        max: 3600,
+      }),
+    },
   }
 }

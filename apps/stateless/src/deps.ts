@@ -1,32 +1,29 @@
-import type { Clock, SharedDeps } from '@auth-lab/shared'
+import type { Clock, Db } from '@auth-lab/shared'
 import { migrate, openSharedDeps } from '@auth-lab/shared'
 import { TokenService } from './auth/token-service.js'
 import type { StatelessConfig } from './config.js'
+import type { Deps } from './env.js'
 import { AccessTokens } from './tokens/access-token.js'
-import { Denylist } from './tokens/denylist.js'
-import type { KeyRing } from './tokens/keys.js'
 import { openKeyRing } from './tokens/keys.js'
 import { RefreshTokens } from './tokens/refresh-token.js'
+import { openRevocation } from './tokens/revocation/index.js'
 import { statelessMigrations } from './tokens/schema.js'
 
-/** Everything `createApp` needs: the shared user store plus this app's keys, token stores and token service. */
-export interface StatelessDeps extends SharedDeps {
-  config: StatelessConfig
-  keys: KeyRing
-  tokens: TokenService
+export interface OpenedDeps extends Deps {
+  /** The shared SQLite handle (tests inspect rows through it). */
+  db: Db
+  /** Closes the database (call after the server stopped). */
+  close(): void
 }
 
-export interface OpenOptions {
-  clock?: Clock
-  /** Process-level metrics (CPU, heap, GC): on in the server, off in tests. */
-  defaultMetrics?: boolean
-}
-
-/** Opens the DB (running both migrations), imports the keys once, and wires the stores. Async: key import is. */
-export async function openStatelessDeps(
+/**
+ * Opens the shared file (users migrations), applies the `stateless` migrations, imports the keys once, and wires
+ * the token service with the revocation strategy of `config.revocation`. Async: key import is.
+ */
+export async function openDeps(
   config: StatelessConfig,
-  opts: OpenOptions = {},
-): Promise<StatelessDeps> {
+  opts: { clock?: Clock; defaultMetrics?: boolean; onUnexpected?: (err: unknown) => void } = {},
+): Promise<OpenedDeps> {
   const shared = openSharedDeps({
     app: 'stateless',
     dbPath: config.dbPath,
@@ -35,28 +32,37 @@ export async function openStatelessDeps(
     clock: opts.clock,
     defaultMetrics: opts.defaultMetrics,
   })
+  const { db, clock, users } = shared
   try {
-    migrate(shared.db, 'stateless', statelessMigrations)
-    const keys = await openKeyRing(config.jwt, shared.clock)
-    const access = new AccessTokens(keys, config.jwt, shared.clock)
-    const refresh = new RefreshTokens(shared.db, shared.metrics.store, shared.clock, config.refresh)
-    const denylist = new Denylist(shared.db, shared.metrics.store, shared.clock)
-    const tokens = new TokenService(
-      shared.db,
-      shared.users,
-      access,
+    migrate(db, 'stateless', statelessMigrations)
+    const keys = await openKeyRing(config.jwt, clock)
+    const refresh = new RefreshTokens(db, shared.metrics.store, clock, config.refresh)
+    const revocation = openRevocation(config.revocation, {
+      db,
+      counters: shared.metrics.store,
+      clock,
+      users,
       refresh,
-      denylist,
-      config.revocation,
-      shared.clock,
-      {
-        accessTtl: config.jwt.accessTtl,
-        clockTolerance: config.jwt.clockTolerance,
-      },
-    )
-    return { ...shared, config, keys, tokens }
+      accessTtl: config.jwt.accessTtl,
+      clockTolerance: config.jwt.clockTolerance,
+    })
+    const access = new AccessTokens(keys, config.jwt, clock)
+    const tokens = new TokenService({ users, access, refresh, revocation })
+    return {
+      config,
+      users,
+      hasher: shared.hasher,
+      throttle: shared.throttle,
+      metrics: shared.metrics,
+      clock,
+      onUnexpected: opts.onUnexpected ?? ((err) => console.error('[auth-lab stateless] error:', err)),
+      keys,
+      tokens,
+      db,
+      close: () => db.close(),
+    }
   } catch (err) {
-    shared.db.close()
+    db.close()
     throw err
   }
 }

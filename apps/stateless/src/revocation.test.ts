@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import type { TestApp } from './test-helpers.js'
-import { bearer, login, makeApp, me, refresh, USERS } from './test-helpers.js'
+import type { TestApp } from './test-app.js'
+import { bearer, login, me, refresh, testApp, USERS } from './test-app.js'
 
 /**
  * The three REVOCATION modes, side by side: what /me costs in store access, and what a logout can reach.
@@ -32,14 +32,14 @@ async function opsOfMe(token: string): Promise<{ reads: number; writes: number; 
 
 describe('REVOCATION=none', () => {
   it('GET /me makes zero store reads and zero writes: the user comes from the claims', async () => {
-    t = await makeApp({ REVOCATION: 'none' })
+    t = await testApp({ env: { REVOCATION: 'none' } })
     const a = await login(t)
     for (let i = 0; i < 5; i++)
       expect(await opsOfMe(a.accessToken)).toEqual({ reads: 0, writes: 0, tables: [] })
   })
 
   it('documented behaviour: after logout the access token is still ACCEPTED until its exp; the refresh token is dead', async () => {
-    t = await makeApp({ REVOCATION: 'none' })
+    t = await testApp({ env: { REVOCATION: 'none' } })
     const a = await login(t)
     expect((await logout(a.accessToken, a.cookie)).status).toBe(204)
     expect((await me(t, a.accessToken)).status).toBe(200) // nothing can reach a self-contained token
@@ -49,7 +49,7 @@ describe('REVOCATION=none', () => {
   })
 
   it('logout-all cannot reach live access tokens either (but kills every refresh family)', async () => {
-    t = await makeApp({ REVOCATION: 'none' })
+    t = await testApp({ env: { REVOCATION: 'none' } })
     const a = await login(t)
     const b = await login(t)
     expect(
@@ -62,14 +62,14 @@ describe('REVOCATION=none', () => {
 
 describe('REVOCATION=denylist (default)', () => {
   it('GET /me makes exactly one read, of the deny-list, and no write', async () => {
-    t = await makeApp()
+    t = await testApp()
     expect(t.deps.config.revocation).toBe('denylist')
     const a = await login(t)
     expect(await opsOfMe(a.accessToken)).toEqual({ reads: 1, writes: 0, tables: ['read:token_denylist'] })
   })
 
   it('a logged-out access token is refused at once; the deny-list entry lasts until exp + tolerance', async () => {
-    t = await makeApp()
+    t = await testApp()
     const a = await login(t)
     const other = await login(t) // another device stays logged in
     expect((await logout(a.accessToken, a.cookie)).status).toBe(204)
@@ -95,7 +95,7 @@ describe('REVOCATION=denylist (default)', () => {
   })
 
   it('logout with only the refresh cookie still cuts that device’s access token (sid entry)', async () => {
-    t = await makeApp()
+    t = await testApp()
     const a = await login(t)
     const res = await t.app.request('/auth/logout', { method: 'POST', headers: { cookie: a.cookie } })
     expect(res.status).toBe(204)
@@ -103,7 +103,7 @@ describe('REVOCATION=denylist (default)', () => {
   })
 
   it('refresh-token reuse cuts the access tokens of the revoked family', async () => {
-    t = await makeApp()
+    t = await testApp()
     const a = await login(t)
     const r1 = await refresh(t, a.cookie)
     const { access_token: fresh } = (await r1.json()) as { access_token: string }
@@ -114,13 +114,13 @@ describe('REVOCATION=denylist (default)', () => {
 
 describe('REVOCATION=version', () => {
   it('GET /me makes exactly one read, of the users row, and no write', async () => {
-    t = await makeApp({ REVOCATION: 'version' })
+    t = await testApp({ env: { REVOCATION: 'version' } })
     const a = await login(t)
     expect(await opsOfMe(a.accessToken)).toEqual({ reads: 1, writes: 0, tables: ['read:users'] })
   })
 
   it('a logged-out access token is refused at once; other devices recover with one refresh', async () => {
-    t = await makeApp({ REVOCATION: 'version' })
+    t = await testApp({ env: { REVOCATION: 'version' } })
     const a = await login(t)
     const other = await login(t)
     expect((await logout(a.accessToken, a.cookie)).status).toBe(204)
@@ -136,7 +136,7 @@ describe('REVOCATION=version', () => {
   })
 
   it('a disabled user is refused at once, and /me serves the row’s current data', async () => {
-    t = await makeApp({ REVOCATION: 'version' })
+    t = await testApp({ env: { REVOCATION: 'version' } })
     const a = await login(t, USERS.bob)
     expect(((await (await me(t, a.accessToken)).json()) as { user: { role: string } }).user.role).toBe(
       'admin',

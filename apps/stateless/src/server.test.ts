@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { openSharedDeps, TEST_COST } from '@auth-lab/shared'
 import { afterAll, describe, expect, it } from 'vitest'
-import { tempDir } from './test-helpers.js'
+import { tempDir } from './test-app.js'
 
 /**
  * The real server as a child process on a free port (PORT=0), driven over HTTP, stopped with SIGTERM.

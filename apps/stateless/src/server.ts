@@ -1,35 +1,20 @@
 import { ConfigError, serveUntilSignal } from '@auth-lab/shared'
 import { createApp } from './app.js'
 import { readConfig } from './config.js'
-import { openStatelessDeps } from './deps.js'
+import { openDeps } from './deps.js'
+import { startJobs } from './jobs.js'
 
 /**
- * The stateless server: the only module that touches process.env, signals and the network.
- * Prints one line when listening (harnesses wait for it or poll /health); SIGTERM/SIGINT stop accepting, close the
- * server and the DB, exit 0. The purge and key-reload timers are unref'd so they never keep the process alive.
+ * The stateless server: the only module that reads process.env. Reads and validates the config, opens the
+ * database (deps.ts migrates it) and the keys, starts the timers (jobs.ts), serves on HOST:PORT and prints one
+ * line when listening (harnesses wait for it or poll /health). SIGTERM/SIGINT stop accepting, stop the timers,
+ * close the DB and exit 0 (shared `serveUntilSignal`, the same for both apps).
  */
-const PURGE_EVERY_MS = 60_000
-const KEY_RELOAD_EVERY_MS = 5_000
-
 async function main(): Promise<void> {
   const config = readConfig(process.env)
-  const deps = await openStatelessDeps(config, { defaultMetrics: true })
+  const deps = await openDeps(config, { defaultMetrics: true })
   const app = createApp(deps)
-
-  const purge = setInterval(() => {
-    try {
-      deps.tokens.purge()
-    } catch (err) {
-      console.error('[auth-lab stateless] purge failed:', err)
-    }
-  }, PURGE_EVERY_MS)
-  purge.unref()
-  // `keys rotate` rewrites the key file; pick the new current key up without a restart (import happens here, once).
-  const reload = setInterval(() => {
-    deps.keys.reloadIfChanged().catch((err) => console.error('[auth-lab stateless] key reload failed:', err))
-  }, KEY_RELOAD_EVERY_MS)
-  reload.unref()
-
+  const stopJobs = startJobs(deps)
   serveUntilSignal({
     app: 'stateless',
     instanceId: config.instanceId,
@@ -37,9 +22,8 @@ async function main(): Promise<void> {
     port: config.port,
     fetch: app.fetch,
     onClose: () => {
-      clearInterval(purge)
-      clearInterval(reload)
-      deps.db.close()
+      stopJobs()
+      deps.close()
     },
   })
 }

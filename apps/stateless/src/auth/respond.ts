@@ -1,5 +1,5 @@
-import { ApiError, clientIp } from '@auth-lab/shared'
-import type { Context, MiddlewareHandler } from 'hono'
+import { clientIp } from '@auth-lab/shared'
+import type { Context } from 'hono'
 import { setRefreshCookie } from './refresh-cookie.js'
 import type { DeviceMeta, TokenPair } from './token-service.js'
 
@@ -22,6 +22,7 @@ export function sendPair(
   })
 }
 
+/** What the device list shows about a login: its User-Agent and client address. */
 export function deviceMeta(c: Context, trustProxy: boolean): DeviceMeta {
   return { userAgent: c.req.header('user-agent'), ip: clientIp(c, trustProxy) }
 }

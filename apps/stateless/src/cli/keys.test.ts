@@ -6,7 +6,7 @@ import { promisify } from 'node:util'
 import { openSharedDeps, TEST_COST } from '@auth-lab/shared'
 import { decodeProtectedHeader } from 'jose'
 import { afterAll, describe, expect, it } from 'vitest'
-import { tempDir } from '../test-helpers.js'
+import { tempDir } from '../test-app.js'
 
 /**
  * `keys rotate` / `keys list` as a user runs them, against a running server: the server picks the new key up

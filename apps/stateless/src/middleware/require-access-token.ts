@@ -1,7 +1,7 @@
-import type { PublicUser } from '@auth-lab/shared'
 import { ApiError, authTimer } from '@auth-lab/shared'
 import type { Context, MiddlewareHandler } from 'hono'
 import type { TokenService } from '../auth/token-service.js'
+import type { AppEnv } from '../env.js'
 import type { VerifiedAccess } from '../tokens/access-token.js'
 
 /**
@@ -13,15 +13,8 @@ import type { VerifiedAccess } from '../tokens/access-token.js'
  * - a bad, expired or revoked token → 401 `invalid_token` with `error="invalid_token"`.
  * The scheme is case-insensitive. The token is read from the header only: never a query parameter, form field or
  * cookie (a cookie would make Bearer requests CSRF-able; a URL leaks into logs and Referer).
- * Sets `Server-Timing: auth;dur=…` with the time spent verifying and checking revocation.
+ * Sets `Server-Timing: auth;dur=…` with the time spent verifying and checking revocation, and `auth` (env.ts).
  */
-export interface AuthContext {
-  user: PublicUser
-  token: VerifiedAccess
-}
-
-export type StatelessEnv = { Variables: { auth: AuthContext } }
-
 export const REALM = 'auth-lab'
 
 // RFC 6750 §2.1: credentials = "Bearer" 1*SP b64token, b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
@@ -69,16 +62,16 @@ export function malformedAuthorization(): ApiError {
 /** Verifies the token without the revocation check (logout uses it: an already revoked token revokes nothing). */
 export async function verifyBearer(c: Context, tokens: TokenService): Promise<VerifiedAccess | null> {
   const read = readBearer(c)
-  return read.kind === 'token' ? tokens.access.verify(read.token) : null
+  return read.kind === 'token' ? tokens.verify(read.token) : null
 }
 
-export function requireAccessToken(tokens: TokenService): MiddlewareHandler<StatelessEnv> {
+export function requireAccessToken(tokens: TokenService): MiddlewareHandler<AppEnv> {
   return async function requireAccessToken(c, next) {
     const done = authTimer()
     const read = readBearer(c)
     if (read.kind === 'none') throw unauthenticated()
     if (read.kind === 'malformed') throw malformedAuthorization()
-    const token = await tokens.access.verify(read.token)
+    const token = await tokens.verify(read.token)
     const user = token ? tokens.check(token) : null
     done(c)
     if (!token || !user) throw invalidToken()

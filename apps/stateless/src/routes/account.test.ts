@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { TestApp } from '../test-helpers.js'
-import { bearer, login, makeApp, me, refresh, refreshCookieOf, USERS } from '../test-helpers.js'
+import type { TestApp } from '../test-app.js'
+import { bearer, login, me, refresh, refreshCookieOf, testApp, USERS } from '../test-app.js'
 
 let t: TestApp
 beforeEach(async () => {
-  t = await makeApp()
+  t = await testApp()
 })
 afterEach(() => t.close())
 

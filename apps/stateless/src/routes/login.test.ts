@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { TestApp } from '../test-helpers.js'
-import { login, makeApp, refreshCookieOf, USERS } from '../test-helpers.js'
+import type { TestApp } from '../test-app.js'
+import { login, refreshCookieOf, testApp, USERS } from '../test-app.js'
 
 let t: TestApp
 beforeEach(async () => {
-  t = await makeApp()
+  t = await testApp()
 })
 afterEach(() => t.close())
 
@@ -39,7 +39,7 @@ describe('POST /auth/login', () => {
   })
 
   it('uses __Secure-rt with Secure when COOKIE_SECURE=1, and Max-Age within the family lifetime', async () => {
-    const s = await makeApp({ COOKIE_SECURE: '1', REFRESH_TTL: '600', REFRESH_ABSOLUTE_TTL: '3600' })
+    const s = await testApp({ env: { COOKIE_SECURE: '1', REFRESH_TTL: '600', REFRESH_ABSOLUTE_TTL: '3600' } })
     try {
       const r = await login(s)
       const c = r.res.headers.getSetCookie().find((x) => x.startsWith('__Secure-rt='))!

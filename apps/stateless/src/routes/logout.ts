@@ -1,8 +1,7 @@
 import { noFormBody } from '@auth-lab/shared'
-import type { Hono } from 'hono'
+import { Hono } from 'hono'
 import { clearRefreshCookie, readRefreshCookie } from '../auth/refresh-cookie.js'
-import type { StatelessDeps } from '../deps.js'
-import type { StatelessEnv } from '../middleware/require-access-token.js'
+import type { AppEnv, Deps } from '../env.js'
 import { requireAccessToken, verifyBearer } from '../middleware/require-access-token.js'
 
 /**
@@ -11,18 +10,18 @@ import { requireAccessToken, verifyBearer } from '../middleware/require-access-t
  * nothing to revoke or an expired access token, so logout never fails a user who wants out.
  * POST /auth/logout-all (Bearer): every family of the user revoked and token_version bumped.
  */
-export function registerLogout(app: Hono<StatelessEnv>, deps: StatelessDeps): void {
+export function logoutRoutes(deps: Deps): Hono<AppEnv> {
   const secure = deps.config.cookieSecure
-  app.post('/auth/logout', noFormBody, async (c) => {
-    const access = await verifyBearer(c, deps.tokens)
-    deps.tokens.logout(readRefreshCookie(c, secure), access)
-    clearRefreshCookie(c, secure)
-    return c.body(null, 204)
-  })
-
-  app.post('/auth/logout-all', noFormBody, requireAccessToken(deps.tokens), (c) => {
-    deps.tokens.logoutAll(c.get('auth').user.id)
-    clearRefreshCookie(c, secure)
-    return c.body(null, 204)
-  })
+  return new Hono<AppEnv>()
+    .post('/auth/logout', noFormBody, async (c) => {
+      const access = await verifyBearer(c, deps.tokens)
+      deps.tokens.logout(readRefreshCookie(c, secure), access)
+      clearRefreshCookie(c, secure)
+      return c.body(null, 204)
+    })
+    .post('/auth/logout-all', noFormBody, requireAccessToken(deps.tokens), (c) => {
+      deps.tokens.logoutAll(c.get('auth').user.id)
+      clearRefreshCookie(c, secure)
+      return c.body(null, 204)
+    })
 }

@@ -1,40 +1,22 @@
-import { ApiError, clientIp, normalizeUsername, parsePasswordChange, readJsonObject } from '@auth-lab/shared'
-import type { Hono } from 'hono'
+import { parsePasswordChange, readJsonObject, reauthenticate } from '@auth-lab/shared'
+import { Hono } from 'hono'
 import { deviceMeta, sendPair } from '../auth/respond.js'
-import type { StatelessDeps } from '../deps.js'
-import type { StatelessEnv } from '../middleware/require-access-token.js'
+import type { AppEnv, Deps } from '../env.js'
 import { requireAccessToken } from '../middleware/require-access-token.js'
 
 /**
- * POST /auth/password (Bearer + {current_password, new_password}): re-checks the current password (throttled like
- * login, so a stolen access token cannot brute-force it), stores the new hash, revokes every device and bumps
- * token_version, then answers 200 with a fresh pair for the device that asked.
+ * POST /auth/password (Bearer + {current_password, new_password}): re-checks the current password through the
+ * shared `reauthenticate` (throttled like login, so a stolen access token cannot brute-force it; the stored row
+ * must still be this user and not disabled), stores the new hash, revokes every device and bumps token_version,
+ * then answers 200 with a fresh pair for the device that asked.
  */
-export function registerPassword(app: Hono<StatelessEnv>, deps: StatelessDeps): void {
-  app.post('/auth/password', requireAccessToken(deps.tokens), async (c) => {
-    const { user } = c.get('auth')
+export function passwordRoutes(deps: Deps): Hono<AppEnv> {
+  return new Hono<AppEnv>().post('/auth/password', requireAccessToken(deps.tokens), async (c) => {
     const input = parsePasswordChange(await readJsonObject(c))
-    const key = normalizeUsername(user.username)
-    const ip = clientIp(c, deps.config.trustProxy)
-    const verdict = deps.throttle.check(key, ip)
-    if (!verdict.allowed) {
-      throw new ApiError('too_many_attempts', 'too many failed attempts; try again later', {
-        'Retry-After': String(verdict.retryAfterSeconds),
-      })
-    }
-    const found = deps.users.findCredentials(user.username)
-    const ok =
-      found !== null &&
-      found.id === user.id &&
-      !found.disabled &&
-      (await deps.hasher.verify(found.passwordHash, input.currentPassword))
-    if (!found || !ok) {
-      deps.throttle.recordFailure(key, ip)
-      throw new ApiError('invalid_credentials', 'the current password is wrong')
-    }
-    deps.throttle.recordSuccess(key)
-    deps.users.setPasswordHash(found.id, await deps.hasher.hash(input.newPassword))
-    const pair = await deps.tokens.afterPasswordChange(found.id, deviceMeta(c, deps.config.trustProxy))
+    const loginDeps = { ...deps, trustProxy: deps.config.trustProxy }
+    const user = await reauthenticate(c, loginDeps, c.get('auth').user, input.currentPassword)
+    deps.users.setPasswordHash(user.id, await deps.hasher.hash(input.newPassword))
+    const pair = await deps.tokens.afterPasswordChange(user.id, deviceMeta(c, deps.config.trustProxy))
     return sendPair(c, { cookieSecure: deps.config.cookieSecure, now: deps.clock() }, pair)
   })
 }

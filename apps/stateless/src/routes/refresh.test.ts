@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { TestApp } from '../test-helpers.js'
-import { login, makeApp, me, refresh, refreshCookieOf } from '../test-helpers.js'
+import type { TestApp } from '../test-app.js'
+import { login, me, refresh, refreshCookieOf, testApp } from '../test-app.js'
 
 let t: TestApp
 afterEach(() => t.close())
@@ -15,7 +15,7 @@ const familyState = () =>
 
 describe('POST /auth/refresh: rotation', () => {
   beforeEach(async () => {
-    t = await makeApp()
+    t = await testApp()
   })
 
   it('rotates: a new pair, a new cookie, the old token kept as used in the same family', async () => {
@@ -154,7 +154,7 @@ describe('POST /auth/refresh: rotation', () => {
 
 describe('refresh lifetimes (injected clock)', () => {
   beforeEach(async () => {
-    t = await makeApp({ REFRESH_TTL: '60', REFRESH_ABSOLUTE_TTL: '150' })
+    t = await testApp({ env: { REFRESH_TTL: '60', REFRESH_ABSOLUTE_TTL: '150' } })
   })
 
   it('idle expiry: a token unused for REFRESH_TTL is refused', async () => {
@@ -190,7 +190,7 @@ describe('refresh lifetimes (injected clock)', () => {
 
 describe('REFRESH_GRACE: two tabs refreshing at once', () => {
   beforeEach(async () => {
-    t = await makeApp({ REFRESH_GRACE: '10' })
+    t = await testApp({ env: { REFRESH_GRACE: '10' } })
   })
 
   it('the most recently rotated token replayed within the window gets a fresh pair; both siblings work', async () => {

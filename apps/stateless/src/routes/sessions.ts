@@ -1,8 +1,7 @@
-import { ApiError, noFormBody } from '@auth-lab/shared'
-import type { Hono } from 'hono'
+import { ApiError, isoTime, noFormBody } from '@auth-lab/shared'
+import { Hono } from 'hono'
 import { clearRefreshCookie } from '../auth/refresh-cookie.js'
-import type { StatelessDeps } from '../deps.js'
-import type { StatelessEnv } from '../middleware/require-access-token.js'
+import type { AppEnv, Deps } from '../env.js'
 import { requireAccessToken } from '../middleware/require-access-token.js'
 
 /**
@@ -10,31 +9,26 @@ import { requireAccessToken } from '../middleware/require-access-token.js'
  * id is the family's public handle, never a token. DELETE /auth/sessions/:id revokes one of the caller's devices;
  * another user's id, or a dead one, is 404 like an unknown id.
  */
-export function registerSessions(app: Hono<StatelessEnv>, deps: StatelessDeps): void {
+export function sessionsRoutes(deps: Deps): Hono<AppEnv> {
   const auth = requireAccessToken(deps.tokens)
-  app.get('/auth/sessions', auth, (c) => {
-    const { user, token } = c.get('auth')
-    const sessions = deps.tokens.refreshTokens.listForUser(user.id).map((f) => ({
-      id: f.id,
-      created_at: toTime(f.createdAt),
-      last_seen_at: toTime(f.lastUsedAt),
-      expires_at: toTime(f.expiresAt),
-      user_agent: f.userAgent,
-      current: f.id === token.sid,
-    }))
-    return c.json({ sessions })
-  })
-
-  app.delete('/auth/sessions/:id', noFormBody, auth, (c) => {
-    const { user, token } = c.get('auth')
-    const id = c.req.param('id')
-    if (!deps.tokens.revokeDevice(user.id, id)) throw new ApiError('not_found', 'no such session')
-    if (id === token.sid) clearRefreshCookie(c, deps.config.cookieSecure)
-    return c.body(null, 204)
-  })
-}
-
-/** Timestamps in API bodies: ISO 8601 UTC, like the stateful app. */
-export function toTime(ms: number): string {
-  return new Date(ms).toISOString()
+  return new Hono<AppEnv>()
+    .get('/auth/sessions', auth, (c) => {
+      const { user, token } = c.get('auth')
+      const sessions = deps.tokens.listDevices(user.id).map((f) => ({
+        id: f.id,
+        created_at: isoTime(f.createdAt),
+        last_seen_at: isoTime(f.lastUsedAt),
+        expires_at: isoTime(f.expiresAt),
+        user_agent: f.userAgent,
+        current: f.id === token.sid,
+      }))
+      return c.json({ sessions })
+    })
+    .delete('/auth/sessions/:id', noFormBody, auth, (c) => {
+      const { user, token } = c.get('auth')
+      const id = c.req.param('id')
+      if (!deps.tokens.revokeDevice(user.id, id)) throw new ApiError('not_found', 'no such session')
+      if (id === token.sid) clearRefreshCookie(c, deps.config.cookieSecure)
+      return c.body(null, 204)
+    })
 }

@@ -2,8 +2,8 @@ import { createPublicKey } from 'node:crypto'
 import type { JWTPayload } from 'jose'
 import { base64url, EncryptJWT, exportSPKI, generateKeyPair, generateSecret, SignJWT } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { TestApp } from '../test-helpers.js'
-import { bearer, login, makeApp } from '../test-helpers.js'
+import type { TestApp } from '../test-app.js'
+import { bearer, login, testApp } from '../test-app.js'
 
 /**
  * Gray-box checks of access-token verification: tokens minted with the server's own secret but bad claims or
@@ -17,7 +17,7 @@ let t: TestApp
 let kid: string
 let nowS: number
 beforeAll(async () => {
-  t = await makeApp({ JWT_SECRET: SECRET, REVOCATION: 'none' })
+  t = await testApp({ env: { JWT_SECRET: SECRET, REVOCATION: 'none' } })
   kid = t.deps.keys.current().kid
   nowS = Math.floor(t.clock() / 1000)
 })
@@ -179,7 +179,7 @@ describe('access-token verification', () => {
 describe('key confusion in RS256 mode', () => {
   let rs: TestApp
   beforeAll(async () => {
-    rs = await makeApp({ JWT_ALG: 'RS256', JWT_KEYS: 'ephemeral', REVOCATION: 'none' })
+    rs = await testApp({ env: { JWT_ALG: 'RS256', JWT_KEYS: 'ephemeral', REVOCATION: 'none' } })
   })
   afterAll(() => rs.close())
 

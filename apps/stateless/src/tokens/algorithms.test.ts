@@ -1,8 +1,8 @@
 import { rmSync } from 'node:fs'
 import { decodeProtectedHeader } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { TestApp } from '../test-helpers.js'
-import { bearer, login, makeApp, me, refresh, tempDir } from '../test-helpers.js'
+import type { TestApp } from '../test-app.js'
+import { bearer, login, me, refresh, tempDir, testApp } from '../test-app.js'
 
 /** Every signing algorithm and the JWE format, end to end through the app (login → /me → refresh → JWKS). */
 const FORMATS = [
@@ -20,7 +20,7 @@ describe.each(FORMATS)('$name', (f) => {
   let t: TestApp
   beforeAll(async () => {
     // One DB per format, one shared keys dir: each format has its own key file (jwt-<ALG>.json).
-    t = await makeApp({ ...f.env, JWT_KEYS_DIR: `${dir}/keys`, DB_PATH: `${dir}/${f.alg}.db` })
+    t = await testApp({ env: { ...f.env, JWT_KEYS_DIR: `${dir}/keys`, DB_PATH: `${dir}/${f.alg}.db` } })
   })
   afterAll(() => t.close())
 
@@ -65,7 +65,9 @@ describe.each(FORMATS)('$name', (f) => {
 describe('tokens do not cross algorithms', () => {
   it('a token of one algorithm is refused by an app configured for another, with 401', async () => {
     const apps = await Promise.all(
-      FORMATS.map((f) => makeApp({ ...f.env, JWT_KEYS_DIR: `${dir}/keys`, DB_PATH: `${dir}/x-${f.alg}.db` })),
+      FORMATS.map((f) =>
+        testApp({ env: { ...f.env, JWT_KEYS_DIR: `${dir}/keys`, DB_PATH: `${dir}/x-${f.alg}.db` } }),
+      ),
     )
     try {
       const tokens = await Promise.all(apps.map(async (a) => (await login(a)).accessToken))

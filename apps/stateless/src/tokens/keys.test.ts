@@ -4,8 +4,8 @@ import { manualClock } from '@auth-lab/shared'
 import { decodeProtectedHeader } from 'jose'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { readConfig } from '../config.js'
-import type { TestApp } from '../test-helpers.js'
-import { login, makeApp, me, tempDir } from '../test-helpers.js'
+import type { TestApp } from '../test-app.js'
+import { login, me, tempDir, testApp } from '../test-app.js'
 import { keyFilePath, readKeyFile } from './key-file.js'
 import { openKeyRing, rotateKeys } from './keys.js'
 
@@ -21,7 +21,7 @@ afterEach(() => {
 })
 
 async function instance(env: Record<string, string> = {}, clock = manualClock(Date.UTC(2026, 0, 1, 12))) {
-  const a = await makeApp({ JWT_ALG: 'ES256', ...env }, { dir, clock })
+  const a = await testApp({ env: { JWT_ALG: 'ES256', ...env }, dir, clock })
   open.push(a)
   return a
 }

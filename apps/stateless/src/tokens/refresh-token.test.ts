@@ -1,19 +1,23 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { TestApp } from '../test-helpers.js'
-import { makeApp } from '../test-helpers.js'
+import type { TestApp } from '../test-app.js'
+import { testApp } from '../test-app.js'
+import { RefreshTokens } from './refresh-token.js'
 
 /** The refresh-token store on its own: rotation results, store counters, cross-connection atomicity, purge. */
 let t: TestApp
 beforeEach(async () => {
-  t = await makeApp({ REFRESH_TTL: '60', REFRESH_ABSOLUTE_TTL: '120' })
+  t = await testApp({ env: { REFRESH_TTL: '60', REFRESH_ABSOLUTE_TTL: '120' } })
 })
 afterEach(() => t.close())
 
 const alice = () => t.deps.users.findByUsername('alice')!
+/** The store as deps.ts wires it, on the fixture's DB, counters and clock. */
+const storeOf = (a: TestApp) =>
+  new RefreshTokens(a.deps.db, a.deps.metrics.store, a.clock, a.deps.config.refresh)
 
 describe('RefreshTokens', () => {
   it('rotate: ok, then the same token is reuse and the family is revoked', () => {
-    const store = t.deps.tokens.refreshTokens
+    const store = storeOf(t)
     const first = store.create(alice(), { userAgent: 'ua', ip: '127.0.0.1' })
     const r1 = store.rotate(first.token)
     expect(r1).toMatchObject({ ok: true, grace: false, user: { username: 'alice' } })
@@ -30,7 +34,7 @@ describe('RefreshTokens', () => {
   })
 
   it('a malformed token is refused without touching the store', () => {
-    const store = t.deps.tokens.refreshTokens
+    const store = storeOf(t)
     const reads = t.deps.metrics.store.get('read')
     for (const bad of ['', 'short', `${'a'.repeat(42)}=`, 'a'.repeat(44)]) {
       expect(store.rotate(bad)).toEqual({ ok: false, reason: 'invalid' })
@@ -39,7 +43,7 @@ describe('RefreshTokens', () => {
   })
 
   it('counts every read and write by table', () => {
-    const store = t.deps.tokens.refreshTokens
+    const store = storeOf(t)
     const c = t.deps.metrics.store
     const first = store.create(alice())
     expect(c.get('write', 'refresh_families')).toBe(1)
@@ -59,21 +63,22 @@ describe('RefreshTokens', () => {
   })
 
   it('is atomic across connections: a token rotated through one instance is reuse through another', async () => {
-    const other = await makeApp(
-      { REFRESH_TTL: '60', REFRESH_ABSOLUTE_TTL: '120' },
-      { dir: t.dir, clock: t.clock },
-    )
+    const other = await testApp({
+      env: { REFRESH_TTL: '60', REFRESH_ABSOLUTE_TTL: '120' },
+      dir: t.dir,
+      clock: t.clock,
+    })
     try {
-      const first = t.deps.tokens.refreshTokens.create(alice())
-      expect(other.deps.tokens.refreshTokens.rotate(first.token).ok).toBe(true)
-      expect(t.deps.tokens.refreshTokens.rotate(first.token)).toMatchObject({ ok: false, reason: 'reused' })
+      const first = storeOf(t).create(alice())
+      expect(storeOf(other).rotate(first.token).ok).toBe(true)
+      expect(storeOf(t).rotate(first.token)).toMatchObject({ ok: false, reason: 'reused' })
     } finally {
       other.deps.db.close()
     }
   })
 
   it('purge drops families past their absolute expiry with their tokens, and keeps live ones', () => {
-    const store = t.deps.tokens.refreshTokens
+    const store = storeOf(t)
     store.create(alice())
     t.clock.advance(100_000)
     const live = store.create(alice())

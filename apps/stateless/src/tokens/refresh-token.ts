@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
-import type { Clock, Db, StoreCounters, User } from '@auth-lab/shared'
+import type { Clock, Db, StoreCounters, User, UserColumns } from '@auth-lab/shared'
+import { userColumns, userFromRow } from '@auth-lab/shared'
 import type { RefreshConfig } from '../config.js'
 
 /**
@@ -51,7 +52,8 @@ export function isRefreshTokenShaped(token: string | undefined): token is string
   return token !== undefined && TOKEN_FORMAT.test(token)
 }
 
-interface RotateRow {
+/** The token, its family and the family's user (`u_…` columns, see `userColumns`) in one indexed read. */
+type RotateRow = {
   family_id: string
   used_at: number | null
   expires_at: number
@@ -60,13 +62,7 @@ interface RotateRow {
   absolute_expires_at: number
   revoked_at: number | null
   last_rotated_hash: Buffer | null
-  username: string
-  role: 'user' | 'admin'
-  token_version: number
-  disabled: number
-  u_created_at: number
-  u_updated_at: number
-}
+} & { [K in keyof UserColumns as `u_${K}`]: UserColumns[K] }
 
 interface FamilyRow {
   id: string
@@ -104,8 +100,7 @@ export class RefreshTokens {
       ),
       lookup: db.prepare<[Buffer], RotateRow>(
         `SELECT t.family_id, t.used_at, t.expires_at, f.user_id, f.token_version AS family_version,
-           f.absolute_expires_at, f.revoked_at, f.last_rotated_hash, u.username, u.role, u.token_version, u.disabled,
-           u.created_at AS u_created_at, u.updated_at AS u_updated_at
+           f.absolute_expires_at, f.revoked_at, f.last_rotated_hash, ${userColumns('u')}
          FROM refresh_tokens t JOIN refresh_families f ON f.id = t.family_id JOIN users u ON u.id = f.user_id
          WHERE t.hash = ?`,
       ),
@@ -234,8 +229,10 @@ export class RefreshTokens {
     const row = this.stmt.lookup.get(hash)
     if (!row || row.revoked_at !== null) return { ok: false, reason: 'invalid' }
     if (now >= row.absolute_expires_at || now >= row.expires_at) return { ok: false, reason: 'invalid' }
-    if (row.disabled === 1 || row.token_version !== row.family_version) {
-      this.revokeFamily(row.family_id, row.disabled === 1 ? 'user_disabled' : 'token_version')
+    const user = userFromRow(row, 'u_')
+    if (!user) return { ok: false, reason: 'invalid' } // unreachable: the JOIN is inner
+    if (user.disabled || user.tokenVersion !== row.family_version) {
+      this.revokeFamily(row.family_id, user.disabled ? 'user_disabled' : 'token_version')
       return { ok: false, reason: 'stale', familyId: row.family_id, userId: row.user_id }
     }
     let grace = false
@@ -259,15 +256,6 @@ export class RefreshTokens {
       this.stmt.touchFamily.run(now, hash, row.family_id)
     }
     const refresh = this.insertChild(row.family_id, hash, now, row.absolute_expires_at)
-    const user: User = {
-      id: row.user_id,
-      username: row.username,
-      role: row.role,
-      tokenVersion: row.token_version,
-      disabled: false,
-      createdAt: row.u_created_at,
-      updatedAt: row.u_updated_at,
-    }
     return { ok: true, refresh, user, grace }
   }
 

@@ -3,25 +3,37 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Env } from '@auth-lab/shared'
 import { manualClock } from '@auth-lab/shared'
+import type { Hono } from 'hono'
 import { createApp } from './app.js'
 import { readConfig } from './config.js'
-import type { StatelessDeps } from './deps.js'
-import { openStatelessDeps } from './deps.js'
+import type { OpenedDeps } from './deps.js'
+import { openDeps } from './deps.js'
+import type { AppEnv } from './env.js'
 
 /**
- * Test fixtures (not exported by the package): a fresh app on a temporary DB and keys directory, a manual clock,
- * cheap argon2 (256 KiB, t=1), and the three fixture users. `dir` can be passed to reopen the same DB and keys
- * (the restart tests).
+ * The test fixture (not a test file, not exported by the package): a fresh app on a temporary DB and keys
+ * directory, a manual clock, cheap argon2 (256 KiB, t=1), and the three fixture users. `dir` reopens the same DB
+ * and keys (the restart and two-instance tests); `unexpected` collects what the app reported via `onUnexpected`.
  */
 export type TestClock = ReturnType<typeof manualClock>
 
 export interface TestApp {
-  app: ReturnType<typeof createApp>
-  deps: StatelessDeps
+  app: Hono<AppEnv>
+  deps: OpenedDeps
   clock: TestClock
   dir: string
   unexpected: unknown[]
   close(): void
+}
+
+export interface TestAppOptions {
+  /** Env overrides on top of the test defaults (e.g. `{ REVOCATION: 'none' }`). */
+  env?: Env
+  /** Reuse this directory (DB + keys); it is then left in place by `close()`. */
+  dir?: string
+  clock?: TestClock
+  /** Create the fixture users (default true). */
+  seed?: boolean
 }
 
 export const USERS = {
@@ -34,10 +46,7 @@ export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'auth-lab-stateless-'))
 }
 
-export async function makeApp(
-  env: Env = {},
-  opts: { dir?: string; clock?: TestClock; seed?: boolean } = {},
-): Promise<TestApp> {
+export async function testApp(opts: TestAppOptions = {}): Promise<TestApp> {
   const dir = opts.dir ?? tempDir()
   const clock = opts.clock ?? manualClock(Date.UTC(2026, 0, 1, 12))
   const config = readConfig({
@@ -45,11 +54,11 @@ export async function makeApp(
     ARGON2_MEMORY_KIB: '256',
     ARGON2_TIME_COST: '1',
     PORT: '3999',
-    ...env,
+    ...opts.env,
   })
-  const deps = await openStatelessDeps(config, { clock })
   const unexpected: unknown[] = []
-  const app = createApp(deps, { onUnexpected: (e) => unexpected.push(e) })
+  const deps = await openDeps(config, { clock, onUnexpected: (e) => unexpected.push(e) })
+  const app = createApp(deps)
   if (opts.seed !== false) {
     for (const u of [
       USERS.alice,
@@ -70,7 +79,7 @@ export async function makeApp(
     dir,
     unexpected,
     close() {
-      deps.db.close()
+      deps.close()
       if (!opts.dir) rmSync(dir, { recursive: true, force: true })
     },
   }
