@@ -1,10 +1,15 @@
-import type { LoadGenerator } from '../../lib/load.js'
+import { rmSync } from 'node:fs'
+import { dirname } from 'node:path'
+import { LoadGenerator } from '../../lib/load.js'
 import type { LatencyMs } from '../../lib/load-types.js'
 import { diffStoreCounts, scrapeStoreCounters } from '../../lib/metrics-scrape.js'
+import { stopAll } from '../../lib/processes.js'
 import type { Progress } from '../../lib/progress.js'
+import type { ScenarioContext } from '../../lib/scenario.js'
 import { roundOrders } from '../../lib/stats.js'
-import type { RunOptions } from '../../report/schema.js'
+import type { InvalidEntry, RunOptions } from '../../report/schema.js'
 import type { Group, Target } from './variants.js'
+import { selectGroups, setupGroups } from './variants.js'
 
 export interface MeasureSettings {
   rounds: number
@@ -206,5 +211,30 @@ async function measureOneOrThrow(
     writesPerReq: ops.writes / n,
     storeOps: ops.byTable,
     credentialBytes: t.credentialBytes,
+  }
+}
+
+/**
+ * The whole experiment: starts the chosen variants' servers (seeded, users logged in), measures the rounds with a
+ * load generator in its own process, and stops and removes everything, whatever happens.
+ */
+export async function measureOverhead(
+  ctx: ScenarioContext,
+): Promise<{ samples: Sample[]; groups: Group[]; settings: MeasureSettings; invalid: InvalidEntry[] }> {
+  const settings = overheadSettings(ctx.options)
+  const specs = selectGroups(ctx.options.variants)
+  let groups: Group[] = []
+  const gen = await LoadGenerator.start({ cpu: ctx.pinning.loadCpu })
+  try {
+    ctx.progress.update(`starting ${specs.length} servers, logging in ${settings.connections} users each`)
+    const log = (line: string) => ctx.progress.log(line)
+    const setup = await setupGroups(specs, settings.connections, ctx.pinning.serverCpu, log)
+    groups = setup.groups
+    const samples = await measureRounds(groups, gen, settings, ctx.progress)
+    return { samples, groups, settings, invalid: setup.invalid }
+  } finally {
+    await gen.close()
+    await stopAll(groups.map((g) => g.server))
+    for (const g of groups) rmSync(dirname(g.server.dbPath), { recursive: true, force: true })
   }
 }

@@ -1,6 +1,7 @@
 /**
  * `pnpm bench --scenario restart` (claim C2): what a crash or a graceful restart does to logged-in users, for
  * sessions in memory, sessions in SQLite, JWTs with persisted keys and JWTs with per-start (ephemeral) keys.
+ * Not pinned: it measures who stays logged in, not CPU, and a pinned server restarts much slower.
  */
 import { STATE_CONFIGS } from '../../lib/configs.js'
 import { LoadGenerator } from '../../lib/load.js'
@@ -15,8 +16,6 @@ export const restartScenario: Scenario = {
   estimateSec: (options) => restartEstimateSec(restartSizes(options), STATE_CONFIGS.length),
   async run(ctx) {
     const sizes = restartSizes(ctx.options)
-    // Not pinned: this experiment measures who stays logged in and how long a restart takes, not CPU per request,
-    // and a server pinned to a core other work also uses starts (and restarts) much slower.
     const gen = await LoadGenerator.start({ cpu: null })
     try {
       const progress = (line: string) => ctx.progress.update(line)
