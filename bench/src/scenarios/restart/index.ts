@@ -19,10 +19,8 @@ export const restartScenario: Scenario = {
     const gen = await LoadGenerator.start({ cpu: null })
     try {
       const progress = (line: string) => ctx.progress.update(line)
-      const rows = await measureRestarts(
-        { configs: STATE_CONFIGS, signals: SIGNALS, ...sizes, progress },
-        gen,
-      )
+      const opts = { configs: STATE_CONFIGS, signals: SIGNALS, ...sizes, progress }
+      const rows = await measureRestarts(opts, gen)
       return buildRestartResult(rows, sizes)
     } finally {
       await gen.close()
