@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { parseCli } from './cli.js'
-import { SCENARIOS } from './scenarios/registry.js'
+import { SCENARIO_IDS } from './scenarios/registry.js'
 
 const NOW = new Date('2026-11-25T12:00:05.123Z')
 
@@ -9,7 +9,7 @@ describe('parseCli', () => {
     const r = parseCli([], NOW)
     if (r === 'help') throw new Error('unexpected help')
     expect(r.runId).toBe('2026-11-25T12-00-05Z')
-    expect(r.options.scenarios).toEqual(Object.keys(SCENARIOS))
+    expect(r.options.scenarios).toEqual(SCENARIO_IDS)
     expect(r.options).toMatchObject({ quick: false, pin: true })
     expect(r.options.durationSec).toBeUndefined()
     expect(r.options.outDir).toMatch(/reports\/2026-11-25T12-00-05Z$/)

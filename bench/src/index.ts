@@ -1,4 +1,15 @@
-export { runBench } from './cli.js'
+export type { Credential, Outcome } from './lib/client.js'
+export {
+  authHeaders,
+  credentialBytes,
+  lastCookie,
+  login,
+  loginUsers,
+  mapLimit,
+  meStatus,
+} from './lib/client.js'
+export type { AppConfig, AppKind, Config, ConfigId } from './lib/configs.js'
+export { CONFIGS, pick, pickApp, STATE_CONFIGS } from './lib/configs.js'
 export { allOk, assertLoopback, LoadGenerator, runLoad } from './lib/load.js'
 export type { LatencyMs, LoadOptions, LoadResult, TimeBucket } from './lib/load-types.js'
 export type { Sample, StoreCounts } from './lib/metrics-scrape.js'
@@ -20,12 +31,13 @@ export {
   median,
   ratio,
   roundOrders,
+  share,
   shuffled,
   summarize,
   validity,
 } from './lib/stats.js'
-export type { AppKind, Credential, SeedOptions } from './lib/users.js'
-export { BENCH_PASSWORD, credentialBytes, lastCookie, loginUser, loginUsers, seedUsers } from './lib/users.js'
+export type { SeedOptions } from './lib/users.js'
+export { BENCH_PASSWORD, seedUsers } from './lib/users.js'
 export { readResults, writeReport } from './report/render.js'
 export type {
   Cell,
@@ -40,4 +52,5 @@ export type {
   Verdict,
 } from './report/schema.js'
 export { parseResults, RESULTS_SCHEMA_VERSION } from './report/schema.js'
-export { SCENARIOS } from './scenarios/registry.js'
+export { estimateRunSec, runBench } from './runner.js'
+export { SCENARIO_IDS, SCENARIOS } from './scenarios/registry.js'

@@ -4,14 +4,14 @@
  * the scenario code's own `finally`; the process registry kills leftovers when the worker exits.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { pickApp } from '../src/lib/configs.js'
 import { LoadGenerator } from '../src/lib/load.js'
-import { buildLbResult, lbSizes } from '../src/scenarios/load-balancer.js'
-import { measureLoadBalancer } from '../src/scenarios/load-balancer-measure.js'
-import { measureMemory } from '../src/scenarios/memory-measure.js'
-import { buildRestartResult, restartSizes } from '../src/scenarios/restart.js'
-import { measureRestarts } from '../src/scenarios/restart-measure.js'
-import { measureRevocation } from '../src/scenarios/revocation-measure.js'
-import { configById } from '../src/scenarios/support/app-configs.js'
+import { lbSizes, measureLoadBalancer } from '../src/scenarios/lb/measure.js'
+import { buildLbResult } from '../src/scenarios/lb/report.js'
+import { measureMemory } from '../src/scenarios/memory/measure.js'
+import { measureRestarts, restartSizes } from '../src/scenarios/restart/measure.js'
+import { buildRestartResult } from '../src/scenarios/restart/report.js'
+import { measureRevocation } from '../src/scenarios/revocation/measure.js'
 
 let gen: LoadGenerator
 
@@ -26,7 +26,7 @@ describe('restart (C2)', () => {
   it('the memory store loses every user on SIGKILL, the SQLite store keeps them all', async () => {
     const rows = await measureRestarts(
       {
-        configs: [configById('stateful-memory'), configById('stateful-sqlite')],
+        configs: [pickApp('stateful-memory'), pickApp('stateful-sqlite')],
         signals: ['SIGKILL'],
         users: 6,
         connections: 2,
@@ -55,7 +55,7 @@ describe('restart (C2)', () => {
   it('ephemeral JWT keys lose every access token on restart but not the refresh tokens', async () => {
     const [row] = await measureRestarts(
       {
-        configs: [configById('stateless-ephemeral')],
+        configs: [pickApp('stateless-ephemeral')],
         signals: ['SIGTERM'],
         users: 4,
         connections: 2,
@@ -78,7 +78,7 @@ describe('load balancer (C3)', () => {
     const r = await measureLoadBalancer(
       {
         ...lbSizes({ quick: true }),
-        configs: [configById('stateful-memory'), configById('stateful-sqlite')],
+        configs: [pickApp('stateful-memory'), pickApp('stateful-sqlite')],
         policies: ['round-robin'],
         instances: 3,
         users: 6,

@@ -2,14 +2,14 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { runBench } from '../src/cli.js'
 import { processRegistry } from '../src/lib/process-registry.js'
 import { Progress } from '../src/lib/progress.js'
 import { readResults } from '../src/report/render.js'
 import type { ResultsFile } from '../src/report/schema.js'
-import type { Sample } from '../src/scenarios/overhead-measure.js'
-import type { VariantSummary } from '../src/scenarios/overhead-summary.js'
-import { selectGroups } from '../src/scenarios/overhead-variants.js'
+import { runBench } from '../src/runner.js'
+import type { Sample } from '../src/scenarios/overhead/measure.js'
+import type { VariantSummary } from '../src/scenarios/overhead/summary.js'
+import { selectGroups } from '../src/scenarios/overhead/variants.js'
 
 /**
  * The real harness end to end at a tiny size: every server as a child process, autocannon in its own process,

@@ -1,4 +1,4 @@
 import { inputCases } from './cases/index.js'
 import { caseSuite } from './suite.js'
 
-caseSuite('catalogue §3.2 input handling', inputCases)
+caseSuite('catalogue §3.2 input handling', 'fast', inputCases)

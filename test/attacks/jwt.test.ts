@@ -1,8 +1,8 @@
 import { jwtCases } from './cases/index.js'
-import { caseSuite, without } from './suite.js'
+import { caseSuite } from './suite.js'
 
-// T49 waits for token expiry and runs in timers.test.ts.
-caseSuite('catalogue §3.4 JWT access-token validation', without(jwtCases, 'T49'), {
+// The `timer` JWT case (T49, token expiry) runs in timers.test.ts.
+caseSuite('catalogue §3.4 JWT access-token validation', 'fast', jwtCases, {
   warm: [
     ['stateless', 'main'],
     ['stateless', 'version'],

@@ -1,4 +1,5 @@
 import { refreshCases } from './cases/index.js'
-import { caseSuite, without } from './suite.js'
+import { caseSuite } from './suite.js'
 
-caseSuite('catalogue §3.5 refresh tokens, logout and revocation', without(refreshCases, 'T65'))
+// The `timer` refresh case (T65, refresh lifetimes) runs in timers.test.ts.
+caseSuite('catalogue §3.5 refresh tokens, logout and revocation', 'fast', refreshCases)

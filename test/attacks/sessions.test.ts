@@ -1,12 +1,11 @@
 import { sessionCases } from './cases/index.js'
-import { caseSuite, without } from './suite.js'
+import { caseSuite } from './suite.js'
 
-// T30 and T31 mostly sleep on short timers; they run concurrently in timers.test.ts.
-caseSuite('catalogue §3.3 sessions, CSRF, CORS, disabled accounts', without(sessionCases, 'T30', 'T31'), {
+// The `timer` session cases (T27, T30, T31: they wait out idle and absolute timeouts) run in timers.test.ts.
+caseSuite('catalogue §3.3 sessions, CSRF, CORS, disabled accounts', 'fast', sessionCases, {
   warm: [
     ['stateful', 'main'],
     ['stateless', 'main'],
-    ['stateful', 'short'],
     ['stateless', 'version'],
   ],
 })

@@ -15,9 +15,8 @@ export interface AppTraits {
   mechanism: 'session' | 'jwt'
   /** Short timers for the expiry tests (seconds). */
   short: Record<string, string>
-  /** How long after login an unused credential stops working on the short server (s), and the absolute cap. */
+  /** How long after login an unused credential stops working on the short server (s). */
   idleSeconds: number
-  absoluteSeconds: number
 }
 
 export const TRAITS: Record<AppName, AppTraits> = {
@@ -28,7 +27,6 @@ export const TRAITS: Record<AppName, AppTraits> = {
     mechanism: 'session',
     short: { SESSION_IDLE_TTL: '3', SESSION_ABSOLUTE_TTL: '6' },
     idleSeconds: 3,
-    absoluteSeconds: 6,
   },
   stateless: {
     revokedCode: 'invalid_token',
@@ -38,7 +36,6 @@ export const TRAITS: Record<AppName, AppTraits> = {
     // The access token lives 2 s; the refresh token 3 s idle and 6 s per family.
     short: { ACCESS_TTL: '2', CLOCK_TOLERANCE: '0', REFRESH_TTL: '3', REFRESH_ABSOLUTE_TTL: '6' },
     idleSeconds: 3,
-    absoluteSeconds: 6,
   },
 }
 

@@ -1,11 +1,13 @@
 /**
- * Progress lines on stderr while a run goes: scenario, step, and an estimate of the time left. Scenarios call
- * `update` with a label and, when they know it, their own remaining seconds; the total adds the estimates of the
- * scenarios still to come.
+ * Progress lines on stderr while a run goes: scenario, step, and an estimate of the time left. The runner starts
+ * each scenario with its estimate; scenarios call `update` with a label (and, if they track their own pace, like
+ * overhead, their own remaining seconds); the total adds the estimates of the scenarios still to come.
  */
 export class Progress {
   private scenario = ''
   private laterSec = 0
+  private estimateSec = 0
+  private scenarioStarted = Date.now()
   private readonly started = Date.now()
   private lastLen = 0
 
@@ -14,16 +16,22 @@ export class Progress {
     private readonly enabled = true,
   ) {}
 
-  /** Called by the CLI when a scenario starts; `laterSec` = estimated seconds of the scenarios after it. */
-  beginScenario(id: string, laterSec: number): void {
+  /** Called by the runner when a scenario starts: its own estimate and that of the scenarios after it. */
+  beginScenario(id: string, estimateSec: number, laterSec: number): void {
     this.scenario = id
+    this.estimateSec = estimateSec
     this.laterSec = laterSec
+    this.scenarioStarted = Date.now()
     this.write(`[${id}] starting`, true)
   }
 
-  /** `label` like "round 2/5 · stateless-es256 · GET /me"; `remainingSec` = this scenario's estimated time left. */
+  /**
+   * `label` like "round 2/5 · stateless-es256 · GET /me"; `remainingSec` = this scenario's time left when it knows
+   * better than its estimate minus the time spent so far.
+   */
   update(label: string, remainingSec?: number): void {
-    const left = remainingSec === undefined ? '' : ` · ~${formatSec(remainingSec + this.laterSec)} left`
+    const mine = remainingSec ?? Math.max(0, this.estimateSec - (Date.now() - this.scenarioStarted) / 1000)
+    const left = ` · ~${formatSec(mine + this.laterSec)} left`
     this.write(
       `[${this.scenario}] ${label}${left} (elapsed ${formatSec((Date.now() - this.started) / 1000)})`,
       false,

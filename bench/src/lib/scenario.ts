@@ -1,12 +1,13 @@
-import type { ExperimentResult, RunOptions } from '../report/schema.js'
+import type { Claim, ExperimentResult, RunOptions } from '../report/schema.js'
 import type { Pinning } from './pinning.js'
 import type { Progress } from './progress.js'
 
-/** What the CLI hands every scenario. */
+/** What the runner hands every scenario. */
 export interface ScenarioContext {
   options: RunOptions
   /** Cores for the server(s) and the load generator (null = not pinned). */
   pinning: Pinning
+  /** Progress lines; the runner adds the time left from `estimateSec`, so scenarios pass a label only. */
   progress: Progress
   /** reports/<run-id>/ (already created): scenarios may write extra raw files here. */
   outDir: string
@@ -14,11 +15,15 @@ export interface ScenarioContext {
   previous: readonly ExperimentResult[]
 }
 
-/** One experiment. Register it in scenarios/registry.ts. */
+/**
+ * One experiment, declared in scenarios/<id>/index.ts and registered in scenarios/registry.ts. The runner owns
+ * everything around `run`: timing (`durationSec`), progress, the time estimate, a failure turned into a result.
+ */
 export interface Scenario {
   id: string
   title: string
-  /** Rough wall-clock seconds with these options, for the "time left" estimate. */
+  claims: readonly Claim[]
+  /** Rough wall-clock seconds with these options: the cost the runner's "time left" is built from. */
   estimateSec(options: RunOptions): number
   run(ctx: ScenarioContext): Promise<ExperimentResult>
 }

@@ -112,7 +112,9 @@ describe('validity', () => {
     }
   })
   it('names a run that could not happen (the server had exited)', () => {
-    const v = validity([{ ...ok, ok2xx: 0, errors: 1, failure: 'server stateful-sqlite is not running (exited)' }])
+    const v = validity([
+      { ...ok, ok2xx: 0, errors: 1, failure: 'server stateful-sqlite is not running (exited)' },
+    ])
     expect(v.valid).toBe(false)
     if (!v.valid) expect(v.reason).toContain('not running')
   })

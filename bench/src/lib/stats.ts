@@ -172,3 +172,8 @@ export function compareRounds(
   if (relative < 0 && lowerIn >= need) return { verdict: 'lower', higherIn, lowerIn, n, relative }
   return { verdict: 'unclear', higherIn, lowerIn, n, relative }
 }
+
+/** Share as a number in 0..1 (NaN-safe: 0 of 0 is reported as 0). */
+export function share(part: number, whole: number): number {
+  return whole > 0 ? part / whole : 0
+}

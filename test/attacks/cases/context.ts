@@ -7,7 +7,7 @@ import {
   request,
   snapshot,
   startApp,
-} from '../../helpers/index.js'
+} from '@auth-lab/test'
 import { profileOptions, TEST_SECRET_BYTES } from './profiles.js'
 import type { CaseContext, Check, NothingLostOptions, Profile, Target } from './types.js'
 

@@ -1,5 +1,4 @@
 import { createPublicKey, randomBytes } from 'node:crypto'
-import { exportSPKI, generateKeyPair, importJWK, type JWK, SignJWT } from 'jose'
 import {
   attackerKey,
   b64u,
@@ -14,13 +13,12 @@ import {
   startExpectingFailure,
   startSink,
   withWritableDb,
-} from '../../helpers/index.js'
+} from '@auth-lab/test'
+import { exportSPKI, generateKeyPair, importJWK, type JWK, SignJWT } from 'jose'
 import { minter } from './mint.js'
 import { JWT_ALG_OF, TEST_SECRET_BYTES } from './profiles.js'
 import type { AttackCase, CaseContext, Check, Profile, Target } from './types.js'
 import { describeRes, nowS, probeTokens, sleep } from './util.js'
-
-const JWT_TARGETS = ['stateless', 'naive'] as const
 
 /** Runs `variants` for a profile against the target and checks NL on the issuer when the target is the real app. */
 async function probeProfile(
@@ -62,6 +60,7 @@ export const jwtCases: AttackCase[] = [
     title: 'Bearer semantics and WWW-Authenticate',
     group: 'jwt',
     apps: ['stateless'],
+    pace: 'fast',
     expected:
       'none → 401 Bearer realm without error; malformed → 400 invalid_request (Basic: 400 or 401 without error); lower-case scheme → 200',
     async run(ctx, _t, check) {
@@ -102,6 +101,7 @@ export const jwtCases: AttackCase[] = [
     title: 'Token accepted only from the Authorization header',
     group: 'jwt',
     apps: ['stateless'],
+    pace: 'fast',
     expected:
       'query ?access_token=, form body, cookie → 401; header + query → 400 invalid_request or 200 (query ignored)',
     async run(ctx, _t, check) {
@@ -135,7 +135,8 @@ export const jwtCases: AttackCase[] = [
     id: 'T40',
     title: 'Signature integrity',
     group: 'jwt',
-    apps: JWT_TARGETS,
+    verifier: true,
+    pace: 'fast',
     expected: 'edited payload (sub → bob), edited header, cut signature, foreign secret → 401 invalid_token',
     async run(ctx, target, check) {
       await probeProfile(ctx, target, check, 'main', async (m) => {
@@ -168,7 +169,8 @@ export const jwtCases: AttackCase[] = [
     id: 'T41',
     title: 'The alg none family',
     group: 'jwt',
-    apps: JWT_TARGETS,
+    verifier: true,
+    pace: 'fast',
     expected:
       'none/None/NONE/nOnE with empty or original signature, alg "" / missing / null / ["HS256"] → 401 invalid_token, never 500',
     async run(ctx, target, check) {
@@ -201,7 +203,8 @@ export const jwtCases: AttackCase[] = [
     id: 'R-J8',
     title: 'Token format and header parameters (R-J3, R-J8, R-J10; no catalogue number)',
     group: 'jwt',
-    apps: JWT_TARGETS,
+    verifier: true,
+    pace: 'fast',
     expected:
       'unknown crit, b64:false, a JWE-shaped token, invalid UTF-8 in the payload, path/SQL-shaped kid → 401; duplicate claim names → 401 or last-wins consistently',
     async run(ctx, target, check) {
@@ -261,7 +264,8 @@ export const jwtCases: AttackCase[] = [
     id: 'T43',
     title: 'Algorithm allowlist within a family',
     group: 'jwt',
-    apps: JWT_TARGETS,
+    verifier: true,
+    pace: 'fast',
     expected:
       'HS384/HS512 with the real secret; PS256/RS512 with the real RSA key; ES384 → 401 invalid_token',
     async run(ctx, target, check) {
@@ -302,7 +306,8 @@ export const jwtCases: AttackCase[] = [
     id: 'T44',
     title: 'Key confusion: RS256/ES256/EdDSA public key used as an HS256 secret',
     group: 'jwt',
-    apps: JWT_TARGETS,
+    verifier: true,
+    pace: 'fast',
     expected:
       'HS256 tokens keyed with the public key as PEM, PEM without newline, DER, JWK JSON, raw bytes → 401, not 500',
     async run(ctx, target, check) {
@@ -342,7 +347,8 @@ export const jwtCases: AttackCase[] = [
     id: 'T45',
     title: 'Asymmetric token sent to the HS256 app',
     group: 'jwt',
-    apps: JWT_TARGETS,
+    verifier: true,
+    pace: 'fast',
     expected: 'RS256, ES256, EdDSA tokens signed with attacker keys → 401, not 500',
     async run(ctx, target, check) {
       await probeProfile(ctx, target, check, 'main', async (m) => {
@@ -362,7 +368,8 @@ export const jwtCases: AttackCase[] = [
     id: 'T46',
     title: 'Embedded key material (jwk, x5c)',
     group: 'jwt',
-    apps: JWT_TARGETS,
+    verifier: true,
+    pace: 'fast',
     expected: 'attacker key in header jwk / x5c (RS256, ES256, EdDSA), in HS256 and RS256 mode → 401',
     async run(ctx, target, check) {
       const rsa = await attackerKey('RS256')
@@ -398,7 +405,8 @@ export const jwtCases: AttackCase[] = [
     id: 'T47',
     title: 'jku / x5u injection (SSRF)',
     group: 'jwt',
-    apps: JWT_TARGETS,
+    verifier: true,
+    pace: 'fast',
     expected: 'tokens whose jku/x5u point at a local listener → 401, and the listener receives nothing',
     async run(ctx, target, check) {
       const sink = await startSink()
@@ -436,8 +444,8 @@ export const jwtCases: AttackCase[] = [
     id: 'T49',
     title: 'Expired token and leeway',
     group: 'jwt',
-    apps: JWT_TARGETS,
-    slow: true,
+    verifier: true,
+    pace: 'timer',
     expected:
       'exp = now − (leeway + 5 s), exp = now − 10 min, exp = now with leeway 0, a real token replayed after TTL + 1 s → 401',
     async run(ctx, target, check) {
@@ -468,7 +476,8 @@ export const jwtCases: AttackCase[] = [
     id: 'T50',
     title: 'Not yet valid (nbf)',
     group: 'jwt',
-    apps: JWT_TARGETS,
+    verifier: true,
+    pace: 'fast',
     expected: 'nbf = now + leeway + 60 s → 401; nbf = now → 200',
     async run(ctx, target, check) {
       const m = await minter(ctx)
@@ -488,7 +497,8 @@ export const jwtCases: AttackCase[] = [
     id: 'T51',
     title: 'Required claims present',
     group: 'jwt',
-    apps: JWT_TARGETS,
+    verifier: true,
+    pace: 'fast',
     expected: 'otherwise valid tokens lacking exp, sub, jti, iat, iss or aud → 401 each',
     async run(ctx, target, check) {
       await probeProfile(ctx, target, check, 'main', async (m) =>
@@ -505,7 +515,8 @@ export const jwtCases: AttackCase[] = [
     id: 'T52',
     title: 'Lifetime, iat sanity and minimal content',
     group: 'jwt',
-    apps: JWT_TARGETS,
+    verifier: true,
+    pace: 'fast',
     expected:
       '100 real tokens: exp − iat ≤ TTL, iat ≤ now, unique jti, no PII/secrets; a token with iat = now + 1 h → 401',
     async run(ctx, target, check) {
@@ -563,7 +574,8 @@ export const jwtCases: AttackCase[] = [
     id: 'T53',
     title: 'Issuer and audience',
     group: 'jwt',
-    apps: JWT_TARGETS,
+    verifier: true,
+    pace: 'fast',
     expected: 'foreign or missing iss; aud other / missing / [] / ["other"] → 401; aud ["other", ours] → 200',
     async run(ctx, target, check) {
       const m = await minter(ctx)
@@ -590,7 +602,8 @@ export const jwtCases: AttackCase[] = [
     id: 'T54',
     title: 'Token-type confusion',
     group: 'jwt',
-    apps: JWT_TARGETS,
+    verifier: true,
+    pace: 'fast',
     expected:
       'typ missing / JWT / rt+jwt → 401; the refresh token as Bearer → 401; the access token as refresh cookie → 401, no rotation',
     async run(ctx, target, check) {
@@ -616,7 +629,8 @@ export const jwtCases: AttackCase[] = [
     id: 'T55',
     title: 'Subject validity',
     group: 'jwt',
-    apps: JWT_TARGETS,
+    verifier: true,
+    pace: 'fast',
     expected:
       'REVOCATION=version: validly signed tokens whose sub is a deleted user, a non-existent id, a number, or SQL → 401',
     async run(ctx, target, check) {
@@ -643,6 +657,7 @@ export const jwtCases: AttackCase[] = [
     title: 'Weak HMAC secret',
     group: 'jwt',
     apps: ['stateless'],
+    pace: 'fast',
     expected:
       'a dictionary of weak secrets does not verify a real token; JWT_SECRET="secret" or 16 bytes → the app refuses to start',
     async run(ctx, _t, check) {

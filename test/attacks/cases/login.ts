@@ -5,7 +5,7 @@ import {
   request,
   rowsForUser,
   sameOrigin,
-} from '../../helpers/index.js'
+} from '@auth-lab/test'
 import { THROTTLE_WINDOW_S } from './profiles.js'
 import type { AttackCase } from './types.js'
 import { headerNames, loginCounts, sleep } from './util.js'
@@ -17,10 +17,10 @@ export const loginCases: AttackCase[] = [
     title: 'Login hygiene and caching',
     group: 'login',
     apps: ['stateful', 'stateless'],
+    pace: 'fast',
     expected:
       '200; no-store on login and /me; JSON; password not echoed; credential only in Set-Cookie/body as designed; one session/family row',
     async run(ctx, app, check) {
-      if (app === 'naive') return
       const server = await ctx.server(app)
       const a = ctx.adapter(app)
       const alice = server.fixtures.users.alice
@@ -73,10 +73,10 @@ export const loginCases: AttackCase[] = [
     title: 'Generic failure: unknown user, wrong password, disabled user',
     group: 'login',
     apps: ['stateful', 'stateless'],
+    pace: 'fast',
     expected:
       'all three 401 invalid_credentials, byte-identical bodies, same header names, no cookie, no rows',
     async run(ctx, app, check) {
-      if (app === 'naive') return
       const server = await ctx.server(app)
       const a = ctx.adapter(app)
       const { alice, carol } = server.fixtures.users
@@ -107,11 +107,10 @@ export const loginCases: AttackCase[] = [
     title: 'Timing-based user enumeration (real argon2 cost)',
     group: 'login',
     apps: ['stateful', 'stateless'],
-    slow: true,
+    pace: 'timing',
     expected:
       '|median(existing) − median(unknown)| < max(25 ms, 20 %) over 30 interleaved attempts each (p90 reported)',
     async run(ctx, app, check) {
-      if (app === 'naive') return
       const server = await ctx.server(app, 'timing')
       const samples = await loginTimingCheck(ctx.adapter(app), server, {
         known: 'alice',
@@ -130,11 +129,10 @@ export const loginCases: AttackCase[] = [
     title: 'Brute-force throttling per account, and spraying',
     group: 'login',
     apps: ['stateful', 'stateless'],
-    slow: true,
+    pace: 'timer',
     expected:
       '6th wrong attempt 429 + Retry-After; correct password still 429; 200 after the window; name variants share one counter; per-IP limiter engages within 50 names',
     async run(ctx, app, check) {
-      if (app === 'naive') return
       const server = await ctx.server(app, 'throttle')
       const a = ctx.adapter(app)
       const v = ctx.victim(server)
@@ -205,10 +203,10 @@ export const loginCases: AttackCase[] = [
     title: 'Throttle bypass through spoofed client-IP headers',
     group: 'login',
     apps: ['stateful', 'stateless'],
+    pace: 'fast',
     expected:
       'still 429 at the 6th attempt although every attempt claims another X-Forwarded-For / X-Real-IP / Forwarded',
     async run(ctx, app, check) {
-      if (app === 'naive') return
       const server = await ctx.server(app, 'throttle-xff')
       const a = ctx.adapter(app)
       const v = ctx.victim(server)
@@ -234,9 +232,9 @@ export const loginCases: AttackCase[] = [
     title: 'The password is verified exactly (no truncation, no case folding)',
     group: 'login',
     apps: ['stateful', 'stateless'],
+    pace: 'fast',
     expected: '80-byte P[0:72]+XXXXXXXX → 401; upper(P) → 401; P → 200; 64-char password → 200',
     async run(ctx, app, check) {
-      if (app === 'naive') return
       const server = await ctx.server(app)
       const a = ctx.adapter(app)
       const { long, dave } = server.fixtures.users
@@ -257,9 +255,9 @@ export const loginCases: AttackCase[] = [
     title: 'Oversized credentials (hash-cost DoS)',
     group: 'login',
     apps: ['stateful', 'stateless'],
+    pace: 'fast',
     expected: '10 KB / 1 MB password and 10 KB username → 400/413 in < 1 s, no hash computed',
     async run(ctx, app, check) {
-      if (app === 'naive') return
       const server = await ctx.server(app)
       const a = ctx.adapter(app)
       const before = await ctx.before(server)
@@ -292,10 +290,10 @@ export const loginCases: AttackCase[] = [
     title: 'Login CSRF',
     group: 'login',
     apps: ['stateful', 'stateless'],
+    pace: 'fast',
     expected:
       'evil Origin → 403 csrf; text/plain → 415; Sec-Fetch-Site cross-site form → 403; no cookie, no rows',
     async run(ctx, app, check) {
-      if (app === 'naive') return
       const server = await ctx.server(app)
       const alice = server.fixtures.users.alice
       const before = await ctx.before(server)
@@ -326,10 +324,10 @@ export const loginCases: AttackCase[] = [
     title: 'Credentials never accepted via the URL',
     group: 'login',
     apps: ['stateful', 'stateless'],
+    pace: 'fast',
     expected:
       'GET with credentials in the query → 404/405; POST with query and empty body → 400/415; not authenticated',
     async run(ctx, app, check) {
-      if (app === 'naive') return
       const server = await ctx.server(app)
       const alice = server.fixtures.users.alice
       const before = await ctx.before(server)

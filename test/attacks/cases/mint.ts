@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
+import { type AppServer, type Cred, currentSigningKey, decodeJwt } from '@auth-lab/test'
 import { type CryptoKey, SignJWT } from 'jose'
-import { type AppServer, type Cred, currentSigningKey, decodeJwt } from '../../helpers/index.js'
 import { JWT_ALG_OF, TEST_SECRET_BYTES } from './profiles.js'
 import type { CaseContext, Profile } from './types.js'
 import { mustLogin, nowS } from './util.js'
@@ -15,8 +15,8 @@ export interface Minter {
   kid: string
   key: CryptoKey | Uint8Array
   /** Claims and header of a real token for `cred`'s user. */
-  claims: Record<string, any>
-  header: Record<string, any>
+  claims: Record<string, unknown>
+  header: Record<string, unknown>
   cred: Cred
   /** Fresh valid claims (new jti, iat now, exp in 5 min), with overrides; `undefined` values delete the claim. */
   fresh(overrides?: Record<string, unknown>): Record<string, unknown>

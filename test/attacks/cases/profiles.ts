@@ -1,4 +1,4 @@
-import type { AppName, StartOptions } from '../../helpers/index.js'
+import type { AppName, StartOptions } from '@auth-lab/test'
 import type { Profile } from './types.js'
 
 /** The HS256 test secret (48 ASCII bytes, used as its UTF-8 bytes, as JWT_SECRET is). Known so cases can mint. */

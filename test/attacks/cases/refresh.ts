@@ -9,7 +9,7 @@ import {
   request,
   tableNames,
   withDb,
-} from '../../helpers/index.js'
+} from '@auth-lab/test'
 import { minter } from './mint.js'
 import { familyRow, liveTokens, tokenRow } from './stateless-db.js'
 import type { AttackCase } from './types.js'
@@ -24,6 +24,7 @@ export const refreshCases: AttackCase[] = [
     title: 'Refresh cookie attributes and storage at rest',
     group: 'refresh',
     apps: ['stateless'],
+    pace: 'fast',
     expected:
       '__Secure-rt; Path=/auth; HttpOnly; Secure; SameSite=Strict; no Domain; Max-Age ≤ family lifetime; ≥128 bits; only its hash in the DB',
     async run(ctx, _t, check) {
@@ -68,6 +69,7 @@ export const refreshCases: AttackCase[] = [
     title: 'Rotation',
     group: 'refresh',
     apps: ['stateless'],
+    pace: 'fast',
     expected:
       '200 with a new access token (new jti) and RT2 ≠ RT1, no-store; RT1 kept as used in the same family',
     async run(ctx, _t, check) {
@@ -105,6 +107,7 @@ export const refreshCases: AttackCase[] = [
     title: 'Reuse detection revokes the whole family',
     group: 'refresh',
     apps: ['stateless'],
+    pace: 'fast',
     expected:
       'RT1 again → 401 refresh_token_reused; the newest RT2 → 401 too; other families untouched; a new login works',
     async run(ctx, _t, check) {
@@ -145,6 +148,7 @@ export const refreshCases: AttackCase[] = [
     title: 'Concurrent refresh race',
     group: 'refresh',
     apps: ['stateless'],
+    pace: 'fast',
     expected: '20 simultaneous refreshes of one token → exactly one 200, the rest 401; never two live tokens',
     async run(ctx, _t, check) {
       const server = await ctx.server('stateless')
@@ -173,7 +177,7 @@ export const refreshCases: AttackCase[] = [
     title: 'Refresh-token lifetimes and bad input',
     group: 'refresh',
     apps: ['stateless'],
-    slow: true,
+    pace: 'timer',
     expected:
       'refresh past the absolute (7 s) or idle (3 s) limit → 401; random, SQL-shaped, missing cookie → 401; 1 MB cookie → 431; never 500',
     async run(ctx, _t, check) {
@@ -242,6 +246,7 @@ export const refreshCases: AttackCase[] = [
     title: 'Logout',
     group: 'refresh',
     apps: ['stateless'],
+    pace: 'fast',
     expected:
       '204 + clearing cookie; the access token → 401 invalid_token at once (denylist); refresh → 401; second logout 204; expired AT + valid RT still revokes',
     async run(ctx, _t, check) {
@@ -319,6 +324,7 @@ export const refreshCases: AttackCase[] = [
     title: 'Logout-all and password change end every token of the user',
     group: 'refresh',
     apps: ['stateless'],
+    pace: 'fast',
     expected:
       'after logout-all / password change: both access tokens → 401 before exp; both refresh tokens → 401; fresh login works; bob unaffected',
     async run(ctx, _t, check) {
@@ -371,6 +377,7 @@ export const refreshCases: AttackCase[] = [
     title: '/auth/refresh and /auth/logout refuse cross-site requests and consume nothing',
     group: 'refresh',
     apps: ['stateless'],
+    pace: 'fast',
     expected:
       'evil Origin, Origin null, Sec-Fetch-Site cross-site → 403 csrf; text/plain or form without Origin → 415; no CORS reflection; refresh token not consumed; same-origin refresh → 200',
     async run(ctx, _t, check) {

@@ -5,7 +5,9 @@ export async function runCase(ctx: CaseContext, c: AttackCase, target: Target): 
   const check = new Check()
   const started = performance.now()
   try {
-    await c.run(ctx, target, check)
+    if (c.verifier) await c.run(ctx, target, check)
+    else if (target === 'naive') throw new Error(`${c.id} is not a verifier case: it has no naive target`)
+    else await c.run(ctx, target, check)
   } catch (err) {
     check.failures.push(`threw: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`)
   }

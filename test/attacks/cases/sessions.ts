@@ -10,7 +10,7 @@ import {
   rowsForUser,
   sameOrigin,
   withWritableDb,
-} from '../../helpers/index.js'
+} from '@auth-lab/test'
 import type { AttackCase } from './types.js'
 import { describeRes, headerNames, isRejectA, isRejectB, mustLogin, sleep } from './util.js'
 
@@ -23,6 +23,7 @@ export const sessionCases: AttackCase[] = [
     title: 'Session cookie attributes',
     group: 'session',
     apps: ['stateful'],
+    pace: 'fast',
     expected:
       '__Host-sid; Secure; HttpOnly; SameSite=Lax|Strict; Path=/; no Domain; no Max-Age above the absolute timeout; value never in the body',
     async run(ctx, _app, check) {
@@ -51,6 +52,7 @@ export const sessionCases: AttackCase[] = [
     title: 'Session ID randomness and uniqueness',
     group: 'session',
     apps: ['stateful'],
+    pace: 'fast',
     expected:
       '200 logins: all IDs unique, ≥128 bits, no shared prefix, bits balanced, nothing user- or time-derived',
     async run(ctx, _app, check) {
@@ -95,6 +97,7 @@ export const sessionCases: AttackCase[] = [
     title: 'Session fixation: the ID rotates on login',
     group: 'session',
     apps: ['stateful'],
+    pace: 'fast',
     expected: 'login with a planted valid S0 issues S1 ≠ S0; /me with S0 → 401, with S1 → 200; no row for S0',
     async run(ctx, _app, check) {
       const server = await ctx.server('stateful')
@@ -139,6 +142,7 @@ export const sessionCases: AttackCase[] = [
     title: 'Strict mode: an attacker-chosen ID is never adopted',
     group: 'session',
     apps: ['stateful'],
+    pace: 'fast',
     expected:
       '/me with an invented ID → 401; login with it issues a different ID; the invented value is never stored',
     async run(ctx, _app, check) {
@@ -166,6 +170,7 @@ export const sessionCases: AttackCase[] = [
     title: 'Session ID accepted only from the cookie',
     group: 'session',
     apps: ['stateful'],
+    pace: 'fast',
     expected:
       '?sid=, X-Session-Id, Authorization: Bearer, JSON body field → 401 each; the cookie still works',
     async run(ctx, _app, check) {
@@ -199,6 +204,7 @@ export const sessionCases: AttackCase[] = [
     title: 'Tampered or garbage session cookie',
     group: 'session',
     apps: ['stateful'],
+    pace: 'fast',
     expected:
       'flipped, truncated, 4 KB, SQL-shaped, non-ASCII, 50 copies, unprefixed name → 401, never 500; the real session untouched',
     async run(ctx, _app, check) {
@@ -250,7 +256,7 @@ export const sessionCases: AttackCase[] = [
     title: 'No session-existence oracle; guessing creates nothing',
     group: 'session',
     apps: ['stateful'],
-    slow: true,
+    pace: 'timer',
     expected:
       'never-issued, expired and logged-out IDs get identical 401s; 500 random IDs → 401, no rows created',
     async run(ctx, _app, check) {
@@ -297,6 +303,7 @@ export const sessionCases: AttackCase[] = [
     title: 'Logout invalidates server-side and clears the cookie',
     group: 'session',
     apps: ['stateful'],
+    pace: 'fast',
     expected:
       '204; last Set-Cookie clears the cookie (Max-Age=0); /me with the old ID → 401; row deleted, also when the logout races in-flight requests',
     async run(ctx, _app, check) {
@@ -338,6 +345,7 @@ export const sessionCases: AttackCase[] = [
     title: 'Logout is POST-only and refuses cross-site requests',
     group: 'session',
     apps: ['stateful'],
+    pace: 'fast',
     expected:
       'GET → 404/405; evil Origin, Origin null, Sec-Fetch-Site cross-site → 403; text/plain or form with no Origin → 415; the session stays valid',
     async run(ctx, _app, check) {
@@ -387,7 +395,7 @@ export const sessionCases: AttackCase[] = [
     title: 'Idle timeout enforced server-side',
     group: 'session',
     apps: ['stateful'],
-    slow: true,
+    pace: 'timer',
     expected: 'idle 3 s: a resent cookie after 4 s → 401 (row gone); activity every ~1 s keeps it alive',
     async run(ctx, _app, check) {
       const server = await ctx.server('stateful', 'short')
@@ -421,7 +429,7 @@ export const sessionCases: AttackCase[] = [
     title: 'Absolute timeout despite activity',
     group: 'session',
     apps: ['stateful'],
-    slow: true,
+    pace: 'timer',
     expected: 'absolute 7 s, idle 3 s: /me every ~1 s → 200 until 7 s, then 401',
     async run(ctx, _app, check) {
       const server = await ctx.server('stateful', 'short')
@@ -465,10 +473,10 @@ export const sessionCases: AttackCase[] = [
     title: 'Cross-site refusal on every state-changing route',
     group: 'session',
     apps: ['stateful', 'stateless'],
+    pace: 'fast',
     expected:
       'evil Origin, Sec-Fetch-Site cross-site/same-site, Origin null, prefix-trick Origin → 403 csrf; text/plain without Origin → 415; same-origin 2xx; nothing changed',
     async run(ctx, app, check) {
-      if (app === 'naive') return
       const server = await ctx.server(app)
       const a = ctx.adapter(app)
       const v = ctx.victim(server)
@@ -531,9 +539,9 @@ export const sessionCases: AttackCase[] = [
     title: 'CORS does not reflect untrusted origins with credentials',
     group: 'session',
     apps: ['stateful', 'stateless'],
+    pace: 'fast',
     expected: 'no Access-Control-Allow-Origin for evil or null origins (and never * with credentials)',
     async run(ctx, app, check) {
-      if (app === 'naive') return
       const server = await ctx.server(app)
       const path = app === 'stateful' ? '/me' : '/auth/refresh'
       const method = app === 'stateful' ? 'GET' : 'POST'
@@ -565,6 +573,7 @@ export const sessionCases: AttackCase[] = [
     title: 'Password change rotates the session ID and ends other sessions',
     group: 'session',
     apps: ['stateful'],
+    pace: 'fast',
     expected: 'new cookie S3 ≠ S1; S1 and S2 → 401; S3 → 200; new password works, old → 401; one row left',
     async run(ctx, _app, check) {
       const server = await ctx.server('stateful')
@@ -596,10 +605,10 @@ export const sessionCases: AttackCase[] = [
     title: 'Session listing and revocation of other sessions',
     group: 'session',
     apps: ['stateful', 'stateless'],
+    pace: 'fast',
     expected:
       "3 logins → 3 entries with opaque handles (never the credential), one current; revoking two ends them; another user's handle → 404",
     async run(ctx, app, check) {
-      if (app === 'naive') return
       const server = await ctx.server(app)
       const a = ctx.adapter(app)
       const v = ctx.victim(server)
@@ -650,10 +659,10 @@ export const sessionCases: AttackCase[] = [
     title: 'Disabled account',
     group: 'session',
     apps: ['stateful', 'stateless'],
+    pace: 'fast',
     expected:
       'after users.disabled=1: stateful /me → 401; stateless (REVOCATION=version) /me → 401 invalid_token and refresh → 401',
     async run(ctx, app, check) {
-      if (app === 'naive') return
       // The stateless access-token half needs a per-request user read: REVOCATION=version (docs/security.md says
       // why denylist/none accept the token until exp). Refresh is refused in every mode.
       const server = await ctx.server(app, app === 'stateless' ? 'version' : 'main')
@@ -681,6 +690,7 @@ export const sessionCases: AttackCase[] = [
     title: 'No storage growth from anonymous requests',
     group: 'session',
     apps: ['stateful'],
+    pace: 'fast',
     expected: '1 000 cookie-less GET /me and GET / create no rows',
     async run(ctx, _app, check) {
       const server = await ctx.server('stateful')

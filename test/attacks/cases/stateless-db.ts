@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { withDb } from '../../helpers/index.js'
+import { withDb } from '@auth-lab/test'
 
 /**
  * Gray-box reads of the stateless app's refresh tables (apps/stateless/src/tokens/schema.ts) for the catalogue's

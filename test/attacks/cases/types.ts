@@ -1,4 +1,4 @@
-import type { Adapter, AppName, AppServer, DbSnapshot, FixtureUser, Res } from '../../helpers/index.js'
+import type { Adapter, AppName, AppServer, DbSnapshot, FixtureUser, Res } from '@auth-lab/test'
 
 /**
  * An attack case is data plus a function: the vitest files and the bench scenario run the same definitions, so
@@ -20,18 +20,37 @@ export type Profile =
 
 export type CaseGroup = 'login' | 'input' | 'session' | 'jwt' | 'refresh'
 
-export interface AttackCase {
+/** How a case spends its time; vitest and the bench both schedule by it (see pace.ts). */
+export type Pace = 'fast' | 'timer' | 'timing'
+
+interface CaseInfo {
   id: string
   title: string
   group: CaseGroup
-  /** The targets it runs against. 'naive' only for JWT cases (the C11 contrast, bench only). */
-  apps: readonly Target[]
   /** One line for the report: what a correct app does. */
   expected: string
-  /** Roughly how long it takes (sleeps included); the bench prints it, vitest uses it for the timeout. */
-  slow?: boolean
+  /** `fast`: requests only; `timer`: waits out a throttle window or a TTL; `timing`: measures login timing. */
+  pace: Pace
+}
+
+/** A case against the real apps only. */
+export interface AppCase extends CaseInfo {
+  verifier?: false
+  apps: readonly AppName[]
+  run(ctx: CaseContext, app: AppName, check: Check): Promise<void>
+}
+
+/**
+ * A JWT case: tokens sent to whatever verifies access tokens — the stateless app, and in the bench also the naive
+ * verifier, for the C11 contrast (`ctx.verifierUrl(target)`).
+ */
+export interface VerifierCase extends CaseInfo {
+  verifier: true
+  group: 'jwt'
   run(ctx: CaseContext, target: Target, check: Check): Promise<void>
 }
+
+export type AttackCase = AppCase | VerifierCase
 
 export interface NothingLostOptions {
   /** User ids whose row may change (a victim whose password or token_version the case changes). */

@@ -1,4 +1,4 @@
-import { type AppServer, type Cred, LEAK_PATTERN, type Res, request } from '../../helpers/index.js'
+import { type AppServer, type Cred, LEAK_PATTERN, type Res, request } from '@auth-lab/test'
 import type { CaseContext, Check, Target } from './types.js'
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))

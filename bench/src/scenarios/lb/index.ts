@@ -1,0 +1,28 @@
+/**
+ * `pnpm bench --scenario lb` (claim C3): N instances behind a loopback balancer (lib/proxy.ts), round-robin and
+ * sticky, for the four state configurations; a killed instance under sticky routing; logout on A replayed on B.
+ */
+import { STATE_CONFIGS } from '../../lib/configs.js'
+import { LoadGenerator } from '../../lib/load.js'
+import type { Scenario } from '../../lib/scenario.js'
+import { lbEstimateSec, lbSizes, measureLoadBalancer } from './measure.js'
+import { buildLbResult, CLAIMS } from './report.js'
+
+export const lbScenario: Scenario = {
+  id: 'lb',
+  title: 'Load balancer: sticky sessions, central store, shared keys (C3)',
+  claims: CLAIMS,
+  estimateSec: (options) => lbEstimateSec(lbSizes(options), STATE_CONFIGS.length),
+  async run(ctx) {
+    const sizes = lbSizes(ctx.options)
+    // Not pinned: N instances, the balancer and the load generator share the machine's cores.
+    const gen = await LoadGenerator.start({ cpu: null })
+    try {
+      const progress = (line: string) => ctx.progress.update(line)
+      const r = await measureLoadBalancer({ ...sizes, configs: STATE_CONFIGS, progress }, gen)
+      return buildLbResult(r, sizes)
+    } finally {
+      await gen.close()
+    }
+  },
+}

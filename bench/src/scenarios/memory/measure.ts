@@ -1,0 +1,187 @@
+/**
+ * Memory experiment (claim C13: "sessions cost server memory per user; JWTs cost none"), the measuring half;
+ * report.ts turns the numbers into a report section.
+ *
+ * One server per configuration; users are seeded in its DB, then logged in through real POST /auth/login requests
+ * (cheap argon2 via env so tens of thousands of logins fit in the time bound) up to each checkpoint. At every
+ * checkpoint the server runs a full garbage collection (gc-on-signal.cjs, preloaded only here, triggered by
+ * SIGUSR2), then we read the V8 heap in use from its /metrics (prom-client's nodejs_heap_size_used_bytes) and the
+ * process's RSS (/proc/<pid>/status). The stateful memory store keeps each session in the process; the stateless app
+ * keeps refresh-token rows in SQLite (on disk, plus SQLite's bounded page cache).
+ * Filling is bounded by `budgetMs` per configuration: if logins are too slow on this machine, the last checkpoint is
+ * the number actually reached, and the report says so.
+ */
+import { rmSync } from 'node:fs'
+import { dirname } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { login, mapLimit } from '../../lib/client.js'
+import { type ConfigId, pickApp } from '../../lib/configs.js'
+import { parsePrometheus } from '../../lib/metrics-scrape.js'
+import type { ServerHandle } from '../../lib/processes.js'
+import { startServer, tempDbPath } from '../../lib/processes.js'
+import { seedUsers } from '../../lib/users.js'
+import type { RunOptions } from '../../report/schema.js'
+
+export type MemoryConfigId = 'stateful-memory' | 'stateful-sqlite' | 'stateless'
+
+/** What this experiment compares (the report's names), the server configuration of each, and what grows. */
+export const MEMORY_CONFIGS: readonly { id: MemoryConfigId; config: ConfigId; holds: string }[] = [
+  { id: 'stateful-memory', config: 'stateful-memory', holds: 'one session object per login in a Map' },
+  { id: 'stateful-sqlite', config: 'stateful-sqlite', holds: 'session rows in the SQLite file' },
+  { id: 'stateless', config: 'stateless-hs256-denylist', holds: 'refresh-token rows in the SQLite file' },
+]
+
+export interface MemorySizes {
+  checkpoints: number[]
+  configs: MemoryConfigId[]
+  concurrency: number
+  budgetMs: number
+  settleMs: number
+}
+
+export function memorySizes(options: Pick<RunOptions, 'quick'>): MemorySizes {
+  return options.quick
+    ? {
+        checkpoints: [0, 1000, 3000],
+        configs: ['stateful-memory', 'stateless'],
+        concurrency: 16,
+        budgetMs: 12_000,
+        settleMs: 300,
+      }
+    : {
+        checkpoints: [0, 10_000, 50_000],
+        configs: ['stateful-memory', 'stateless'],
+        concurrency: 16,
+        budgetMs: 75_000,
+        settleMs: 500,
+      }
+}
+
+/** Cost for the runner's estimate: a start per configuration and about half its filling budget. */
+export function memoryEstimateSec(s: MemorySizes): number {
+  return s.configs.length * (3 + s.budgetMs / 1000 / 2)
+}
+
+export interface MemoryMeasureOptions {
+  configs: readonly MemoryConfigId[]
+  /** Active sessions (logins) at which to measure, ascending; the first is usually 0. */
+  checkpoints: readonly number[]
+  concurrency: number
+  /** Pause after the forced GC before reading. */
+  settleMs: number
+  /** Most ms of logins per configuration; filling stops there and the reached count is reported. */
+  budgetMs: number
+  serverCpu?: number | null
+  progress?: (line: string) => void
+}
+
+export interface MemoryPoint {
+  config: MemoryConfigId
+  sessions: number
+  rssBytes: number
+  heapUsedBytes: number | null
+  /** Logins per second reached while filling up to this checkpoint (null for the first). */
+  loginsPerSec: number | null
+  /** The checkpoint asked for; `sessions` is lower when the time budget ran out. */
+  target: number
+}
+
+const GC_PRELOAD = fileURLToPath(new URL('./gc-on-signal.cjs', import.meta.url))
+
+async function heapUsed(url: string): Promise<number | null> {
+  try {
+    const res = await fetch(`${url}/metrics`)
+    const sample = parsePrometheus(await res.text()).find((s) => s.name === 'nodejs_heap_size_used_bytes')
+    return sample?.value ?? null
+  } catch {
+    return null
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+async function measureConfig(
+  cfg: (typeof MEMORY_CONFIGS)[number],
+  opts: MemoryMeasureOptions,
+  estimateLeft: () => string,
+): Promise<MemoryPoint[]> {
+  const app = pickApp(cfg.config)
+  const max = Math.max(...opts.checkpoints)
+  const dbPath = tempDbPath('auth-lab-memory-')
+  const usernames = await seedUsers(dbPath, { count: Math.max(1, max), prefix: 'mem-' })
+  let server: ServerHandle | undefined
+  const points: MemoryPoint[] = []
+  try {
+    const nodeOptions = [process.env.NODE_OPTIONS, `--require ${GC_PRELOAD}`].filter(Boolean).join(' ')
+    server = await startServer({
+      kind: app.kind,
+      env: { ...app.env, NODE_OPTIONS: nodeOptions },
+      dbPath,
+      label: `memory-${cfg.id}`,
+      cpu: opts.serverCpu,
+      healthTimeoutMs: 60_000,
+    })
+    const srv = server
+    // Touch the routes once so the 0-session reading is a served process, not a freshly started one.
+    for (const path of ['/public', '/me', '/health']) await (await fetch(`${srv.url}${path}`)).arrayBuffer()
+    let done = 0
+    const deadline = Date.now() + opts.budgetMs
+    for (const target of opts.checkpoints) {
+      let loginsPerSec: number | null = null
+      if (target > done && Date.now() < deadline) {
+        opts.progress?.(`memory: ${cfg.id}: logging in up to ${target} sessions${estimateLeft()}`)
+        const t0 = performance.now()
+        const from = done
+        await mapLimit(usernames.slice(from, target), opts.concurrency, async (u) => {
+          if (Date.now() >= deadline) return // out of budget: stop filling, report what was reached
+          await login(srv.url, app.kind, u)
+          done++
+        })
+        loginsPerSec = (done - from) / ((performance.now() - t0) / 1000)
+      }
+      if (points.at(-1)?.sessions === done) continue // budget ran out before this checkpoint added anything
+      process.kill(srv.pid, 'SIGUSR2')
+      await sleep(opts.settleMs)
+      points.push({
+        config: cfg.id,
+        sessions: done,
+        target,
+        rssBytes: srv.rssBytes(),
+        heapUsedBytes: await heapUsed(srv.url),
+        loginsPerSec,
+      })
+    }
+  } finally {
+    await server?.stop('SIGKILL')
+    rmSync(dirname(dbPath), { recursive: true, force: true })
+  }
+  return points
+}
+
+export async function measureMemory(opts: MemoryMeasureOptions): Promise<MemoryPoint[]> {
+  const out: MemoryPoint[] = []
+  const configs = MEMORY_CONFIGS.filter((c) => opts.configs.includes(c.id))
+  for (const [i, cfg] of configs.entries()) {
+    out.push(...(await measureConfig(cfg, opts, () => ` (configuration ${i + 1}/${configs.length})`)))
+  }
+  return out
+}
+
+/**
+ * Bytes per session as the slope between two readings: from the first reading with sessions (when there are at
+ * least two such readings) to the last. Starting after the 0-session reading leaves out what the first logins
+ * warm up once per process (compiled code, caches, pools), which is not per-session state.
+ */
+export function bytesPerSession(
+  points: readonly MemoryPoint[],
+  pick: (p: MemoryPoint) => number | null,
+): number | null {
+  const withSessions = points.filter((p) => p.sessions > 0)
+  const first = withSessions.length >= 2 ? withSessions[0] : points[0]
+  const last = points.at(-1)
+  if (!first || !last || last.sessions <= first.sessions) return null
+  const a = pick(first)
+  const b = pick(last)
+  if (a === null || b === null) return null
+  return (b - a) / (last.sessions - first.sessions)
+}

@@ -1,0 +1,240 @@
+import { rmSync } from 'node:fs'
+import { dirname } from 'node:path'
+import { LoadGenerator } from '../../lib/load.js'
+import type { LatencyMs } from '../../lib/load-types.js'
+import { diffStoreCounts, scrapeStoreCounters } from '../../lib/metrics-scrape.js'
+import { stopAll } from '../../lib/processes.js'
+import type { Progress } from '../../lib/progress.js'
+import type { ScenarioContext } from '../../lib/scenario.js'
+import { roundOrders } from '../../lib/stats.js'
+import type { InvalidEntry, RunOptions } from '../../report/schema.js'
+import type { Group, Target } from './variants.js'
+import { selectGroups, setupGroups } from './variants.js'
+
+export interface MeasureSettings {
+  rounds: number
+  durationSec: number
+  /** Warm-up per server in round 1 (split over its paths). */
+  warmupSec: number
+  /** Re-warm per server in later rounds (split over its paths). */
+  rewarmSec: number
+  connections: number
+}
+
+/** Defaults: full ≈ 7 min on 2 cores with all 12 variants, --quick ≈ 75 s. Flags override each. */
+export const OVERHEAD_DEFAULTS = {
+  full: { rounds: 5, durationSec: 3, warmupSec: 2, rewarmSec: 0.5, connections: 50 },
+  quick: { rounds: 2, durationSec: 0.8, warmupSec: 0.8, rewarmSec: 0.3, connections: 32 },
+} as const
+
+export function overheadSettings(o: RunOptions): MeasureSettings {
+  const d = o.quick ? OVERHEAD_DEFAULTS.quick : OVERHEAD_DEFAULTS.full
+  return {
+    rounds: o.rounds ?? d.rounds,
+    durationSec: o.durationSec ?? d.durationSec,
+    warmupSec: o.durationSec !== undefined ? Math.min(d.warmupSec, o.durationSec) : d.warmupSec,
+    rewarmSec: o.durationSec !== undefined ? Math.min(d.rewarmSec, o.durationSec / 2) : d.rewarmSec,
+    connections: o.connections ?? d.connections,
+  }
+}
+
+/** One measured load run: one path of one server in one round. */
+export interface Sample {
+  round: number
+  /** Position of this run within its round (0-based), to see order effects. */
+  position: number
+  group: string
+  /** Variant id, or `<group>:public` for the baseline. */
+  target: string
+  path: string
+  rps: number
+  responses: number
+  ok2xx: number
+  non2xx: number
+  errors: number
+  timeouts: number
+  statusCounts: Record<string, number>
+  latencyMs: LatencyMs
+  durationSec: number
+  /** Server CPU (utime+stime, all threads) per response, µs. */
+  cpuUsPerReq: number
+  readsPerReq: number
+  writesPerReq: number
+  /** Store operations during the run, by `op:table`. */
+  storeOps: Record<string, number>
+  credentialBytes: number
+  /** Why the run could not be measured (server exited, scrape failed); the run counts as an error. */
+  failure?: string
+}
+
+/** Seconds of overhead per load run besides its duration (IPC, connection setup, /metrics scrapes). */
+const PER_RUN_OVERHEAD_SEC = 0.25
+
+export function estimateSeconds(groups: { targets: unknown[] }[], s: MeasureSettings): number {
+  const runs = groups.reduce((n, g) => n + g.targets.length + 1, 0)
+  // Round 1 warms every path; later rounds re-warm one path per server.
+  const warm =
+    groups.length * s.warmupSec +
+    runs * PER_RUN_OVERHEAD_SEC +
+    (s.rounds - 1) * groups.length * (s.rewarmSec + PER_RUN_OVERHEAD_SEC)
+  return s.rounds * runs * (s.durationSec + PER_RUN_OVERHEAD_SEC) + warm
+}
+
+/**
+ * R rounds; in each, every server in a different (seeded) order; per server: a warm-up (every path in round 1, the
+ * first path to measure in later rounds), then the
+ * /public baseline and the auth targets back to back (baseline first in even rounds, last in odd ones), so each
+ * ratio compares runs made seconds apart on the same process.
+ */
+export async function measureRounds(
+  groups: Group[],
+  gen: LoadGenerator,
+  s: MeasureSettings,
+  progress: Progress,
+): Promise<Sample[]> {
+  const samples: Sample[] = []
+  const orders = roundOrders(groups, s.rounds)
+  // Time left = planned seconds still to run × how much slower than planned the run has been so far.
+  const total = estimateSeconds(groups, s)
+  let plannedDone = 0
+  const started = performance.now()
+  const left = () => {
+    const elapsed = (performance.now() - started) / 1000
+    const pace = plannedDone > 5 ? Math.max(0.5, elapsed / plannedDone) : 1
+    return Math.max(0, total - plannedDone) * pace
+  }
+  const perRun = s.durationSec + PER_RUN_OVERHEAD_SEC
+  for (const [r, order] of orders.entries()) {
+    const round = r + 1
+    let position = 0
+    for (const g of order) {
+      const paths = [g.baseline, ...g.targets]
+      const seq = round % 2 === 1 ? paths : [...g.targets, g.baseline]
+      // Round 1 warms every path (JIT, caches, SQLite pages); later rounds re-warm only the path measured first,
+      // to bring the caches back after the other servers ran.
+      const warmPaths = round === 1 ? paths : seq.slice(0, 1)
+      const warm = round === 1 ? s.warmupSec : s.rewarmSec
+      progress.update(`round ${round}/${s.rounds} · ${g.spec.id} · warm-up`, left())
+      for (const t of warmPaths) {
+        await gen.run({ ...loadOptions(g, t, s), durationSec: Math.max(0.15, warm / warmPaths.length) })
+      }
+      plannedDone += warm + warmPaths.length * PER_RUN_OVERHEAD_SEC
+      for (const t of seq) {
+        progress.update(`round ${round}/${s.rounds} · ${g.spec.id} · GET ${t.path}`, left())
+        samples.push(await measureOne(g, t, s, gen, round, position++))
+        plannedDone += perRun
+      }
+    }
+  }
+  return samples
+}
+
+function loadOptions(g: Group, t: Target, s: MeasureSettings) {
+  return {
+    url: `${g.server.url}${t.path}`,
+    connections: s.connections,
+    durationSec: s.durationSec,
+    credentials: t.credentials.length > 0 ? t.credentials : undefined,
+  }
+}
+
+async function measureOne(
+  g: Group,
+  t: Target,
+  s: MeasureSettings,
+  gen: LoadGenerator,
+  round: number,
+  position: number,
+): Promise<Sample> {
+  try {
+    if (!g.server.running) throw new Error(`server ${g.spec.id} is not running (exited)`)
+    return await measureOneOrThrow(g, t, s, gen, round, position)
+  } catch (err) {
+    // A crashed server or a failed scrape makes this run (and so the variant) invalid, not the whole experiment.
+    return {
+      round,
+      position,
+      group: g.spec.id,
+      target: t.id,
+      path: t.path,
+      rps: 0,
+      responses: 0,
+      ok2xx: 0,
+      non2xx: 0,
+      errors: 1,
+      timeouts: 0,
+      statusCounts: {},
+      latencyMs: { p50: 0, p97_5: 0, p99: 0, mean: 0, max: 0 },
+      durationSec: 0,
+      cpuUsPerReq: Number.NaN,
+      readsPerReq: Number.NaN,
+      writesPerReq: Number.NaN,
+      storeOps: {},
+      credentialBytes: t.credentialBytes,
+      failure: err instanceof Error ? err.message.split('\n')[0] : String(err),
+    }
+  }
+}
+
+async function measureOneOrThrow(
+  g: Group,
+  t: Target,
+  s: MeasureSettings,
+  gen: LoadGenerator,
+  round: number,
+  position: number,
+): Promise<Sample> {
+  const m0 = await scrapeStoreCounters(g.server.url)
+  const c0 = g.server.cpuTimes()
+  const res = await gen.run(loadOptions(g, t, s))
+  const c1 = g.server.cpuTimes()
+  const m1 = await scrapeStoreCounters(g.server.url)
+  const ops = diffStoreCounts(m0, m1)
+  const n = Math.max(res.responses, 1)
+  return {
+    round,
+    position,
+    group: g.spec.id,
+    target: t.id,
+    path: t.path,
+    rps: res.rps2xx,
+    responses: res.responses,
+    ok2xx: res.ok2xx,
+    non2xx: res.non2xx,
+    errors: res.errors,
+    timeouts: res.timeouts,
+    statusCounts: res.statusCounts,
+    latencyMs: res.latencyMs,
+    durationSec: res.durationSec,
+    cpuUsPerReq: (c1.totalUs - c0.totalUs) / n,
+    readsPerReq: ops.reads / n,
+    writesPerReq: ops.writes / n,
+    storeOps: ops.byTable,
+    credentialBytes: t.credentialBytes,
+  }
+}
+
+/**
+ * The whole experiment: starts the chosen variants' servers (seeded, users logged in), measures the rounds with a
+ * load generator in its own process, and stops and removes everything, whatever happens.
+ */
+export async function measureOverhead(
+  ctx: ScenarioContext,
+): Promise<{ samples: Sample[]; groups: Group[]; settings: MeasureSettings; invalid: InvalidEntry[] }> {
+  const settings = overheadSettings(ctx.options)
+  const specs = selectGroups(ctx.options.variants)
+  let groups: Group[] = []
+  const gen = await LoadGenerator.start({ cpu: ctx.pinning.loadCpu })
+  try {
+    ctx.progress.update(`starting ${specs.length} servers, logging in ${settings.connections} users each`)
+    const log = (line: string) => ctx.progress.log(line)
+    const setup = await setupGroups(specs, settings.connections, ctx.pinning.serverCpu, log)
+    groups = setup.groups
+    const samples = await measureRounds(groups, gen, settings, ctx.progress)
+    return { samples, groups, settings, invalid: setup.invalid }
+  } finally {
+    await gen.close()
+    await stopAll(groups.map((g) => g.server))
+    for (const g of groups) rmSync(dirname(g.server.dbPath), { recursive: true, force: true })
+  }
+}

@@ -1,0 +1,272 @@
+import type { Summary } from '../../lib/stats.js'
+import type { Cell, Chart, Table } from '../../report/schema.js'
+import type { VariantSummary } from './summary.js'
+import type { Decomposition } from './verdicts.js'
+
+const n0 = (x: number) => Math.round(x).toLocaleString('en-US')
+const f2 = (x: number) => x.toFixed(2)
+const withRange = (s: Summary | null, f: (x: number) => string) =>
+  s ? `${f(s.median)} (${f(s.min)}–${f(s.max)})` : '–'
+
+export function mainTable(vs: VariantSummary[], rounds: number): Table {
+  const rows: Cell[][] = vs.map((v) => {
+    if (!v.valid)
+      return [
+        v.id,
+        'INVALID',
+        '–',
+        '–',
+        '–',
+        '–',
+        '–',
+        '–',
+        '–',
+        '–',
+        v.credentialBytes,
+        `${v.non2xx} + ${v.errors}`,
+      ]
+    return [
+      v.id,
+      withRange(v.rps, n0),
+      withRange(v.ratio, f2),
+      v.ratio ? `${Math.round(v.ratio.spread * 100)}%` : '–',
+      v.addedUs ? Math.round(v.addedUs.median) : null,
+      withRange(v.cpuUs, (x) => x.toFixed(0)),
+      v.cpuAddedUs ? Math.round(v.cpuAddedUs.median) : null,
+      v.p50 && v.p97_5 && v.p99 ? `${v.p50.median} / ${v.p97_5.median} / ${v.p99.median}` : '–',
+      v.readsPerReq === null ? null : Number(v.readsPerReq.toFixed(2)),
+      v.writesPerReq === null ? null : Number(v.writesPerReq.toFixed(3)),
+      v.credentialBytes,
+      `${v.non2xx} + ${v.errors}`,
+    ]
+  })
+  return {
+    title: `Per-request auth overhead: GET /me (floor: raw routes) vs GET /public on the same server, median of ${rounds} round(s) (min–max)`,
+    columns: [
+      'variant',
+      'req/s (2xx only)',
+      'ratio to /public',
+      'ratio spread',
+      'added µs/req',
+      'server CPU µs/req',
+      'CPU added µs/req',
+      'latency p50 / p97.5 / p99 ms',
+      'store reads/req',
+      'store writes/req',
+      'credential bytes/req',
+      'non-2xx + errors',
+    ],
+    rows,
+    notes: [
+      "ratio = the variant's req/s ÷ GET /public req/s on the same server in the same round; spread = (max − min) ÷ median of that ratio across rounds.",
+      'added µs/req = 1e6/req/s − 1e6/baseline req/s (time per request under saturation); CPU figures are utime+stime of the server process (all threads) per response.',
+      "Latency percentiles come from autocannon's 1 ms histogram; at this concurrency they mostly restate throughput (queueing), not auth time.",
+    ],
+  }
+}
+
+export function descriptionTable(vs: VariantSummary[]): Table {
+  return {
+    title: 'Variants',
+    columns: ['variant', 'server', 'what is measured'],
+    rows: vs.map((v) => [v.id, v.group, `${v.label}: ${v.description}`]),
+  }
+}
+
+export function baselineTable(vs: VariantSummary[]): Table {
+  const seen = new Set<string>()
+  const rows: Cell[][] = []
+  for (const v of vs) {
+    if (seen.has(v.group) || !v.valid) continue
+    seen.add(v.group)
+    rows.push([v.group, withRange(v.baselineRps, n0), withRange(v.baselineCpuUs, (x) => x.toFixed(0))])
+  }
+  return {
+    title: 'Baselines: GET /public on each server (no auth, same middleware)',
+    columns: ['server', 'req/s', 'server CPU µs/req'],
+    rows,
+    notes: [
+      'Every server answers /public through the same shared middleware; large differences here mean noise in the run, not in auth.',
+    ],
+  }
+}
+
+export function stabilityTable(vs: VariantSummary[], rounds: number): Table {
+  return {
+    title: 'Ratio to /public per round (stability)',
+    columns: ['variant', ...Array.from({ length: rounds }, (_, i) => `round ${i + 1}`)],
+    rows: vs.map((v) => [v.id, ...v.ratioByRound.map((r) => (r === null ? null : Number(r.toFixed(3))))]),
+  }
+}
+
+export function decompositionTable(ds: Decomposition[]): Table {
+  return {
+    title: 'Cost decomposition: server CPU µs per GET /me (medians)',
+    columns: [
+      'variant',
+      'total',
+      'framework (floor /public)',
+      'app base (app /public − floor /public)',
+      'mechanism (raw floor route − floor /public)',
+      'auth library + app code (the rest)',
+      'mechanism measured by',
+    ],
+    rows: ds.map((d) => [
+      d.id,
+      Math.round(d.total),
+      Math.round(d.framework),
+      d.appBase === null ? null : Math.round(d.appBase),
+      d.mechanism === null ? null : Math.round(d.mechanism),
+      d.library === null ? Math.round(d.total - d.framework - (d.appBase ?? 0)) : Math.round(d.library),
+      d.mechanism === null ? `${d.mechanismSource} (last column = mechanism + library)` : d.mechanismSource,
+    ]),
+  }
+}
+
+const FAMILY_COLORS = { domain: ['stateful', 'stateless', 'floor'], range: ['#4c78a8', '#f58518', '#9d9d9d'] }
+
+export function ratioChart(vs: VariantSummary[]): Chart {
+  const valid = vs.filter((v) => v.valid && v.ratio)
+  const order = valid.map((v) => v.id)
+  const values = [
+    ...valid.map((v) => ({
+      kind: 'median',
+      variant: v.id,
+      family: v.family,
+      ratio: v.ratio!.median,
+      min: v.ratio!.min,
+      max: v.ratio!.max,
+    })),
+    ...valid.flatMap((v) =>
+      v.ratioByRound.flatMap((r, i) =>
+        r === null ? [] : [{ kind: 'round', variant: v.id, family: v.family, ratio: r, round: i + 1 }],
+      ),
+    ),
+  ]
+  const y = { field: 'variant', type: 'nominal', sort: order, title: null, axis: { labelLimit: 260 } }
+  // Ratios above 1 happen on a noisy machine (the baseline run was the unlucky one): widen the axis, never clip.
+  const top = Math.max(1.1, ...values.map((v) => ('max' in v ? v.max : v.ratio))) * 1.08
+  return {
+    id: 'ratio',
+    title:
+      'Throughput of each auth path relative to GET /public on the same server (bar: median; dots: rounds)',
+    caption: '1.0 = as fast as no auth at all. Higher is cheaper. Invalid variants are left out.',
+    vegaLiteSpec: {
+      $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+      width: 620,
+      height: { step: 24 },
+      data: { values },
+      layer: [
+        {
+          transform: [{ filter: "datum.kind === 'median'" }],
+          mark: { type: 'bar', opacity: 0.85 },
+          encoding: {
+            y,
+            x: {
+              field: 'ratio',
+              type: 'quantitative',
+              title: 'req/s ÷ /public req/s',
+              scale: { domain: [0, top] },
+            },
+            color: {
+              field: 'family',
+              type: 'nominal',
+              scale: FAMILY_COLORS,
+              title: 'family',
+              legend: { orient: 'bottom' },
+            },
+          },
+        },
+        {
+          transform: [{ filter: "datum.kind === 'round'" }],
+          mark: { type: 'point', filled: true, color: '#222', size: 22, opacity: 0.8 },
+          encoding: { y, x: { field: 'ratio', type: 'quantitative' } },
+        },
+        {
+          transform: [{ filter: "datum.kind === 'median'" }],
+          mark: { type: 'text', align: 'left', dx: 6, fontSize: 11 },
+          encoding: {
+            y,
+            x: { field: 'max', type: 'quantitative' },
+            text: { field: 'ratio', type: 'quantitative', format: '.2f' },
+          },
+        },
+      ],
+    },
+  }
+}
+
+export function decompositionChart(ds: Decomposition[]): Chart {
+  const values = ds.flatMap((d) => {
+    const rows = [
+      { variant: d.id, part: 'framework (floor /public)', order: 1, us: Math.max(0, d.framework) },
+    ]
+    if (d.appBase !== null)
+      rows.push({
+        variant: d.id,
+        part: 'app base (app /public − floor)',
+        order: 2,
+        us: Math.max(0, d.appBase),
+      })
+    const auth = d.total - d.framework - (d.appBase ?? 0)
+    if (d.mechanism === null)
+      rows.push({ variant: d.id, part: 'auth, no raw floor to split it', order: 5, us: Math.max(0, auth) })
+    else {
+      rows.push({
+        variant: d.id,
+        part: 'mechanism (raw floor route)',
+        order: 3,
+        us: Math.max(0, d.mechanism),
+      })
+      rows.push({ variant: d.id, part: 'auth library + app code', order: 4, us: Math.max(0, d.library ?? 0) })
+    }
+    return rows
+  })
+  return {
+    id: 'decomposition',
+    title: 'Where the server CPU of one GET /me goes (µs per request, medians)',
+    caption:
+      'Mechanism = the same operation done raw on the floor server (Map.get, SHA-256 + prepared SQLite JOIN, node:crypto HMAC). Negative remainders are drawn as 0.',
+    vegaLiteSpec: {
+      $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+      width: 620,
+      height: { step: 24 },
+      data: { values },
+      mark: 'bar',
+      encoding: {
+        y: {
+          field: 'variant',
+          type: 'nominal',
+          sort: ds.map((d) => d.id),
+          title: null,
+          axis: { labelLimit: 260 },
+        },
+        x: { field: 'us', type: 'quantitative', stack: 'zero', title: 'server CPU µs per request' },
+        color: {
+          field: 'part',
+          type: 'nominal',
+          title: 'part',
+          legend: { orient: 'bottom', columns: 2, labelLimit: 320 },
+          sort: [
+            'framework (floor /public)',
+            'app base (app /public − floor)',
+            'mechanism (raw floor route)',
+            'auth library + app code',
+            'auth, no raw floor to split it',
+          ],
+          scale: {
+            domain: [
+              'framework (floor /public)',
+              'app base (app /public − floor)',
+              'mechanism (raw floor route)',
+              'auth library + app code',
+              'auth, no raw floor to split it',
+            ],
+            range: ['#bab0ac', '#79706e', '#54a24b', '#e45756', '#f2cf5b'],
+          },
+        },
+        order: { field: 'order', type: 'quantitative' },
+      },
+    },
+  }
+}

@@ -1,0 +1,232 @@
+import { rmSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import type { FloorAsym } from '../../floor/seed.js'
+import { FLOOR_ASYM, makeFloorSeed, writeFloorSeed } from '../../floor/seed.js'
+import { authHeaders, credentialBytes, loginUsers, mapLimit } from '../../lib/client.js'
+import { type AppConfig, CONFIGS, type ConfigId, pickApp } from '../../lib/configs.js'
+import type { ServerHandle, ServerKind } from '../../lib/processes.js'
+import { startServer, tempDbPath } from '../../lib/processes.js'
+import { seedUsers } from '../../lib/users.js'
+import type { InvalidEntry } from '../../report/schema.js'
+
+/** One measured target: a route on a server, with the header set each connection sends. */
+export interface Target {
+  /** Variant id as used by --variants and in the report (stateful-sqlite, floor-hmac, …). */
+  id: string
+  label: string
+  path: string
+  /** Per-connection headers (each a different user); empty for the baseline. */
+  credentials: Record<string, string>[]
+  /** Median bytes of credential header per request. */
+  credentialBytes: number
+}
+
+/** How one server of the experiment is configured. */
+export interface GroupSpec {
+  /** Server id (same as the variant id for app servers; `floor` for the floor server). */
+  id: string
+  kind: ServerKind
+  env: Record<string, string>
+  /** What the variant is, for the report's table. */
+  description: string
+  /** Target variant ids served by this server, besides the /public baseline. */
+  targets: {
+    id: string
+    label: string
+    path: string
+    /** Which credential connection i sends: the session cookie, the HS256 token, or an asymmetric floor token. */
+    credential: 'cookie' | 'bearer' | FloorAsym
+    /** Opt-in: measured only when named in --variants (keeps the default run under 8 minutes). */
+    optional?: boolean
+  }[]
+}
+
+/** A started server with its baseline and targets ready to load. */
+export interface Group {
+  spec: GroupSpec
+  server: ServerHandle
+  baseline: Target
+  targets: Target[]
+}
+
+// Long access tokens so that no token expires during a run.
+const STATELESS = { ACCESS_TTL: '3600' }
+
+/** The app variants, from the catalogue (lib/configs.ts); algorithm variants run with REVOCATION=none there. */
+const APP_VARIANTS: readonly ConfigId[] = [
+  'stateful-memory',
+  'stateful-sqlite',
+  'stateless-hs256-none',
+  'stateless-hs256-denylist',
+  'stateless-hs256-version',
+  'stateless-rs256',
+  'stateless-es256',
+  'stateless-eddsa',
+  'stateless-jwe',
+]
+
+export const GROUPS: GroupSpec[] = [
+  ...APP_VARIANTS.map((id) => app(pickApp(id))),
+  {
+    id: 'floor',
+    kind: 'floor',
+    env: { ...CONFIGS.floor.env },
+    description: CONFIGS.floor.description,
+    targets: [
+      { id: 'floor-map', label: 'raw Map lookup (cookie)', path: '/floor/map', credential: 'cookie' },
+      {
+        id: 'floor-sqlite',
+        label: 'raw SHA-256 + prepared SQLite JOIN (cookie)',
+        path: '/floor/sqlite',
+        credential: 'cookie',
+      },
+      {
+        id: 'floor-hmac',
+        label: 'raw node:crypto HMAC-SHA256 verify (Bearer)',
+        path: '/floor/hmac',
+        credential: 'bearer',
+      },
+      ...FLOOR_ASYM.map((alg) => ({
+        id: `floor-${alg.toLowerCase()}`,
+        label: `raw node:crypto ${alg} verify (Bearer; opt-in)`,
+        path: `/floor/${alg.toLowerCase()}`,
+        credential: alg,
+        optional: true,
+      })),
+    ],
+  },
+]
+
+function app(c: AppConfig): GroupSpec {
+  return {
+    id: c.id,
+    kind: c.kind,
+    env: c.kind === 'stateless' ? { ...STATELESS, ...c.env } : { ...c.env },
+    description: c.description,
+    targets: [
+      { id: c.id, label: 'GET /me', path: '/me', credential: c.kind === 'stateful' ? 'cookie' : 'bearer' },
+    ],
+  }
+}
+
+/** Every variant id --variants accepts. */
+export const VARIANT_IDS = GROUPS.flatMap((g) => g.targets.map((t) => t.id))
+
+/** The groups to run for a --variants list (all when undefined); unknown ids are an error. */
+export function selectGroups(variants: string[] | undefined): GroupSpec[] {
+  if (!variants) {
+    return GROUPS.map((g) => ({ ...g, targets: g.targets.filter((t) => !t.optional) }))
+  }
+  const unknown = variants.filter((v) => !VARIANT_IDS.includes(v))
+  if (unknown.length > 0)
+    throw new Error(`unknown overhead variant(s): ${unknown.join(', ')} (known: ${VARIANT_IDS.join(', ')})`)
+  return GROUPS.map((g) => ({ ...g, targets: g.targets.filter((t) => variants.includes(t.id)) })).filter(
+    (g) => g.targets.length > 0,
+  )
+}
+
+function medianBytes(creds: Record<string, string>[]): number {
+  const b = creds.map(credentialBytes).sort((x, y) => x - y)
+  return b[Math.floor(b.length / 2)] ?? 0
+}
+
+/**
+ * Starts one server on a fresh temp DB, seeds `users` users and logs each in (apps) or writes the floor's seed
+ * file, and returns the loadable targets. Every connection later gets a different user's credential.
+ */
+export async function setupGroup(spec: GroupSpec, users: number, cpu: number | null): Promise<Group> {
+  const dbPath = tempDbPath(`auth-lab-overhead-${spec.id}-`)
+  const baselineTarget = (): Target => ({
+    id: `${spec.id}:public`,
+    label: 'GET /public',
+    path: '/public',
+    credentials: [],
+    credentialBytes: 0,
+  })
+  if (spec.kind === 'floor') {
+    const asym = FLOOR_ASYM.filter((alg) => spec.targets.some((t) => t.credential === alg))
+    const seed = makeFloorSeed(users, { asym })
+    const seedPath = join(dirname(dbPath), 'floor-seed.json')
+    writeFloorSeed(seedPath, seed)
+    const server = await startServer({
+      kind: 'floor',
+      dbPath,
+      env: { FLOOR_SEED: seedPath },
+      cpu,
+      label: spec.id,
+    })
+    const targets = spec.targets.map((t): Target => {
+      const credentials = seed.users.map(
+        (u): Record<string, string> =>
+          t.credential === 'cookie'
+            ? { cookie: `sid=${u.sid}` }
+            : { authorization: `Bearer ${t.credential === 'bearer' ? u.token : u.asym?.[t.credential]}` },
+      )
+      return {
+        id: t.id,
+        label: t.label,
+        path: t.path,
+        credentials,
+        credentialBytes: medianBytes(credentials),
+      }
+    })
+    return { spec, server, baseline: baselineTarget(), targets }
+  }
+  const names = await seedUsers(dbPath, { count: users, prefix: 'bench-user-' })
+  let server: ServerHandle
+  try {
+    server = await startServer({ kind: spec.kind, dbPath, env: spec.env, cpu, label: spec.id })
+  } catch (err) {
+    rmSync(dirname(dbPath), { recursive: true, force: true })
+    throw err
+  }
+  try {
+    const creds = await loginUsers(server.url, spec.kind, names)
+    const credentials = creds.map((c) => authHeaders(c))
+    const targets = spec.targets.map(
+      (t): Target => ({
+        id: t.id,
+        label: t.label,
+        path: t.path,
+        credentials,
+        credentialBytes: medianBytes(credentials),
+      }),
+    )
+    return { spec, server, baseline: baselineTarget(), targets }
+  } catch (err) {
+    await server.stop()
+    rmSync(dirname(dbPath), { recursive: true, force: true })
+    throw err
+  }
+}
+
+/**
+ * Starts every group's server, three at a time (tsx transpiles each app on start, which is CPU-bound on a 2-core
+ * machine). A group that fails to start makes its variants invalid; the others go on.
+ */
+export async function setupGroups(
+  specs: readonly GroupSpec[],
+  users: number,
+  cpu: number | null,
+  log: (line: string) => void,
+): Promise<{ groups: Group[]; invalid: InvalidEntry[] }> {
+  const settled = await mapLimit(specs, 3, (spec) =>
+    setupGroup(spec, users, cpu).then(
+      (group) => ({ group }),
+      (err: unknown) => ({ err }),
+    ),
+  )
+  const groups: Group[] = []
+  const invalid: InvalidEntry[] = []
+  for (const [i, r] of settled.entries()) {
+    if ('group' in r) {
+      groups.push(r.group)
+      continue
+    }
+    const spec = specs[i]!
+    const reason = `setup failed: ${r.err instanceof Error ? r.err.message.split('\n')[0] : String(r.err)}`
+    for (const t of spec.targets) invalid.push({ variant: t.id, reason })
+    log(`${spec.id}: ${reason}`)
+  }
+  return { groups, invalid }
+}

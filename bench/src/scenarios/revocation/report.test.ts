@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest'
+import { renderSvg } from '../../report/charts.js'
+import type { ExperimentResult } from '../../report/schema.js'
+import { parseResults } from '../../report/schema.js'
+import type { ReplayRow } from './measure.js'
+import { revocationSizes, tokenExpMs } from './measure.js'
+import { buildRevocationResult, costsFromOverhead } from './report.js'
+
+const row = (
+  mode: ReplayRow['mode'],
+  event: ReplayRow['event'],
+  holder: ReplayRow['holder'],
+  accepted: number,
+): ReplayRow => ({
+  mode,
+  event,
+  holder,
+  eventStatus: 204,
+  accepted,
+  acceptedForMs: accepted * 100,
+  refusedAfterMs: accepted * 100 + 100,
+  finalStatus: 401,
+  remainingTtlMs: mode === 'stateful' ? null : 9000,
+  refreshAccepted: mode === 'stateful' ? null : false,
+})
+
+const rows: ReplayRow[] = [
+  row('stateful', 'logout', 'self', 0),
+  row('stateless-none', 'logout', 'self', 90),
+  row('stateless-none', 'logout-all', 'other', 88),
+  row('stateless-denylist', 'logout', 'self', 0),
+  row('stateless-version', 'logout', 'self', 0),
+]
+
+const overhead = {
+  id: 'overhead',
+  raw: {
+    variants: [
+      {
+        id: 'stateless-hs256-none',
+        valid: true,
+        ratio: { median: 0.42 },
+        addedUs: { median: 70 },
+        cpuAddedUs: { median: 80 },
+        readsPerReq: 0,
+      },
+      {
+        id: 'stateless-hs256-denylist',
+        valid: true,
+        ratio: { median: 0.35 },
+        addedUs: { median: 95 },
+        cpuAddedUs: { median: 100 },
+        readsPerReq: 1,
+      },
+      {
+        id: 'stateless-hs256-version',
+        valid: false,
+        ratio: null,
+        addedUs: null,
+        cpuAddedUs: null,
+        readsPerReq: 1,
+      },
+    ],
+  },
+} as unknown as ExperimentResult
+
+describe('revocation section', () => {
+  it('reads a token exp without verifying it', () => {
+    const payload = Buffer.from(JSON.stringify({ exp: 1700000000 })).toString('base64url')
+    expect(tokenExpMs(`x.${payload}.y`)).toBe(1_700_000_000_000)
+    expect(tokenExpMs('not-a-jwt')).toBeNull()
+    expect(tokenExpMs(undefined)).toBeNull()
+  })
+
+  it('takes per-request costs from a valid overhead run only', () => {
+    const costs = costsFromOverhead([overhead])
+    expect(costs['stateless-none']?.ratio).toBe(0.42)
+    expect(costs['stateless-denylist']?.readsPerReq).toBe(1)
+    expect(costs['stateless-version']).toBeUndefined() // invalid variants are never quoted
+    expect(costsFromOverhead([])).toEqual({})
+  })
+
+  it('computes C5 and C6 from the replays', () => {
+    const r = buildRevocationResult(rows, revocationSizes({ quick: false }), [overhead])
+    const c5 = r.verdicts.find((v) => v.claim === 'C5')
+    expect(c5?.status).toBe('supported')
+    expect(c5?.text).toContain('up to 9 s')
+    const c6 = r.verdicts.find((v) => v.claim === 'C6')
+    expect(c6?.status).toBe('supported')
+    expect(c6?.text).toContain('stateless-denylist 0.35× /public')
+    expect(r.tables[0]?.columns).toContain('added µs/req')
+  })
+
+  it('does not call C6 supported when a checked mode let a replay through', () => {
+    const leaky = [...rows, row('stateless-version', 'password', 'other', 3)]
+    expect(
+      buildRevocationResult(leaky, revocationSizes({ quick: true }), []).verdicts.find(
+        (v) => v.claim === 'C6',
+      )?.status,
+    ).toBe('mixed')
+  })
+
+  it('produces a valid section whose bar chart renders', async () => {
+    const r = buildRevocationResult(rows, revocationSizes({ quick: true }), [])
+    expect(() => parseResults({ schemaVersion: 1, context: {}, experiments: [r] })).not.toThrow()
+    expect(r.tables[0]?.columns).not.toContain('added µs/req')
+    expect(await renderSvg(r.charts[0]?.vegaLiteSpec ?? {})).toMatch(/^<svg/)
+  })
+})

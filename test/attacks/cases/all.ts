@@ -1,0 +1,17 @@
+import { inputCases } from './input.js'
+import { jwtCases } from './jwt.js'
+import { loginCases } from './login.js'
+import { refreshCases } from './refresh.js'
+import { sessionCases } from './sessions.js'
+import type { AttackCase } from './types.js'
+
+export { inputCases, jwtCases, loginCases, refreshCases, sessionCases }
+
+/** Every case, in catalogue order. */
+export const ALL_CASES: readonly AttackCase[] = [
+  ...loginCases,
+  ...inputCases,
+  ...sessionCases,
+  ...jwtCases,
+  ...refreshCases,
+].sort((a, b) => a.id.localeCompare(b.id))
