@@ -45,6 +45,7 @@ export function makeFloorSeed(
       sub: String(id),
       role: 'user',
       ver: 0,
+      ep: 0,
       iat: now,
       exp: now + (opts.ttlSec ?? 3600),
       jti: randomBytes(16).toString('base64url'),

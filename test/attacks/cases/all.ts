@@ -1,3 +1,4 @@
+import { crossAppCases } from './cross-app.js'
 import { inputCases } from './input.js'
 import { jwtCases } from './jwt.js'
 import { loginCases } from './login.js'
@@ -5,7 +6,7 @@ import { refreshCases } from './refresh.js'
 import { sessionCases } from './sessions.js'
 import type { AttackCase } from './types.js'
 
-export { inputCases, jwtCases, loginCases, refreshCases, sessionCases }
+export { crossAppCases, inputCases, jwtCases, loginCases, refreshCases, sessionCases }
 
 /** Every case, in catalogue order. */
 export const ALL_CASES: readonly AttackCase[] = [
@@ -14,4 +15,5 @@ export const ALL_CASES: readonly AttackCase[] = [
   ...sessionCases,
   ...jwtCases,
   ...refreshCases,
+  ...crossAppCases,
 ].sort((a, b) => a.id.localeCompare(b.id))

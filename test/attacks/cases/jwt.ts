@@ -536,6 +536,7 @@ export const jwtCases: AttackCase[] = [
           'nbf',
           'jti',
           'ver',
+          'ep',
           'role',
           'sid',
           'preferred_username',

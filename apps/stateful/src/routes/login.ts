@@ -13,6 +13,7 @@ export function loginRoutes(deps: Deps): Hono<AppEnv> {
   return new Hono<AppEnv>().post('/auth/login', sessionLayer(deps, 'login'), async (c) => {
     const user = await verifyLogin(c, { ...deps, trustProxy: deps.config.trustProxy })
     c.get('session').set('uid', user.id)
+    c.get('session').set('ep', user.credentialEpoch)
     c.set('session_key_rotation', true)
     return c.json({ user: publicUser(user) })
   })

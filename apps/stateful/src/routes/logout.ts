@@ -15,6 +15,8 @@ export function logoutRoutes(deps: Deps): Hono<AppEnv> {
     })
     .post('/auth/logout-all', noFormBody, sessionLayer(deps, 'required'), (c) => {
       const { user, session } = c.get('auth')
+      // "Log out everywhere" means everywhere: the stateless app's refresh families and tokens too (F2).
+      deps.users.endCredentials(user.id)
       deps.sessions.invalidateUser(user.id, session.idHash)
       c.get('session').deleteSession()
       return c.body(null, 204)

@@ -6,10 +6,10 @@ import { sessionLayer } from '../session/hono-sessions-shim.js'
 /**
  * POST /auth/password — JSON {current_password, new_password}; 204.
  * Re-authenticates with the current password (shared `reauthenticate`: throttled like login, so a stolen cookie
- * cannot brute-force it; the stored row must still be this enabled user), stores the new hash, bumps
- * `token_version` (the stateless app's revocation switch; kept in step here), ends every other session of the user,
- * and rotates this session to a new ID (a new row with fresh timestamps: the password check is a fresh
- * authentication).
+ * cannot brute-force it; the stored row must still be this enabled user), stores the new hash, bumps the user's
+ * credential epoch (which ends every session and refresh family of the user in both apps, and the stateless app's
+ * access tokens in `denylist`/`version` modes), and rotates this session to a new ID under the new epoch (a new row
+ * with fresh timestamps: the password check is a fresh authentication).
  */
 export function passwordRoutes(deps: Deps): Hono<AppEnv> {
   const { users, hasher, sessions } = deps
@@ -18,8 +18,11 @@ export function passwordRoutes(deps: Deps): Hono<AppEnv> {
     const input = parsePasswordChange(await readJsonObject(c))
     await reauthenticate(c, { ...deps, trustProxy: deps.config.trustProxy }, user, input.currentPassword)
     users.setPasswordHash(user.id, await hasher.hash(input.newPassword))
-    users.bumpTokenVersion(user.id)
+    // Ends every credential of the user in BOTH apps (F2): sessions here, refresh families and (denylist/version)
+    // access tokens of the stateless app. Rows are deleted now too, so the session list is right at once.
+    const { credentialEpoch } = users.endCredentials(user.id)
     sessions.invalidateUser(user.id, session.idHash)
+    c.get('session').set('ep', credentialEpoch)
     c.set('session_key_rotation', true)
     return c.body(null, 204)
   })

@@ -22,8 +22,11 @@ import * as cookies from './cookie.js'
 import type { ClientInfo, Sessions, ValidSession } from './sessions.js'
 
 export type SessionMode = 'required' | 'optional' | 'login'
-/** What the app keeps in hono-sessions' `_data`: only the user id. Everything else is a column of the row. */
-export type SessionFields = { uid: number }
+/**
+ * What a handler hands hono-sessions' `_data` when it starts a session: the user id and the credential epoch it
+ * authenticated under (the row's `credential_epoch`). Everything else is a column of the row.
+ */
+export type SessionFields = { uid: number; ep: number }
 export type SessionVariables = {
   auth: ValidSession
   session: Session<SessionFields>
@@ -109,7 +112,10 @@ export class RequestStore implements Store {
 
   createSession(_placeholder: string, initial: SessionData): void {
     const uid: unknown = initial._data.uid?.value
-    if (typeof uid === 'number') this.issued = this.sessions.create(uid, this.client(), initial._data).id
+    const ep: unknown = initial._data.ep?.value
+    if (typeof uid === 'number' && typeof ep === 'number') {
+      this.issued = this.sessions.create({ id: uid, credentialEpoch: ep }, this.client(), initial._data).id
+    }
   }
 
   persistSessionData(id: string, data: SessionData): void {

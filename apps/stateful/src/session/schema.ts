@@ -24,4 +24,11 @@ export const sessionMigrations: readonly Migration[] = [
     CREATE INDEX sessions_expires ON sessions (expires_at);
     CREATE INDEX sessions_absolute_expires ON sessions (absolute_expires_at);`,
   },
+  {
+    // F2: the user's credential epoch at creation. A password change, disable or logout-everywhere in EITHER app
+    // bumps users.credential_epoch; the lookup already joins users, so comparing costs no extra read.
+    version: 2,
+    name: 'sessions.credential_epoch',
+    up: 'ALTER TABLE sessions ADD COLUMN credential_epoch INTEGER NOT NULL DEFAULT 0',
+  },
 ]

@@ -26,7 +26,7 @@ function setup(kind: 'sqlite' | 'memory') {
       const r = db.prepare('SELECT id, username FROM users WHERE id = ?').get(id) as
         | { id: number; username: string }
         | undefined
-      return r ? { ...r, role: 'user', tokenVersion: 0, disabled: false, createdAt: 0, updatedAt: 0 } : null
+      return r ? { ...r, role: 'user', tokenVersion: 0, credentialEpoch: 0, disabled: false, createdAt: 0, updatedAt: 0 } : null
     },
   }
   const store: SessionStore =
@@ -44,6 +44,7 @@ function record(userId: number, over: Partial<SessionRecord> = {}): SessionRecor
     idHash: hashSessionId(id),
     handle: `handle-${++n}`,
     userId,
+    credentialEpoch: 0,
     data: { uid: { value: userId, flash: false } },
     createdAt: T0,
     lastSeenAt: T0,

@@ -18,6 +18,8 @@ export interface SessionRecord {
   /** Public, random handle used by the session list; unrelated to the ID. */
   handle: string
   userId: number
+  /** The user's credential epoch when the session was created; a newer one on the user ends it (F2). */
+  credentialEpoch: number
   /** The app's session data blob (JSON; hono-sessions' `_data`, which holds only `uid` today). */
   data: Record<string, unknown>
   /** All times are epoch milliseconds from the injected clock. */

@@ -53,6 +53,9 @@ function setup(
   return { db, clock, users, store, sessions, counts, alice, bob }
 }
 
+/** A user as `create` needs it: its id and (for these tests) the initial credential epoch. */
+const fresh = (id: number) => ({ id, credentialEpoch: 0 })
+
 describe('session IDs', () => {
   it('are 256-bit base64url strings, unique, and hashed with SHA-256 hex', () => {
     const ids = new Set(Array.from({ length: 1000 }, newSessionId))
@@ -70,7 +73,7 @@ describe('session IDs', () => {
 describe.each(['sqlite', 'memory'] as const)('session core over the %s store', (kind) => {
   it('create: a 256-bit ID, the row keyed by its SHA-256 with both expiries and the client; one INSERT', () => {
     const { sessions, store, counts, alice } = setup(kind)
-    const { id, session } = sessions.create(alice, CLIENT)
+    const { id, session } = sessions.create(fresh(alice), CLIENT)
     expect(id).toMatch(/^[A-Za-z0-9_-]{43}$/)
     expect(Buffer.from(id, 'base64url')).toHaveLength(32)
     expect(session).toMatchObject({
@@ -90,7 +93,7 @@ describe.each(['sqlite', 'memory'] as const)('session core over the %s store', (
 
   it('validate: one read and no write inside the touch interval; the value names the user', () => {
     const { sessions, counts, alice, clock } = setup(kind)
-    const { id, session } = sessions.create(alice, CLIENT)
+    const { id, session } = sessions.create(fresh(alice), CLIENT)
     const before = counts()
     for (let i = 0; i < 5; i++) {
       clock.advance(10 * SEC)
@@ -112,7 +115,7 @@ describe.each(['sqlite', 'memory'] as const)('session core over the %s store', (
 
   it('touch throttle: at most one write per touch interval, and it slides the idle expiry', () => {
     const { sessions, counts, alice, clock } = setup(kind)
-    const { id } = sessions.create(alice, CLIENT)
+    const { id } = sessions.create(fresh(alice), CLIENT)
     const before = counts().writes
     clock.advance(MIN - 1)
     expect(sessions.validate(id)?.session.expiresAt).toBe(T0 + 10 * MIN)
@@ -136,7 +139,7 @@ describe.each(['sqlite', 'memory'] as const)('session core over the %s store', (
 
   it('idle: valid until the idle expiry, then null and the row deleted on sight', () => {
     const { sessions, store, alice, clock } = setup(kind)
-    const { id, session } = sessions.create(alice, CLIENT)
+    const { id, session } = sessions.create(fresh(alice), CLIENT)
     clock.advance(10 * MIN - 1)
     expect(sessions.validate(id)).not.toBeNull() // touched: a fresh 10 minutes from now
     clock.advance(10 * MIN - 1)
@@ -149,7 +152,7 @@ describe.each(['sqlite', 'memory'] as const)('session core over the %s store', (
 
   it('absolute: ends absoluteTtl after creation despite constant activity', () => {
     const { sessions, store, alice, clock } = setup(kind)
-    const { id } = sessions.create(alice, CLIENT)
+    const { id } = sessions.create(fresh(alice), CLIENT)
     for (let t = 5; t < 60; t += 5) {
       clock.set(T0 + t * MIN)
       expect(sessions.validate(id), `at ${t} min`).not.toBeNull()
@@ -161,14 +164,29 @@ describe.each(['sqlite', 'memory'] as const)('session core over the %s store', (
 
   it('a disabled or deleted user ends the session: null and the row deleted', () => {
     const { sessions, store, users, db, alice, bob } = setup(kind)
-    const a = sessions.create(alice, CLIENT)
-    const b = sessions.create(bob, CLIENT)
+    const a = sessions.create(fresh(alice), CLIENT)
+    const b = sessions.create(fresh(bob), CLIENT)
     users.setDisabled(alice, true)
     expect(sessions.validate(a.id)).toBeNull()
     expect(store.find(a.session.idHash)).toBeNull()
     db.prepare('DELETE FROM users WHERE id = ?').run(bob) // SQLite cascades; the memory store sees no user
     expect(sessions.validate(b.id)).toBeNull()
     expect(store.count()).toBe(0)
+  })
+
+  it('credentials ended in either app (the credential epoch moved on) end the session; one read, no extra', () => {
+    const { sessions, store, users, counts, alice, bob } = setup(kind)
+    const a = sessions.create(fresh(alice), CLIENT)
+    const b = sessions.create(fresh(bob), CLIENT)
+    const before = counts()
+    users.endCredentials(alice) // what the stateless app's password change or logout-all does to the shared row
+    expect(sessions.validate(a.id)).toBeNull()
+    expect(store.find(a.session.idHash)).toBeNull()
+    expect(sessions.validate(b.id)?.user.id).toBe(bob) // other users untouched
+    // A session created under the new epoch is valid.
+    const again = sessions.create(users.findById(alice)!, CLIENT)
+    expect(sessions.validate(again.id)?.user.id).toBe(alice)
+    expect(counts().reads - before.reads).toBe(4) // a, the check of a, b, again: one sessions read each
   })
 
   it('concurrent invalidate vs touch: a logout between the read and the touch wins, and stays', () => {
@@ -181,7 +199,7 @@ describe.each(['sqlite', 'memory'] as const)('session core over the %s store', (
         return found
       },
     }))
-    const { id, session } = t.sessions.create(t.alice, CLIENT)
+    const { id, session } = t.sessions.create(fresh(t.alice), CLIENT)
     t.clock.advance(2 * MIN) // so this validate wants to touch
     logoutDuringRead = () => t.sessions.invalidate(session.idHash)
     expect(t.sessions.validate(id)).toBeNull() // the UPDATE-only touch changed 0 rows
@@ -193,7 +211,7 @@ describe.each(['sqlite', 'memory'] as const)('session core over the %s store', (
   it('logout resurrection: a request that validated before a logout cannot write the session back', () => {
     const { sessions, store, alice } = setup(kind)
     const { id } = sessions.create(
-      alice,
+      fresh(alice),
       { userAgent: null, ip: null },
       { uid: { value: alice, flash: false } },
     )
@@ -213,16 +231,16 @@ describe.each(['sqlite', 'memory'] as const)('session core over the %s store', (
         throw Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR' })
       },
     }))
-    const { id } = sessions.create(alice, CLIENT)
+    const { id } = sessions.create(fresh(alice), CLIENT)
     expect(() => sessions.validate(id)).toThrow(expect.objectContaining({ code: 'SQLITE_IOERR' }))
   })
 
   it('invalidateUser (with an exception), list and invalidateByHandle (owner only), purge', () => {
     const { sessions, store, counts, alice, bob, clock } = setup(kind)
-    const a1 = sessions.create(alice, CLIENT)
+    const a1 = sessions.create(fresh(alice), CLIENT)
     clock.advance(SEC)
-    const a2 = sessions.create(alice, CLIENT)
-    const b1 = sessions.create(bob, CLIENT)
+    const a2 = sessions.create(fresh(alice), CLIENT)
+    const b1 = sessions.create(fresh(bob), CLIENT)
     expect(sessions.list(alice).map((s) => s.handle)).toEqual([a2.session.handle, a1.session.handle])
     expect(sessions.invalidateByHandle(alice, b1.session.handle)).toBe(false)
     const writes = counts().writes

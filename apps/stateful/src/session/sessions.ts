@@ -70,7 +70,13 @@ export class Sessions {
     if (!found) return null
     const { session, user } = found
     const now = this.clock()
-    if (now >= session.expiresAt || now >= session.absoluteExpiresAt || !user || user.disabled) {
+    if (
+      now >= session.expiresAt ||
+      now >= session.absoluteExpiresAt ||
+      !user ||
+      user.disabled ||
+      user.credentialEpoch !== session.credentialEpoch // credentials ended in either app since the login
+    ) {
       this.store.delete(idHash)
       return null
     }
@@ -81,9 +87,12 @@ export class Sessions {
     return { session: { ...session, lastSeenAt: now, expiresAt }, user }
   }
 
-  /** A new session for `userId` (login, password change): one INSERT. `id` goes in the cookie and nowhere else. */
+  /**
+   * A new session for the user (login, password change): one INSERT, stamped with the user's current credential
+   * epoch. `id` goes in the cookie and nowhere else.
+   */
   create(
-    userId: number,
+    user: Pick<User, 'id' | 'credentialEpoch'>,
     client: ClientInfo,
     data: Record<string, unknown> = {},
   ): { id: string; session: SessionRecord } {
@@ -92,7 +101,8 @@ export class Sessions {
     const session: SessionRecord = {
       idHash: hashSessionId(id),
       handle: randomBytes(16).toString('base64url'), // 128 bits; public, authenticates nothing
-      userId,
+      userId: user.id,
+      credentialEpoch: user.credentialEpoch,
       data,
       createdAt: now,
       lastSeenAt: now,

@@ -6,6 +6,7 @@ interface Row {
   id_hash: string
   handle: string
   user_id: number
+  credential_epoch: number
   data: string
   created_at: number
   last_seen_at: number
@@ -20,6 +21,7 @@ function toRecord(r: Row): SessionRecord {
     idHash: r.id_hash,
     handle: r.handle,
     userId: r.user_id,
+    credentialEpoch: r.credential_epoch,
     data: JSON.parse(r.data) as Record<string, unknown>,
     createdAt: r.created_at,
     lastSeenAt: r.last_seen_at,
@@ -49,10 +51,10 @@ export class SqliteSessionStore implements SessionStore {
         `SELECT s.*, ${userColumns('u')} FROM sessions s LEFT JOIN users u ON u.id = s.user_id WHERE s.id_hash = ?`,
       ),
       insert: db.prepare(
-        `INSERT INTO sessions (id_hash, handle, user_id, data, created_at, last_seen_at, expires_at,
-                               absolute_expires_at, user_agent, ip)
-         VALUES (@idHash, @handle, @userId, @data, @createdAt, @lastSeenAt, @expiresAt, @absoluteExpiresAt,
-                 @userAgent, @ip)`,
+        `INSERT INTO sessions (id_hash, handle, user_id, credential_epoch, data, created_at, last_seen_at,
+                               expires_at, absolute_expires_at, user_agent, ip)
+         VALUES (@idHash, @handle, @userId, @credentialEpoch, @data, @createdAt, @lastSeenAt, @expiresAt,
+                 @absoluteExpiresAt, @userAgent, @ip)`,
       ),
       updateData: db.prepare<[string, string]>('UPDATE sessions SET data = ? WHERE id_hash = ?'),
       touch: db.prepare<[number, number, string]>(

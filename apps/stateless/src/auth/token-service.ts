@@ -96,10 +96,14 @@ export class TokenService {
     for (const [userId, ids] of cut) this.revocation.cut(userId, ids)
   }
 
-  /** Every device of the user: all families revoked and token_version bumped (all modes). */
+  /**
+   * Every device of the user, in both apps: all families revoked, and the credential epoch (with token_version)
+   * bumped, which also ends the user's sessions in the stateful app and refuses older access tokens under
+   * `denylist`/`version` (F2).
+   */
   logoutAll(userId: number): void {
     const families = this.refreshTokens.revokeAllForUser(userId, 'logout_all')
-    this.users.bumpTokenVersion(userId)
+    this.users.endCredentials(userId)
     this.revocation.onLogoutAll(userId, families)
   }
 

@@ -31,6 +31,7 @@ const good = (): JWTPayload => ({
   exp: nowS + 900,
   jti: 'jti-123456789012345678',
   ver: 0,
+  ep: 0,
   role: 'user',
   sid: 'family-id',
   preferred_username: 'alice',

@@ -25,6 +25,8 @@ export interface AccessClaims extends JWTPayload {
   iat: number
   exp: number
   ver: number
+  /** The user's credential epoch at issue (F2): a password change, disable or logout-all in either app moves it. */
+  ep: number
   role: 'user' | 'admin'
   sid: string
   preferred_username: string
@@ -33,6 +35,7 @@ export interface AccessClaims extends JWTPayload {
 export interface VerifiedAccess {
   user: PublicUser
   tokenVersion: number
+  credentialEpoch: number
   sid: string
   jti: string
   iat: number
@@ -82,12 +85,21 @@ export class AccessTokens {
     return this.jwt.format === 'jwe' ? 'dir' : this.jwt.alg
   }
 
-  async issue(user: PublicUser & { tokenVersion: number }, sid: string): Promise<IssuedAccess> {
+  async issue(
+    user: PublicUser & { tokenVersion: number; credentialEpoch: number },
+    sid: string,
+  ): Promise<IssuedAccess> {
     const key = this.ring.current()
     const iat = Math.floor(this.clock() / 1000)
     const exp = iat + this.jwt.accessTtl
     const jti = randomBytes(16).toString('base64url')
-    const claims = { ver: user.tokenVersion, role: user.role, sid, preferred_username: user.username }
+    const claims = {
+      ver: user.tokenVersion,
+      ep: user.credentialEpoch,
+      role: user.role,
+      sid,
+      preferred_username: user.username,
+    }
     const builder =
       this.jwt.format === 'jwe'
         ? new EncryptJWT(claims).setProtectedHeader({
@@ -148,13 +160,24 @@ export class AccessTokens {
 
 /** Checks the claims' shapes beyond what jose knows about (ours are typed; anything else is refused). */
 function toVerified(p: JWTPayload, alg: string, kid: string): VerifiedAccess | null {
-  const { sub, jti, iat, exp, ver, role, sid, preferred_username: username } = p as Partial<AccessClaims>
+  const { sub, jti, iat, exp, ver, ep, role, sid, preferred_username: username } = p as Partial<AccessClaims>
   if (typeof sub !== 'string' || !USER_ID.test(sub)) return null
   if (typeof jti !== 'string' || jti.length === 0 || jti.length > 64) return null
   if (typeof iat !== 'number' || typeof exp !== 'number') return null
   if (typeof ver !== 'number' || !Number.isSafeInteger(ver) || ver < 0) return null
+  if (typeof ep !== 'number' || !Number.isSafeInteger(ep) || ep < 0) return null
   if (role !== 'user' && role !== 'admin') return null
   if (typeof sid !== 'string' || sid.length === 0 || sid.length > 64) return null
   if (typeof username !== 'string' || username.length === 0 || username.length > 64) return null
-  return { user: { id: Number(sub), username, role }, tokenVersion: ver, sid, jti, iat, exp, alg, kid }
+  return {
+    user: { id: Number(sub), username, role },
+    tokenVersion: ver,
+    credentialEpoch: ep,
+    sid,
+    jti,
+    iat,
+    exp,
+    alg,
+    kid,
+  }
 }

@@ -23,9 +23,12 @@ export class Denylist {
         `INSERT INTO token_denylist (key, expires_at) VALUES (?, ?)
          ON CONFLICT (key) DO UPDATE SET expires_at = MAX(expires_at, excluded.expires_at)`,
       ),
+      // One statement: a deny-list hit on the token or its device, OR the user's credential epoch moved on / the
+      // user is disabled (F2: a password change or logout-all in either app). Still one indexed read per request.
       hit: db
-        .prepare<[string, string, number], number>(
-          'SELECT 1 FROM token_denylist WHERE key IN (?, ?) AND expires_at > ? LIMIT 1',
+        .prepare<[string, string, number, number, number], number>(
+          `SELECT EXISTS (SELECT 1 FROM token_denylist WHERE key IN (?, ?) AND expires_at > ?)
+               OR NOT EXISTS (SELECT 1 FROM users WHERE id = ? AND credential_epoch = ? AND disabled = 0)`,
         )
         .pluck(),
       purge: db.prepare('DELETE FROM token_denylist WHERE expires_at <= ?'),
@@ -44,10 +47,13 @@ export class Denylist {
     }
   }
 
-  /** One read: is this token, or the device it was issued to, revoked? */
-  isDenied(jti: string, sid: string): boolean {
+  /**
+   * One read: is this token, or the device it was issued to, revoked — or have the user's credentials been ended
+   * (credential epoch, disable) since the token was issued?
+   */
+  isDenied(jti: string, sid: string, user: { id: number; credentialEpoch: number }): boolean {
     this.counters.read('token_denylist')
-    return this.stmt.hit.get(`jti:${jti}`, `sid:${sid}`, this.clock()) !== undefined
+    return this.stmt.hit.get(`jti:${jti}`, `sid:${sid}`, this.clock(), user.id, user.credentialEpoch) === 1
   }
 
   purge(now = this.clock()): number {

@@ -16,7 +16,8 @@ import type { RefreshConfig } from '../config.js'
  *   token rotated most recently may be replayed within the grace window for a fresh sibling (two tabs refreshing
  *   at once); the next normal rotation supersedes the other siblings, so the family never forks.
  * - Lifetimes: a token idles out REFRESH_TTL after it was issued; a family dies REFRESH_ABSOLUTE_TTL after login
- *   whatever happens. A disabled user or a token_version different from the family's refreshes nothing.
+ *   whatever happens. A disabled user, a credential epoch that moved on since the login (a password change,
+ *   disable or logout-everywhere in either app), or a token_version different from the family's refreshes nothing.
  * - Unknown, malformed, expired or revoked tokens are `invalid` and change nothing (no oracle, no side effect).
  */
 export interface FamilyView {
@@ -59,6 +60,7 @@ type RotateRow = {
   expires_at: number
   user_id: number
   family_version: number
+  family_epoch: number
   absolute_expires_at: number
   revoked_at: number | null
   last_rotated_hash: Buffer | null
@@ -92,15 +94,15 @@ export class RefreshTokens {
     this.graceMs = cfg.grace * 1000
     this.stmt = {
       insertFamily: db.prepare(
-        `INSERT INTO refresh_families (id, user_id, token_version, created_at, last_used_at, absolute_expires_at,
-           user_agent, ip) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO refresh_families (id, user_id, token_version, credential_epoch, created_at, last_used_at,
+           absolute_expires_at, user_agent, ip) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       insertToken: db.prepare(
         'INSERT INTO refresh_tokens (hash, family_id, parent_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?)',
       ),
       lookup: db.prepare<[Buffer], RotateRow>(
         `SELECT t.family_id, t.used_at, t.expires_at, f.user_id, f.token_version AS family_version,
-           f.absolute_expires_at, f.revoked_at, f.last_rotated_hash, ${userColumns('u')}
+           f.credential_epoch AS family_epoch, f.absolute_expires_at, f.revoked_at, f.last_rotated_hash, ${userColumns('u')}
          FROM refresh_tokens t JOIN refresh_families f ON f.id = t.family_id JOIN users u ON u.id = f.user_id
          WHERE t.hash = ?`,
       ),
@@ -141,7 +143,7 @@ export class RefreshTokens {
 
   /** Starts a family for a fresh login and returns its first token. */
   create(
-    user: Pick<User, 'id' | 'tokenVersion'>,
+    user: Pick<User, 'id' | 'tokenVersion' | 'credentialEpoch'>,
     meta: { userAgent?: string; ip?: string } = {},
   ): IssuedRefresh {
     const now = this.clock()
@@ -152,6 +154,7 @@ export class RefreshTokens {
       familyId,
       user.id,
       user.tokenVersion,
+      user.credentialEpoch,
       now,
       now,
       absolute,
@@ -231,8 +234,14 @@ export class RefreshTokens {
     if (now >= row.absolute_expires_at || now >= row.expires_at) return { ok: false, reason: 'invalid' }
     const user = userFromRow(row, 'u_')
     if (!user) return { ok: false, reason: 'invalid' } // unreachable: the JOIN is inner
-    if (user.disabled || user.tokenVersion !== row.family_version) {
-      this.revokeFamily(row.family_id, user.disabled ? 'user_disabled' : 'token_version')
+    if (user.disabled || user.credentialEpoch !== row.family_epoch || user.tokenVersion !== row.family_version) {
+      // Disabled, credentials ended in either app since this login (F2), or (version mode) a stale family.
+      const reason = user.disabled
+        ? 'user_disabled'
+        : user.credentialEpoch !== row.family_epoch
+          ? 'credential_epoch'
+          : 'token_version'
+      this.revokeFamily(row.family_id, reason)
       return { ok: false, reason: 'stale', familyId: row.family_id, userId: row.user_id }
     }
     let grace = false

@@ -43,4 +43,11 @@ export const statelessMigrations: readonly Migration[] = [
     ) STRICT;
     CREATE INDEX token_denylist_expiry ON token_denylist (expires_at);`,
   },
+  {
+    // F2: the user's credential epoch when the family (device) was created. A password change, disable or
+    // logout-everywhere in EITHER app bumps users.credential_epoch; rotation already joins users, so the check is free.
+    version: 2,
+    name: 'refresh_families.credential_epoch',
+    up: 'ALTER TABLE refresh_families ADD COLUMN credential_epoch INTEGER NOT NULL DEFAULT 0',
+  },
 ]

@@ -7,7 +7,8 @@ import type { Revocation } from './index.js'
  * - logout with a Bearer token lists its `jti` until its own `exp` + clock tolerance;
  * - a revoked device (logout, device revocation, logout-all, password change, reuse, stale family) lists its
  *   `sid` for ACCESS_TTL + tolerance from now, which covers every access token the family can have issued.
- * The check is ONE indexed read covering both keys; the user comes from the claims.
+ * The check is ONE statement covering both keys and the user's credential epoch (a password change, disable or
+ * logout-all in either app ends every older token at once, F2); the user's name and role come from the claims.
  */
 export function denylistRevocation(
   denylist: Denylist,
@@ -19,7 +20,10 @@ export function denylistRevocation(
   }
   return {
     mode: 'denylist',
-    check: (token) => (denylist.isDenied(token.jti, token.sid) ? null : token.user),
+    check: (token) =>
+      denylist.isDenied(token.jti, token.sid, { id: token.user.id, credentialEpoch: token.credentialEpoch })
+        ? null
+        : token.user,
     cut: (_userId, familyIds) => denyFamilies(familyIds),
     onStale: (_userId, familyId) => denyFamilies([familyId]),
     onLogout: (token) => denylist.denyToken(token.jti, (token.exp + opts.clockTolerance) * 1000),

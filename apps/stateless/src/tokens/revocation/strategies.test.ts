@@ -52,6 +52,7 @@ async function setup(mode: RevocationMode, over: Partial<RevocationWiring> = {})
     return {
       user: publicUser(current),
       tokenVersion: current.tokenVersion,
+      credentialEpoch: current.credentialEpoch,
       sid,
       jti,
       iat,
