@@ -145,3 +145,27 @@ describe('REVOCATION=version', () => {
     expect((await me(t, a.accessToken)).status).toBe(401)
   })
 })
+
+describe('credentials ended by the other app (F2: the shared credential epoch)', () => {
+  // What the stateful app's password change or logout-all does to the shared users row.
+  it.each([
+    ['none', 200],
+    ['denylist', 401],
+    ['version', 401],
+  ] as const)(
+    'REVOCATION=%s: /me with the old access token → %i; the old refresh cookie is dead',
+    async (mode, want) => {
+      t = await testApp({ env: { REVOCATION: mode } })
+      const a = await login(t)
+      const before = storeOps()
+      t.deps.users.endCredentials(1)
+      expect((await me(t, a.accessToken)).status).toBe(want)
+      expect((await refresh(t, a.cookie)).status).toBe(401)
+      // The check stays one read (denylist: one statement covers deny-list and epoch) or none.
+      expect(storeOps().reads - before.reads).toBe(mode === 'none' ? 3 : 4) // + the refresh: token, family, user
+      // A fresh login under the new epoch works everywhere.
+      const b = await login(t)
+      expect((await me(t, b.accessToken)).status).toBe(200)
+    },
+  )
+})

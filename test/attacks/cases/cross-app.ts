@@ -20,7 +20,13 @@ async function startPair(): Promise<Pair> {
     startApp({
       app: 'stateless',
       seed: false,
-      env: { COOKIE_SECURE: '1', DB_PATH: stateful.dbPath, JWT_ALG: 'HS256', JWT_SECRET: TEST_SECRET, REVOCATION: mode },
+      env: {
+        COOKIE_SECURE: '1',
+        DB_PATH: stateful.dbPath,
+        JWT_ALG: 'HS256',
+        JWT_SECRET: TEST_SECRET,
+        REVOCATION: mode,
+      },
     })
   try {
     const [none, denylist, version] = await Promise.all([on('none'), on('denylist'), on('version')])
@@ -68,9 +74,15 @@ async function expectEnded(
     const cred = old[mode] as Cred
     const me = await ctx.adapter('stateless').me(server, cred)
     const want = mode === 'none' ? 200 : 401
-    check.that(me.status === want, `${what}: stateless[${mode}] /me with the old access token → ${me.status} (want ${want})`)
+    check.that(
+      me.status === want,
+      `${what}: stateless[${mode}] /me with the old access token → ${me.status} (want ${want})`,
+    )
     const r = await refresh(server, cred.refresh)
-    check.that(r.res.status === 401, `${what}: stateless[${mode}] refresh with the old cookie → ${describeRes(r.res)} (want 401)`)
+    check.that(
+      r.res.status === 401,
+      `${what}: stateless[${mode}] refresh with the old cookie → ${describeRes(r.res)} (want 401)`,
+    )
   }
 }
 
@@ -92,18 +104,39 @@ export const crossAppCases: AttackCase[] = [
         const old1 = await loginAll(ctx, p, v1.username, v1.password)
         const actor = app === 'stateful' ? p.stateful : p.stateless.denylist
         const actorCred = app === 'stateful' ? old1.stateful : old1.denylist
-        const changed = await ctx.adapter(app).changePassword(actor, actorCred, v1.password, `${v1.password}-new`)
+        const changed = await ctx
+          .adapter(app)
+          .changePassword(actor, actorCred, v1.password, `${v1.password}-new`)
         check.that(changed.res.status < 300, `password change on ${app} → ${describeRes(changed.res)}`)
-        await expectEnded(ctx, p, old1, app === 'stateful' ? 'stateful' : 'denylist', check, `password change on ${app}`)
+        await expectEnded(
+          ctx,
+          p,
+          old1,
+          app === 'stateful' ? 'stateful' : 'denylist',
+          check,
+          `password change on ${app}`,
+        )
         // The new password works in the other app.
         const other = app === 'stateful' ? p.stateless.version : p.stateful
         const fresh = await ctx.adapter(other.app).login(other, v1.username, `${v1.password}-new`)
-        check.that(fresh.res.status === 200, `login with the new password on ${other.app} → ${fresh.res.status}`)
+        check.that(
+          fresh.res.status === 200,
+          `login with the new password on ${other.app} → ${fresh.res.status}`,
+        )
         // 2. Logout-all in `app`.
         const old2 = await loginAll(ctx, p, v2.username, v2.password)
-        const all = await ctx.adapter(app).logoutAll(actor, app === 'stateful' ? old2.stateful : old2.denylist)
+        const all = await ctx
+          .adapter(app)
+          .logoutAll(actor, app === 'stateful' ? old2.stateful : old2.denylist)
         check.that(all.status === 204, `logout-all on ${app} → ${describeRes(all)}`)
-        await expectEnded(ctx, p, old2, app === 'stateful' ? 'stateful' : 'denylist', check, `logout-all on ${app}`)
+        await expectEnded(
+          ctx,
+          p,
+          old2,
+          app === 'stateful' ? 'stateful' : 'denylist',
+          check,
+          `logout-all on ${app}`,
+        )
         check.note(`${app}: password change and logout-all ended the other app's credentials`)
       } finally {
         await stopPair(p)

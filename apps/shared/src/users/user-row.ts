@@ -17,7 +17,16 @@ export interface UserColumns {
   updated_at: number
 }
 
-const COLUMNS = ['id', 'username', 'role', 'token_version', 'credential_epoch', 'disabled', 'created_at', 'updated_at'] as const
+const COLUMNS = [
+  'id',
+  'username',
+  'role',
+  'token_version',
+  'credential_epoch',
+  'disabled',
+  'created_at',
+  'updated_at',
+] as const
 
 /** `u.id AS u_id, u.username AS u_username, …` for a JOIN on `users` aliased as `alias`. */
 export function userColumns(alias: string): string {

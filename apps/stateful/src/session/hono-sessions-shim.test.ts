@@ -287,7 +287,10 @@ describe('RequestStore (the per-request hono-sessions Store over the core)', () 
     const t = await testApp()
     const hs = new RequestStore(t.deps.sessions, undefined, null, client)
     const uuid = crypto.randomUUID()
-    hs.createSession(uuid, { ...empty(), _data: { uid: { value: t.ids.alice, flash: false }, ep: { value: 0, flash: false } } })
+    hs.createSession(uuid, {
+      ...empty(),
+      _data: { uid: { value: t.ids.alice, flash: false }, ep: { value: 0, flash: false } },
+    })
     expect(hs.issued).toMatch(/^[A-Za-z0-9_-]{43}$/)
     const found = t.deps.sessions.validate(hs.issued!)
     expect(found?.session).toMatchObject({

@@ -26,7 +26,17 @@ function setup(kind: 'sqlite' | 'memory') {
       const r = db.prepare('SELECT id, username FROM users WHERE id = ?').get(id) as
         | { id: number; username: string }
         | undefined
-      return r ? { ...r, role: 'user', tokenVersion: 0, credentialEpoch: 0, disabled: false, createdAt: 0, updatedAt: 0 } : null
+      return r
+        ? {
+            ...r,
+            role: 'user',
+            tokenVersion: 0,
+            credentialEpoch: 0,
+            disabled: false,
+            createdAt: 0,
+            updatedAt: 0,
+          }
+        : null
     },
   }
   const store: SessionStore =

@@ -234,7 +234,11 @@ export class RefreshTokens {
     if (now >= row.absolute_expires_at || now >= row.expires_at) return { ok: false, reason: 'invalid' }
     const user = userFromRow(row, 'u_')
     if (!user) return { ok: false, reason: 'invalid' } // unreachable: the JOIN is inner
-    if (user.disabled || user.credentialEpoch !== row.family_epoch || user.tokenVersion !== row.family_version) {
+    if (
+      user.disabled ||
+      user.credentialEpoch !== row.family_epoch ||
+      user.tokenVersion !== row.family_version
+    ) {
       // Disabled, credentials ended in either app since this login (F2), or (version mode) a stale family.
       const reason = user.disabled
         ? 'user_disabled'

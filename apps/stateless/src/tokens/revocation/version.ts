@@ -25,7 +25,12 @@ export function versionRevocation(w: {
     mode: 'version',
     check(token) {
       const u = w.users.findById(token.user.id)
-      if (!u || u.disabled || u.tokenVersion !== token.tokenVersion || u.credentialEpoch !== token.credentialEpoch)
+      if (
+        !u ||
+        u.disabled ||
+        u.tokenVersion !== token.tokenVersion ||
+        u.credentialEpoch !== token.credentialEpoch
+      )
         return null
       return publicUser(u)
     },
