@@ -38,11 +38,20 @@ export type { LoginOutcome } from './metrics/metrics.js'
 export { Metrics } from './metrics/metrics.js'
 export type { SharedDeps, SharedDepsOptions } from './shared-deps.js'
 export { openSharedDeps } from './shared-deps.js'
-export type { ThrottleOptions, ThrottleVerdict } from './throttle/login-throttle.js'
+export type {
+  Reservation,
+  ReserveResult,
+  ThrottleOptions,
+  ThrottleVerdict,
+} from './throttle/login-throttle.js'
 export { LoginThrottle } from './throttle/login-throttle.js'
 export { DEMO_USERS, ensureDemoUsers } from './users/demo-users.js'
-export type { Argon2Cost } from './users/password.js'
-export { OWASP_MINIMUM, PasswordHasher, TEST_COST } from './users/password.js'
+export type { Argon2Params } from './users/hash-population.js'
+export { argon2Params, HashPopulation } from './users/hash-population.js'
+export type { HashQueueOptions } from './users/hash-queue.js'
+export { HashQueue, HashQueueFullError } from './users/hash-queue.js'
+export type { Argon2Cost, Argon2Settings } from './users/password.js'
+export { DEFAULT_HASH_LIMITS, OWASP_MINIMUM, PasswordHasher, TEST_COST } from './users/password.js'
 export { userMigrations } from './users/schema.js'
 export { checkPassword, SqliteUserStore } from './users/sqlite-user-store.js'
 export type { UserColumns } from './users/user-row.js'

@@ -32,7 +32,7 @@ describe('env parsing', () => {
     expect(c.allowedOrigins).toEqual(['http://localhost:4000', 'http://127.0.0.1:4000'])
     expect(c.host).toBe('127.0.0.1')
     expect(c.cookieSecure).toBe(false)
-    expect(c.argon2).toEqual({ memoryCost: 19456, timeCost: 2, parallelism: 1 })
+    expect(c.argon2).toEqual({ memoryCost: 19456, timeCost: 2, parallelism: 1, maxActive: 2, maxQueued: 64 })
     expect(c.throttle).toEqual({ maxFailuresPerUser: 5, maxFailuresPerIp: 50, windowSeconds: 900 })
   })
 })

@@ -83,7 +83,8 @@ export interface CommonConfig {
   trustProxy: boolean
   logRequests: boolean
   throttle: { maxFailuresPerUser: number; maxFailuresPerIp: number; windowSeconds: number }
-  argon2: { memoryCost: number; timeCost: number; parallelism: number }
+  /** Cost of new hashes, and the per-process bound on concurrent argon2 work (password.ts explains the defaults). */
+  argon2: { memoryCost: number; timeCost: number; parallelism: number; maxActive: number; maxQueued: number }
 }
 
 export function readCommonConfig(
@@ -113,6 +114,9 @@ export function readCommonConfig(
       memoryCost: envInt(env, 'ARGON2_MEMORY_KIB', 19456, { min: 8 }),
       timeCost: envInt(env, 'ARGON2_TIME_COST', 2, { min: 1 }),
       parallelism: envInt(env, 'ARGON2_PARALLELISM', 1, { min: 1 }),
+      // Hashes computing at once (each holds ARGON2_MEMORY_KIB) and waiting; beyond that: 503 + Retry-After.
+      maxActive: envInt(env, 'ARGON2_MAX_ACTIVE', 2, { min: 1, max: 64 }),
+      maxQueued: envInt(env, 'ARGON2_MAX_QUEUED', 64, { min: 0, max: 100_000 }),
     },
   }
 }

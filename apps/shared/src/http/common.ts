@@ -4,6 +4,7 @@ import { logger } from 'hono/logger'
 import { routePath } from 'hono/route'
 import { secureHeaders } from 'hono/secure-headers'
 import type { Metrics } from '../metrics/metrics.js'
+import { HashQueueFullError } from '../users/hash-queue.js'
 import { ApiError, errorResponse, isStoreError } from './errors.js'
 
 export interface CommonOptions {
@@ -92,6 +93,15 @@ export function toErrorResponse(
     return errorResponse(
       c,
       new ApiError('service_unavailable', 'the store is unavailable; try again', { 'Retry-After': '1' }),
+    )
+  }
+  if (err instanceof HashQueueFullError) {
+    // Hashing a new password (password change) while a login flood fills the argon2 queue: busy, not broken.
+    return errorResponse(
+      c,
+      new ApiError('service_unavailable', 'the server is busy; try again shortly', {
+        'Retry-After': String(err.retryAfterSeconds),
+      }),
     )
   }
   if (err instanceof HTTPException) {

@@ -1,11 +1,4 @@
-import {
-  ApiError,
-  clientIp,
-  normalizeUsername,
-  noStore,
-  parsePasswordChange,
-  readJsonObject,
-} from '@auth-lab/shared'
+import { noStore, parsePasswordChange, readJsonObject, reauthenticate } from '@auth-lab/shared'
 import type { Hono } from 'hono'
 import type { AppEnv } from '../types.js'
 import type { RouteContext } from './context.js'
@@ -19,24 +12,12 @@ import { requireAuth } from './context.js'
  * password check is a fresh authentication).
  */
 export function mountPassword(app: Hono<AppEnv>, ctx: RouteContext): void {
-  const { users, hasher, throttle, sessions, config } = ctx.deps
+  const { users, hasher, sessions, config } = ctx.deps
   app.post('/auth/password', ctx.crossSite, noStore, ctx.session('required'), async (c) => {
     const auth = requireAuth(c.get('auth'))
     const input = parsePasswordChange(await readJsonObject(c))
-    const key = normalizeUsername(auth.user.username)
-    const ip = clientIp(c, config.trustProxy)
-    const verdict = throttle.check(key, ip)
-    if (!verdict.allowed) {
-      throw new ApiError('too_many_attempts', 'too many failed attempts; try again later', {
-        'Retry-After': String(verdict.retryAfterSeconds),
-      })
-    }
-    const creds = users.findCredentials(auth.user.username)
-    if (!creds || !(await hasher.verify(creds.passwordHash, input.currentPassword))) {
-      throttle.recordFailure(key, ip)
-      throw new ApiError('invalid_credentials', 'current password is wrong')
-    }
-    throttle.recordSuccess(key)
+    // Shared with login: throttle reservation before hashing (concurrent guesses count), one argon2 verify.
+    await reauthenticate(c, { ...ctx.deps, trustProxy: config.trustProxy }, auth.user, input.currentPassword)
     users.setPasswordHash(auth.user.id, await hasher.hash(input.newPassword))
     users.bumpTokenVersion(auth.user.id)
     sessions.deleteForUser(auth.user.id, auth.idHash)

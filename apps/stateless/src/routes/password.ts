@@ -1,4 +1,4 @@
-import { ApiError, clientIp, normalizeUsername, parsePasswordChange, readJsonObject } from '@auth-lab/shared'
+import { parsePasswordChange, readJsonObject, reauthenticate } from '@auth-lab/shared'
 import type { Hono } from 'hono'
 import { deviceMeta, sendPair } from '../auth/respond.js'
 import type { StatelessDeps } from '../deps.js'
@@ -14,25 +14,13 @@ export function registerPassword(app: Hono<StatelessEnv>, deps: StatelessDeps): 
   app.post('/auth/password', requireAccessToken(deps.tokens), async (c) => {
     const { user } = c.get('auth')
     const input = parsePasswordChange(await readJsonObject(c))
-    const key = normalizeUsername(user.username)
-    const ip = clientIp(c, deps.config.trustProxy)
-    const verdict = deps.throttle.check(key, ip)
-    if (!verdict.allowed) {
-      throw new ApiError('too_many_attempts', 'too many failed attempts; try again later', {
-        'Retry-After': String(verdict.retryAfterSeconds),
-      })
-    }
-    const found = deps.users.findCredentials(user.username)
-    const ok =
-      found !== null &&
-      found.id === user.id &&
-      !found.disabled &&
-      (await deps.hasher.verify(found.passwordHash, input.currentPassword))
-    if (!found || !ok) {
-      deps.throttle.recordFailure(key, ip)
-      throw new ApiError('invalid_credentials', 'the current password is wrong')
-    }
-    deps.throttle.recordSuccess(key)
+    // Shared with login: throttle reservation before hashing (concurrent guesses count), one argon2 verify.
+    const found = await reauthenticate(
+      c,
+      { ...deps, trustProxy: deps.config.trustProxy },
+      user,
+      input.currentPassword,
+    )
     deps.users.setPasswordHash(found.id, await deps.hasher.hash(input.newPassword))
     const pair = await deps.tokens.afterPasswordChange(found.id, deviceMeta(c, deps.config.trustProxy))
     return sendPair(c, { cookieSecure: deps.config.cookieSecure, now: deps.clock() }, pair)
