@@ -30,6 +30,7 @@ export function createApp(deps: StatefulDeps): Hono<AppEnv> {
     instanceId: deps.config.instanceId,
     metrics: deps.metrics,
     logRequests: deps.config.logRequests,
+    metricsToken: deps.config.metricsToken,
     onUnexpected: report,
   })
 

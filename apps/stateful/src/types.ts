@@ -20,7 +20,13 @@ export interface AppEnv {
 export interface StatefulDeps {
   config: Pick<
     StatefulConfig,
-    'instanceId' | 'cookieSecure' | 'allowedOrigins' | 'trustProxy' | 'logRequests' | 'session'
+    | 'instanceId'
+    | 'cookieSecure'
+    | 'allowedOrigins'
+    | 'trustProxy'
+    | 'logRequests'
+    | 'metricsToken'
+    | 'session'
   >
   users: UserStore
   hasher: PasswordHasher

@@ -29,6 +29,7 @@ export function createApp(deps: StatelessDeps, opts: AppOptions = {}): Hono<Stat
     instanceId: deps.config.instanceId,
     metrics: deps.metrics,
     logRequests: deps.config.logRequests,
+    metricsToken: deps.config.metricsToken,
     onUnexpected: opts.onUnexpected,
   })
   app.use('*', crossSiteGuard(deps.config.allowedOrigins))

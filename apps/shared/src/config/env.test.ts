@@ -36,3 +36,32 @@ describe('env parsing', () => {
     expect(c.throttle).toEqual({ maxFailuresPerUser: 5, maxFailuresPerIp: 50, windowSeconds: 900 })
   })
 })
+
+describe('issue 10 F9 settings', () => {
+  it('the default instance id is random, not the process id', () => {
+    const a = readCommonConfig({}, { port: 1, dbPath: ':memory:', app: 'x' })
+    const b = readCommonConfig({}, { port: 1, dbPath: ':memory:', app: 'x' })
+    expect(a.instanceId).not.toContain(String(process.pid))
+    expect(a.instanceId).not.toBe(b.instanceId)
+  })
+
+  it('METRICS_TOKEN: unset by default, refused when short', () => {
+    expect(readCommonConfig({}, { port: 1, dbPath: ':memory:', app: 'x' }).metricsToken).toBeUndefined()
+    expect(() =>
+      readCommonConfig({ METRICS_TOKEN: 'short' }, { port: 1, dbPath: ':memory:', app: 'x' }),
+    ).toThrow(/METRICS_TOKEN/)
+  })
+
+  it('HTTP timeouts default to seconds, and headers may not outlast the request', () => {
+    expect(readCommonConfig({}, { port: 1, dbPath: ':memory:', app: 'x' }).http).toEqual({
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 15_000,
+    })
+    expect(() =>
+      readCommonConfig(
+        { HTTP_HEADERS_TIMEOUT: '20', HTTP_REQUEST_TIMEOUT: '5' },
+        { port: 1, dbPath: ':memory:', app: 'x' },
+      ),
+    ).toThrow(/HTTP_HEADERS_TIMEOUT/)
+  })
+})
