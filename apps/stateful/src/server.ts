@@ -33,6 +33,7 @@ serveUntilSignal({
   instanceId: config.instanceId,
   host: config.host,
   port: config.port,
+  timeouts: { headersMs: config.http.headersTimeoutMs, requestMs: config.http.requestTimeoutMs },
   fetch: app.fetch,
   onClose: () => {
     stopPurge()
