@@ -1,3 +1,4 @@
+import { hardeningCases } from './hardening.js'
 import { inputCases } from './input.js'
 import { jwtCases } from './jwt.js'
 import { loginCases } from './login.js'
@@ -11,7 +12,7 @@ export { TEST_SECRET, TEST_SECRET_BYTES } from './profiles.js'
 export { runCase } from './run.js'
 export type { AttackCase, CaseContext, CaseGroup, CaseResult, Profile, Target } from './types.js'
 export { Check } from './types.js'
-export { inputCases, jwtCases, loginCases, refreshCases, sessionCases }
+export { hardeningCases, inputCases, jwtCases, loginCases, refreshCases, sessionCases }
 
 /** Every case, in catalogue order. */
 export const ALL_CASES: readonly AttackCase[] = [
@@ -20,4 +21,5 @@ export const ALL_CASES: readonly AttackCase[] = [
   ...sessionCases,
   ...jwtCases,
   ...refreshCases,
+  ...hardeningCases,
 ].sort((a, b) => a.id.localeCompare(b.id))
