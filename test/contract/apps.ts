@@ -39,8 +39,8 @@ export const TRAITS: Record<AppName, AppTraits> = {
   },
 }
 
-/** Known HS256 secret (≥ 32 bytes) so the stateless server needs no key file. */
-export const CONTRACT_SECRET = 'contract-suite-hs256-secret-0123456789abcdef'
+/** Known HS256 secret (32 random bytes: low-entropy ones are refused at start, F6) so no key file is needed. */
+export const CONTRACT_SECRET = 'M2i5Ds0Mxlb2n0Vv6dAQybCr-lymOj2vB8e-2HRdGI8'
 
 export function contractServer(app: AppName, kind: 'main' | 'short' | 'timing'): StartOptions {
   const jwt: Record<string, string> = app === 'stateless' ? { JWT_SECRET: CONTRACT_SECRET } : {}

@@ -38,6 +38,10 @@ export interface AppServer {
   stop(): Promise<void>
 }
 
+/** The servers' METRICS_TOKEN: /metrics answers only `Authorization: Bearer <it>` (issue 10, F9). */
+export const METRICS_TOKEN = 'attack-suite-metrics-token-5d1c7e'
+export const METRICS_AUTH = { authorization: `Bearer ${METRICS_TOKEN}` }
+
 /** Cheap argon2 for everything except the login-timing check (stated wherever it is used). */
 export const CHEAP_ARGON2 = { ARGON2_MEMORY_KIB: '256', ARGON2_TIME_COST: '1' }
 
@@ -62,6 +66,7 @@ export async function startApp(opts: StartOptions): Promise<AppServer> {
     DB_PATH: dbPath,
     JWT_KEYS_DIR: keysDir,
     INSTANCE_ID: `${opts.app}-test-${port}`,
+    METRICS_TOKEN,
     ...(cost === 'cheap' ? CHEAP_ARGON2 : {}),
     ...opts.env,
   }

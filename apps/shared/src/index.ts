@@ -9,6 +9,7 @@ export {
   envOptional,
   envOrigins,
   envString,
+  MIN_METRICS_TOKEN_BYTES,
   readCommonConfig,
 } from './config/env.js'
 export type { Migration } from './db/migrate.js'
@@ -20,7 +21,7 @@ export type { StoreOp } from './db/store-counters.js'
 export { StoreCounters } from './db/store-counters.js'
 export { clientIp } from './http/client-ip.js'
 export type { CommonOptions } from './http/common.js'
-export { commonMiddleware, installCommon, noStore, toErrorResponse } from './http/common.js'
+export { commonMiddleware, installCommon, metricsGuard, noStore, toErrorResponse } from './http/common.js'
 export { crossSiteGuard } from './http/cross-site.js'
 export type { ErrorCode } from './http/errors.js'
 export { ApiError, errorResponse, isStoreError, STATUS } from './http/errors.js'
@@ -29,7 +30,7 @@ export type { LoginDeps } from './http/login.js'
 export { reauthenticate, verifyLogin } from './http/login.js'
 export { noFormBody } from './http/no-form-body.js'
 export type { ServeOptions } from './http/serve.js'
-export { serveUntilSignal } from './http/serve.js'
+export { HTTP_TIMEOUTS, serveUntilSignal } from './http/serve.js'
 export { authTimer } from './http/server-timing.js'
 export { staticAsset } from './http/static-asset.js'
 export type { LoginInput, PasswordChangeInput } from './http/validation.js'
@@ -38,11 +39,20 @@ export type { LoginOutcome } from './metrics/metrics.js'
 export { Metrics } from './metrics/metrics.js'
 export type { SharedDeps, SharedDepsOptions } from './shared-deps.js'
 export { openSharedDeps } from './shared-deps.js'
-export type { ThrottleOptions, ThrottleVerdict } from './throttle/login-throttle.js'
+export type {
+  Reservation,
+  ReserveResult,
+  ThrottleOptions,
+  ThrottleVerdict,
+} from './throttle/login-throttle.js'
 export { LoginThrottle } from './throttle/login-throttle.js'
 export { DEMO_USERS, ensureDemoUsers } from './users/demo-users.js'
-export type { Argon2Cost } from './users/password.js'
-export { OWASP_MINIMUM, PasswordHasher, TEST_COST } from './users/password.js'
+export type { Argon2Params } from './users/hash-population.js'
+export { argon2Params, HashPopulation } from './users/hash-population.js'
+export type { HashQueueOptions } from './users/hash-queue.js'
+export { HashQueue, HashQueueFullError } from './users/hash-queue.js'
+export type { Argon2Cost, Argon2Settings } from './users/password.js'
+export { DEFAULT_HASH_LIMITS, OWASP_MINIMUM, PasswordHasher, TEST_COST } from './users/password.js'
 export { userMigrations } from './users/schema.js'
 export { checkPassword, SqliteUserStore } from './users/sqlite-user-store.js'
 export type { UserColumns } from './users/user-row.js'

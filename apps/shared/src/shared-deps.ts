@@ -6,7 +6,7 @@ import type { Db } from './db/open-database.js'
 import { openDatabase } from './db/open-database.js'
 import { Metrics } from './metrics/metrics.js'
 import { LoginThrottle } from './throttle/login-throttle.js'
-import type { Argon2Cost } from './users/password.js'
+import type { Argon2Settings } from './users/password.js'
 import { PasswordHasher } from './users/password.js'
 import { userMigrations } from './users/schema.js'
 import { SqliteUserStore } from './users/sqlite-user-store.js'
@@ -24,7 +24,8 @@ export interface SharedDeps {
 export interface SharedDepsOptions {
   app: string
   dbPath: string
-  argon2: Argon2Cost
+  /** Cost and, optionally, the hash-queue bounds (defaults in password.ts). */
+  argon2: Argon2Settings
   throttle: CommonConfig['throttle']
   clock?: Clock
   /** Process-level metrics (CPU, heap, GC); off in tests, on in servers. */

@@ -49,11 +49,14 @@ describe('stateful app: public routes', () => {
   })
 
   it('GET /metrics exports store operations by table', async () => {
-    const t = await testApp()
+    // /metrics is closed without METRICS_TOKEN (issue 10, F9).
+    const t = await testApp({ env: { METRICS_TOKEN: 'metrics-token-for-tests-0123456789' } })
     const c = t.client()
     await c.login('alice', PASSWORDS.alice)
     await c.request('/me')
-    const res = await t.app.request('/metrics')
+    const res = await t.app.request('/metrics', {
+      headers: { authorization: 'Bearer metrics-token-for-tests-0123456789' },
+    })
     expect(res.status).toBe(200)
     const text = await res.text()
     expect(text).toMatch(/auth_lab_store_operations_total\{op="read",table="sessions",app="stateful"\} \d+/)

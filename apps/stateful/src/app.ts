@@ -27,6 +27,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
     instanceId: deps.config.instanceId,
     metrics: deps.metrics,
     logRequests: deps.config.logRequests,
+    metricsToken: deps.config.metricsToken,
     onUnexpected: deps.onUnexpected,
   })
   app.use('*', crossSiteGuard(deps.config.allowedOrigins))

@@ -38,6 +38,7 @@ function start(env: Record<string, string>): Promise<Running> {
       ARGON2_MEMORY_KIB: '256',
       ARGON2_TIME_COST: '1',
       INSTANCE_ID: 'child-1',
+      METRICS_TOKEN: 'metrics-token-for-tests-0123456789',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -115,7 +116,11 @@ describe('the real server over HTTP', () => {
     expect(me.status).toBe(200)
     expect(me.headers.get('server-timing')).toMatch(/^auth;dur=/)
     expect(((await me.json()) as { user: { username: string } }).user.username).toBe('alice')
-    const metrics = await (await fetch(`${s.base}/metrics`)).text()
+    const metrics = await (
+      await fetch(`${s.base}/metrics`, {
+        headers: { authorization: 'Bearer metrics-token-for-tests-0123456789' },
+      })
+    ).text()
     expect(metrics).toMatch(/auth_lab_store_operations_total\{op="read",table="sessions",app="stateful"\} 1/)
     expect(metrics).toContain('process_cpu_seconds_total')
     const out = await fetch(`${s.base}/auth/logout`, { method: 'POST', headers: { cookie: `sid=${sid}` } })

@@ -21,6 +21,7 @@ try {
     instanceId: config.instanceId,
     host: config.host,
     port: config.port,
+    timeouts: { headersMs: config.http.headersTimeoutMs, requestMs: config.http.requestTimeoutMs },
     fetch: app.fetch,
     onClose: () => {
       stopJobs()

@@ -2,9 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { TestApp } from './test-app.js'
 import { login, me, testApp } from './test-app.js'
 
+// /metrics is closed without METRICS_TOKEN (issue 10, F9).
+const METRICS_TOKEN = 'metrics-token-for-tests-0123456789'
 let t: TestApp
 beforeAll(async () => {
-  t = await testApp({ env: { INSTANCE_ID: 'stateless-test' } })
+  t = await testApp({ env: { INSTANCE_ID: 'stateless-test', METRICS_TOKEN } })
 })
 afterAll(() => t.close())
 
@@ -18,7 +20,7 @@ describe('common routes', () => {
   it('GET /metrics exports store operations by table, requests and logins', async () => {
     const a = await login(t)
     await me(t, a.accessToken)
-    const res = await t.app.request('/metrics')
+    const res = await t.app.request('/metrics', { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
     expect(res.status).toBe(200)
     const text = await res.text()
     expect(text).toMatch(

@@ -1,7 +1,11 @@
+import { randomBytes } from 'node:crypto'
 import { ConfigError } from '@auth-lab/shared'
 import { describe, expect, it } from 'vitest'
 import { readConfig } from './config.js'
+import { estimateSecretBits, MIN_SECRET_BITS } from './tokens/secret-strength.js'
 
+/** 32 random bytes, base64url (what `openssl rand -base64 32` or the key file would give). */
+const RANDOM_SECRET = 'xA-Z7jOX4_WdB9DQHjP2g0rPi4M7RFOjQTIk52J2Yuo'
 const base = { DB_PATH: '/tmp/auth-lab-config-test/auth-lab.db' }
 
 describe('readConfig', () => {
@@ -63,14 +67,39 @@ describe('readConfig', () => {
       expect(() => readConfig({ ...base, JWT_SECRET: secret })).toThrow(ConfigError)
       expect(() => readConfig({ ...base, JWT_SECRET: secret })).toThrow(/JWT_SECRET/)
     }
-    expect(readConfig({ ...base, JWT_SECRET: 'x'.repeat(32) }).jwt.secret).toBe('x'.repeat(32))
+    expect(readConfig({ ...base, JWT_SECRET: RANDOM_SECRET }).jwt.secret).toBe(RANDOM_SECRET)
+  })
+
+  // Issue 10 F6: 32 bytes is not enough when they are not random.
+  it.each([
+    ['repeated characters', 'a'.repeat(32)],
+    ['a sequence', 'abcdefghijklmnopqrstuvwxyz0123456789'],
+    ['a repeated block', 'Xy7!Qp2#Xy7!Qp2#Xy7!Qp2#Xy7!Qp2#'],
+    ['words', 'my-super-secret-jwt-signing-key-2024!!'],
+    ['a passphrase', 'correct horse battery staple and more words'],
+    ['low diversity', 'abbaabababbbaababbabaaabbbabaabab'],
+    ['hex counting', '0123456789abcdef0123456789abcdef'],
+  ])('refuses a low-entropy JWT_SECRET of 32+ bytes (%s) and says how to generate one', (_label, secret) => {
+    expect(Buffer.byteLength(secret)).toBeGreaterThanOrEqual(32)
+    expect(() => readConfig({ ...base, JWT_SECRET: secret })).toThrow(ConfigError)
+    expect(() => readConfig({ ...base, JWT_SECRET: secret })).toThrow(/JWT_SECRET.*openssl rand -base64 32/)
+  })
+
+  it('accepts generated secrets: base64, base64url and hex of 32 random bytes, every time', () => {
+    for (let i = 0; i < 300; i++) {
+      const bytes = randomBytes(32)
+      for (const secret of [bytes.toString('base64'), bytes.toString('base64url'), bytes.toString('hex')]) {
+        expect(estimateSecretBits(secret).bits).toBeGreaterThanOrEqual(MIN_SECRET_BITS)
+        expect(readConfig({ ...base, JWT_SECRET: secret }).jwt.secret).toBe(secret)
+      }
+    }
   })
 
   it.each([
     [{ JWT_ALG: 'HS512' }, /JWT_ALG/],
     [{ JWT_ALG: 'none' }, /JWT_ALG/],
-    [{ JWT_ALG: 'RS256', JWT_SECRET: 'x'.repeat(40) }, /JWT_SECRET/],
-    [{ JWT_KEYS: 'ephemeral', JWT_SECRET: 'x'.repeat(40) }, /JWT_SECRET/],
+    [{ JWT_ALG: 'RS256', JWT_SECRET: RANDOM_SECRET }, /JWT_SECRET/],
+    [{ JWT_KEYS: 'ephemeral', JWT_SECRET: RANDOM_SECRET }, /JWT_SECRET/],
     [{ REVOCATION: 'sometimes' }, /REVOCATION/],
     [{ ACCESS_TOKEN_FORMAT: 'paseto' }, /ACCESS_TOKEN_FORMAT/],
     [{ ACCESS_TTL: '0' }, /ACCESS_TTL/],

@@ -9,6 +9,7 @@ import {
   envString,
   readCommonConfig,
 } from '@auth-lab/shared'
+import { estimateSecretBits, MIN_SECRET_BITS } from './tokens/secret-strength.js'
 
 /**
  * Configuration of the stateless app: one defaults object, every knob an env var, validated at start so a bad
@@ -22,6 +23,31 @@ export type AccessTokenFormat = 'jws' | 'jwe'
 
 /** RFC 7518 §3.2: an HS256 key must be at least as long as the hash output. */
 export const MIN_SECRET_BYTES = 32
+/** How to make a good one, in every refusal. */
+const GENERATE_SECRET =
+  'Generate one with: openssl rand -base64 32 — or unset JWT_SECRET to use the generated key file ' +
+  '(the default; see `pnpm --filter @auth-lab/stateless keys list|rotate`).'
+
+/**
+ * Length is necessary, not sufficient (issue 10, F6): `aaaa…` is 32 bytes and falls to a dictionary run in seconds.
+ * The secret must also look machine-random: ≥ MIN_SECRET_BITS by the estimate in secret-strength.ts.
+ */
+export function checkSecretStrength(secret: string): void {
+  const bytes = Buffer.byteLength(secret, 'utf8')
+  if (bytes < MIN_SECRET_BYTES) {
+    throw new ConfigError(
+      `JWT_SECRET is ${bytes} bytes; HS256 needs at least ${MIN_SECRET_BYTES} random bytes (RFC 7518 §3.2). ${GENERATE_SECRET}`,
+    )
+  }
+  const { bits, patterns } = estimateSecretBits(secret)
+  if (bits < MIN_SECRET_BITS) {
+    const why = patterns.length > 0 ? ` (it contains ${patterns.join(', ')})` : ''
+    throw new ConfigError(
+      `JWT_SECRET has about ${bits} bits of entropy${why}; HS256 needs a random key of at least ` +
+        `${MIN_SECRET_BITS} bits (RFC 8725 §3.5: never a password or a phrase). ${GENERATE_SECRET}`,
+    )
+  }
+}
 /** Browsers cap cookie lifetimes at 400 days and hono's setCookie throws above it. */
 export const MAX_COOKIE_SECONDS = 400 * 24 * 3600
 
@@ -91,13 +117,7 @@ export function readConfig(env: Env): StatelessConfig {
       throw new ConfigError(`JWT_SECRET is only used with JWT_ALG=HS256 (JWT_ALG is ${alg})`)
     if (format === 'jwe') throw new ConfigError('JWT_SECRET cannot be combined with ACCESS_TOKEN_FORMAT=jwe')
     if (keys === 'ephemeral') throw new ConfigError('JWT_SECRET and JWT_KEYS=ephemeral contradict each other')
-    const bytes = Buffer.byteLength(secret, 'utf8')
-    if (bytes < MIN_SECRET_BYTES) {
-      throw new ConfigError(
-        `JWT_SECRET is ${bytes} bytes; HS256 needs at least ${MIN_SECRET_BYTES} random bytes (RFC 7518 §3.2). ` +
-          "Generate one with: node -e \"console.log(require('crypto').randomBytes(32).toString('base64url'))\"",
-      )
-    }
+    checkSecretStrength(secret)
   }
   const accessTtl = envInt(env, 'ACCESS_TTL', DEFAULTS.accessTtl, { min: 1, max: 86_400 })
   const refreshTtl = envInt(env, 'REFRESH_TTL', DEFAULTS.refreshTtl, { min: 1, max: MAX_COOKIE_SECONDS })

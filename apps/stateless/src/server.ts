@@ -20,6 +20,7 @@ async function main(): Promise<void> {
     instanceId: config.instanceId,
     host: config.host,
     port: config.port,
+    timeouts: { headersMs: config.http.headersTimeoutMs, requestMs: config.http.requestTimeoutMs },
     fetch: app.fetch,
     onClose: () => {
       stopJobs()

@@ -24,6 +24,8 @@ export interface FloorDeps {
   metrics: Metrics
   seed: FloorSeed
   instanceId: string
+  /** /metrics answers only `Authorization: Bearer <it>`, as in the apps. */
+  metricsToken?: string
 }
 
 interface FloorUser {
@@ -34,7 +36,13 @@ interface FloorUser {
 
 export function createFloorApp(deps: FloorDeps): Hono {
   const app = new Hono()
-  installCommon(app, { app: 'floor', instanceId: deps.instanceId, metrics: deps.metrics, logRequests: false })
+  installCommon(app, {
+    app: 'floor',
+    instanceId: deps.instanceId,
+    metrics: deps.metrics,
+    logRequests: false,
+    metricsToken: deps.metricsToken,
+  })
 
   const bySid = new Map<string, FloorUser>()
   for (const u of deps.seed.users) bySid.set(u.sid, { id: u.id, username: u.username, role: 'user' })

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 /** One Prometheus sample: metric name, labels, value. */
 export interface Sample {
   name: string
@@ -26,9 +27,20 @@ export interface StoreCounts {
   byTable: Record<string, number>
 }
 
+/**
+ * The METRICS_TOKEN every benchmarked server gets (the apps close /metrics without one, issue 10 F9): random per
+ * harness process, so nothing outside this run can read the servers' metrics either.
+ */
+export const BENCH_METRICS_TOKEN = randomBytes(24).toString('base64url')
+
+/** GET <server>/metrics with the harness's bearer token. */
+export function fetchMetrics(baseUrl: string): Promise<Response> {
+  return fetch(`${baseUrl}/metrics`, { headers: { authorization: `Bearer ${BENCH_METRICS_TOKEN}` } })
+}
+
 /** Reads `auth_lab_store_operations_total` from a server's /metrics. */
 export async function scrapeStoreCounters(baseUrl: string): Promise<StoreCounts> {
-  const res = await fetch(`${baseUrl}/metrics`)
+  const res = await fetchMetrics(baseUrl)
   if (res.status !== 200) throw new Error(`${baseUrl}/metrics answered ${res.status}`)
   return storeCountsFrom(parsePrometheus(await res.text()))
 }

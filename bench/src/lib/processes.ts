@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process'
+import { BENCH_METRICS_TOKEN } from './metrics-scrape.js'
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -76,6 +77,7 @@ export function defaultServerEnv(port: number, dbPath: string, label: string): R
     DB_PATH: dbPath,
     INSTANCE_ID: label,
     LOG_REQUESTS: '0',
+    METRICS_TOKEN: BENCH_METRICS_TOKEN,
     // argon2 only runs at login, which the benchmarks do before measuring; cheap cost keeps setup fast.
     ARGON2_MEMORY_KIB: '256',
     ARGON2_TIME_COST: '1',

@@ -1,4 +1,5 @@
 import { crossAppCases } from './cross-app.js'
+import { hardeningCases } from './hardening.js'
 import { inputCases } from './input.js'
 import { jwtCases } from './jwt.js'
 import { loginCases } from './login.js'
@@ -6,7 +7,7 @@ import { refreshCases } from './refresh.js'
 import { sessionCases } from './sessions.js'
 import type { AttackCase } from './types.js'
 
-export { crossAppCases, inputCases, jwtCases, loginCases, refreshCases, sessionCases }
+export { crossAppCases, hardeningCases, inputCases, jwtCases, loginCases, refreshCases, sessionCases }
 
 /** Every case, in catalogue order. */
 export const ALL_CASES: readonly AttackCase[] = [
@@ -16,4 +17,5 @@ export const ALL_CASES: readonly AttackCase[] = [
   ...jwtCases,
   ...refreshCases,
   ...crossAppCases,
+  ...hardeningCases,
 ].sort((a, b) => a.id.localeCompare(b.id))

@@ -1,4 +1,4 @@
-import { LEAK_PATTERN, type Res, rawRequest, request, sameOrigin } from '@auth-lab/test'
+import { LEAK_PATTERN, METRICS_AUTH, type Res, rawRequest, request, sameOrigin } from '@auth-lab/test'
 import type { AttackCase, Check } from './types.js'
 import { metricValue, mustLogin } from './util.js'
 
@@ -201,7 +201,7 @@ export const inputCases: AttackCase[] = [
       const server = await ctx.server(app)
       const before = await ctx.before(server)
       const rss0 = metricValue(
-        (await request(server.url, 'GET', '/metrics')).text,
+        (await request(server.url, 'GET', '/metrics', { headers: METRICS_AUTH })).text,
         'process_resident_memory_bytes',
       )
       const head = (extra: string) =>
@@ -234,7 +234,7 @@ export const inputCases: AttackCase[] = [
         check.that(r.ms < 2000, `${label}: ${Math.round(r.ms)} ms`)
       }
       const rss1 = metricValue(
-        (await request(server.url, 'GET', '/metrics')).text,
+        (await request(server.url, 'GET', '/metrics', { headers: METRICS_AUTH })).text,
         'process_resident_memory_bytes',
       )
       if (rss0 !== undefined && rss1 !== undefined) {

@@ -41,6 +41,14 @@ export function profileOptions(app: AppName, profile: Profile): StartOptions {
         },
         victims: 60,
       }
+    case 'burst':
+      // Issue 10 F1: the default limits (5 per account, 50 per address) over a long window, so a burst of
+      // concurrent guesses is judged by the limit alone, never by failures ageing out mid-burst.
+      return {
+        app,
+        env: { ...base, ...hs, THROTTLE_USER_MAX: '5', THROTTLE_IP_MAX: '50', THROTTLE_WINDOW: '900' },
+        victims: 4,
+      }
     case 'version':
       // stateless with REVOCATION=version: every request reads the user (disabled, deleted, token_version).
       if (app !== 'stateless') throw new Error('profile version is for the stateless app')

@@ -12,6 +12,7 @@ export type Profile =
   | 'short'
   | 'throttle'
   | 'throttle-xff'
+  | 'burst'
   | 'timing'
   | 'version'
   | 'rs256'

@@ -1,4 +1,4 @@
-import { type AppServer, type Cred, LEAK_PATTERN, type Res, request } from '@auth-lab/test'
+import { type AppServer, type Cred, LEAK_PATTERN, METRICS_AUTH, type Res, request } from '@auth-lab/test'
 import type { CaseContext, Check, Target } from './types.js'
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
@@ -76,7 +76,7 @@ export async function mustLogin(
 
 /** Reads `auth_lab_logins_total` by outcome from /metrics (to prove "no hash was computed"). */
 export async function loginCounts(server: AppServer): Promise<Record<string, number>> {
-  const res = await request(server.url, 'GET', '/metrics')
+  const res = await request(server.url, 'GET', '/metrics', { headers: METRICS_AUTH })
   const out: Record<string, number> = {}
   for (const line of res.text.split('\n')) {
     const m = /^auth_lab_logins_total\{([^}]*)\}\s+([0-9.e+]+)/.exec(line)

@@ -32,7 +32,36 @@ describe('env parsing', () => {
     expect(c.allowedOrigins).toEqual(['http://localhost:4000', 'http://127.0.0.1:4000'])
     expect(c.host).toBe('127.0.0.1')
     expect(c.cookieSecure).toBe(false)
-    expect(c.argon2).toEqual({ memoryCost: 19456, timeCost: 2, parallelism: 1 })
+    expect(c.argon2).toEqual({ memoryCost: 19456, timeCost: 2, parallelism: 1, maxActive: 2, maxQueued: 64 })
     expect(c.throttle).toEqual({ maxFailuresPerUser: 5, maxFailuresPerIp: 50, windowSeconds: 900 })
+  })
+})
+
+describe('issue 10 F9 settings', () => {
+  it('the default instance id is random, not the process id', () => {
+    const a = readCommonConfig({}, { port: 1, dbPath: ':memory:', app: 'x' })
+    const b = readCommonConfig({}, { port: 1, dbPath: ':memory:', app: 'x' })
+    expect(a.instanceId).not.toContain(String(process.pid))
+    expect(a.instanceId).not.toBe(b.instanceId)
+  })
+
+  it('METRICS_TOKEN: unset by default, refused when short', () => {
+    expect(readCommonConfig({}, { port: 1, dbPath: ':memory:', app: 'x' }).metricsToken).toBeUndefined()
+    expect(() =>
+      readCommonConfig({ METRICS_TOKEN: 'short' }, { port: 1, dbPath: ':memory:', app: 'x' }),
+    ).toThrow(/METRICS_TOKEN/)
+  })
+
+  it('HTTP timeouts default to seconds, and headers may not outlast the request', () => {
+    expect(readCommonConfig({}, { port: 1, dbPath: ':memory:', app: 'x' }).http).toEqual({
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 15_000,
+    })
+    expect(() =>
+      readCommonConfig(
+        { HTTP_HEADERS_TIMEOUT: '20', HTTP_REQUEST_TIMEOUT: '5' },
+        { port: 1, dbPath: ':memory:', app: 'x' },
+      ),
+    ).toThrow(/HTTP_HEADERS_TIMEOUT/)
   })
 })

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto'
+
 /**
  * Env parsing shared by both apps and the CLI. Every reader validates and throws a ConfigError naming the variable,
  * so a bad value stops the server at start with a clear message instead of misbehaving later.
@@ -72,6 +74,19 @@ export function envOrigins(env: Env, name: string, fallback: string[]): string[]
   })
 }
 
+/** ≥ 16 bytes: it is compared in constant time, but a short token could still be guessed over the network. */
+export const MIN_METRICS_TOKEN_BYTES = 16
+
+function envMetricsToken(env: Env): string | undefined {
+  const token = envOptional(env, 'METRICS_TOKEN')
+  if (token !== undefined && Buffer.byteLength(token) < MIN_METRICS_TOKEN_BYTES) {
+    throw new ConfigError(
+      `METRICS_TOKEN must be at least ${MIN_METRICS_TOKEN_BYTES} bytes; generate one with: openssl rand -base64 24`,
+    )
+  }
+  return token
+}
+
 /** The settings every app reads the same way. */
 export interface CommonConfig {
   port: number
@@ -82,8 +97,13 @@ export interface CommonConfig {
   allowedOrigins: string[]
   trustProxy: boolean
   logRequests: boolean
+  /** Per-request time limits of the HTTP server (serve.ts explains the defaults). */
+  http: { headersTimeoutMs: number; requestTimeoutMs: number }
+  /** Bearer token that unlocks GET /metrics; unset = /metrics answers 404 (issue 10, F9). */
+  metricsToken: string | undefined
   throttle: { maxFailuresPerUser: number; maxFailuresPerIp: number; windowSeconds: number }
-  argon2: { memoryCost: number; timeCost: number; parallelism: number }
+  /** Cost of new hashes, and the per-process bound on concurrent argon2 work (password.ts explains the defaults). */
+  argon2: { memoryCost: number; timeCost: number; parallelism: number; maxActive: number; maxQueued: number }
 }
 
 export function readCommonConfig(
@@ -92,11 +112,20 @@ export function readCommonConfig(
 ): CommonConfig {
   const port = envInt(env, 'PORT', defaults.port, { min: 0, max: 65535 })
   const host = envString(env, 'HOST', '127.0.0.1')
+  const headersTimeout = envInt(env, 'HTTP_HEADERS_TIMEOUT', 10, { min: 1, max: 300 })
+  const requestTimeout = envInt(env, 'HTTP_REQUEST_TIMEOUT', 15, { min: 1, max: 300 })
+  // Node refuses a headers timeout above the request timeout; say so here, by name.
+  if (headersTimeout > requestTimeout) {
+    throw new ConfigError(
+      `HTTP_HEADERS_TIMEOUT (${headersTimeout}) must be <= HTTP_REQUEST_TIMEOUT (${requestTimeout})`,
+    )
+  }
   return {
     port,
     host,
     dbPath: envString(env, 'DB_PATH', defaults.dbPath),
-    instanceId: envString(env, 'INSTANCE_ID', `${defaults.app}-${process.pid}`),
+    // Random, not the PID: /health shows it, and a PID tells an attacker about the host (issue 10, F9).
+    instanceId: envString(env, 'INSTANCE_ID', `${defaults.app}-${randomBytes(4).toString('hex')}`),
     cookieSecure: envBool(env, 'COOKIE_SECURE', false),
     allowedOrigins: envOrigins(env, 'ALLOWED_ORIGINS', [
       `http://localhost:${port}`,
@@ -104,6 +133,11 @@ export function readCommonConfig(
     ]),
     trustProxy: envBool(env, 'TRUST_PROXY', false),
     logRequests: envBool(env, 'LOG_REQUESTS', false),
+    metricsToken: envMetricsToken(env),
+    http: {
+      headersTimeoutMs: headersTimeout * 1000,
+      requestTimeoutMs: requestTimeout * 1000,
+    },
     throttle: {
       maxFailuresPerUser: envInt(env, 'THROTTLE_USER_MAX', 5, { min: 1 }),
       maxFailuresPerIp: envInt(env, 'THROTTLE_IP_MAX', 50, { min: 1 }),
@@ -113,6 +147,9 @@ export function readCommonConfig(
       memoryCost: envInt(env, 'ARGON2_MEMORY_KIB', 19456, { min: 8 }),
       timeCost: envInt(env, 'ARGON2_TIME_COST', 2, { min: 1 }),
       parallelism: envInt(env, 'ARGON2_PARALLELISM', 1, { min: 1 }),
+      // Hashes computing at once (each holds ARGON2_MEMORY_KIB) and waiting; beyond that: 503 + Retry-After.
+      maxActive: envInt(env, 'ARGON2_MAX_ACTIVE', 2, { min: 1, max: 64 }),
+      maxQueued: envInt(env, 'ARGON2_MAX_QUEUED', 64, { min: 0, max: 100_000 }),
     },
   }
 }

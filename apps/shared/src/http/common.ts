@@ -1,9 +1,11 @@
+import { createHash, timingSafeEqual } from 'node:crypto'
 import type { Context, Hono, MiddlewareHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import { logger } from 'hono/logger'
 import { routePath } from 'hono/route'
 import { secureHeaders } from 'hono/secure-headers'
 import type { Metrics } from '../metrics/metrics.js'
+import { HashQueueFullError } from '../users/hash-queue.js'
 import { ApiError, errorResponse, isStoreError } from './errors.js'
 
 export interface CommonOptions {
@@ -11,6 +13,8 @@ export interface CommonOptions {
   instanceId: string
   metrics: Metrics
   logRequests: boolean
+  /** Bearer token for GET /metrics (METRICS_TOKEN); without one /metrics answers 404. */
+  metricsToken?: string
   /** Where unexpected errors are reported (default console.error); tests silence or capture it. */
   onUnexpected?: (err: unknown) => void
 }
@@ -63,11 +67,37 @@ export function installCommon(app: Hono<any>, opts: CommonOptions): void {
     return errorResponse(c, new ApiError('not_found', 'no such resource'))
   })
 
+  // Liveness only: app and instance name (INSTANCE_ID, random by default), no PID, version or host detail.
   app.get('/health', (c) => c.json({ status: 'ok', app: opts.app, instance: opts.instanceId }))
-  app.get('/metrics', async (c) => {
+  app.get('/metrics', metricsGuard(opts.metricsToken), async (c) => {
     c.header('Content-Type', opts.metrics.registry.contentType)
+    c.header('Cache-Control', 'no-store')
     return c.body(await opts.metrics.text())
   })
+}
+
+/**
+ * /metrics tells whoever reads it how many logins fail, store traffic and the Node version (issue 10, F9), so it is
+ * closed unless METRICS_TOKEN is set, and then needs `Authorization: Bearer <token>`. A bearer token rather than a
+ * separate listener: one env var and one header (Prometheus `authorization.credentials`), the same port through any
+ * proxy or load balancer, and testable with `app.request`. Unset → 404, as if the route did not exist.
+ */
+export function metricsGuard(token: string | undefined): MiddlewareHandler {
+  const expected = token === undefined ? undefined : createHash('sha256').update(token).digest()
+  return async function metricsGuard(c, next) {
+    if (!expected) throw new ApiError('not_found', 'no such resource')
+    const m = /^Bearer[ ]+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '')
+    // Compare digests so the comparison is constant-time whatever length was sent.
+    const given = createHash('sha256')
+      .update(m?.[1] ?? '')
+      .digest()
+    if (!m || !timingSafeEqual(given, expected)) {
+      throw new ApiError('unauthenticated', 'metrics need the bearer token', {
+        'WWW-Authenticate': 'Bearer realm="metrics"',
+      })
+    }
+    await next()
+  }
 }
 
 /** Sets `Cache-Control: no-store` (and `Pragma: no-cache` for old caches) on responses that carry credentials. */
@@ -92,6 +122,15 @@ export function toErrorResponse(
     return errorResponse(
       c,
       new ApiError('service_unavailable', 'the store is unavailable; try again', { 'Retry-After': '1' }),
+    )
+  }
+  if (err instanceof HashQueueFullError) {
+    // Hashing a new password (password change) while a login flood fills the argon2 queue: busy, not broken.
+    return errorResponse(
+      c,
+      new ApiError('service_unavailable', 'the server is busy; try again shortly', {
+        'Retry-After': String(err.retryAfterSeconds),
+      }),
     )
   }
   if (err instanceof HTTPException) {

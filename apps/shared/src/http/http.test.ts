@@ -7,7 +7,10 @@ import { ApiError } from './errors.js'
 import { readJsonObject } from './json-body.js'
 import { parseLogin, parsePasswordChange } from './validation.js'
 
-function app() {
+const METRICS_TOKEN = 'metrics-token-for-tests-0123456789'
+const withToken = { headers: { authorization: `Bearer ${METRICS_TOKEN}` } }
+
+function app(metricsToken: string | null = METRICS_TOKEN) {
   const metrics = new Metrics('test')
   const errors: unknown[] = []
   const a = new Hono()
@@ -16,6 +19,7 @@ function app() {
     instanceId: 't1',
     metrics,
     logRequests: false,
+    metricsToken: metricsToken ?? undefined,
     onUnexpected: (e) => errors.push(e),
   })
   a.use('/w/*', crossSiteGuard(['http://localhost:3001']))
@@ -199,10 +203,44 @@ describe('common middleware', () => {
     const { a } = app()
     await a.request('/health')
     await a.request('/nope')
-    const text = await (await a.request('/metrics')).text()
+    const text = await (await a.request('/metrics', withToken)).text()
     expect(text).toMatch(
       /auth_lab_http_requests_total\{method="GET",route="\/health",status="200",app="test"\} 1/,
     )
     expect(text).toContain('auth_lab_store_operations_total')
+  })
+})
+
+describe('/metrics and /health exposure (issue 10, F9)', () => {
+  it('/metrics is 404 when no METRICS_TOKEN is configured', async () => {
+    const res = await app(null).a.request('/metrics', withToken)
+    expect(res.status).toBe(404)
+    expect(await res.json()).toMatchObject({ error: 'not_found' })
+  })
+
+  it.each([
+    ['no Authorization', {}],
+    ['a wrong token', { authorization: 'Bearer wrong-token-wrong-token-00' }],
+    ['a token prefix', { authorization: `Bearer ${METRICS_TOKEN.slice(0, 20)}` }],
+    ['Basic', { authorization: `Basic ${Buffer.from(`x:${METRICS_TOKEN}`).toString('base64')}` }],
+  ])('/metrics with %s → 401 unauthenticated + WWW-Authenticate', async (_l, headers) => {
+    const res = await app().a.request('/metrics', { headers })
+    expect(res.status).toBe(401)
+    expect(res.headers.get('www-authenticate')).toMatch(/^Bearer realm="metrics"/)
+    const text = await res.text()
+    expect(JSON.parse(text)).toMatchObject({ error: 'unauthenticated' })
+    expect(text).not.toContain('auth_lab_')
+  })
+
+  it('/metrics with the bearer token → 200, not cacheable', async () => {
+    const res = await app().a.request('/metrics', withToken)
+    expect(res.status).toBe(200)
+    expect(res.headers.get('cache-control')).toBe('no-store')
+  })
+
+  it('/health shows no process id', async () => {
+    const body = (await (await app().a.request('/health')).json()) as Record<string, unknown>
+    expect(Object.keys(body).sort()).toEqual(['app', 'instance', 'status'])
+    expect(JSON.stringify(body)).not.toContain(String(process.pid))
   })
 })

@@ -1,6 +1,7 @@
 import type { Context } from 'hono'
 import type { Metrics } from '../metrics/metrics.js'
 import type { LoginThrottle } from '../throttle/login-throttle.js'
+import { HashQueueFullError } from '../users/hash-queue.js'
 import type { PasswordHasher } from '../users/password.js'
 import type { User, UserStore } from '../users/user-store.js'
 import { normalizeUsername, parseUsername } from '../users/username.js'
@@ -21,7 +22,7 @@ export interface LoginDeps {
  * The credential check both apps share; each app then issues its own session or tokens.
  * Unknown user, wrong password and disabled account all end in the same 401 `invalid_credentials` after the same
  * amount of argon2 work (a dummy verify for names that do not exist), so neither body nor timing tells them apart.
- * The throttle is consulted before hashing, keyed on the normalised name.
+ * The throttle is consulted before hashing, keyed on the normalised name, and counts attempts still in flight.
  */
 export async function verifyLogin(c: Context, deps: LoginDeps): Promise<User> {
   let input: { username: string; password: string }
@@ -34,7 +35,7 @@ export async function verifyLogin(c: Context, deps: LoginDeps): Promise<User> {
   const name = parseUsername(input.username)
   let user: User | null
   try {
-    user = await checkCredentials(c, deps, normalizeUsername(input.username), name, input.password)
+    user = await checkCredentials(c, deps, normalizeUsername(input.username), name, input.password, true)
   } catch (err) {
     if (err instanceof ApiError && err.code === 'too_many_attempts')
       deps.metrics.logins.inc({ outcome: 'throttled' })
@@ -56,15 +57,27 @@ export async function reauthenticate(
   user: Pick<User, 'id' | 'username'>,
   password: string,
 ): Promise<User> {
-  const found = await checkCredentials(c, deps, normalizeUsername(user.username), user.username, password)
+  // No hash upgrade here: the caller replaces the hash anyway.
+  const found = await checkCredentials(
+    c,
+    deps,
+    normalizeUsername(user.username),
+    user.username,
+    password,
+    false,
+  )
   if (!found || found.id !== user.id)
     throw new ApiError('invalid_credentials', 'the current password is wrong')
   return found
 }
 
 /**
- * Throttle check → one argon2 verify (a dummy one for unknown names) → record the outcome. Null for unknown user,
- * wrong password or disabled account alike; 429 `too_many_attempts` when the throttle refuses, before any hashing.
+ * Reserve an attempt with the throttle → one argon2 verify (a dummy one for unknown names) → settle the reservation.
+ * Null for unknown user, wrong password or disabled account alike; 429 `too_many_attempts` when the throttle refuses,
+ * before any hashing. The reservation is taken synchronously before the first await, so requests that arrive while
+ * this one hashes already count against the limit (issue 10, F1); `finally` releases it if anything throws (queue
+ * full → 503, store error → 503), so an error never leaks a slot nor counts as a failure.
+ * On a successful login, a hash made at an older argon2 cost is upgraded (issue 10, F3).
  */
 async function checkCredentials(
   c: Context,
@@ -72,23 +85,51 @@ async function checkCredentials(
   key: string,
   name: string | null,
   password: string,
+  upgrade: boolean,
 ): Promise<User | null> {
   const ip = clientIp(c, deps.trustProxy)
-  const verdict = deps.throttle.check(key, ip)
+  const verdict = deps.throttle.reserve(key, ip)
   if (!verdict.allowed) {
     throw new ApiError('too_many_attempts', 'too many failed attempts; try again later', {
       'Retry-After': String(verdict.retryAfterSeconds),
     })
   }
-  const found = name ? deps.users.findCredentials(name) : null
-  const ok = found
-    ? await deps.hasher.verify(found.passwordHash, password)
-    : await deps.hasher.verifyDummy(password)
-  if (!found || !ok || found.disabled) {
-    deps.throttle.recordFailure(key, ip)
-    return null
+  const { reservation } = verdict
+  try {
+    const found = name ? deps.users.findCredentials(name) : null
+    const ok = found
+      ? await deps.hasher.verify(found.passwordHash, password)
+      : await deps.hasher.verifyDummy(password)
+    if (!found || !ok || found.disabled) {
+      reservation.failure()
+      return null
+    }
+    reservation.success()
+    const { passwordHash, ...user } = found
+    if (upgrade) await upgradeHash(deps, user.id, passwordHash, password)
+    return user
+  } catch (err) {
+    throw err instanceof HashQueueFullError ? busy(err) : err
+  } finally {
+    reservation.release()
   }
-  deps.throttle.recordSuccess(key)
-  const { passwordHash: _omit, ...user } = found
-  return user
+}
+
+/**
+ * The standard upgrade path after a cost change: rehash with the current parameters while the plain password is at
+ * hand. Best effort — a full queue or a busy store leaves the old hash, and the next login tries again.
+ */
+async function upgradeHash(deps: LoginDeps, id: number, verified: string, password: string): Promise<void> {
+  if (!deps.hasher.needsRehash(verified)) return
+  try {
+    deps.users.rehashPassword(id, verified, await deps.hasher.hash(password))
+  } catch {
+    // keep the verified hash; it still works
+  }
+}
+
+function busy(err: HashQueueFullError): ApiError {
+  return new ApiError('service_unavailable', 'the server is busy; try again shortly', {
+    'Retry-After': String(err.retryAfterSeconds),
+  })
 }

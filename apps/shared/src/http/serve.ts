@@ -11,7 +11,18 @@ export interface ServeOptions {
   onClose: () => void
   /** How long in-flight requests get after SIGTERM/SIGINT before the remaining sockets are cut (default 5 s). */
   graceMs?: number
+  /** Time limits per request (HTTP_HEADERS_TIMEOUT / HTTP_REQUEST_TIMEOUT); defaults in `HTTP_TIMEOUTS`. */
+  timeouts?: { headersMs: number; requestMs: number }
 }
+
+/**
+ * Node's defaults let a client hold a connection with a half-sent request for minutes (requestTimeout 300 s; issue
+ * 10, F9 measured > 80 s on a partial body) — slowloris with a handful of sockets. Our requests are small JSON
+ * (JSON_BODY_LIMIT), so a real client sends its headers within milliseconds and its whole request well inside a
+ * second even on a slow link: 10 s for headers and 15 s for the whole request leave a wide margin. Node checks these
+ * limits only every `connectionsCheckingInterval` (default 30 s), so that is set to 1 s for the limits to hold.
+ */
+export const HTTP_TIMEOUTS = { headersMs: 10_000, requestMs: 15_000, checkEveryMs: 1_000 }
 
 /**
  * Serves until SIGTERM/SIGINT, the same way for both apps (a restart experiment must not measure one app's slower
@@ -20,7 +31,13 @@ export interface ServeOptions {
  * busy, which under continuous load is forever — then cut whatever is left after the grace period and exit 0.
  */
 export function serveUntilSignal(opts: ServeOptions): Server {
-  const server = serve({ fetch: opts.fetch, port: opts.port, hostname: opts.host }, (info) => {
+  const t = opts.timeouts ?? HTTP_TIMEOUTS
+  const serverOptions = {
+    headersTimeout: t.headersMs,
+    requestTimeout: t.requestMs,
+    connectionsCheckingInterval: Math.min(HTTP_TIMEOUTS.checkEveryMs, t.headersMs),
+  }
+  const server = serve({ fetch: opts.fetch, port: opts.port, hostname: opts.host, serverOptions }, (info) => {
     console.log(
       `auth-lab ${opts.app} listening on http://${opts.host}:${info.port} (instance ${opts.instanceId})`,
     )

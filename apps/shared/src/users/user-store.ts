@@ -38,6 +38,11 @@ export interface UserStore {
   /** Inserts many users sharing one precomputed hash (seeding); returns how many were new. */
   createMany(usernames: string[], passwordHash: string, role?: 'user' | 'admin'): number
   setPasswordHash(id: number, passwordHash: string): void
+  /**
+   * Upgrades a hash to the current argon2 cost after a successful login: stores `newHash` only if the stored hash
+   * is still `verifiedHash` (a concurrent password change wins). True when it was stored.
+   */
+  rehashPassword(id: number, verifiedHash: string, newHash: string): boolean
   /** Increments token_version and returns the new value (revokes every stateless token of the user). */
   bumpTokenVersion(id: number): number
   /**

@@ -10,7 +10,7 @@ import { bearer, login, testApp } from '../test-app.js'
  * headers must all be refused with 401 invalid_token (never 500), and the good ones accepted. Time is the
  * injected clock: no sleeping.
  */
-const SECRET = 'test-secret-that-is-long-enough-for-hs256!'
+const SECRET = 'C5m1c1p_Z2Z76Gl_7t8UonE8o6Hotu-9UZ7P4kbX90c' // 32 random bytes: weak secrets are refused (F6)
 const KEY = new TextEncoder().encode(SECRET)
 
 let t: TestApp

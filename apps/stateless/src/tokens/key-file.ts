@@ -9,7 +9,7 @@ import {
   unlinkSync,
   writeFileSync,
 } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { ConfigError } from '@auth-lab/shared'
 import type { JWK } from 'jose'
 import { calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose'
@@ -111,12 +111,31 @@ export function readKeyFile(path: string, alg?: KeyAlg): KeyFile | null {
   }
   // A key file readable by other local users is a leaked key; tighten it rather than serve with it loose.
   if ((statSync(path).mode & 0o077) !== 0) chmodSync(path, 0o600)
+  tightenKeyDir(dirname(path))
   return file
 }
 
+/**
+ * The key directory is ours alone (issue 10, F7): a pre-existing 0755 one (made by hand, or by an older version) is
+ * tightened to 0700, like the key file. If that fails (not the owner) the server still starts — the file itself is
+ * 0600 — but says so.
+ */
+export function tightenKeyDir(dir: string): void {
+  const mode = statSync(dir).mode & 0o777
+  if ((mode & 0o077) === 0) return
+  try {
+    chmodSync(dir, 0o700)
+  } catch (err) {
+    console.warn(
+      `[auth-lab] warning: the key directory ${dir} is accessible to other users (mode ${mode.toString(8)}) and cannot be tightened: ${(err as Error).message}`,
+    )
+  }
+}
+
 function writeTemp(path: string, file: KeyFile): string {
-  const dir = join(path, '..')
+  const dir = dirname(path)
   mkdirSync(dir, { recursive: true, mode: 0o700 })
+  tightenKeyDir(dir)
   const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
   writeFileSync(tmp, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600, flag: 'wx' })
   return tmp

@@ -68,7 +68,8 @@ describe('persisted keys', () => {
   })
 
   it('with JWT_SECRET no file is written and the kid is stable across restarts', async () => {
-    const env = { JWT_ALG: 'HS256', JWT_SECRET: 'another-long-enough-secret-for-hs256-xx' }
+    // A random secret: low-entropy ones are refused at start (F6).
+    const env = { JWT_ALG: 'HS256', JWT_SECRET: 'tq6Uo2xRw3pq29Tt3DyRHHDnHQkHflwCGXTol-7Jia4' }
     const first = await instance(env)
     const a = await login(first)
     const second = await instance(env)

@@ -16,7 +16,7 @@ import { dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { login, mapLimit } from '../../lib/client.js'
 import { type ConfigId, pickApp } from '../../lib/configs.js'
-import { parsePrometheus } from '../../lib/metrics-scrape.js'
+import { fetchMetrics, parsePrometheus } from '../../lib/metrics-scrape.js'
 import type { ServerHandle } from '../../lib/processes.js'
 import { startServer, tempDbPath } from '../../lib/processes.js'
 import { seedUsers } from '../../lib/users.js'
@@ -90,7 +90,7 @@ const GC_PRELOAD = fileURLToPath(new URL('./gc-on-signal.cjs', import.meta.url))
 
 async function heapUsed(url: string): Promise<number | null> {
   try {
-    const res = await fetch(`${url}/metrics`)
+    const res = await fetchMetrics(url)
     const sample = parsePrometheus(await res.text()).find((s) => s.name === 'nodejs_heap_size_used_bytes')
     return sample?.value ?? null
   } catch {
