@@ -1,4 +1,4 @@
-import { hardeningCases } from './cases/index.js'
+import { hardeningCases, hardeningRouteCases } from './cases/index.js'
 import { caseSuite } from './suite.js'
 
 // Issue 10, wave 2 (F1, F6, F7, F8, F9): the `fast` ones; F09 waits out the request timeout and runs with the
@@ -6,7 +6,7 @@ import { caseSuite } from './suite.js'
 caseSuite(
   'issue 10 hardening: concurrent brute force, secrets, file modes, malleability, exposure',
   'fast',
-  hardeningCases,
+  [...hardeningCases, ...hardeningRouteCases],
   {
     warm: [],
   },

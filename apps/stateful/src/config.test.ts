@@ -18,6 +18,7 @@ describe('readConfig', () => {
       absoluteTtlSeconds: 43_200,
       touchIntervalSeconds: 60,
       purgeIntervalSeconds: 300,
+      maxPerUser: 50,
     })
     expect(DEFAULTS.port).toBe(3001)
   })

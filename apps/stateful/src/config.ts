@@ -13,6 +13,11 @@ export const DEFAULTS = {
   touchIntervalSeconds: 60,
   /** SESSION_PURGE_INTERVAL, seconds: how often expired rows are deleted. */
   purgeIntervalSeconds: 300,
+  /**
+   * SESSION_MAX_PER_USER: live sessions one user may hold; a login beyond it ends that user's oldest session (F9: an
+   * attacker with the password cannot fill the table, and a user's forgotten devices do not pile up).
+   */
+  maxPerUser: 50,
 } as const
 
 export type SessionStoreKind = 'sqlite' | 'memory'
@@ -24,6 +29,7 @@ export interface StatefulConfig extends CommonConfig {
     absoluteTtlSeconds: number
     touchIntervalSeconds: number
     purgeIntervalSeconds: number
+    maxPerUser: number
   }
 }
 
@@ -48,6 +54,7 @@ export function readConfig(env: Env): StatefulConfig {
       min: 1,
       max: 86_400,
     }),
+    maxPerUser: envInt(env, 'SESSION_MAX_PER_USER', DEFAULTS.maxPerUser, { min: 1, max: 10_000 }),
   }
   if (session.absoluteTtlSeconds < session.idleTtlSeconds) {
     throw new ConfigError(

@@ -26,7 +26,7 @@ describe('readConfig', () => {
       clockTolerance: 5,
       format: 'jws',
     })
-    expect(c.refresh).toEqual({ ttl: 1_209_600, absoluteTtl: 2_592_000, grace: 0 })
+    expect(c.refresh).toEqual({ ttl: 1_209_600, absoluteTtl: 2_592_000, grace: 0, maxFamiliesPerUser: 50 })
     expect(c.revocation).toBe('denylist')
     expect(c.jobs).toEqual({ purgeIntervalSeconds: 60, keyReloadIntervalSeconds: 5 })
   })
@@ -57,7 +57,7 @@ describe('readConfig', () => {
       audience: 'a',
     })
     expect(c.jwt).toMatchObject({ accessTtl: 60, clockTolerance: 0, format: 'jwe' })
-    expect(c.refresh).toEqual({ ttl: 100, absoluteTtl: 200, grace: 3 })
+    expect(c.refresh).toEqual({ ttl: 100, absoluteTtl: 200, grace: 3, maxFamiliesPerUser: 50 })
     expect(c.revocation).toBe('version')
     expect(c.jobs).toEqual({ purgeIntervalSeconds: 600, keyReloadIntervalSeconds: 30 })
   })

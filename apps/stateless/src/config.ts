@@ -62,6 +62,8 @@ export const DEFAULTS = {
   refreshTtl: 1_209_600,
   refreshAbsoluteTtl: 2_592_000,
   refreshGrace: 0,
+  /** REFRESH_MAX_FAMILIES_PER_USER: live devices per user; a login beyond it revokes the oldest (F9). */
+  maxFamiliesPerUser: 50,
   revocation: 'denylist' as RevocationMode,
   accessTokenFormat: 'jws' as AccessTokenFormat,
   purgeInterval: 60,
@@ -89,6 +91,8 @@ export interface RefreshConfig {
   absoluteTtl: number
   /** Seconds during which the most recently rotated token may be replayed for a fresh pair (two tabs). */
   grace: number
+  /** Live refresh families (devices) per user; a login beyond it revokes the oldest. */
+  maxFamiliesPerUser: number
 }
 
 /** Background timers (jobs.ts), in seconds. */
@@ -145,6 +149,10 @@ export function readConfig(env: Env): StatelessConfig {
       ttl: refreshTtl,
       absoluteTtl,
       grace: envInt(env, 'REFRESH_GRACE', DEFAULTS.refreshGrace, { min: 0, max: 300 }),
+      maxFamiliesPerUser: envInt(env, 'REFRESH_MAX_FAMILIES_PER_USER', DEFAULTS.maxFamiliesPerUser, {
+        min: 1,
+        max: 10_000,
+      }),
     },
     revocation: envEnum(env, 'REVOCATION', REVOCATION_MODES, DEFAULTS.revocation),
     jobs: {

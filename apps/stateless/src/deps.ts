@@ -47,7 +47,13 @@ export async function openDeps(
       clockTolerance: config.jwt.clockTolerance,
     })
     const access = new AccessTokens(keys, config.jwt, clock)
-    const tokens = new TokenService({ users, access, refresh, revocation })
+    const tokens = new TokenService({
+      users,
+      access,
+      refresh,
+      revocation,
+      maxFamiliesPerUser: config.refresh.maxFamiliesPerUser,
+    })
     return {
       config,
       users,

@@ -1,5 +1,6 @@
 import { crossAppCases } from './cross-app.js'
 import { hardeningCases } from './hardening.js'
+import { hardeningRouteCases } from './hardening-routes.js'
 import { inputCases } from './input.js'
 import { jwtCases } from './jwt.js'
 import { loginCases } from './login.js'
@@ -7,7 +8,7 @@ import { refreshCases } from './refresh.js'
 import { sessionCases } from './sessions.js'
 import type { AttackCase } from './types.js'
 
-export { crossAppCases, hardeningCases, inputCases, jwtCases, loginCases, refreshCases, sessionCases }
+export { crossAppCases, hardeningCases, hardeningRouteCases, inputCases, jwtCases, loginCases, refreshCases, sessionCases }
 
 /** Every case, in catalogue order. */
 export const ALL_CASES: readonly AttackCase[] = [
@@ -18,4 +19,5 @@ export const ALL_CASES: readonly AttackCase[] = [
   ...refreshCases,
   ...crossAppCases,
   ...hardeningCases,
+  ...hardeningRouteCases,
 ].sort((a, b) => a.id.localeCompare(b.id))

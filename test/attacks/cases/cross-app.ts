@@ -88,7 +88,7 @@ async function expectEnded(
 
 export const crossAppCases: AttackCase[] = [
   {
-    id: 'F2',
+    id: 'F02',
     title: 'Password change / logout-all in one app ends the credentials of the other (shared user store)',
     group: 'session',
     apps: ['stateful', 'stateless'],

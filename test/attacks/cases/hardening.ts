@@ -11,7 +11,7 @@ import {
   sameOrigin,
   startApp,
   startExpectingFailure,
-} from '../../helpers/index.js'
+} from '@auth-lab/test'
 import type { AttackCase } from './types.js'
 
 /**

@@ -11,6 +11,8 @@ export type ErrorCode =
   | 'invalid_token'
   | 'invalid_refresh_token'
   | 'refresh_token_reused'
+  /** More than one credential cookie of one name (cookie tossing, F5): refused, all cleared. */
+  | 'duplicate_cookie'
   | 'csrf'
   | 'not_found'
   | 'method_not_allowed'
@@ -27,6 +29,7 @@ export const STATUS: Record<ErrorCode, 400 | 401 | 403 | 404 | 405 | 413 | 415 |
   invalid_token: 401,
   invalid_refresh_token: 401,
   refresh_token_reused: 401,
+  duplicate_cookie: 400,
   csrf: 403,
   not_found: 404,
   method_not_allowed: 405,

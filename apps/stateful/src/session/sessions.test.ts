@@ -24,7 +24,12 @@ const CLIENT = { userAgent: 'ua', ip: '1.2.3.4' }
 /** The core over a real store on a fresh in-memory database, with alice and bob and a manual clock. */
 function setup(
   kind: 'sqlite' | 'memory',
-  policy: { idleTtlSeconds: number; absoluteTtlSeconds: number; touchIntervalSeconds: number } = {
+  policy: {
+    idleTtlSeconds: number
+    absoluteTtlSeconds: number
+    touchIntervalSeconds: number
+    maxPerUser?: number
+  } = {
     idleTtlSeconds: 600,
     absoluteTtlSeconds: 3600,
     touchIntervalSeconds: 60,
@@ -233,6 +238,24 @@ describe.each(['sqlite', 'memory'] as const)('session core over the %s store', (
     }))
     const { id } = sessions.create(fresh(alice), CLIENT)
     expect(() => sessions.validate(id)).toThrow(expect.objectContaining({ code: 'SQLITE_IOERR' }))
+  })
+
+  it('F9: at most maxPerUser live sessions per user; a login beyond it ends the oldest, other users untouched', () => {
+    const { sessions, clock, alice, bob } = setup(kind, {
+      idleTtlSeconds: 600,
+      absoluteTtlSeconds: 3600,
+      touchIntervalSeconds: 60,
+      maxPerUser: 3,
+    })
+    const b = sessions.create(fresh(bob), CLIENT)
+    const ids: string[] = []
+    for (let i = 0; i < 5; i++) {
+      ids.push(sessions.create(fresh(alice), CLIENT).id)
+      clock.advance(SEC) // distinct creation times: "oldest" is well defined
+    }
+    expect(sessions.list(alice)).toHaveLength(3)
+    expect(ids.map((id) => sessions.validate(id) !== null)).toEqual([false, false, true, true, true])
+    expect(sessions.validate(b.id)?.user.id).toBe(bob)
   })
 
   it('invalidateUser (with an exception), list and invalidateByHandle (owner only), purge', () => {

@@ -39,6 +39,8 @@ export interface SessionPolicy {
   idleTtlSeconds: number
   absoluteTtlSeconds: number
   touchIntervalSeconds: number
+  /** Live sessions per user; `create` ends the oldest beyond it. */
+  maxPerUser?: number
 }
 
 export class Sessions {
@@ -56,7 +58,10 @@ export class Sessions {
     this.idleMs = policy.idleTtlSeconds * 1000
     this.absoluteMs = policy.absoluteTtlSeconds * 1000
     this.touchIntervalMs = Math.min(policy.touchIntervalSeconds * 1000, Math.floor(this.idleMs / 2))
+    this.maxPerUser = policy.maxPerUser ?? Number.POSITIVE_INFINITY
   }
+
+  private readonly maxPerUser: number
 
   /**
    * The session for a cookie value, or null (malformed, unknown, expired, logged out, user gone or disabled — the
@@ -112,7 +117,18 @@ export class Sessions {
       ip: client.ip,
     }
     this.store.insert(session)
+    this.evictBeyondCap(user.id)
     return { id, session }
+  }
+
+  /**
+   * F9: a user holds at most `maxPerUser` live sessions; the oldest beyond that end now. One list read per login
+   * (argon2 dominates a login anyway); concurrent logins may briefly exceed the cap by their number, never grow it.
+   */
+  private evictBeyondCap(userId: number): void {
+    if (!Number.isFinite(this.maxPerUser)) return
+    const live = this.store.listForUser(userId, this.clock()) // newest first
+    for (const old of live.slice(this.maxPerUser)) this.store.deleteByHandle(userId, old.handle)
   }
 
   /** Replaces the session's data blob. UPDATE-only: false when the session no longer exists. */

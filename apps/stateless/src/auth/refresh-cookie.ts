@@ -1,5 +1,5 @@
 import type { Context } from 'hono'
-import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
+import { deleteCookie, setCookie } from 'hono/cookie'
 
 /**
  * The refresh-token cookie: `__Secure-rt` with COOKIE_SECURE=1, else `rt` (a `__Secure-` cookie must carry Secure,
@@ -13,8 +13,29 @@ export function refreshCookieName(secure: boolean): string {
 
 const PATH = '/auth'
 
-export function readRefreshCookie(c: Context, secure: boolean): string | undefined {
-  return secure ? getCookie(c, 'rt', 'secure') : getCookie(c, 'rt')
+/**
+ * Every value of the refresh cookie in the request, in header order. A browser sends two cookies of one name when
+ * another path or domain set one too: cookie tossing (F5) — a sibling subdomain sets `rt` with `Domain=` and a more
+ * specific `Path=/auth/refresh`, which browsers send FIRST. Taking the first value would swap the victim into the
+ * attacker's family, so the refresh route refuses a request with more than one (`readSingleRefreshCookie`).
+ */
+export function readRefreshCookies(c: Context, secure: boolean): string[] {
+  const name = refreshCookieName(secure)
+  const header = c.req.header('cookie') ?? ''
+  const out: string[] = []
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=')
+    if (eq < 0 || part.slice(0, eq).trim() !== name) continue
+    out.push(part.slice(eq + 1).trim())
+  }
+  return out
+}
+
+/** The refresh cookie if exactly one was sent; 'duplicate' when several were (F5); undefined when none. */
+export function readSingleRefreshCookie(c: Context, secure: boolean): string | undefined | 'duplicate' {
+  const all = readRefreshCookies(c, secure)
+  if (all.length > 1) return 'duplicate'
+  return all[0]
 }
 
 export function setRefreshCookie(
@@ -34,11 +55,22 @@ export function setRefreshCookie(
   })
 }
 
-export function clearRefreshCookie(c: Context, secure: boolean): void {
+export function clearRefreshCookie(c: Context, secure: boolean, path = PATH): void {
   deleteCookie(c, 'rt', {
-    path: PATH,
+    path,
     httpOnly: true,
     sameSite: 'Strict',
     ...(secure ? { prefix: 'secure' as const, secure: true } : {}),
   })
+}
+
+/**
+ * Clears the refresh cookie at every path under /auth a tossed duplicate would use (host-only: a cookie another
+ * subdomain set with `Domain=` can only be cleared by a response naming that domain, which we cannot know — but the
+ * request carrying it is refused, so it swaps nobody into anything).
+ */
+export function clearRefreshCookies(c: Context, secure: boolean): void {
+  for (const path of [PATH, '/auth/refresh', '/auth/logout']) {
+    clearRefreshCookie(c, secure, path)
+  }
 }

@@ -30,6 +30,8 @@ export interface TokenServiceOptions {
   access: AccessTokens
   refresh: RefreshTokens
   revocation: Revocation
+  /** Live families (devices) per user; a login beyond it revokes the oldest (F9). Default: no cap. */
+  maxFamiliesPerUser?: number
 }
 
 export class TokenService {
@@ -43,11 +45,15 @@ export class TokenService {
     this.access = opts.access
     this.refreshTokens = opts.refresh
     this.revocation = opts.revocation
+    this.maxFamilies = opts.maxFamiliesPerUser ?? Number.POSITIVE_INFINITY
   }
+
+  private readonly maxFamilies: number
 
   /** Login: a new family (device) and its first pair. */
   async login(user: User, meta: DeviceMeta): Promise<TokenPair> {
     const refresh = this.refreshTokens.create(user, meta)
+    this.evictBeyondCap(user.id)
     const access = await this.access.issue(user, refresh.familyId)
     return { access, refresh, user: publicUser(user) }
   }
@@ -78,11 +84,16 @@ export class TokenService {
     return this.revocation.check(token)
   }
 
-  /** Logout of one device, by refresh cookie and/or a verified access token. Idempotent; never fails. */
-  logout(refreshToken: string | undefined, access: VerifiedAccess | null): void {
+  /**
+   * Logout of one device, by its refresh cookie(s) and/or a verified, unrevoked access token. Idempotent; never
+   * fails. More than one cookie only happens when a duplicate was tossed in (F5): each presented family is revoked.
+   */
+  logout(refreshTokens: readonly string[], access: VerifiedAccess | null): void {
     const families = new Map<string, number>()
-    const byCookie = this.refreshTokens.familyOf(refreshToken)
-    if (byCookie) families.set(byCookie.familyId, byCookie.userId)
+    for (const token of refreshTokens) {
+      const byCookie = this.refreshTokens.familyOf(token)
+      if (byCookie) families.set(byCookie.familyId, byCookie.userId)
+    }
     if (access) {
       families.set(access.sid, access.user.id)
       this.revocation.onLogout(access)
@@ -126,6 +137,17 @@ export class TokenService {
     const user = this.users.findById(userId)
     if (!user) throw new Error('user vanished during password change')
     return this.login(user, meta)
+  }
+
+  /**
+   * F9: at most `maxFamiliesPerUser` live devices per user; the oldest beyond it are revoked (and their access
+   * tokens cut as far as the mode can). One list read per login; argon2 dominates a login anyway.
+   */
+  private evictBeyondCap(userId: number): void {
+    if (!Number.isFinite(this.maxFamilies)) return
+    const stale = this.refreshTokens.listForUser(userId).slice(this.maxFamilies) // newest first
+    const revoked = stale.filter((f) => this.refreshTokens.revokeFamily(f.id, 'evicted')).map((f) => f.id)
+    if (revoked.length > 0) this.revocation.cut(userId, revoked)
   }
 
   /** Deletes dead refresh families and tokens, and revocation entries that can no longer matter. */

@@ -1,6 +1,6 @@
 import { noFormBody } from '@auth-lab/shared'
 import { Hono } from 'hono'
-import { clearRefreshCookie, readRefreshCookie } from '../auth/refresh-cookie.js'
+import { clearRefreshCookie, clearRefreshCookies, readRefreshCookies } from '../auth/refresh-cookie.js'
 import type { AppEnv, Deps } from '../env.js'
 import { requireAccessToken, verifyBearer } from '../middleware/require-access-token.js'
 
@@ -14,9 +14,13 @@ export function logoutRoutes(deps: Deps): Hono<AppEnv> {
   const secure = deps.config.cookieSecure
   return new Hono<AppEnv>()
     .post('/auth/logout', noFormBody, async (c) => {
-      const access = await verifyBearer(c, deps.tokens)
-      deps.tokens.logout(readRefreshCookie(c, secure), access)
-      clearRefreshCookie(c, secure)
+      const verified = await verifyBearer(c, deps.tokens)
+      // F4: an access token that fails the revocation check (already revoked, credentials ended) revokes nothing —
+      // else a thief's dead token could still end the victim's device, and under `version` log out the others.
+      const access = verified && deps.tokens.check(verified) ? verified : null
+      // Every refresh cookie presented (normally one; F5: a tossed duplicate is revoked too, and all are cleared).
+      deps.tokens.logout(readRefreshCookies(c, secure), access)
+      clearRefreshCookies(c, secure)
       return c.body(null, 204)
     })
     .post('/auth/logout-all', noFormBody, requireAccessToken(deps.tokens), (c) => {

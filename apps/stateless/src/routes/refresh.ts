@@ -1,6 +1,6 @@
 import { ApiError, noFormBody } from '@auth-lab/shared'
 import { Hono } from 'hono'
-import { clearRefreshCookie, readRefreshCookie } from '../auth/refresh-cookie.js'
+import { clearRefreshCookie, clearRefreshCookies, readSingleRefreshCookie } from '../auth/refresh-cookie.js'
 import { sendPair } from '../auth/respond.js'
 import type { AppEnv, Deps } from '../env.js'
 
@@ -12,7 +12,13 @@ import type { AppEnv, Deps } from '../env.js'
 export function refreshRoutes(deps: Deps): Hono<AppEnv> {
   const secure = deps.config.cookieSecure
   return new Hono<AppEnv>().post('/auth/refresh', noFormBody, async (c) => {
-    const token = readRefreshCookie(c, secure)
+    const token = readSingleRefreshCookie(c, secure)
+    if (token === 'duplicate') {
+      // F5: a second `rt` can only come from a cookie set by another path or (sub)domain — refuse rather than guess
+      // which one is the user's, and clear every copy this host can clear. The user logs in again.
+      clearRefreshCookies(c, secure)
+      throw new ApiError('duplicate_cookie', 'more than one refresh cookie was sent; log in again')
+    }
     if (token === undefined) throw new ApiError('invalid_refresh_token', 'no refresh token')
     const out = await deps.tokens.refresh(token)
     if (!out.ok) {

@@ -34,7 +34,12 @@ async function setup(mode: RevocationMode, over: Partial<RevocationWiring> = {})
   const users = new SqliteUserStore(db, new PasswordHasher(TEST_COST), counters, clock)
   const alice = await users.create({ username: 'alice', password: 'alice-password' })
   const bob = await users.create({ username: 'bob', password: 'bob-password' })
-  const refresh = new RefreshTokens(db, counters, clock, { ttl: 600, absoluteTtl: 3600, grace: 0 })
+  const refresh = new RefreshTokens(db, counters, clock, {
+    ttl: 600,
+    absoluteTtl: 3600,
+    grace: 0,
+    maxFamiliesPerUser: 50,
+  })
   const revocation = openRevocation(mode, {
     db,
     counters,
