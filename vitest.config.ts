@@ -7,8 +7,23 @@ export default defineConfig({
     passWithNoTests: true,
     projects: [
       { test: { name: 'shared', root: './apps/shared', include: ['src/**/*.test.ts'] } },
-      { test: { name: 'stateful', root: './apps/stateful', include: ['src/**/*.test.ts'], testTimeout: 20_000 } },
-      { test: { name: 'stateless', root: './apps/stateless', include: ['src/**/*.test.ts'], testTimeout: 20_000 } },
+      {
+        test: {
+          name: 'stateful',
+          root: './apps/stateful',
+          include: ['src/**/*.test.ts'],
+          testTimeout: 20_000,
+        },
+      },
+      {
+        test: {
+          name: 'stateless',
+          root: './apps/stateless',
+          include: ['src/**/*.test.ts'],
+          testTimeout: 20_000,
+        },
+      },
+      { test: { name: 'lab', root: './apps/lab', include: ['src/**/*.test.ts'], testTimeout: 20_000 } },
       {
         test: {
           name: 'bench',
