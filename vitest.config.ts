@@ -51,6 +51,17 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
+      {
+        // Headless Chromium against the lab (test/e2e): one lab, one browser, files one after another.
+        test: {
+          name: 'e2e',
+          root: './test',
+          include: ['e2e/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 })

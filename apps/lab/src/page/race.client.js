@@ -15,6 +15,8 @@
     const q = new URLSearchParams(location.search)
     const instance = q.get('instance') || 'stateless'
     const coord = q.get('coord') === 'locks' ? 'locks' : 'none'
+    // Tabs answer only their own conductor: frames left from an earlier run (another group) stay out of this one.
+    const group = q.get('group') || 'default'
     const id = Math.random().toString(36).slice(2, 8)
     const control = new BroadcastChannel(CONTROL)
     const tokens = new BroadcastChannel(TOKENS)
@@ -54,16 +56,23 @@
 
     control.onmessage = async (e) => {
       const m = e.data
-      if (m.type === 'ping') control.postMessage({ type: 'ready', run: m.run, tab: id })
+      if (m.group !== group) return
+      if (m.type === 'ping') control.postMessage({ type: 'ready', group, run: m.run, tab: id })
       if (m.type === 'go') {
         accessToken = null // the access token "expired": every tab needs a new one at the same moment
         show('waiting for the start…')
         await new Promise((r) => setTimeout(r, Math.max(0, m.at - Date.now())))
-        const r = await refreshFor(m.run)
+        let r
+        try {
+          r = await refreshFor(m.run)
+        } catch (err) {
+          r = { via: 'error', status: 0, code: String(err?.message ? err.message : err), token: null }
+        }
         accessToken = r.token || null
         show(`${r.via}: ${r.status}${r.code ? ` ${r.code}` : ''}`, r.status === 200 ? 'ok' : 'bad')
         control.postMessage({
           type: 'result',
+          group,
           run: m.run,
           tab: id,
           via: r.via,
@@ -74,11 +83,11 @@
       }
     }
     show('ready')
-    control.postMessage({ type: 'ready', run: null, tab: id })
+    control.postMessage({ type: 'ready', group, run: null, tab: id })
   }
 
   /** Runs one trial; resolves with each tab's result and whether the family is still alive afterwards. */
-  async function conduct({ n, prefix, username, password, timeoutMs = 15000 }) {
+  async function conduct({ n, prefix, username, password, group = 'default', timeoutMs = 15000 }) {
     const run = `${Date.now()}-${Math.random().toString(36).slice(2, 6)}`
     const control = new BroadcastChannel(CONTROL)
     const ready = new Set()
@@ -86,6 +95,7 @@
     let wake = () => {}
     control.onmessage = (e) => {
       const m = e.data
+      if (m.group !== group) return
       if (m.type === 'ready') ready.add(m.tab)
       if (m.type === 'result' && m.run === run) results.set(m.tab, m)
       wake()
@@ -93,7 +103,8 @@
     const until = async (cond, what) => {
       const deadline = Date.now() + timeoutMs
       while (!cond()) {
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+        if (Date.now() > deadline)
+          throw new Error(`timed out waiting for ${what}: ${results.size} results, ${ready.size} tabs ready`)
         await new Promise((r) => {
           wake = r
           setTimeout(r, 100)
@@ -102,7 +113,7 @@
     }
     try {
       await until(() => {
-        control.postMessage({ type: 'ping', run })
+        control.postMessage({ type: 'ping', group, run })
         return ready.size >= n
       }, `${n} tabs`)
       const login = await fetch(`${prefix}/auth/login`, {
@@ -113,7 +124,7 @@
       })
       await login.text()
       if (login.status !== 200) throw new Error(`login failed: ${login.status}`)
-      control.postMessage({ type: 'go', run, at: Date.now() + 150 })
+      control.postMessage({ type: 'go', group, run, at: Date.now() + 150 })
       await until(() => results.size >= n, 'every tab’s result')
       // Is the family alive? One more refresh with whatever cookie the browser ended up holding.
       const after = await fetch(`${prefix}/auth/refresh`, { method: 'POST', credentials: 'same-origin' })
