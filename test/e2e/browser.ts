@@ -39,7 +39,7 @@ export class PageGuard {
   readonly errors: string[] = []
   readonly notFound: string[] = []
   readonly expectedStatusLogs: string[] = []
-  private readonly pending = new Map<object, { what: string; at: number }>()
+  private readonly pending = new Map<object, { what: string; at: number; page: Page }>()
 
   watch(context: BrowserContext): void {
     context.on('page', (p) => this.watchPage(p))

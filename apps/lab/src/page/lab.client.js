@@ -13,6 +13,12 @@
     return n
   }
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
+  // Every response body is read, even when only the status matters: an unread body leaves the request pending.
+  const labFetch = async (url, init) => {
+    const r = await fetch(url, init)
+    await r.text()
+    return r
+  }
 
   // ---- readable times ------------------------------------------------------------------------------------------
   function span(sec) {
@@ -665,7 +671,7 @@
     return r.json()
   }
   async function handToken(instance, slot, token) {
-    await fetch(`/lab/api/pocket/${instance}/${slot}/token`, {
+    await labFetch(`/lab/api/pocket/${instance}/${slot}/token`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ access_token: token }),
@@ -679,7 +685,7 @@
   async function expReplay(out) {
     const s = SESS()
     await ensureLogin(s)
-    await fetch('/lab/api/pocket/stateful/thief', { method: 'DELETE' })
+    await labFetch('/lab/api/pocket/stateful/thief', { method: 'DELETE' })
     await s.call('GET', '/me', { steal: 'sid' })
     out.row(
       'Sessions',
@@ -729,7 +735,7 @@
     for (const [inst, c] of targets) {
       const label = inst === 'stateful' ? 'Sessions' : mode(inst)
       await ensureLogin(c)
-      await fetch(`/lab/api/pocket/${inst}/device-b`, { method: 'DELETE' })
+      await labFetch(`/lab/api/pocket/${inst}/device-b`, { method: 'DELETE' })
       const { username, password } = creds(c.kind)
       const b = await pocket(inst, 'device-b', 'POST', '/auth/login', { json: { username, password } })
       out.row(label, 'device B (another computer) logs in', res(b), 'Two devices now.')
@@ -781,7 +787,7 @@
     const { username, password } = creds('s')
     const temp = `${password}-changed`
     for (const inst of ['stateful', ...jwtInstances()]) {
-      await fetch(`/lab/api/pocket/${inst}/device-b`, { method: 'DELETE' })
+      await labFetch(`/lab/api/pocket/${inst}/device-b`, { method: 'DELETE' })
       await pocket(inst, 'device-b', 'POST', '/auth/login', { json: { username, password } })
     }
     out.row(
@@ -905,7 +911,7 @@
     const j = JWT.c
     const inst = j.instance
     await ensureLogin(j)
-    await fetch(`/lab/api/pocket/${inst}/thief`, { method: 'DELETE' })
+    await labFetch(`/lab/api/pocket/${inst}/thief`, { method: 'DELETE' })
     await j.call('GET', '/auth/sessions', { bearer: true, steal: 'rt' })
     out.row(
       mode(inst),
@@ -951,7 +957,7 @@
     )
     const s = SESS()
     await ensureLogin(s)
-    await fetch('/lab/api/pocket/stateful/thief', { method: 'DELETE' })
+    await labFetch('/lab/api/pocket/stateful/thief', { method: 'DELETE' })
     await s.call('GET', '/me', { steal: 'sid' })
     const ts = await pocket('stateful', 'thief', 'GET', '/me')
     out.row(
@@ -968,7 +974,7 @@
     const store = $('x-store').value
     const keys = $('x-keys').value
     const restart = async (inst, env) => {
-      const r = await fetch(`/lab/api/instances/${inst}/restart`, {
+      const r = await labFetch(`/lab/api/instances/${inst}/restart`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify({ env }),
@@ -1159,7 +1165,7 @@
     const out = $('r-out')
     try {
       out.textContent = `Restarting the stateless (denylist) server with REFRESH_GRACE=${grace}…`
-      await fetch('/lab/api/instances/stateless/restart', {
+      await labFetch('/lab/api/instances/stateless/restart', {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify({ env: { REFRESH_GRACE: grace } }),
