@@ -56,8 +56,14 @@ export class PageGuard {
       } else this.errors.push(`console: ${text}`)
     })
     page.on('request', (req) =>
-      this.pending.set(req, { what: `${req.method()} ${req.url()}`, at: Date.now() }),
+      this.pending.set(req, { what: `${req.method()} ${req.url()}`, at: Date.now(), page }),
     )
+    // A reload or navigation discards the old document's requests (Chromium does not always report them failed).
+    page.on('framenavigated', (frame) => {
+      if (frame !== page.mainFrame()) return
+      const now = Date.now()
+      for (const [req, p] of this.pending) if (p.page === page && p.at < now - 50) this.pending.delete(req)
+    })
     page.on('requestfinished', (req) => this.pending.delete(req))
     page.on('requestfailed', (req) => {
       // A navigation away (reload, close) cancels in-flight requests: that is not a request left pending.
