@@ -122,15 +122,19 @@ describe('the lab page (headless Chromium)', () => {
     expect(rt?.path).toBe('/stateless-none/auth')
     await page.click('#j-refresh')
     await page.waitForFunction(() => document.getElementById('j-status')?.textContent?.includes('Refreshed'))
-    await page.waitForFunction(() => (document.getElementById('j-store')?.textContent ?? '').includes('LIVE'))
-    expect(await page.textContent('#j-store')).toMatch(/used .*LIVE/s)
+    // The chain shows the first token used and its child live (the cookie the browser now holds).
+    await page.waitForFunction(() =>
+      /used .*LIVE/s.test(document.getElementById('j-store')?.textContent ?? ''),
+    )
     expect(await page.textContent('#j-store')).toContain('empty because HS256')
     await screenshot('jwt-logged-in')
   })
 
   it('reload: both panes restore themselves from their HttpOnly cookies', async () => {
+    const loggedIn = page.waitForResponse((r) => r.url().endsWith('/stateful/auth/login'))
     await page.click('#s-login button[type=submit]')
-    await page.waitForFunction(() => document.getElementById('s-status')?.textContent?.includes('Logged in'))
+    expect((await loggedIn).status()).toBe(200)
+    await page.waitForFunction(() => document.getElementById('s-store')?.textContent?.includes('SHA-256'))
     await page.reload()
     await page.waitForSelector('body[data-ready="1"]')
     await page.waitForFunction(() =>
@@ -279,7 +283,10 @@ describe('the lab page (headless Chromium)', () => {
       }
     expect(get('no coordination', 0).logouts).toBeGreaterThan(0)
     expect(get('Web Locks', 0).logouts).toBe(0)
-    expect(get('no coordination', 10).logouts).toBe(0)
+    // The grace window alone is a mitigation, not a guarantee: it covers only the token rotated LAST, so a tab whose
+    // refresh lands after a second rotation (a slower tab sending the newer cookie in between) still trips reuse
+    // detection. Measured: 0–1 families lost in 20 trials here; asserted: far fewer than strict rotation.
+    expect(get('no coordination', 10).logouts).toBeLessThan(get('no coordination', 0).logouts / 4)
     expect(get('Web Locks', 10).logouts).toBe(0)
     await restart('stateless', { REFRESH_GRACE: '0' })
     await page.reload()
