@@ -7,8 +7,23 @@ export default defineConfig({
     passWithNoTests: true,
     projects: [
       { test: { name: 'shared', root: './apps/shared', include: ['src/**/*.test.ts'] } },
-      { test: { name: 'stateful', root: './apps/stateful', include: ['src/**/*.test.ts'], testTimeout: 20_000 } },
-      { test: { name: 'stateless', root: './apps/stateless', include: ['src/**/*.test.ts'], testTimeout: 20_000 } },
+      {
+        test: {
+          name: 'stateful',
+          root: './apps/stateful',
+          include: ['src/**/*.test.ts'],
+          testTimeout: 20_000,
+        },
+      },
+      {
+        test: {
+          name: 'stateless',
+          root: './apps/stateless',
+          include: ['src/**/*.test.ts'],
+          testTimeout: 20_000,
+        },
+      },
+      { test: { name: 'lab', root: './apps/lab', include: ['src/**/*.test.ts'], testTimeout: 20_000 } },
       {
         test: {
           name: 'bench',
@@ -34,6 +49,17 @@ export default defineConfig({
           include: ['attacks/**/*.test.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        // Headless Chromium against the lab (test/e2e): one lab, one browser, files one after another.
+        test: {
+          name: 'e2e',
+          root: './test',
+          include: ['e2e/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
         },
       },
     ],

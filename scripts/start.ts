@@ -1,21 +1,22 @@
 /**
- * `pnpm start`: both apps side by side on the embedded SQLite default (data/auth-lab.db).
- * Creates the demo users if absent and prints their credentials, then runs the stateful app on 3001 and the
- * stateless app on 3002 as child processes with prefixed logs. Ctrl-C stops both (by PID); if one exits, the
- * other is stopped too, so a half-running lab never goes unnoticed.
+ * `pnpm start`: the side-by-side lab on http://localhost:3000/ and the apps behind it, on the embedded SQLite default
+ * (data/auth-lab.db). Creates the demo users if absent and prints their credentials, then starts the lab front,
+ * which runs three child servers: the stateful app on 3001, the stateless app (REVOCATION=denylist) on 3002 and the
+ * stateless app in pure mode (REVOCATION=none) on 3003. Each app stays directly reachable on its port with its own
+ * page. Logs are prefixed per server. Ctrl-C stops the front and every child (by PID).
  */
-import { type ChildProcess, spawn } from 'node:child_process'
-import { createInterface } from 'node:readline'
-import { resolve } from 'node:path'
-import { DEMO_USERS, defaultDbPath, ensureDemoUsers, openSharedDeps, readCommonConfig, repoRoot } from '@auth-lab/shared'
 
-const root = repoRoot()
+import { readLabConfig, startLab } from '@auth-lab/lab'
+import {
+  DEMO_USERS,
+  defaultDbPath,
+  ensureDemoUsers,
+  openSharedDeps,
+  readCommonConfig,
+} from '@auth-lab/shared'
+
 const dbPath = process.env.DB_PATH ?? defaultDbPath()
-
-const apps = [
-  { name: 'stateful', port: process.env.STATEFUL_PORT ?? '3001', entry: 'apps/stateful/src/server.ts', color: 36 },
-  { name: 'stateless', port: process.env.STATELESS_PORT ?? '3002', entry: 'apps/stateless/src/server.ts', color: 35 },
-] as const
+const COLORS: Record<string, number> = { lab: 32, stateful: 36, stateless: 35, 'stateless-none': 33 }
 
 async function seedDemoUsers(): Promise<void> {
   const config = readCommonConfig(process.env, { port: 0, dbPath, app: 'start' })
@@ -28,52 +29,40 @@ async function seedDemoUsers(): Promise<void> {
   }
   console.log('Demo users (username / password):')
   for (const u of DEMO_USERS) {
-    const notes = [u.role === 'admin' ? 'admin' : '', 'disabled' in u && u.disabled ? 'disabled: login always fails' : '']
-    console.log(`  ${u.username.padEnd(6)} / ${u.password}${notes.some(Boolean) ? `  (${notes.filter(Boolean).join(', ')})` : ''}`)
+    const notes = [
+      u.role === 'admin' ? 'admin' : '',
+      'disabled' in u && u.disabled ? 'disabled: login always fails' : '',
+    ]
+    console.log(
+      `  ${u.username.padEnd(6)} / ${u.password}${notes.some(Boolean) ? `  (${notes.filter(Boolean).join(', ')})` : ''}`,
+    )
   }
 }
 
-function run(app: (typeof apps)[number]): ChildProcess {
-  // `node --import tsx` rather than the tsx CLI: the CLI wrapper turns a slow SIGTERM acknowledgement into a kill,
-  // which would make Ctrl-C a crash instead of a graceful stop.
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve(root, app.entry)], {
-    cwd: root,
-    env: { ...process.env, PORT: app.port, DB_PATH: dbPath, INSTANCE_ID: process.env.INSTANCE_ID ?? app.name },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  const tag = process.stdout.isTTY ? `\x1b[${app.color}m[${app.name}]\x1b[0m` : `[${app.name}]`
-  for (const stream of [child.stdout, child.stderr]) {
-    if (stream) createInterface({ input: stream }).on('line', (line) => console.log(`${tag} ${line}`))
-  }
-  return child
+function log(id: string, line: string): void {
+  const tag = process.stdout.isTTY ? `\x1b[${COLORS[id] ?? 37}m[${id}]\x1b[0m` : `[${id}]`
+  console.log(`${tag} ${line}`)
 }
 
 await seedDemoUsers()
-const children = apps.map((app) => ({ app, child: run(app) }))
-console.log(`Open http://localhost:${apps[0].port}/ (sessions) and http://localhost:${apps[1].port}/ (JWT). Ctrl-C stops both.`)
+const config = readLabConfig({ ...process.env, DB_PATH: dbPath })
+const lab = await startLab(config, { log })
+const ports = Object.fromEntries(config.instances.map((i) => [i.id, i.port]))
+console.log(
+  `Open ${lab.url}/ (the lab: both flows side by side). Each app's own page: http://localhost:${ports.stateful}/ ` +
+    `(sessions), http://localhost:${ports.stateless}/ (JWT, denylist), http://localhost:${ports['stateless-none']}/ ` +
+    '(JWT, none). Ctrl-C stops everything.',
+)
 
 let stopping = false
-function stopAll(code: number): void {
+function stop(code: number): void {
   if (stopping) return
   stopping = true
-  for (const { child } of children) if (child.exitCode === null && child.pid) process.kill(child.pid, 'SIGTERM')
-  setTimeout(() => process.exit(code), 3000).unref()
-  let left = children.filter(({ child }) => child.exitCode === null).length
-  if (left === 0) process.exit(code)
-  for (const { child } of children) {
-    child.once('exit', () => {
-      if (--left === 0) process.exit(code)
-    })
-  }
+  setTimeout(() => process.exit(code), 8000).unref()
+  lab.stop().then(
+    () => process.exit(code),
+    () => process.exit(1),
+  )
 }
-
-for (const { app, child } of children) {
-  child.on('exit', (code, signal) => {
-    if (!stopping) {
-      console.error(`[${app.name}] exited (${signal ?? code}); stopping the other app`)
-      stopAll(code || 1)
-    }
-  })
-}
-process.on('SIGINT', () => stopAll(0))
-process.on('SIGTERM', () => stopAll(0))
+process.on('SIGINT', () => stop(0))
+process.on('SIGTERM', () => stop(0))

@@ -14,6 +14,8 @@ export const DEMO_HTML = `<!doctype html>
 <body>
 <main>
 <h1>Auth Lab: stateful sessions</h1>
+<p class="hint">Compare with JWTs side by side in the lab: <a href="http://localhost:3000/">http://localhost:3000/</a> ·
+<a href="http://localhost:3000/docs/choosing.md">which one should I choose? (docs/choosing.md)</a></p>
 <p class="explain">Your browser holds only an opaque session ID in an HttpOnly cookie, which this page's
 JavaScript cannot read; it is sent automatically with every request to this origin.
 The server holds a row per session (keyed by a SHA-256 of that ID, with your user, its timestamps and expiries),
@@ -80,16 +82,19 @@ $('login').addEventListener('submit', async (e) => {
   const f = new FormData(e.target)
   const r = await call('POST', '/auth/login', { username: f.get('username'), password: f.get('password') })
   status('login: ' + describe(r) + (r.json && r.json.user ? ' as ' + r.json.user.username : ''))
-  if (r.res.ok) await whoami()
+  if (r.res.ok) await whoami(true)
 })
 
-async function whoami() {
+// keepStatus: after login/logout the status line keeps that action's result (a 401 from /me after a logout is
+// the expected outcome, not an error to show in its place).
+async function whoami(keepStatus) {
   const r = await call('GET', '/me')
   $('timing').textContent = r.res.headers.get('Server-Timing') || '–'
   $('me').textContent = r.json ? JSON.stringify(r.json, null, 2) : r.text
-  status('/me: ' + describe(r))
+  if (keepStatus !== true) status('/me: ' + describe(r))
+  return r
 }
-$('whoami').addEventListener('click', whoami)
+$('whoami').addEventListener('click', () => whoami())
 
 async function list() {
   const r = await call('GET', '/auth/sessions')
@@ -122,12 +127,15 @@ $('list').addEventListener('click', list)
 
 $('logout').addEventListener('click', async () => {
   status('logout: ' + describe(await call('POST', '/auth/logout')))
-  await whoami()
+  await whoami(true)
 })
 $('logout-all').addEventListener('click', async () => {
   status('logout-all: ' + describe(await call('POST', '/auth/logout-all')))
-  await whoami()
+  await whoami(true)
 })
+
+// A reload must not forget you: the HttpOnly cookie is still there, so ask the server who we are.
+whoami(true).then((r) => status(r.res.ok ? 'Logged in (restored after reload).' : 'Not logged in.'))
 `
 
 export const DEMO_CSS = `body { font: 15px/1.5 system-ui, sans-serif; margin: 0; background: #f6f7f9; color: #1d2330; }

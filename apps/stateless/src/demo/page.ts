@@ -15,6 +15,8 @@ export const DEMO_HTML = `<!doctype html>
 <body>
 <main>
 <h1>Auth Lab — stateless app (JWT access token + rotating refresh token)</h1>
+<p class="hint">Compare with sessions side by side in the lab: <a href="http://localhost:3000/">http://localhost:3000/</a> ·
+<a href="http://localhost:3000/docs/choosing.md">which one should I choose? (docs/choosing.md)</a></p>
 <p class="lead">
 The browser holds two things. The <strong>access token</strong> (a signed JWT, valid a few minutes) lives only in a
 JavaScript variable of this page and is sent as <code>Authorization: Bearer</code>. The <strong>refresh token</strong>
@@ -215,10 +217,13 @@ showCookies()
 // A reload lost the in-memory token; the HttpOnly cookie, if any, gets a new one.
 fetch('/auth/refresh', { method: 'POST', credentials: 'same-origin' })
   .then(async (res) => {
-    if (res.ok) {
-      const body = await res.json()
+    // Always read the body: an unread 401 body leaves the request open (and browser drivers waiting for idle).
+    const body = await res.json().catch(() => null)
+    if (res.ok && body) {
       setToken(body.access_token, body.expires_in)
       show('POST /auth/refresh (on page load)', res.status, 'session restored from the refresh cookie')
+    } else {
+      show('POST /auth/refresh (on page load)', res.status, 'not logged in (no valid refresh cookie)')
     }
   })
   .catch(() => {})

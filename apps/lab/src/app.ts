@@ -1,0 +1,93 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { staticAsset } from '@auth-lab/shared'
+import { Hono } from 'hono'
+import { secureHeaders } from 'hono/secure-headers'
+import type { ChildServers } from './children.js'
+import type { Inspector } from './inspect.js'
+import { FAVICON_SVG } from './page/favicon.js'
+import { LAB_CSS } from './page/lab-css.js'
+import { LAB_HTML } from './page/lab-html.js'
+import { LAB_JS } from './page/lab-js.js'
+import { RACE_HTML, RACE_JS } from './page/race.js'
+import type { Pocket } from './pocket.js'
+import { proxy } from './proxy.js'
+import { mountLabApi } from './routes/lab-api.js'
+
+export interface LabDeps {
+  children: ChildServers
+  inspector: Inspector
+  pocket: Pocket
+  root: string
+  raceReportPath: string
+  clock?: () => number
+}
+
+/**
+ * The lab front: the side-by-side page and its assets, the same-origin proxy to each child instance, and the
+ * lab-only inspection API. No `listen` here (lab.ts serves it).
+ *
+ * The page's own headers: a strict CSP of its own (scripts, styles, frames only from this origin; nothing inline),
+ * which also lets the race section frame `/race.html`. Proxied responses keep the apps' own headers untouched.
+ *
+ * @example
+ * const app = createApp({ children, inspector, pocket, root, raceReportPath })
+ * const res = await app.request('/')
+ */
+export function createApp(deps: LabDeps): Hono {
+  const app = new Hono()
+  const forward = proxy(deps.children, deps.pocket)
+  for (const spec of deps.children.specs()) {
+    app.all(spec.prefix, forward)
+    app.all(`${spec.prefix}/*`, forward)
+  }
+
+  app.use(
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'none'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        imgSrc: ["'self'"],
+        frameSrc: ["'self'"],
+        frameAncestors: ["'self'"],
+        formAction: ["'none'"],
+        baseUri: ["'none'"],
+      },
+      xFrameOptions: 'SAMEORIGIN',
+    }),
+  )
+  app.use('/lab/api/*', async (c, next) => {
+    c.header('Cache-Control', 'no-store')
+    await next()
+  })
+
+  app.get('/', staticAsset(LAB_HTML, 'text/html; charset=utf-8'))
+  app.get('/lab.css', staticAsset(LAB_CSS, 'text/css; charset=utf-8'))
+  app.get('/lab.js', staticAsset(LAB_JS, 'text/javascript; charset=utf-8'))
+  app.get('/race.html', staticAsset(RACE_HTML, 'text/html; charset=utf-8'))
+  app.get('/race.js', staticAsset(RACE_JS, 'text/javascript; charset=utf-8'))
+  app.get('/favicon.svg', staticAsset(FAVICON_SVG, 'image/svg+xml'))
+  app.get('/favicon.ico', staticAsset(FAVICON_SVG, 'image/svg+xml'))
+  for (const doc of ['choosing.md', 'lab.md']) {
+    const file = join(deps.root, 'docs', doc)
+    if (existsSync(file))
+      app.get(`/docs/${doc}`, staticAsset(readFileSync(file, 'utf8'), 'text/plain; charset=utf-8'))
+  }
+
+  mountLabApi(app, {
+    children: deps.children,
+    inspector: deps.inspector,
+    pocket: deps.pocket,
+    raceReportPath: deps.raceReportPath,
+    clock: deps.clock ?? Date.now,
+  })
+
+  app.notFound((c) => c.json({ error: 'not_found', message: 'no such resource' }, 404))
+  app.onError((err, c) => {
+    console.error('[auth-lab lab] error:', err)
+    return c.json({ error: 'internal_error', message: 'internal error' }, 500)
+  })
+  return app
+}

@@ -1,0 +1,70 @@
+import type { Server } from 'node:http'
+import { join } from 'node:path'
+import { repoRoot } from '@auth-lab/shared'
+import { serve } from '@hono/node-server'
+import { createApp } from './app.js'
+import { ChildServers } from './children.js'
+import type { InstanceId, LabConfig } from './config.js'
+import { Inspector } from './inspect.js'
+import { Pocket } from './pocket.js'
+
+export interface RunningLab {
+  url: string
+  children: ChildServers
+  /** Stops the front, then every child by PID. */
+  stop(): Promise<void>
+}
+
+export interface StartLabOptions {
+  /** Env for every child (tests pass cheap argon2 here). */
+  childEnv?: Record<string, string>
+  log?: (id: InstanceId | 'lab', line: string) => void
+  raceReportPath?: string
+}
+
+/**
+ * Starts the children (all three, in parallel), then the front on HOST:LAB_PORT. Used by server.ts, by
+ * scripts/start.ts (`pnpm start`) and by the e2e suite (on free ports).
+ */
+export async function startLab(config: LabConfig, opts: StartLabOptions = {}): Promise<RunningLab> {
+  const root = repoRoot()
+  const labOrigins = [`http://localhost:${config.port}`, `http://127.0.0.1:${config.port}`]
+  const keysDir = config.keysDir ?? join(config.dbPath, '..', 'keys')
+  const children = new ChildServers(config.instances, {
+    root,
+    dbPath: config.dbPath,
+    labOrigins,
+    baseEnv: { ...opts.childEnv, ...(config.keysDir ? { JWT_KEYS_DIR: config.keysDir } : {}) },
+    log: opts.log,
+  })
+  // One child first: the first start creates the file and runs the migrations; the others then find them done.
+  const [first, ...rest] = config.instances
+  if (first) await children.start(first.id)
+  await Promise.all(rest.map((s) => children.start(s.id)))
+  const inspector = new Inspector(config.dbPath, keysDir)
+  const app = createApp({
+    children,
+    inspector,
+    pocket: new Pocket(),
+    root,
+    raceReportPath: opts.raceReportPath ?? join(root, 'reports', 'e2e', 'multi-tab-race.json'),
+  })
+  const server = await new Promise<Server>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () =>
+      resolve(s as Server),
+    ) as Server
+  })
+  opts.log?.('lab', `auth-lab lab listening on http://${config.host}:${config.port}`)
+  return {
+    url: `http://localhost:${config.port}`,
+    children,
+    async stop() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        server.closeAllConnections()
+      })
+      inspector.close()
+      await children.stopAll()
+    },
+  }
+}

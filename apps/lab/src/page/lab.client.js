@@ -1,0 +1,1270 @@
+// The lab page's script. Loaded from our own origin (the CSP forbids inline script); builds DOM with textContent
+// only. Access tokens live in plain variables of this script, never in localStorage or a cookie.
+;(() => {
+  const $ = (id) => document.getElementById(id)
+  const el = (tag, attrs = {}, ...kids) => {
+    const n = document.createElement(tag)
+    for (const [k, v] of Object.entries(attrs)) {
+      if (k === 'class') n.className = v
+      else if (k === 'text') n.textContent = v
+      else n.setAttribute(k, v)
+    }
+    for (const k of kids) n.append(k)
+    return n
+  }
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
+  // Every response body is read, even when only the status matters: an unread body leaves the request pending.
+  const labFetch = async (url, init) => {
+    const r = await fetch(url, init)
+    await r.text()
+    return r
+  }
+
+  // ---- readable times ------------------------------------------------------------------------------------------
+  function span(sec) {
+    const s = Math.abs(Math.round(sec))
+    if (s < 90) return `${s} s`
+    if (s < 5400) return `${Math.round(s / 60)} min`
+    if (s < 172800) return `${Math.round(s / 3600)} h`
+    return `${Math.round(s / 86400)} days`
+  }
+  function rel(ms, now = Date.now()) {
+    if (ms === null || ms === undefined) return '–'
+    const d = (ms - now) / 1000
+    if (Math.abs(d) < 1) return 'now'
+    return d > 0 ? `in ${span(d)}` : `${span(d)} ago`
+  }
+  const relIso = (iso) => (iso ? rel(Date.parse(iso)) : '–')
+  const timeCell = (ms) => el('td', { title: ms ? new Date(ms).toISOString() : '', text: rel(ms) })
+
+  // ---- what the codes mean -------------------------------------------------------------------------------------
+  const EXPLAIN = {
+    invalid_credentials:
+      'Wrong username or password, or a disabled account: the server answers all three the same way, so nobody can probe which usernames exist or are disabled.',
+    too_many_attempts:
+      'Too many failed logins for this user (or from this address). Wait Retry-After seconds; the counter lives in the server’s memory, so restarting the lab also clears it.',
+    unauthenticated: 'No credential was sent: no session cookie, or no Bearer token in memory.',
+    invalid_token:
+      'The access token was refused: expired (past exp + clock tolerance), revoked (deny-list), or signed by a key this server no longer has.',
+    invalid_refresh_token:
+      'No refresh cookie, or it is unknown, expired or revoked (logout, device revoked, password changed): log in again.',
+    refresh_token_reused:
+      'A refresh token was presented a second time. The server assumes it was stolen and revoked the whole device (refresh family): every holder must log in again.',
+    csrf: 'Refused: a cross-site request (or an Origin the server does not list).',
+    not_found: 'No such resource (or not yours: another user’s device id looks the same as an unknown one).',
+    service_unavailable: 'The server is not answering (being restarted?). Try again in a second.',
+    invalid_request: 'The request is malformed.',
+    validation_failed: 'A field is missing or out of range.',
+  }
+  const CLAIMS = {
+    alg: 'Signature algorithm. The server pins it: a token naming another alg (or none) is refused.',
+    typ: 'Token type: at+jwt marks an access token (RFC 9068), so an ID token cannot be replayed as one.',
+    kid: 'Key id: which signing key made the signature. Compare with the key ids the server stores.',
+    iss: 'Issuer: who minted the token. Checked on every request.',
+    sub: 'Subject: the user id.',
+    aud: 'Audience: which API the token is for. Checked on every request.',
+    iat: 'Issued at.',
+    nbf: 'Not valid before.',
+    exp: 'Expiry. After exp (+ the clock tolerance) the token is refused: the only thing that ends it under REVOCATION=none.',
+    jti: 'Token id: logout deny-lists this one token (REVOCATION=denylist).',
+    sid: 'Device id = the refresh family. Revoking the device deny-lists every token carrying this sid.',
+    ver: 'The user’s token_version at issue time. A password change or “log out everywhere” bumps it; REVOCATION=version refuses older values.',
+    role: 'Authorisation data carried in the token: it stays true until exp even if the role changes on the server.',
+    username: 'Convenience copy of the username.',
+    scope: 'What the token may be used for.',
+  }
+
+  // ---- one client per instance -----------------------------------------------------------------------------------
+  let INSTANCES = {}
+  const store = window.sessionStorage
+
+  class Client {
+    constructor(instance, prefix) {
+      this.instance = instance
+      this.prefix = prefix
+      this.kind = instance === 'stateful' ? 's' : 'j'
+      this.token = null
+      this.tokenClaims = null
+      this.tokenHeader = null
+      this.last = null
+      this.lastSent = null
+      this.revokedSeen = false
+      const saved = JSON.parse(store.getItem(`lab:${instance}`) || '{}')
+      this.user = saved.user || null
+      this.cookies = saved.cookies || {}
+      this.log = []
+    }
+    save() {
+      // Names and flags only: cookie VALUES never reach this script (HttpOnly), and the token stays out of storage.
+      store.setItem(`lab:${this.instance}`, JSON.stringify({ user: this.user, cookies: this.cookies }))
+    }
+    visible() {
+      return this.kind === 's' || JWT.instance === this.instance
+    }
+    async call(method, path, opts = {}) {
+      const headers = {}
+      if (opts.json !== undefined) headers['Content-Type'] = 'application/json'
+      if (opts.bearer && this.token) headers.Authorization = `Bearer ${this.token}`
+      if (opts.steal) headers['X-Lab-Steal'] = opts.steal
+      const started = Date.now()
+      let res
+      try {
+        res = await fetch(this.prefix + path, {
+          method,
+          headers,
+          body: opts.json === undefined ? undefined : JSON.stringify(opts.json),
+          credentials: 'same-origin',
+        })
+      } catch (err) {
+        this.note(`${method} ${path}: network error`, 'bad')
+        throw err
+      }
+      const text = await res.text()
+      let body = text
+      try {
+        body = text ? JSON.parse(text) : null
+      } catch {}
+      const setCookies = JSON.parse(res.headers.get('x-lab-set-cookie') || '[]')
+      for (const sc of setCookies) this.absorbCookie(sc)
+      this.lastSent = JSON.parse(res.headers.get('x-lab-sent') || 'null')
+      const pick = ['server-timing', 'www-authenticate', 'retry-after', 'cache-control']
+      const shown = {}
+      for (const h of pick) if (res.headers.get(h)) shown[h] = res.headers.get(h)
+      this.last = {
+        method,
+        path: this.prefix + path,
+        status: res.status,
+        headers: shown,
+        setCookies,
+        body,
+        ms: Date.now() - started,
+        sentBearer: !!headers.Authorization,
+      }
+      if (body?.access_token) this.setToken(body.access_token)
+      if (body?.user?.username) this.user = body.user.username
+      if (res.status === 401 && (path === '/auth/refresh' || this.kind === 's')) {
+        if (path === '/auth/refresh') this.setToken(null)
+      }
+      this.save()
+      render(this)
+      return { status: res.status, body, headers: res.headers }
+    }
+    absorbCookie(sc) {
+      const name = sc.split('=', 1)[0]
+      const maxAge = /;\s*max-age=(\d+)/i.exec(sc)
+      const clearing = /=<0 chars>/.test(sc) || (maxAge && maxAge[1] === '0')
+      if (clearing) delete this.cookies[name]
+      else {
+        const flags = sc
+          .split(';')
+          .slice(1)
+          .map((s) => s.trim())
+          .filter((s) => !/^max-age|^expires/i.test(s))
+        this.cookies[name] = {
+          flags,
+          chars: Number((/<(\d+) chars>/.exec(sc) || [])[1] || 0),
+          expiresAt: maxAge ? Date.now() + Number(maxAge[1]) * 1000 : null,
+          setAt: Date.now(),
+        }
+      }
+    }
+    setToken(token) {
+      this.token = token
+      this.revokedSeen = false
+      if (!token) {
+        this.tokenClaims = this.tokenHeader = null
+        return
+      }
+      const parts = token.split('.')
+      this.tokenHeader = decodePart(parts[0])
+      this.tokenClaims = parts.length === 3 ? decodePart(parts[1]) : null
+    }
+    note(text, cls = '') {
+      this.log.unshift({ text, cls, at: Date.now() })
+      this.log.length = Math.min(this.log.length, 4)
+      render(this)
+    }
+    tolerance() {
+      return Number((INSTANCES[this.instance] || { env: {} }).env.CLOCK_TOLERANCE || 0)
+    }
+  }
+
+  function decodePart(part) {
+    const b64 = part.replace(/-/g, '+').replace(/_/g, '/')
+    const bytes = Uint8Array.from(atob(b64 + '==='.slice((b64.length + 3) % 4)), (c) => c.charCodeAt(0))
+    return JSON.parse(new TextDecoder().decode(bytes))
+  }
+
+  const clients = {}
+  const SESS = () => clients.stateful
+  const JWT = {
+    instance: 'stateless-none',
+    get c() {
+      return clients[this.instance]
+    },
+  }
+
+  // ---- rendering -------------------------------------------------------------------------------------------------
+  function describeStatus(r, what) {
+    const code = r.body?.error
+    return `${what}: ${r.status}${code ? ` ${code}` : ''}${code && EXPLAIN[code] ? ` — ${EXPLAIN[code]}` : ''}`
+  }
+
+  function tokenState(c) {
+    if (!c.token || !c.tokenClaims) return { text: 'no token in memory', cls: '' }
+    const left = c.tokenClaims.exp - Date.now() / 1000
+    const tol = c.tolerance()
+    if (c.revokedSeen && left > -tol)
+      return {
+        text: `refused by the server although not expired (revoked) — exp ${left > 0 ? `in ${span(left)}` : 'passed'}`,
+        cls: 'bad',
+      }
+    if (left > 0) return { text: `valid, expires in ${span(left)}`, cls: 'ok' }
+    if (left > -tol)
+      return {
+        text: `expired ${span(left)} ago — the server still accepts it for ${span(tol + left)} more (CLOCK_TOLERANCE=${tol})`,
+        cls: 'warn',
+      }
+    return { text: `expired ${span(left)} ago — refused; a refresh gets a new one`, cls: 'bad' }
+  }
+
+  function render(c) {
+    if (!c.visible()) return
+    const p = c.kind
+    const holds = $(`${p}-holds`)
+    holds.replaceChildren()
+    const row = (k, v, title) =>
+      holds.append(
+        el(
+          'tr',
+          {},
+          el('th', { text: k, ...(title ? { title } : {}) }),
+          v instanceof Node ? el('td', {}, v) : el('td', { text: v }),
+        ),
+      )
+    const names = Object.keys(c.cookies)
+    if (names.length === 0) row('cookies', 'none for this pane')
+    for (const n of names) {
+      const ck = c.cookies[n]
+      row(
+        `cookie ${n}`,
+        `${ck.chars} chars · ${ck.flags.join('; ')}${ck.expiresAt ? ` · Max-Age: expires ${rel(ck.expiresAt)}` : ' · no Max-Age: ends with the browser session'}`,
+        'From the last Set-Cookie the proxy saw (value redacted). The proxy moved Path under this pane’s prefix.',
+      )
+    }
+    row(
+      'document.cookie',
+      JSON.stringify(document.cookie),
+      'What any script on this page, an injected one included, can read. HttpOnly cookies never appear here.',
+    )
+    if (p === 'j') {
+      const st = tokenState(c)
+      row(
+        'access token',
+        el('span', {
+          class: st.cls,
+          text: c.token ? `${c.token.length} chars in a JS variable · ${st.text}` : st.text,
+        }),
+      )
+    }
+    if (c.lastSent) {
+      const s = c.lastSent
+      row(
+        'bytes sent (last request)',
+        `${s.totalBytes} B in total · cookies ${s.cookies.map((k) => `${k.name} ${k.bytes} B`).join(', ') || 'none'} · Authorization ${s.authorizationBytes} B · body ${s.bodyBytes} B`,
+        'Measured by the lab proxy on the request your browser sent.',
+      )
+    }
+    row('user', c.user || '–')
+    const status = $(`${p}-status`)
+    status.replaceChildren(...c.log.map((l) => el('div', { class: l.cls, text: `${l.text} (${rel(l.at)})` })))
+    if (c.log.length === 0) status.textContent = c.user ? `Logged in as ${c.user}?` : 'Not logged in.'
+    $(`${p}-last`).textContent = c.last
+      ? `${c.last.method} ${c.last.path}${c.last.sentBearer ? '  (Authorization: Bearer …)' : ''}\n→ ${c.last.status} in ${c.last.ms} ms\n${Object.entries(
+          c.last.headers,
+        )
+          .map(([k, v]) => `${k}: ${v}`)
+          .join(
+            '\n',
+          )}${c.last.setCookies.length ? `\nSet-Cookie (value redacted): ${c.last.setCookies.join('\n  ')}` : ''}\n\n${typeof c.last.body === 'string' ? c.last.body : JSON.stringify(c.last.body, null, 2)}`
+      : '–'
+    if (p === 'j') renderClaims(c)
+  }
+
+  function renderClaims(c) {
+    const put = (id, obj) => {
+      const box = $(id)
+      box.replaceChildren()
+      if (!obj) {
+        box.textContent = c.token ? '(encrypted: JWE)' : '–'
+        return
+      }
+      for (const [k, v] of Object.entries(obj)) {
+        let shown = JSON.stringify(v)
+        if (['exp', 'iat', 'nbf'].includes(k) && typeof v === 'number') shown += `  (${rel(v * 1000)})`
+        box.append(
+          el('span', { class: 'claim', ...(CLAIMS[k] ? { title: CLAIMS[k] } : {}), text: `${k}: ${shown}` }),
+        )
+      }
+    }
+    put('j-header', c.tokenHeader)
+    put('j-payload', c.tokenClaims)
+  }
+
+  function badges(c) {
+    const inst = INSTANCES[c.instance]
+    if (!inst) return
+    const b = []
+    const badge = (text, cls = '', title = '') =>
+      b.push(el('span', { class: `badge ${cls}`, text, ...(title ? { title } : {}) }))
+    badge(`:${inst.port} · pid ${inst.pid ?? 'down'}`, '', `Started ${rel(inst.startedAt)}`)
+    if (c.kind === 's')
+      badge(
+        `SESSION_STORE=${inst.env.SESSION_STORE}`,
+        inst.env.SESSION_STORE === 'memory' ? 'warn' : 'good',
+        'memory: sessions vanish on restart; sqlite: they survive it',
+      )
+    else {
+      badge(
+        `REVOCATION=${inst.env.REVOCATION}`,
+        inst.env.REVOCATION === 'none' ? 'warn' : 'good',
+        'none: a revoked token works until exp; denylist: one indexed read per request refuses it at once',
+      )
+      badge(`ACCESS_TTL=${inst.env.ACCESS_TTL}s`)
+      badge(
+        `JWT_KEYS=${inst.env.JWT_KEYS}`,
+        inst.env.JWT_KEYS === 'ephemeral' ? 'warn' : '',
+        'ephemeral: a restart invalidates every access token',
+      )
+      badge(`REFRESH_GRACE=${inst.env.REFRESH_GRACE}s`)
+      $('j-ttl').textContent = inst.env.ACCESS_TTL
+    }
+    $(`${c.kind}-badges`).replaceChildren(...b)
+  }
+
+  // ---- what the server stores ------------------------------------------------------------------------------------
+  function shortHash(h) {
+    return h ? el('span', { class: 'mono', title: h, text: `${h.slice(0, 12)}…` }) : el('span', { text: '–' })
+  }
+  async function loadStore(c) {
+    if (!c.visible()) return
+    const box = $(`${c.kind}-store`)
+    if (!c.user) {
+      box.textContent = 'Log in to see the rows.'
+      return
+    }
+    const res = await fetch(`/lab/api/state/${c.instance}?user=${encodeURIComponent(c.user)}`)
+    const s = await res.json()
+    if (!res.ok || !s.user) {
+      box.textContent = `No such user (${c.user}).`
+      return
+    }
+    const kids = [
+      el('p', {
+        class: 'hint',
+        text: `users row: id ${s.user.id}, token_version ${s.user.tokenVersion}${s.user.disabled ? ', disabled' : ''}`,
+      }),
+    ]
+    if (c.kind === 's') {
+      if (s.store === 'memory')
+        kids.push(
+          el('p', {
+            class: 'warn',
+            text: 'SESSION_STORE=memory: the rows live in the server process only (not in the file); a restart loses them all.',
+          }),
+        )
+      const t = el(
+        'table',
+        {},
+        el(
+          'thead',
+          {},
+          el(
+            'tr',
+            {},
+            ...[
+              'sessions.id_hash = SHA-256(cookie)',
+              'created',
+              'last seen',
+              'idle expiry',
+              'absolute expiry',
+              'user agent',
+            ].map((h) => el('th', { text: h })),
+          ),
+        ),
+      )
+      const tb = el('tbody')
+      for (const r of s.sessions)
+        tb.append(
+          el(
+            'tr',
+            {},
+            el('td', {}, shortHash(r.idHash)),
+            timeCell(r.createdAt),
+            timeCell(r.lastSeenAt),
+            timeCell(r.expiresAt),
+            timeCell(r.absoluteExpiresAt),
+            el('td', { text: r.userAgent || '' }),
+          ),
+        )
+      if (s.sessions.length === 0 && s.store !== 'memory')
+        tb.append(
+          el(
+            'tr',
+            {},
+            el('td', {
+              colspan: '6',
+              class: 'hint',
+              text: 'No session rows for this user: nothing to find with any cookie.',
+            }),
+          ),
+        )
+      t.append(tb)
+      kids.push(
+        t,
+        el('p', {
+          class: 'hint',
+          text: 'The cookie holds the ID; the table holds only its hash: a copy of the database lets nobody log in.',
+        }),
+      )
+    } else {
+      const t = el(
+        'table',
+        {},
+        el(
+          'thead',
+          {},
+          el(
+            'tr',
+            {},
+            ...[
+              'refresh family (device)',
+              'created',
+              'last refresh',
+              'state',
+              'rotation chain (SHA-256 of each token, oldest first)',
+            ].map((h) => el('th', { text: h })),
+          ),
+        ),
+      )
+      const tb = el('tbody')
+      for (const f of s.families.slice(0, 5)) {
+        const chain = el('div', { class: 'chain' })
+        for (const tk of f.chain)
+          chain.append(
+            el('div', {
+              class: tk.usedAt ? 'hint' : 'ok',
+              title: `created ${new Date(tk.createdAt).toISOString()}${tk.usedAt ? `, used ${new Date(tk.usedAt).toISOString()}` : ''}`,
+              text: `${tk.hash.slice(0, 10)}… ${tk.usedAt ? `used ${rel(tk.usedAt)}` : f.revokedAt ? 'dead (family revoked)' : 'LIVE: the cookie'}`,
+            }),
+          )
+        const state = f.revokedAt
+          ? el('span', { class: 'bad', text: `revoked ${rel(f.revokedAt)}: ${f.revokedReason}` })
+          : el('span', { class: 'ok', text: 'live' })
+        tb.append(
+          el(
+            'tr',
+            {},
+            el('td', { class: 'mono', title: f.userAgent || '', text: f.id.slice(0, 10) }),
+            timeCell(f.createdAt),
+            timeCell(f.lastUsedAt),
+            el('td', {}, state),
+            el('td', {}, chain),
+          ),
+        )
+      }
+      t.append(tb)
+      kids.push(t)
+      const deny = s.denylist.map((d) => `${d.key.slice(0, 18)}… until ${rel(d.expiresAt)}`)
+      const mode = s.instance?.env.REVOCATION
+      kids.push(
+        el('p', {
+          text: `Deny-list (token_denylist): ${deny.length ? deny.join(' · ') : 'empty'}${mode === 'none' ? ' — REVOCATION=none never reads it' : ''}`,
+        }),
+      )
+      const kidNow = c.tokenHeader?.kid
+      const keys = s.keys.map((k) => `${k.kid.slice(0, 12)}… ${k.alg}${k.current ? ' (current)' : ''}`)
+      const inFile = s.keys.some((k) => k.kid === kidNow)
+      kids.push(
+        el('p', {
+          text: `Signing keys (key file): ${keys.join(' · ') || 'none'}${kidNow ? ` · this token’s kid ${kidNow.slice(0, 12)}… ${inFile ? 'is in the file' : 'is NOT in the file: an ephemeral key, gone at the next restart'}` : ''}`,
+        }),
+      )
+      const jwks = await (await fetch(`${c.prefix}/.well-known/jwks.json`)).json()
+      kids.push(
+        el('p', {
+          class: 'hint',
+          text: `JWKS (${c.prefix}/.well-known/jwks.json): ${JSON.stringify(jwks)}${jwks.keys && jwks.keys.length === 0 ? ' — empty because HS256 is a shared secret: publishing it would let anyone mint tokens. Other services verify HS256 tokens only by sharing the secret; with RS256/ES256/EdDSA the public keys appear here.' : ''}`,
+        }),
+      )
+    }
+    box.replaceChildren(...kids)
+  }
+
+  async function loadDevices(c) {
+    const r = await c.call('GET', '/auth/sessions', { bearer: true })
+    const tb = $(`${c.kind}-device-list`)
+    tb.replaceChildren()
+    if (r.status !== 200) {
+      tb.append(
+        el('tr', {}, el('td', { colspan: '5', class: 'bad', text: describeStatus(r, 'GET /auth/sessions') })),
+      )
+      return r
+    }
+    for (const s of r.body.sessions) {
+      const btn = el('button', { type: 'button', text: s.current ? 'revoke (this device)' : 'revoke' })
+      btn.addEventListener('click', async () => {
+        const d = await c.call('DELETE', `/auth/sessions/${encodeURIComponent(s.id)}`, { bearer: true })
+        c.note(
+          d.status === 204 ? 'Device revoked.' : describeStatus(d, 'revoke'),
+          d.status === 204 ? 'ok' : 'bad',
+        )
+        await loadDevices(c)
+        await loadStore(c)
+      })
+      tb.append(
+        el(
+          'tr',
+          { class: s.current ? 'current' : '' },
+          el('td', { text: `${s.current ? '▶ this browser: ' : ''}${s.user_agent || '?'}` }),
+          el('td', { title: s.created_at, text: relIso(s.created_at) }),
+          el('td', { title: s.last_seen_at, text: relIso(s.last_seen_at) }),
+          el('td', { title: s.expires_at, text: relIso(s.expires_at) }),
+          el('td', {}, btn),
+        ),
+      )
+    }
+    return r
+  }
+
+  // ---- the flows -------------------------------------------------------------------------------------------------
+  async function login(c, username, password) {
+    const r = await c.call('POST', '/auth/login', { json: { username, password } })
+    if (r.status === 200) c.note(`Logged in as ${username}.`, 'ok')
+    else c.note(describeStatus(r, 'Log in'), 'bad')
+    await loadStore(c)
+    return r
+  }
+  async function me(c) {
+    const r = await c.call('GET', '/me', { bearer: true })
+    if (r.status === 200)
+      c.note(
+        `GET /me: 200 — ${r.body.user.username}${r.body.auth?.expires_at ? `, session ends ${relIso(r.body.auth.expires_at)} unless used again` : ''}`,
+        'ok',
+      )
+    else {
+      if (
+        c.kind === 'j' &&
+        r.status === 401 &&
+        c.token &&
+        c.tokenClaims &&
+        c.tokenClaims.exp + c.tolerance() > Date.now() / 1000
+      )
+        c.revokedSeen = true
+      const expired =
+        c.kind === 'j' && c.token && c.tokenClaims && c.tokenClaims.exp + c.tolerance() <= Date.now() / 1000
+      c.note(
+        `${describeStatus(r, 'GET /me')}${c.kind === 'j' && c.token ? (expired ? ' Here: EXPIRED (exp + tolerance passed).' : ' Here: REVOKED (the token has not expired).') : ''}`,
+        'bad',
+      )
+    }
+    render(c)
+    return r
+  }
+  async function refresh(c, why = '') {
+    const r = await c.call('POST', '/auth/refresh')
+    c.note(
+      r.status === 200
+        ? `Refreshed${why}: new access token, refresh cookie rotated.`
+        : describeStatus(r, `Refresh${why}`),
+      r.status === 200 ? 'ok' : 'bad',
+    )
+    await loadStore(c)
+    return r
+  }
+  async function logout(c, all) {
+    const r = await c.call('POST', all ? '/auth/logout-all' : '/auth/logout', { bearer: true })
+    // The logout's own result stays on screen: a following /me 401 is the expected outcome, not an error.
+    c.note(
+      r.status === 204
+        ? `${all ? 'Logged out everywhere' : 'Logged out'} (204).`
+        : describeStatus(r, 'Log out'),
+      r.status === 204 ? 'ok' : 'bad',
+    )
+    if (c.kind === 'j') c.setToken(null)
+    await loadStore(c)
+    return r
+  }
+  function creds(p) {
+    const f = new FormData($(`${p}-login`))
+    return { username: String(f.get('username')), password: String(f.get('password')) }
+  }
+  async function ensureLogin(c) {
+    const p = c.kind
+    if (c.kind === 's') {
+      const r = await c.call('GET', '/me')
+      if (r.status === 200) return
+    } else if (c.token && c.tokenClaims && c.tokenClaims.exp > Date.now() / 1000 + 2) return
+    const { username, password } = creds(p)
+    const r = await login(c, username, password)
+    if (r.status !== 200) throw new Error(`login failed: ${r.status}`)
+  }
+
+  function wirePane(p, get) {
+    $(`${p}-login`).addEventListener('submit', (e) => {
+      e.preventDefault()
+      const { username, password } = creds(p)
+      login(get(), username, password)
+    })
+    $(`${p}-me`).addEventListener('click', () => me(get()))
+    $(`${p}-devices`).addEventListener('click', () => loadDevices(get()))
+    $(`${p}-logout`).addEventListener('click', () => logout(get(), false))
+    $(`${p}-logout-all`).addEventListener('click', () => logout(get(), true))
+    if (p === 'j') $('j-refresh').addEventListener('click', () => refresh(get()))
+  }
+
+  // ---- experiments -----------------------------------------------------------------------------------------------
+  function card(title, explain) {
+    const tb = el('tbody')
+    const c = el(
+      'div',
+      { class: 'card' },
+      el('h3', { text: title }),
+      el('p', { class: 'hint', text: explain }),
+      el(
+        'table',
+        {},
+        el(
+          'thead',
+          {},
+          el('tr', {}, ...['pane', 'step', 'result', 'what it means'].map((h) => el('th', { text: h }))),
+        ),
+        tb,
+      ),
+    )
+    const out = $('exp-out')
+    out.prepend(c)
+    while (out.children.length > 6) out.lastChild.remove()
+    return {
+      row(pane, step, result, meaning, verdict = '') {
+        tb.append(
+          el(
+            'tr',
+            {},
+            el('td', { text: pane }),
+            el('td', { text: step }),
+            el('td', { text: result }),
+            el('td', { class: verdict ? `verdict-${verdict}` : '', text: meaning }),
+          ),
+        )
+      },
+      el: c,
+    }
+  }
+  const res = (r) => `${r.status}${r.body?.error ? ` ${r.body.error}` : ''}`
+  async function pocket(instance, slot, method, path, extra = {}) {
+    const r = await fetch(`/lab/api/pocket/${instance}/${slot}/request`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ method, path, ...extra }),
+    })
+    return r.json()
+  }
+  async function handToken(instance, slot, token) {
+    await labFetch(`/lab/api/pocket/${instance}/${slot}/token`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ access_token: token }),
+    })
+  }
+  const mode = (inst) => `JWT, REVOCATION=${INSTANCES[inst].env.REVOCATION}`
+  const jwtInstances = () => ['stateless-none', 'stateless']
+  const secondsLeft = (c) =>
+    c.tokenClaims ? Math.max(0, Math.round(c.tokenClaims.exp - Date.now() / 1000)) : 0
+
+  async function expReplay(out) {
+    const s = SESS()
+    await ensureLogin(s)
+    await labFetch('/lab/api/pocket/stateful/thief', { method: 'DELETE' })
+    await s.call('GET', '/me', { steal: 'sid' })
+    out.row(
+      'Sessions',
+      'a thief copies the session cookie off the wire',
+      'copied',
+      'The lab keeps the copy server-side (its “pocket”): the page never sees the HttpOnly value.',
+    )
+    await logout(s, false)
+    const r = await pocket('stateful', 'thief', 'GET', '/me')
+    out.row(
+      'Sessions',
+      'log out, then the thief replays GET /me with the copy',
+      res(r),
+      r.status === 401
+        ? 'Refused: logout deleted the row, so the copied ID points at nothing.'
+        : 'ACCEPTED: the session outlived logout!',
+      r.status === 401 ? 'ok' : 'bad',
+    )
+    for (const inst of jwtInstances()) {
+      const c = clients[inst]
+      await ensureLogin(c)
+      await handToken(inst, 'thief', c.token)
+      const left = secondsLeft(c)
+      out.row(
+        mode(inst),
+        'a thief copies the access token (e.g. by XSS)',
+        `${c.token.length} chars`,
+        `It expires in ${span(left)}.`,
+      )
+      await logout(c, false)
+      const r2 = await pocket(inst, 'thief', 'GET', '/me')
+      const ok = r2.status === 200
+      out.row(
+        mode(inst),
+        'log out, then the thief replays GET /me with the copy',
+        res(r2),
+        ok
+          ? `ACCEPTED: nothing is checked per request, so the token works until exp (${span(left)} from its copy). This is the revocation window.`
+          : 'Refused: logout put the token’s jti on the deny-list, read on every request.',
+        ok ? 'warn' : 'ok',
+      )
+    }
+  }
+
+  async function expRevoke(out) {
+    const targets = [['stateful', SESS()], ...jwtInstances().map((i) => [i, clients[i]])]
+    for (const [inst, c] of targets) {
+      const label = inst === 'stateful' ? 'Sessions' : mode(inst)
+      await ensureLogin(c)
+      await labFetch(`/lab/api/pocket/${inst}/device-b`, { method: 'DELETE' })
+      const { username, password } = creds(c.kind)
+      const b = await pocket(inst, 'device-b', 'POST', '/auth/login', { json: { username, password } })
+      out.row(label, 'device B (another computer) logs in', res(b), 'Two devices now.')
+      const list = await loadDevices(c)
+      const other =
+        list.status === 200 &&
+        list.body.sessions.find((d) => !d.current && d.user_agent === 'Auth Lab (device-b)')
+      if (!other) {
+        out.row(label, 'find device B in GET /auth/sessions', 'missing', 'Could not find device B.', 'bad')
+        continue
+      }
+      const d = await c.call('DELETE', `/auth/sessions/${encodeURIComponent(other.id)}`, { bearer: true })
+      out.row(label, 'this browser revokes device B', res(d), 'Revoked.')
+      const r = await pocket(inst, 'device-b', 'GET', '/me')
+      const accepted = r.status === 200
+      out.row(
+        label,
+        'device B calls GET /me',
+        res(r),
+        accepted
+          ? 'ACCEPTED: device B’s access token still verifies until its exp. Revoking the device only stops its refreshes.'
+          : 'Refused at once.',
+        accepted ? 'warn' : 'ok',
+      )
+      if (inst !== 'stateful') {
+        const rr = await pocket(inst, 'device-b', 'POST', '/auth/refresh')
+        out.row(
+          label,
+          'device B tries to refresh',
+          res(rr),
+          rr.status === 401
+            ? 'Refused: the family is revoked, so B is out at its next refresh at the latest.'
+            : 'Refresh worked!',
+          rr.status === 401 ? 'ok' : 'bad',
+        )
+      }
+      await loadDevices(c)
+      await loadStore(c)
+    }
+  }
+
+  async function expPassword(out) {
+    const s = SESS()
+    // The change back goes through the checked (denylist) server: a REVOCATION=none server never writes the
+    // deny-list, so a change made there could not cut tokens that the other mode checks.
+    const j = clients.stateless
+    await ensureLogin(s)
+    await ensureLogin(j)
+    const { username, password } = creds('s')
+    const temp = `${password}-changed`
+    for (const inst of ['stateful', ...jwtInstances()]) {
+      await labFetch(`/lab/api/pocket/${inst}/device-b`, { method: 'DELETE' })
+      await pocket(inst, 'device-b', 'POST', '/auth/login', { json: { username, password } })
+    }
+    out.row(
+      'all',
+      'device B logs in on every server',
+      'ok',
+      'Each server now has a second device for this user.',
+    )
+    const r1 = await s.call('POST', '/auth/password', {
+      json: { current_password: password, new_password: temp },
+    })
+    out.row(
+      'Sessions',
+      'this browser changes the password',
+      res(r1),
+      r1.status === 204 ? 'Every other session row deleted; this one rotated to a new ID.' : 'Failed.',
+      r1.status === 204 ? 'ok' : 'bad',
+    )
+    const b1 = await pocket('stateful', 'device-b', 'GET', '/me')
+    out.row(
+      'Sessions',
+      'device B calls GET /me',
+      res(b1),
+      b1.status === 401 ? 'Refused at once: its row is gone.' : 'ACCEPTED!',
+      b1.status === 401 ? 'ok' : 'bad',
+    )
+    const r2 = await j.call('POST', '/auth/password', {
+      bearer: true,
+      json: { current_password: temp, new_password: password },
+    })
+    out.row(
+      mode('stateless'),
+      'this browser changes it back (through the denylist server)',
+      res(r2),
+      r2.status === 200
+        ? 'Every device of the user revoked (both JWT servers share the families), token_version bumped, devices deny-listed; the asking device got a fresh pair.'
+        : 'Failed.',
+      r2.status === 200 ? 'ok' : 'bad',
+    )
+    for (const inst of jwtInstances()) {
+      const b = await pocket(inst, 'device-b', 'GET', '/me')
+      out.row(
+        mode(inst),
+        'device B calls GET /me',
+        res(b),
+        b.status === 200
+          ? 'ACCEPTED until exp: nothing re-checks an access token against the password.'
+          : 'Refused: its device is on the deny-list.',
+        b.status === 200 ? 'warn' : 'ok',
+      )
+      const br = await pocket(inst, 'device-b', 'POST', '/auth/refresh')
+      out.row(
+        mode(inst),
+        'device B tries to refresh',
+        res(br),
+        br.status === 401 ? 'Refused: the family is revoked.' : 'Refresh worked!',
+        br.status === 401 ? 'ok' : 'bad',
+      )
+    }
+    await loadStore(s)
+    await loadStore(JWT.c)
+  }
+
+  async function expExpire(out) {
+    const j = JWT.c
+    await ensureLogin(j)
+    $('j-auto').checked = false
+    const tol = j.tolerance()
+    const exp = j.tokenClaims.exp
+    out.row(
+      mode(j.instance),
+      'auto refresh off; waiting for exp + tolerance',
+      `${span(exp + tol - Date.now() / 1000)}`,
+      `ACCESS_TTL=${INSTANCES[j.instance].env.ACCESS_TTL}s, CLOCK_TOLERANCE=${tol}s. Watch the countdown in the pane.`,
+    )
+    const s = SESS()
+    await ensureLogin(s)
+    while (Date.now() / 1000 < exp + 0.5) await sleep(250)
+    const mid = await j.call('GET', '/me', { bearer: true })
+    if (tol > 0)
+      out.row(
+        mode(j.instance),
+        'GET /me just after exp (inside the tolerance)',
+        res(mid),
+        mid.status === 200
+          ? `Accepted: servers allow ${tol} s of clock skew, so “expired” on the client is not yet expired on the server.`
+          : 'Refused.',
+        mid.status === 200 ? 'warn' : 'ok',
+      )
+    while (Date.now() / 1000 < exp + tol + 1) await sleep(250)
+    const r = await me(j)
+    out.row(
+      mode(j.instance),
+      'GET /me after exp + tolerance',
+      res(r),
+      r.status === 401
+        ? 'Refused: expired. (The body says invalid_token either way; the page tells expired from revoked by the exp it holds.)'
+        : 'Accepted?',
+      r.status === 401 ? 'ok' : 'bad',
+    )
+    const rf = await refresh(j)
+    out.row(
+      mode(j.instance),
+      'POST /auth/refresh',
+      res(rf),
+      rf.status === 200 ? 'A new access token: the refresh cookie is what keeps you logged in.' : 'Failed.',
+      rf.status === 200 ? 'ok' : 'bad',
+    )
+    const rs = await me(s)
+    out.row(
+      'Sessions',
+      'GET /me meanwhile',
+      res(rs),
+      'A session has no client-side expiry: every request slides its idle expiry on the server.',
+      rs.status === 200 ? 'ok' : 'bad',
+    )
+    $('j-auto').checked = true
+  }
+
+  async function expSteal(out) {
+    const j = JWT.c
+    const inst = j.instance
+    await ensureLogin(j)
+    await labFetch(`/lab/api/pocket/${inst}/thief`, { method: 'DELETE' })
+    await j.call('GET', '/auth/sessions', { bearer: true, steal: 'rt' })
+    out.row(
+      mode(inst),
+      'a thief copies the refresh cookie',
+      'copied',
+      'Only a request to /auth carries it (Path=/auth); HttpOnly kept it from scripts, so this is a copy off the wire or the disk.',
+    )
+    const t1 = await pocket(inst, 'thief', 'POST', '/auth/refresh')
+    out.row(
+      mode(inst),
+      'the thief refreshes with it',
+      res(t1),
+      t1.status === 200 ? 'Works: the thief got a fresh pair and the token is now used.' : 'Refused.',
+      t1.status === 200 ? 'warn' : 'ok',
+    )
+    const v = await refresh(j, ' (the real browser)')
+    out.row(
+      mode(inst),
+      'the real browser refreshes with its (same) token',
+      res(v),
+      v.status === 401 && v.body.error === 'refresh_token_reused'
+        ? 'Reuse detected: one token presented twice means two holders, so the whole family is revoked.'
+        : 'No reuse detection?',
+      v.status === 401 ? 'ok' : 'bad',
+    )
+    const t2 = await pocket(inst, 'thief', 'POST', '/auth/refresh')
+    out.row(
+      mode(inst),
+      'the thief refreshes again',
+      res(t2),
+      t2.status === 401 ? 'Refused: the thief is out too.' : 'ACCEPTED!',
+      t2.status === 401 ? 'ok' : 'bad',
+    )
+    const t3 = await pocket(inst, 'thief', 'GET', '/me')
+    out.row(
+      mode(inst),
+      'the thief uses the access token it got',
+      res(t3),
+      t3.status === 200
+        ? 'Still accepted until exp: revoking the family does not reach an access token under REVOCATION=none.'
+        : 'Refused: the family is on the deny-list.',
+      t3.status === 200 ? 'warn' : 'ok',
+    )
+    const s = SESS()
+    await ensureLogin(s)
+    await labFetch('/lab/api/pocket/stateful/thief', { method: 'DELETE' })
+    await s.call('GET', '/me', { steal: 'sid' })
+    const ts = await pocket('stateful', 'thief', 'GET', '/me')
+    out.row(
+      'Sessions',
+      'a thief copies the session cookie and uses it',
+      res(ts),
+      'A session ID does not rotate per request, so there is no reuse to detect: it works until logout or expiry. Revoking the session (My devices) stops it at once.',
+      ts.status === 200 ? 'warn' : 'ok',
+    )
+    await loadStore(j)
+  }
+
+  async function expRestart(out) {
+    const store = $('x-store').value
+    const keys = $('x-keys').value
+    const restart = async (inst, env) => {
+      const r = await labFetch(`/lab/api/instances/${inst}/restart`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ env }),
+      })
+      await loadInstances()
+      return r.status
+    }
+    await restart('stateful', { SESSION_STORE: store })
+    await restart(JWT.instance, { JWT_KEYS: keys })
+    const s = SESS()
+    const j = JWT.c
+    await ensureLogin(s)
+    await ensureLogin(j)
+    out.row(
+      'both',
+      `restarted with SESSION_STORE=${store}, JWT_KEYS=${keys}; logged in`,
+      'ok',
+      'Now the real test: restart again and see who survives.',
+    )
+    await Promise.all([restart('stateful', {}), restart(JWT.instance, {})])
+    out.row(
+      'both',
+      'restart both servers again (stop by PID, start)',
+      'restarted',
+      'New processes: anything only in memory is gone.',
+    )
+    const rs = await me(s)
+    out.row(
+      'Sessions',
+      'GET /me with the same cookie',
+      res(rs),
+      rs.status === 200
+        ? 'Survived: the row is in SQLite.'
+        : 'Logged out: the memory store died with the process.',
+      rs.status === 200 ? 'ok' : 'warn',
+    )
+    const rj = await me(j)
+    out.row(
+      mode(j.instance),
+      'GET /me with the same access token',
+      res(rj),
+      rj.status === 200
+        ? 'Survived: the key file signs and verifies across restarts.'
+        : 'Refused: the ephemeral key that signed it is gone; every access token died at once.',
+      rj.status === 200 ? 'ok' : 'warn',
+    )
+    const rf = await refresh(j)
+    out.row(
+      mode(j.instance),
+      'POST /auth/refresh',
+      res(rf),
+      rf.status === 200
+        ? 'The refresh token lives in SQLite, so a refresh recovers (signed with the new key).'
+        : 'Failed.',
+      rf.status === 200 ? 'ok' : 'bad',
+    )
+  }
+
+  const EXPERIMENTS = {
+    'x-replay': [
+      'Log out, then replay the old credential',
+      'Sessions refuse the copy at once; a JWT copy works until exp under REVOCATION=none and is refused under denylist.',
+      expReplay,
+    ],
+    'x-revoke': [
+      'Revoke another device',
+      'Device B logs in from elsewhere, this browser revokes it, device B tries again.',
+      expRevoke,
+    ],
+    'x-password': [
+      'Change the password (and back)',
+      'Other devices of the user try again after each change.',
+      expPassword,
+    ],
+    'x-expire': [
+      'Let the access token expire',
+      'The countdown at its edges: expired on the client, still inside the server’s clock tolerance, then refused.',
+      expExpire,
+    ],
+    'x-steal': [
+      'Steal the refresh token and use it twice',
+      'Refresh-token rotation turns a stolen copy into a detectable event.',
+      expSteal,
+    ],
+    'x-restart': [
+      'Restart the servers',
+      'Memory vs SQLite sessions, ephemeral vs persisted signing keys.',
+      expRestart,
+    ],
+  }
+  function wireExperiments() {
+    for (const [id, [title, explain, fn]] of Object.entries(EXPERIMENTS)) {
+      $(id).addEventListener('click', async () => {
+        const buttons = document.querySelectorAll('.experiments button')
+        for (const b of buttons) b.disabled = true
+        const out = card(title, explain)
+        out.el.dataset.experiment = id
+        try {
+          await fn(out)
+          out.el.dataset.done = 'ok'
+        } catch (err) {
+          out.row('–', 'experiment stopped', 'error', String(err?.message ? err.message : err), 'bad')
+          out.el.dataset.done = 'error'
+        } finally {
+          for (const b of buttons) b.disabled = false
+          await loadStore(SESS())
+          await loadStore(JWT.c)
+        }
+      })
+    }
+  }
+
+  // ---- instances, race, startup ----------------------------------------------------------------------------------
+  async function loadInstances() {
+    const r = await (await fetch('/lab/api/instances')).json()
+    INSTANCES = Object.fromEntries(r.instances.map((i) => [i.id, i]))
+    for (const i of r.instances) if (!clients[i.id]) clients[i.id] = new Client(i.id, i.prefix)
+    badges(SESS())
+    badges(JWT.c)
+    const links = $('direct-links')
+    links.replaceChildren(
+      el('span', { text: 'Each app’s own page: ' }),
+      ...r.instances.flatMap((i, n) => [
+        el('a', { href: `http://localhost:${i.port}/`, text: `${i.id} :${i.port}` }),
+        el('span', { text: n < r.instances.length - 1 ? ' · ' : '' }),
+      ]),
+    )
+  }
+
+  async function loadRaceReport() {
+    const r = await (await fetch('/lab/api/race')).json()
+    const box = $('r-report')
+    if (!r.available) {
+      box.textContent =
+        'No measurement yet: run the e2e suite (npx vitest run --project e2e) to write reports/e2e/multi-tab-race.json.'
+      return
+    }
+    const t = el(
+      'table',
+      {},
+      el(
+        'thead',
+        {},
+        el(
+          'tr',
+          {},
+          ...[
+            'client',
+            'server',
+            'tabs × trials',
+            'trials where the family died',
+            'tabs logged out',
+            'refreshes refused',
+          ].map((h) => el('th', { text: h })),
+        ),
+      ),
+    )
+    const tb = el('tbody')
+    for (const c of r.report.combinations)
+      tb.append(
+        el(
+          'tr',
+          {},
+          el('td', { text: c.client }),
+          el('td', { text: `REFRESH_GRACE=${c.grace}` }),
+          el('td', { text: `${c.tabs} × ${c.trials}` }),
+          el('td', { class: c.familyKilledTrials ? 'bad' : 'ok', text: String(c.familyKilledTrials) }),
+          el('td', { class: c.logouts ? 'bad' : 'ok', text: `${c.logouts} of ${c.tabs * c.trials}` }),
+          el('td', { text: String(c.refusedRefreshes) }),
+        ),
+      )
+    t.append(tb)
+    box.replaceChildren(
+      t,
+      el('p', {
+        class: 'hint',
+        text: `Measured ${r.report.date} in ${r.report.browser}. A tab counts as logged out if its own refresh was refused or its family was revoked (its next refresh fails).`,
+      }),
+    )
+  }
+
+  async function runRace() {
+    const btn = $('r-run')
+    btn.disabled = true
+    const n = Number($('r-n').value)
+    const coord = $('r-coord').value
+    const grace = $('r-grace').value
+    const out = $('r-out')
+    try {
+      out.textContent = `Restarting the stateless (denylist) server with REFRESH_GRACE=${grace}…`
+      await labFetch('/lab/api/instances/stateless/restart', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ env: { REFRESH_GRACE: grace } }),
+      })
+      await loadInstances()
+      const frames = $('r-frames')
+      frames.replaceChildren()
+      for (let i = 0; i < n; i++)
+        frames.append(
+          el('iframe', { src: `/race.html?instance=stateless&coord=${coord}`, title: `tab ${i + 1}` }),
+        )
+      out.textContent = 'Opening the tabs…'
+      const result = await window.labRace.conduct({
+        n,
+        prefix: '/stateless',
+        username: 'bob',
+        password: 'bob-demo-pass',
+      })
+      out.replaceChildren(
+        el('p', {
+          class: result.familyAlive ? 'ok' : 'bad',
+          text: `${coord === 'locks' ? 'Web Locks + BroadcastChannel' : 'No coordination'}, REFRESH_GRACE=${grace}: ${result.refused} of ${n} refreshes refused; ${result.familyAlive ? 'the family is alive: nobody is logged out.' : `the family was revoked (reuse detected): all ${n} tabs are logged out.`}`,
+        }),
+        el('p', {
+          class: 'hint',
+          text: `Per tab: ${result.tabs.map((t) => `${t.via} ${t.status}${t.code ? ` ${t.code}` : ''}`).join(' · ')}`,
+        }),
+      )
+      await loadStore(clients.stateless)
+    } catch (err) {
+      out.textContent = `The race did not complete: ${err.message}`
+    } finally {
+      btn.disabled = false
+    }
+  }
+
+  async function restoreOnLoad() {
+    // Reload must not forget you: the session pane asks /me (the cookie is still there), the JWT pane refreshes
+    // from its HttpOnly cookie, and both read the body of what they get.
+    const s = SESS()
+    const r = await s.call('GET', '/me')
+    if (r.status === 200)
+      s.note(`Restored after reload: the session cookie still works (${r.body.user.username}).`, 'ok')
+    else s.note('Not logged in (GET /me: 401 unauthenticated — no session cookie yet).')
+    for (const inst of jwtInstances()) {
+      const c = clients[inst]
+      if (!c.cookies.rt) continue
+      const rr = await c.call('POST', '/auth/refresh')
+      if (rr.status === 200)
+        c.note('Restored after reload: the refresh cookie bought a new access token.', 'ok')
+      else c.note(describeStatus(rr, 'Restore after reload'), 'bad')
+    }
+    await loadStore(s)
+    await loadStore(JWT.c)
+  }
+
+  function tick() {
+    const c = JWT.c
+    if (!c) return
+    render(c)
+    for (const inst of jwtInstances()) {
+      const k = clients[inst]
+      if (!k?.token || !k.tokenClaims || !$('j-auto').checked || k.refreshing) continue
+      const ttl = k.tokenClaims.exp - k.tokenClaims.iat
+      const left = k.tokenClaims.exp - Date.now() / 1000
+      if (left < Math.min(10, ttl / 4)) {
+        k.refreshing = true
+        refresh(k, ' automatically before expiry').finally(() => {
+          k.refreshing = false
+        })
+      }
+    }
+  }
+
+  async function main() {
+    await loadInstances()
+    wirePane('s', () => SESS())
+    wirePane('j', () => JWT.c)
+    for (const radio of document.querySelectorAll('input[name="j-mode"]')) {
+      radio.addEventListener('change', async () => {
+        JWT.instance = radio.value
+        badges(JWT.c)
+        render(JWT.c)
+        $('j-device-list').replaceChildren()
+        await loadStore(JWT.c)
+      })
+    }
+    wireExperiments()
+    $('r-run').addEventListener('click', runRace)
+    render(SESS())
+    render(JWT.c)
+    await restoreOnLoad()
+    await loadRaceReport()
+    setInterval(tick, 1000)
+    setInterval(() => {
+      loadStore(SESS())
+      loadStore(JWT.c)
+    }, 5000)
+    document.body.dataset.ready = '1'
+  }
+  main()
+})()
