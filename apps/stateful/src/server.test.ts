@@ -121,7 +121,8 @@ describe('the real server over HTTP', () => {
         headers: { authorization: 'Bearer metrics-token-for-tests-0123456789' },
       })
     ).text()
-    expect(metrics).toMatch(/auth_lab_store_operations_total\{op="read",table="sessions",app="stateful"\} 1/)
+    // Two reads: the login's per-user cap check (SESSION_MAX_PER_USER, one list read) and the /me lookup.
+    expect(metrics).toMatch(/auth_lab_store_operations_total\{op="read",table="sessions",app="stateful"\} 2/)
     expect(metrics).toContain('process_cpu_seconds_total')
     const out = await fetch(`${s.base}/auth/logout`, { method: 'POST', headers: { cookie: `sid=${sid}` } })
     expect(out.status).toBe(204)
