@@ -68,7 +68,9 @@ describe('floor server', () => {
       expect(await res.json()).toMatchObject({ user: { id: user.id, username: user.username } })
     }
     const tampered = `${user.token.slice(0, -2)}AA`
-    expect((await app.request('/floor/jose', { headers: { authorization: `Bearer ${tampered}` } })).status).toBe(401)
+    expect(
+      (await app.request('/floor/jose', { headers: { authorization: `Bearer ${tampered}` } })).status,
+    ).toBe(401)
     expect((await app.request('/floor/jose')).status).toBe(401)
   })
 

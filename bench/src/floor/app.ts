@@ -4,9 +4,9 @@ import type { Db, Metrics } from '@auth-lab/shared'
 import { installCommon } from '@auth-lab/shared'
 import { Hono } from 'hono'
 import { getCookie } from 'hono/cookie'
+import { installLibraryFloors } from './library-routes.js'
 import type { FloorAsym, FloorSeed } from './seed.js'
 import { FLOOR_ASYM } from './seed.js'
-import { installLibraryFloors } from './library-routes.js'
 
 /**
  * The floor server: the apps' stack (Hono on @hono/node-server, the shared common middleware — security headers,
@@ -78,7 +78,12 @@ export function createFloorApp(deps: FloorDeps): Hono {
     const auth = c.req.header('authorization')
     const claims = auth?.startsWith('Bearer ') ? verifyHs256(auth.slice(7), secret) : null
     if (!claims) return c.json(unauthenticated, 401)
-    return c.json(body({ id: Number(claims.sub), username: String(claims.preferred_username), role: 'user' }, 'floor-hmac'))
+    return c.json(
+      body(
+        { id: Number(claims.sub), username: String(claims.preferred_username), role: 'user' },
+        'floor-hmac',
+      ),
+    )
   })
 
   for (const alg of FLOOR_ASYM) {
@@ -90,7 +95,10 @@ export function createFloorApp(deps: FloorDeps): Hono {
       const claims = auth?.startsWith('Bearer ') ? verifyAsym(alg, auth.slice(7), key) : null
       if (!claims) return c.json(unauthenticated, 401)
       return c.json(
-        body({ id: Number(claims.sub), username: String(claims.preferred_username), role: 'user' }, `floor-${alg}`),
+        body(
+          { id: Number(claims.sub), username: String(claims.preferred_username), role: 'user' },
+          `floor-${alg}`,
+        ),
       )
     })
   }

@@ -98,7 +98,9 @@ export function judgeNoise(n: RoundNoise, limits: NoiseLimits): string[] {
   if (n.otherCores > limits.otherCores)
     reasons.push(`other work ${f2(n.otherCores)} cores > ${f2(limits.otherCores)}`)
   if (n.otherOnPinnedCore !== null && n.otherOnPinnedCore > limits.otherOnPinnedCore)
-    reasons.push(`other work on the measured core ${f2(n.otherOnPinnedCore)} > ${f2(limits.otherOnPinnedCore)}`)
+    reasons.push(
+      `other work on the measured core ${f2(n.otherOnPinnedCore)} > ${f2(limits.otherOnPinnedCore)}`,
+    )
   if (n.stealShare > limits.stealShare)
     reasons.push(`steal ${(n.stealShare * 100).toFixed(1)} % > ${(limits.stealShare * 100).toFixed(0)} %`)
   if (n.runQueueMean - limits.ownRunnable > limits.runQueueExcess)
@@ -195,7 +197,13 @@ export interface NoiseRecord {
 
 /** Folds per-round judgements into the run's record. `passed` = no kept round is noisy. */
 export function summarizeNoise(
-  judged: readonly { layer: string; label: string; reasons: string[]; rerun: boolean; kept: 'first' | 'rerun' }[],
+  judged: readonly {
+    layer: string
+    label: string
+    reasons: string[]
+    rerun: boolean
+    kept: 'first' | 'rerun'
+  }[],
   limits: Record<string, NoiseLimits>,
 ): NoiseRecord {
   const keptNoisy = judged.filter((j) => j.reasons.length > 0)
