@@ -87,7 +87,12 @@ export const GROUPS: GroupSpec[] = [
         credential: 'bearer',
       },
       // Library floors (floor/library-routes.ts): the auth library alone, its minimal setup, none of our code.
-      { id: 'floor-jose', label: 'raw jose.jwtVerify HS256 (Bearer)', path: '/floor/jose', credential: 'bearer' },
+      {
+        id: 'floor-jose',
+        label: 'raw jose.jwtVerify HS256 (Bearer)',
+        path: '/floor/jose',
+        credential: 'bearer',
+      },
       {
         id: 'floor-hs-memory',
         label: 'raw hono-sessions, MemoryStore (cookie)',
