@@ -30,10 +30,14 @@ export interface MeasureSettings {
   latencySec: number
 }
 
-/** Defaults: full ≈ 7 min on 2 cores with all 12 variants, --quick ≈ 75 s. Flags override each. */
+/**
+ * Defaults, with the in-process layer before it: full overhead ≈ 8 min on 2 cores (7.7 min estimated without
+ * re-runs), --quick ≈ 85 s estimated. The HTTP layer no longer decides verdicts, so its runs are shorter than before
+ * (2 s, was 3 s). Flags override each.
+ */
 export const OVERHEAD_DEFAULTS = {
-  full: { rounds: 5, durationSec: 2.5, warmupSec: 2, rewarmSec: 0.5, connections: 50, latencySec: 2 },
-  quick: { rounds: 2, durationSec: 0.5, warmupSec: 0.5, rewarmSec: 0.2, connections: 32, latencySec: 0.3 },
+  full: { rounds: 5, durationSec: 2, warmupSec: 2, rewarmSec: 0.5, connections: 50, latencySec: 1 },
+  quick: { rounds: 2, durationSec: 0.4, warmupSec: 0.5, rewarmSec: 0.2, connections: 32, latencySec: 0.2 },
 } as const
 
 export function overheadSettings(o: RunOptions): MeasureSettings {

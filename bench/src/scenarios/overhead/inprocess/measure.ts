@@ -28,8 +28,8 @@ export interface InprocSettings {
 }
 
 export const INPROCESS_DEFAULTS = {
-  full: { rounds: 7, timeMs: 350, warmupMs: 300, rewarmMs: 50, users: 50 },
-  quick: { rounds: 3, timeMs: 60, warmupMs: 60, rewarmMs: 15, users: 16 },
+  full: { rounds: 5, timeMs: 300, warmupMs: 300, rewarmMs: 50, users: 50 },
+  quick: { rounds: 3, timeMs: 50, warmupMs: 50, rewarmMs: 15, users: 16 },
 } as const
 
 export function inprocessSettings(o: RunOptions): InprocSettings {
