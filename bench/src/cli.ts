@@ -1,6 +1,6 @@
 /**
  * `pnpm bench [--quick] [--scenario overhead|restart|lb|revocation|memory|attacks|all] [--duration s]
- *  [--connections n] [--rounds r] [--variants a,b] [--out dir] [--no-pin]`
+ *  [--connections n] [--rounds r] [--variants a,b] [--out dir] [--no-pin] [--cpu-prof variant]`
  * Parses the flags and hands the run to runner.ts, which writes reports/<run-id>/{results.json,report.md,
  * report.html,*.svg}; prints the report's path. Every child process is killed by PID on exit, Ctrl-C or failure.
  */
@@ -22,6 +22,8 @@ const HELP = `usage: pnpm bench [options]
   --variants <a,b>     only these variants (overhead: stateful-memory, stateless-es256, floor-hmac, …)
   --out <dir>          output directory (default reports/<run-id>)
   --no-pin             do not pin server and load generator to different cores
+  --cpu-prof <variant> overhead: write <out>/cpu-<variant>.cpuprofile, a CPU profile of that variant's
+                       in-process worker over its measured rounds (open in Chrome DevTools or speedscope)
   --help`
 
 function positive(name: string, v: string | undefined): number | undefined {
@@ -43,6 +45,7 @@ export function parseCli(argv: string[], now = new Date()): { options: RunOption
       variants: { type: 'string' },
       out: { type: 'string' },
       'no-pin': { type: 'boolean', default: false },
+      'cpu-prof': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -77,6 +80,7 @@ export function parseCli(argv: string[], now = new Date()): { options: RunOption
       .map((v) => v.trim())
       .filter(Boolean),
     pin: !values['no-pin'],
+    cpuProf: values['cpu-prof'],
     // pnpm runs the script in bench/; INIT_CWD is where the user typed the command.
     outDir: values.out
       ? resolve(process.env.INIT_CWD ?? process.cwd(), values.out)

@@ -77,6 +77,22 @@ describe('pnpm bench --scenario overhead (smoke: 1 round × 1 s, 4 connections)'
     expect(html.match(/<figure>/g)?.length).toBe(e.charts.length)
   })
 
+  it('labels the quick run a smoke run, records the noise guard, and measured every variant in-process', () => {
+    const e = results.experiments.find((x) => x.id === 'overhead')!
+    expect(e.banner).toMatch(/Smoke run/)
+    const raw = e.raw as {
+      noise: { rounds: number; passed: boolean }
+      inprocess: { id: string; valid: boolean; nsPerReq: { min: number } }[]
+    }
+    expect(raw.noise.rounds).toBeGreaterThan(0)
+    for (const v of raw.inprocess) {
+      expect(v.valid, v.id).toBe(true)
+      expect(v.nsPerReq.min, v.id).toBeGreaterThan(0)
+    }
+    for (const v of e.verdicts)
+      expect(v.status === undefined || v.status === 'inconclusive', v.claim).toBe(true)
+  })
+
   it('left no child process running', () => {
     expect(processRegistry.list()).toEqual([])
   })

@@ -56,4 +56,30 @@ describe('floor server', () => {
     })
     expect((await plain.request('/floor/es256')).status).toBe(404)
   })
+
+  it('library floors: raw jose accepts the app-shaped token for each algorithm and refuses a tampered one', async () => {
+    const routes: [string, string][] = [
+      ['/floor/jose', user.token],
+      ...FLOOR_ASYM.map((alg): [string, string] => [`/floor/jose-${alg.toLowerCase()}`, user.asym![alg]!]),
+    ]
+    for (const [path, token] of routes) {
+      const res = await app.request(path, { headers: { authorization: `Bearer ${token}` } })
+      expect(res.status, path).toBe(200)
+      expect(await res.json()).toMatchObject({ user: { id: user.id, username: user.username } })
+    }
+    const tampered = `${user.token.slice(0, -2)}AA`
+    expect(
+      (await app.request('/floor/jose', { headers: { authorization: `Bearer ${tampered}` } })).status,
+    ).toBe(401)
+    expect((await app.request('/floor/jose')).status).toBe(401)
+  })
+
+  it('library floors: raw hono-sessions over a MemoryStore and over the SQLite table find the user by cookie', async () => {
+    for (const path of ['/floor/hs-memory', '/floor/hs-sqlite']) {
+      const ok = await app.request(path, { headers: { cookie: `sid=${user.sid}` } })
+      expect(ok.status, path).toBe(200)
+      expect(await ok.json()).toMatchObject({ user: { id: user.id, username: user.username } })
+      expect((await app.request(path, { headers: { cookie: 'sid=nope' } })).status, path).toBe(401)
+    }
+  })
 })

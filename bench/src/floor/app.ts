@@ -4,6 +4,7 @@ import type { Db, Metrics } from '@auth-lab/shared'
 import { installCommon } from '@auth-lab/shared'
 import { Hono } from 'hono'
 import { getCookie } from 'hono/cookie'
+import { installLibraryFloors } from './library-routes.js'
 import type { FloorAsym, FloorSeed } from './seed.js'
 import { FLOOR_ASYM } from './seed.js'
 
@@ -17,7 +18,8 @@ import { FLOOR_ASYM } from './seed.js'
  *                   at least do)
  *   /floor/rs256, /floor/es256, /floor/eddsa   the same with a synchronous node:crypto signature check (only when
  *                   the seed carries public keys: opt-in variants)
- * Subtracting these from the app variants splits each variant's cost into framework, mechanism and library.
+ * and the library floors of library-routes.ts (raw jose, raw hono-sessions).
+ * Subtracting these from the app variants splits each variant's cost into framework, mechanism, library and our code.
  */
 export interface FloorDeps {
   db: Db
@@ -76,7 +78,12 @@ export function createFloorApp(deps: FloorDeps): Hono {
     const auth = c.req.header('authorization')
     const claims = auth?.startsWith('Bearer ') ? verifyHs256(auth.slice(7), secret) : null
     if (!claims) return c.json(unauthenticated, 401)
-    return c.json(body({ id: Number(claims.sub), username: String(claims.name), role: 'user' }, 'floor-hmac'))
+    return c.json(
+      body(
+        { id: Number(claims.sub), username: String(claims.preferred_username), role: 'user' },
+        'floor-hmac',
+      ),
+    )
   })
 
   for (const alg of FLOOR_ASYM) {
@@ -88,11 +95,15 @@ export function createFloorApp(deps: FloorDeps): Hono {
       const claims = auth?.startsWith('Bearer ') ? verifyAsym(alg, auth.slice(7), key) : null
       if (!claims) return c.json(unauthenticated, 401)
       return c.json(
-        body({ id: Number(claims.sub), username: String(claims.name), role: 'user' }, `floor-${alg}`),
+        body(
+          { id: Number(claims.sub), username: String(claims.preferred_username), role: 'user' },
+          `floor-${alg}`,
+        ),
       )
     })
   }
 
+  installLibraryFloors(app, { seed: deps.seed, lookup, metrics: deps.metrics })
   return app
 }
 

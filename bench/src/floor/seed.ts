@@ -27,7 +27,7 @@ export interface FloorSeed {
 }
 
 /**
- * Claims as the stateless app puts them (sub, role, iss, aud, iat, exp, jti), so the signed input has the same size.
+ * Claims as the stateless app puts them (iss, aud, sub, role, ver, ep, iat, exp, jti, sid, preferred_username), so the signed input has the same size.
  * `asym` lists the asymmetric algorithms to make tokens for (key generation costs up to a second for RSA).
  */
 export function makeFloorSeed(
@@ -49,7 +49,9 @@ export function makeFloorSeed(
       iat: now,
       exp: now + (opts.ttlSec ?? 3600),
       jti: randomBytes(16).toString('base64url'),
-      name: `floor-user-${i}`,
+      // The stateless app's claim set (sid = refresh family id, preferred_username), so jose parses the same shape.
+      sid: randomBytes(16).toString('base64url'),
+      preferred_username: `floor-user-${i}`,
     }
     const input = (alg: string) => `${b64({ alg, typ: 'at+jwt', kid: 'floor' })}.${b64(payload)}`
     const hs = input('HS256')

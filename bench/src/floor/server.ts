@@ -18,7 +18,13 @@ if (!env.DB_PATH || !env.FLOOR_SEED) {
 }
 const seed = JSON.parse(readFileSync(env.FLOOR_SEED, 'utf8')) as FloorSeed
 const db = openDatabase(env.DB_PATH)
-const app = createFloorApp({ db, metrics: new Metrics('floor'), seed, instanceId, metricsToken: env.METRICS_TOKEN })
+const app = createFloorApp({
+  db,
+  metrics: new Metrics('floor'),
+  seed,
+  instanceId,
+  metricsToken: env.METRICS_TOKEN,
+})
 
 const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => {
   console.log(`auth-lab floor listening on http://${host}:${info.port} (instance ${instanceId})`)

@@ -5,8 +5,13 @@
  */
 import autocannon from 'autocannon'
 import type { LoadOptions, LoadResult, TimeBucket } from './load-types.js'
+import type { OpenLoopOptions } from './open-loop.js'
+import { runOpenLoop } from './open-loop.js'
 
-type Request = { id: number; options: LoadOptions } | { stop: true }
+type Request =
+  | { id: number; options: LoadOptions }
+  | { id: number; openLoop: OpenLoopOptions }
+  | { stop: true }
 
 /** The autocannon run in progress, so a `{stop: true}` message can end it early (results so far are kept). */
 let current: autocannon.Instance | null = null
@@ -97,7 +102,8 @@ process.on('message', (msg: Request) => {
     current?.stop()
     return
   }
-  run(msg.options).then(
+  const job = 'openLoop' in msg ? runOpenLoop(msg.openLoop) : run(msg.options)
+  job.then(
     (result) => process.send?.({ id: msg.id, result }),
     (err: unknown) => process.send?.({ id: msg.id, error: err instanceof Error ? err.message : String(err) }),
   )

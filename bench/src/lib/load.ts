@@ -3,12 +3,13 @@ import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { repoRoot } from '@auth-lab/shared'
 import type { LoadOptions, LoadResult } from './load-types.js'
+import type { OpenLoopOptions, OpenLoopResult } from './open-loop.js'
 import { pinnedCommand } from './pinning.js'
 import { processRegistry } from './process-registry.js'
 
 const WORKER = fileURLToPath(new URL('./load-worker.ts', import.meta.url))
 
-type Reply = { id: number; result?: LoadResult; error?: string } | { ready: true }
+type Reply = { id: number; result?: LoadResult | OpenLoopResult; error?: string } | { ready: true }
 
 /**
  * A long-lived autocannon process (load-worker.ts) that runs one load at a time. Reusing it across the many short
@@ -19,7 +20,8 @@ export class LoadGenerator {
   private nextId = 1
   private readonly pending = new Map<
     number,
-    { resolve: (r: LoadResult) => void; reject: (e: Error) => void }
+    // biome-ignore lint/suspicious/noExplicitAny: one map for both reply kinds; each call narrows its own
+    { resolve: (r: any) => void; reject: (e: Error) => void }
   >()
   private closed = false
 
@@ -70,6 +72,17 @@ export class LoadGenerator {
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject })
       this.child.send({ id, options })
+    })
+  }
+
+  /** An open-loop latency run (open-loop.ts) at a fixed offered rate; loopback only, like every load. */
+  openLoop(options: OpenLoopOptions): Promise<OpenLoopResult> {
+    if (this.closed) return Promise.reject(new Error('load generator is closed'))
+    assertLoopback(options.url)
+    const id = this.nextId++
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject })
+      this.child.send({ id, openLoop: options })
     })
   }
 

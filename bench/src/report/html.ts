@@ -64,6 +64,7 @@ function experimentHtml(e: ExperimentResult, charts: RenderedChart[]): string {
     )
     return out.join('\n')
   }
+  if (e.banner) out.push(`<p class="banner">⚠ ${inline(e.banner)}</p>`)
   if (e.claims.length > 0) {
     out.push('<h3>Claims tested</h3><ul>')
     for (const c of e.claims) out.push(`<li><strong>${escapeHtml(c.id)}</strong> ${inline(c.text)}</li>`)
@@ -107,6 +108,7 @@ table{border-collapse:collapse;font-size:13px;margin:8px 0}th,td{border:1px soli
 th{background:#f4f4f6}td.num{text-align:right;font-variant-numeric:tabular-nums}.scroll{overflow-x:auto}
 code{background:#f4f4f6;padding:0 3px;border-radius:3px;font-size:90%}pre{background:#f8f8f8;padding:8px;overflow-x:auto}
 figure{margin:16px 0}figcaption{font-weight:600;margin-bottom:6px}figure svg{max-width:100%;height:auto}
+.banner{background:#fde2e2;border:2px solid #c00;color:#700;font-weight:700;padding:8px 12px}
 .note{color:#555;font-size:13px;margin:2px 0 10px}.bad{color:#a00}
 .status{font-size:12px;padding:1px 6px;border-radius:8px;background:#eee}.status.supported{background:#d9f2dc}
 .status.refuted{background:#f8d7d7}.status.mixed{background:#fdf0c8}.context td:first-child{white-space:nowrap;font-weight:600}`
@@ -127,6 +129,10 @@ export function renderHtml(results: ResultsFile, charts: RenderedChart[]): strin
 <title>Auth Lab benchmark report — ${escapeHtml(ctx.runId)}</title><style>${STYLE}</style></head>
 <body>
 <h1>Auth Lab benchmark report</h1>
+${results.experiments
+  .filter((e) => e.banner)
+  .map((e) => `<p class="banner">⚠ ${escapeHtml(e.title)}: ${inline(e.banner!)}</p>`)
+  .join('\n')}
 <p>Generated from <code>results.json</code> by <code>pnpm bench:report</code>. Numbers are from one machine; ratios, added µs and server CPU per request transfer better than absolute req/s. See docs/benchmarks.md for the method and what each number does not mean.</p>
 <h2>Context</h2>
 <table class="context">${contextTable}</table>

@@ -24,6 +24,7 @@ export function markdownTable(t: Table): string {
 
 function experimentMarkdown(e: ExperimentResult, charts: RenderedChart[]): string {
   const out: string[] = [`## ${e.title}`, '']
+  if (e.banner) out.push(`> **⚠ ${e.banner}**`, '')
   if (e.error) {
     out.push('**This experiment failed; no results.**', '', '```', e.error, '```', '')
     return out.join('\n')
@@ -71,6 +72,7 @@ export function renderMarkdown(results: ResultsFile, charts: RenderedChart[]): s
   const out: string[] = [
     '# Auth Lab benchmark report',
     '',
+    ...results.experiments.filter((e) => e.banner).map((e) => `> **⚠ ${e.title}: ${e.banner}**\n`),
     'Generated from `results.json` by `pnpm bench:report`. Numbers are from one machine; ratios, added µs and server CPU per request transfer better than absolute req/s. See docs/benchmarks.md for the method and what each number does not mean.',
     '',
     '## Context',

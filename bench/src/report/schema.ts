@@ -57,6 +57,11 @@ export interface ExperimentResult {
   invalid: InvalidEntry[]
   /** Extra lines shown after the verdicts (caveats, what a number does not mean). */
   notes?: string[]
+  /**
+   * A warning the reader must see before any number (e.g. "this run was noisy", "smoke run"): shown at the very top
+   * of the report and again at the top of the experiment's section.
+   */
+  banner?: string
   /** Wall-clock seconds the scenario took. */
   durationSec?: number
   /** Set when the scenario threw: the report shows the error instead of results. */
@@ -75,6 +80,8 @@ export interface RunOptions {
   variants?: string[]
   pin: boolean
   outDir: string
+  /** overhead: write a CPU profile of this variant's in-process worker over its measured rounds (--cpu-prof). */
+  cpuProf?: string
 }
 
 export interface RunContext {

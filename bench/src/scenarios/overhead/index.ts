@@ -1,8 +1,16 @@
 /**
- * `pnpm bench --scenario overhead` (claims C1, C4, C10, C12, decomposition): CPU and throughput per request of
- * every variant's GET /me against its own GET /public, and against a floor server with no auth library.
+ * `pnpm bench --scenario overhead` (claims C1, C4, C10, C12, decomposition): first the in-process cost layer (every
+ * variant's app through `app.fetch`, one pinned worker each: what the verdicts and the decomposition use), then the
+ * HTTP layer (saturation throughput and server CPU against each server's own GET /public, then open-loop latency).
  */
+import { join } from 'node:path'
 import type { Scenario } from '../../lib/scenario.js'
+import {
+  inprocessEstimateSec,
+  inprocessGroups,
+  inprocessSettings,
+  measureInprocess,
+} from './inprocess/measure.js'
 import { estimateSeconds, measureOverhead, overheadSettings } from './measure.js'
 import { buildOverheadResult, CLAIMS } from './report.js'
 import { selectGroups } from './variants.js'
@@ -11,9 +19,29 @@ export const overheadScenario: Scenario = {
   id: 'overhead',
   title: 'Per-request auth overhead',
   claims: CLAIMS,
-  estimateSec: (o) => estimateSeconds(selectGroups(o.variants), overheadSettings(o)) + 10,
+  estimateSec: (o) =>
+    estimateSeconds(selectGroups(o.variants), overheadSettings(o)) +
+    inprocessEstimateSec(inprocessGroups(o.variants), inprocessSettings(o)) +
+    10,
   async run(ctx) {
-    const { samples, groups, settings, invalid } = await measureOverhead(ctx)
-    return buildOverheadResult(samples, groups, settings, ctx.pinning, invalid)
+    const specs = inprocessGroups(ctx.options.variants)
+    const cpuProf = ctx.options.cpuProf
+      ? { variant: ctx.options.cpuProf, file: join(ctx.outDir, `cpu-${ctx.options.cpuProf}.cpuprofile`) }
+      : undefined
+    const inproc = await measureInprocess(
+      specs,
+      inprocessSettings(ctx.options),
+      ctx.pinning.serverCpu,
+      ctx.progress,
+      { cpuProf },
+    )
+    const http = await measureOverhead(ctx)
+    return buildOverheadResult({
+      ...http,
+      inproc,
+      inprocSpecs: specs,
+      pinning: ctx.pinning,
+      quick: ctx.options.quick,
+    })
   },
 }

@@ -1,7 +1,14 @@
 /** The overhead section of the report: method, tables, charts and verdicts from the measured samples. */
+import type { Gate } from '../../lib/evidence.js'
+import { noiseLimits, summarizeNoise } from '../../lib/noise.js'
 import type { Pinning } from '../../lib/pinning.js'
 import type { Claim, ExperimentResult, InvalidEntry } from '../../report/schema.js'
-import type { MeasureSettings, Sample } from './measure.js'
+import type { InprocRun, InprocVisit } from './inprocess/measure.js'
+import { summarizeInprocess } from './inprocess/summary.js'
+import { inprocessTable, latencyTable, noiseTable } from './inprocess/tables.js'
+import type { LatencyRow } from './latency.js'
+import { LATENCY_SHARE } from './latency.js'
+import type { HttpVisit, MeasureSettings, Sample } from './measure.js'
 import { summarizeVariants } from './summary.js'
 import {
   baselineTable,
@@ -12,18 +19,30 @@ import {
   ratioChart,
   stabilityTable,
 } from './tables.js'
-import type { Group } from './variants.js'
-import { decompose, verdictC1, verdictC4, verdictC10, verdictC12, verdictDecomposition } from './verdicts.js'
+import type { Group, GroupSpec } from './variants.js'
+import {
+  decompose,
+  evidenceFrom,
+  verdictC1,
+  verdictC4,
+  verdictC10,
+  verdictC12,
+  verdictDecomposition,
+} from './verdicts.js'
 
-const METHOD = `Each variant runs in its own server process (a child process on a free 127.0.0.1 port, temporary DB, logging off); autocannon runs in a separate load-generator process. Every server is seeded with as many users as there are connections and each user is logged in beforehand, so **every connection is a different user** (no hot token or hot session row).
+const METHOD = `Two layers, the same variants.
 
-- In each round every server is visited once, in a different (seeded) order per round. Per server: in round 1 a warm-up on each of its paths, in later rounds a short re-warm of the path measured first, then \`GET /public\` (no auth, same middleware) and \`GET /me\` back to back — baseline first in odd rounds, last in even ones.
-- Throughput counts **2xx only**. Any non-2xx, connection error or timeout in a variant's runs or in its baselines marks the variant **invalid**: it is listed, never averaged in.
-- Server CPU per request = utime + stime of the server process (all threads, from \`/proc/<pid>/stat\`) over the run ÷ responses. Store reads and writes per request come from the server's \`/metrics\` counters before and after each run.
-- Reported: the median over rounds with min–max. The ratio to \`/public\` is computed per round (same server, seconds apart) before taking the median, which cancels most of the machine's drift.
-- Verdicts decide on server CPU added per request (route minus its own server's \`/public\`, per round): two variants differ only if their medians differ by > 10% and the sign holds in every round (all but one from 5 rounds on); otherwise *inconclusive* or *no measurable difference*.
-- The **floor server** has the same stack (Hono on @hono/node-server, the shared middleware) with raw auth routes — a \`Map\` lookup, SHA-256 + a prepared better-sqlite3 JOIN, a synchronous node:crypto HMAC-SHA256 verify — so each app variant's CPU splits into framework (its own \`/public\`), mechanism (the raw route's extra CPU) and library + app code (the rest).
-- Algorithm variants (RS256, ES256, EdDSA, JWE) run with \`REVOCATION=none\` so they measure the token alone; access tokens live 1 h so none expires mid-run.`
+**In-process cost layer (verdicts and decomposition).** Each server configuration — every app variant, and the floor — is built in its own worker process exactly as the server builds it (\`createApp(deps)\` with the variant's env through the app's own \`readConfig\`, its real stores and keys on a temporary DB), with N seeded users each logged in through the app. Once built, the worker and all its threads are pinned to one core (\`taskset -a -cp\`). tinybench then drives \`app.fetch(new Request(…))\` — no socket, no load generator on that core — for \`GET /public\` and the variant's \`GET /me\` (request i carries user i mod N; /public gets the same headers so both build the same Request). Reported: wall ns per request, the mean per round with its 95 % confidence interval, and per round the path's ns minus /public's in the same worker visit. Rounds interleave the workers in a different order each round, baseline first in odd rounds and last in even ones.
+
+**Library floors.** The floor worker/server also serves the auth libraries alone: raw \`jose.jwtVerify\` (pre-imported CryptoKey, the app's verify options, a token of the app's shape; one route per algorithm) and raw hono-sessions (\`sessionMiddleware\` over a MemoryStore, and over a minimal Store on the floor's SQLite table). Each app variant's cost splits into framework (floor /public), app base, mechanism (raw floor routes), library (library floor − mechanism) and **our code** (variant − library floor).
+
+**Noise guard.** Every measured round (one worker or server visit) records, from /proc/stat, the machine's busy and steal time minus the CPU of the harness's own processes, the other work on the measured core, and the run queue. A round over the limits is re-run once (not with --quick) and the report counts re-runs; if any kept round is still over the limits the run is marked noisy, a banner says so and no verdict badge is given.
+
+**Verdicts.** ✔/✘ only when the difference between two variants exceeds the between-round spread (max − min over rounds of either) in every round, with the same sign, in at least 3 rounds of a run that passed the noise guard; "no measurable difference" only when every round's difference and both spreads stay within 5 % (≥ 1 µs). Anything else is inconclusive and names the overlapping numbers. A --quick run is a smoke run: figures, no badges.
+
+**HTTP layer (throughput, server CPU, latency).** Each variant runs in its own server process (a child process on a free 127.0.0.1 port, temporary DB, logging off); autocannon runs in a separate load-generator process, each pinned to its own core. In each round every server is visited once, in a different (seeded) order per round: a warm-up, then \`GET /public\` and \`GET /me\` back to back. Throughput counts **2xx only**; any non-2xx, error or timeout marks the variant **invalid** (listed, never averaged). Server CPU per request = utime + stime of the server process over the run ÷ responses; store reads/writes per request come from \`/metrics\`. Then an **open-loop** pass per path at 50 % of its measured throughput, each request timed in µs from its scheduled send time (no coordinated omission): p50 / p99 / p99.9.
+
+Algorithm variants (RS256, ES256, EdDSA, JWE) run with \`REVOCATION=none\` so they measure the token alone; access tokens live 1 h so none expires mid-run.`
 
 export const CLAIMS: readonly Claim[] = [
   { id: 'C1', text: '"Stateless is faster because it skips the DB lookup."' },
@@ -42,15 +61,23 @@ export const CLAIMS: readonly Claim[] = [
   },
 ]
 
-/** Summarizes the samples per variant (invalid ones listed, never averaged) and builds the section. */
-export function buildOverheadResult(
-  samples: readonly Sample[],
-  groups: readonly Group[],
-  settings: MeasureSettings,
-  pinning: Pinning,
-  setupInvalid: readonly InvalidEntry[],
-): ExperimentResult {
-  const targets = groups.flatMap((g) =>
+export interface OverheadInputs {
+  samples: readonly Sample[]
+  visits: readonly HttpVisit[]
+  latency: readonly LatencyRow[]
+  groups: readonly Group[]
+  settings: MeasureSettings
+  invalid: readonly InvalidEntry[]
+  inproc: InprocRun
+  inprocSpecs: readonly GroupSpec[]
+  pinning: Pinning
+  quick: boolean
+}
+
+/** Both layers summarised per variant (invalid ones listed, never averaged), the noise record, verdicts, tables. */
+export function buildOverheadResult(x: OverheadInputs): ExperimentResult {
+  const { settings, pinning } = x
+  const targets = x.groups.flatMap((g) =>
     g.spec.targets.map((t) => ({
       id: t.id,
       group: g.spec.id,
@@ -58,36 +85,88 @@ export function buildOverheadResult(
       description: g.spec.description,
     })),
   )
-  const variants = summarizeVariants([...samples], targets, settings.rounds)
-  const invalid = [...setupInvalid]
-  for (const v of variants) if (!v.valid) invalid.push({ variant: v.id, reason: v.reason ?? 'invalid' })
-  const parts = decompose(variants)
+  const variants = summarizeVariants([...x.samples], targets, settings.rounds)
+  const inproc = summarizeInprocess(
+    x.inproc.samples,
+    x.inprocSpecs,
+    x.inproc.settings.rounds,
+    x.inproc.invalid,
+  )
+  const invalid = [...x.invalid]
+  for (const v of variants)
+    if (!v.valid) invalid.push({ variant: v.id, reason: `HTTP: ${v.reason ?? 'invalid'}` })
+  for (const v of inproc)
+    if (!v.valid) invalid.push({ variant: v.id, reason: `in-process: ${v.reason ?? 'invalid'}` })
+  const noise = summarizeNoise(
+    [...x.inproc.visits.map((v) => judged('in-process', v)), ...x.visits.map((v) => judged('http', v))],
+    { inprocess: x.inproc.limits, http: noiseLimits('http') },
+  )
+  const gate: Gate = { smoke: x.quick, noisePassed: noise.passed, source: 'in-process layer' }
+  const evs = evidenceFrom(inproc, variants)
+  const parts = decompose(evs)
+  const banner = x.quick
+    ? 'Smoke run (--quick): figures only, no verdict badges.' +
+      (noise.passed
+        ? ''
+        : ` The machine was also busy: ${noise.flagged.length} of ${noise.rounds} measured rounds over the noise limits.`)
+    : noise.passed
+      ? undefined
+      : `NOISY RUN: ${noise.stillNoisy + noise.notRerun} of ${noise.rounds} measured rounds stayed over the noise limits after ${noise.rerun} re-run(s); verdicts are withheld. Rerun on a quiet machine.`
   return {
     id: 'overhead',
     title: 'Per-request auth overhead',
     claims: [...CLAIMS],
-    method: `${METHOD}\n\nThis run: ${settings.rounds} round(s) × ${settings.durationSec} s per run, ${settings.warmupSec} s warm-up per server in round 1 and ${settings.rewarmSec} s in later rounds, ${settings.connections} connections (= ${settings.connections} distinct users per server). ${pinning.note}.`,
+    banner,
+    method: `${METHOD}\n\nThis run: in-process ${x.inproc.settings.rounds} round(s) × ${x.inproc.settings.timeMs} ms per path, ${x.inproc.settings.users} users per worker; HTTP ${settings.rounds} round(s) × ${settings.durationSec} s per run, ${settings.warmupSec} s warm-up per server in round 1 and ${settings.rewarmSec} s in later rounds, ${settings.connections} connections (= ${settings.connections} distinct users per server), open-loop latency ${settings.latencySec} s per path at ${LATENCY_SHARE * 100} % of its capacity. Noise guard: ${noise.rounds} measured rounds, ${noise.rerun} re-run, ${noise.stillNoisy} still noisy after the re-run, ${noise.notRerun} noisy and not re-run (--quick does not re-run). ${pinning.note}.${x.inproc.profile ? ` CPU profile: ${x.inproc.profile}.` : ''}`,
     tables: [
-      mainTable(variants, settings.rounds),
+      inprocessTable(inproc, x.inproc.settings.rounds),
       decompositionTable(parts),
+      noiseTable(noise, [
+        ...x.inproc.visits.map((v) => ['in-process', v] as const),
+        ...x.visits.map((v) => ['http', v] as const),
+      ]),
+      mainTable(variants, settings.rounds),
+      latencyTable(x.latency),
       stabilityTable(variants, settings.rounds),
       baselineTable(variants),
       descriptionTable(variants),
     ],
     charts: [ratioChart(variants), decompositionChart(parts)],
     verdicts: [
-      verdictC1(variants),
-      verdictC4(variants),
-      verdictC10(variants),
-      verdictC12(variants),
-      verdictDecomposition(parts),
+      verdictC1(evs, gate),
+      verdictC4(evs, gate),
+      verdictC10(evs, gate),
+      verdictC12(evs, gate),
+      verdictDecomposition(parts, gate),
     ],
     invalid,
     notes: [
-      "A ratio or added-µs difference under ~15% between two variants is within this machine's round-to-round noise unless their min–max ranges are clearly apart.",
-      'Server CPU µs per request is the steadiest figure and the most portable; req/s depends on the machine and on the load generator sharing it.',
-      'With pinning, the server and its libuv threadpool (WebCrypto work of jose) share one core: asymmetric algorithms cannot spill onto the second core as they would unpinned.',
+      'Verdicts use the in-process layer only. A difference counts when it exceeds the between-round spread in every round, in a run that passed the noise guard (lib/evidence.ts).',
+      'Server CPU µs per request over HTTP includes the kernel and @hono/node-server; in-process ns per request includes building the WHATWG Request and Response objects.',
+      'With pinning, the server (or worker) and its libuv threadpool (WebCrypto work of jose) share one core: asymmetric algorithms cannot spill onto the second core as they would unpinned.',
     ],
-    raw: { settings, pinning, variants, decomposition: parts, samples },
+    raw: {
+      settings,
+      inprocessSettings: x.inproc.settings,
+      pinning,
+      noise,
+      variants,
+      inprocess: inproc,
+      decomposition: parts,
+      latency: x.latency,
+      samples: x.samples,
+      inprocessSamples: x.inproc.samples,
+      visits: { inprocess: x.inproc.visits, http: x.visits },
+    },
+  }
+}
+
+function judged(layer: string, v: InprocVisit | HttpVisit) {
+  return {
+    layer,
+    label: `round ${v.round} ${v.group}`,
+    reasons: v.reasons,
+    rerun: v.rerun,
+    kept: v.rerun ? ('rerun' as const) : ('first' as const),
   }
 }

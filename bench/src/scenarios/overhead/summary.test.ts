@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Sample } from './measure.js'
 import { summarizeVariants } from './summary.js'
-import { decompose, verdictC1, verdictC4, verdictC10, verdictC12 } from './verdicts.js'
 
 /** A synthetic run: only the fields the summary reads matter. */
 function sample(
@@ -89,91 +88,5 @@ describe('summarizeVariants', () => {
     const vs = summarizeVariants(samples, [info('floor-map', 'floor'), info('floor-hmac', 'floor')], 1)
     expect(vs.map((v) => v.valid)).toEqual([false, false])
     expect(vs[0]!.reason).toContain('baseline')
-  })
-})
-
-describe('decomposition and verdicts', () => {
-  const rounds = 3
-  const all = [
-    ...server('stateful-memory', [20_000, 20_000, 20_000], [17_000, 17_500, 16_500], 50, 62),
-    ...server('stateful-sqlite', [20_000, 20_000, 20_000], [11_000, 11_500, 10_500], 50, 88),
-    ...server('stateless-hs256-none', [20_000, 20_000, 20_000], [8000, 8200, 7800], 50, 128),
-    ...server('stateless-hs256-denylist', [20_000, 20_000, 20_000], [6500, 6600, 6400], 50, 160),
-    ...server('stateless-es256', [20_000, 20_000, 20_000], [5000, 5100, 4900], 50, 230),
-    ...[1, 2, 3].flatMap((r) => [
-      sample('floor', 'floor:public', r, 22_000, 45),
-      sample('floor', 'floor-map', r, 21_000, 46),
-      sample('floor', 'floor-sqlite', r, 14_000, 70),
-      sample('floor', 'floor-hmac', r, 13_000, 75),
-    ]),
-  ]
-  const ids = [
-    'stateful-memory',
-    'stateful-sqlite',
-    'stateless-hs256-none',
-    'stateless-hs256-denylist',
-    'stateless-es256',
-  ]
-  const vs = summarizeVariants(
-    all,
-    [
-      ...ids.map((id) => info(id)),
-      info('floor-map', 'floor'),
-      info('floor-sqlite', 'floor'),
-      info('floor-hmac', 'floor'),
-    ],
-    rounds,
-  )
-
-  it('splits CPU into framework (floor /public), app base, mechanism (floor route) and the rest', () => {
-    const d = decompose(vs).find((x) => x.id === 'stateful-sqlite')!
-    expect(d).toMatchObject({
-      framework: 45,
-      appBase: 5,
-      mechanism: 25,
-      library: 13,
-      total: 88,
-      mechanismSource: 'floor-sqlite',
-    })
-    const es = decompose(vs).find((x) => x.id === 'stateless-es256')!
-    expect(es.mechanism).toBeNull()
-  })
-
-  it('computes the claims from the numbers', () => {
-    // SQLite session keeps ~0.55, jose HS256 ~0.4: skipping the lookup does not make the JWT faster.
-    expect(verdictC1(vs).status).toBe('refuted')
-    expect(verdictC4(vs).status).toBe('supported')
-    expect(verdictC10(vs).status).toBe('supported')
-    expect(verdictC12(vs).status).toBe('supported')
-    expect(verdictC1(vs).text).toContain('0.55×') // the SQLite session's throughput ratio is quoted
-    expect(verdictC1(vs).text).toContain('+78 µs CPU/req') // jose HS256: 128 − 50
-  })
-
-  it('decides on server CPU per round: inconclusive when rounds disagree, a verdict when they agree', () => {
-    const base = [20_000, 20_000, 20_000, 20_000, 20_000]
-    const me = [10_000, 10_000, 10_000, 10_000, 10_000]
-    const run = (jwtCpu: number[], sqlCpu: number[]) =>
-      verdictC1(
-        summarizeVariants(
-          [
-            ...server('stateful-sqlite', base, me, 50, sqlCpu),
-            ...server('stateless-hs256-none', base, me, 50, jwtCpu),
-          ],
-          [info('stateful-sqlite'), info('stateless-hs256-none')],
-          5,
-        ),
-      )
-    // Medians differ by > 10%, but two of five rounds go the other way: not decided.
-    expect(run([140, 80, 150, 70, 160], [90, 100, 85, 95, 90]).status).toBe('inconclusive')
-    // The JWT path dearer in 5 of 5 rounds: the claim is refuted.
-    expect(run([190, 200, 195, 185, 210], [90, 100, 85, 95, 90]).status).toBe('refuted')
-    // Cheaper in 4 of 5 rounds and by > 10%: supported.
-    expect(run([60, 65, 95, 62, 61], [90, 100, 85, 95, 90]).status).toBe('supported')
-  })
-
-  it('leaves a claim unanswered when a variant it needs is invalid', () => {
-    const broken = vs.map((v) => (v.id === 'stateful-sqlite' ? { ...v, valid: false, ratio: null } : v))
-    expect(verdictC1(broken).status).toBe('inconclusive')
-    expect(verdictC1(broken).text).toContain('stateful-sqlite')
   })
 })

@@ -86,6 +86,32 @@ export const GROUPS: GroupSpec[] = [
         path: '/floor/hmac',
         credential: 'bearer',
       },
+      // Library floors (floor/library-routes.ts): the auth library alone, its minimal setup, none of our code.
+      {
+        id: 'floor-jose',
+        label: 'raw jose.jwtVerify HS256 (Bearer)',
+        path: '/floor/jose',
+        credential: 'bearer',
+      },
+      {
+        id: 'floor-hs-memory',
+        label: 'raw hono-sessions, MemoryStore (cookie)',
+        path: '/floor/hs-memory',
+        credential: 'cookie',
+      },
+      {
+        id: 'floor-hs-sqlite',
+        label: 'raw hono-sessions, minimal Store over the SQLite table (cookie)',
+        path: '/floor/hs-sqlite',
+        credential: 'cookie',
+      },
+      ...FLOOR_ASYM.map((alg) => ({
+        id: `floor-jose-${alg.toLowerCase()}`,
+        label: `raw jose.jwtVerify ${alg} (Bearer; opt-in)`,
+        path: `/floor/jose-${alg.toLowerCase()}`,
+        credential: alg,
+        optional: true,
+      })),
       ...FLOOR_ASYM.map((alg) => ({
         id: `floor-${alg.toLowerCase()}`,
         label: `raw node:crypto ${alg} verify (Bearer; opt-in)`,

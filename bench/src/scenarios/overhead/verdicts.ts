@@ -1,281 +1,317 @@
-import type { RoundComparison, Summary } from '../../lib/stats.js'
-import { compareRounds } from '../../lib/stats.js'
+/**
+ * Verdicts and the cost decomposition, from the in-process layer (ns per request through `app.fetch`, per round,
+ * /me minus the same worker's /public). The HTTP layer's throughput ratio and server CPU are quoted beside, never
+ * decided on. The rule is lib/evidence.ts: a difference must exceed the between-round spread in every round of a
+ * run that passed the noise guard; a --quick run prints figures only.
+ */
+import type { Decision, Gate } from '../../lib/evidence.js'
+import { decide, gateNote } from '../../lib/evidence.js'
+import type { Summary } from '../../lib/stats.js'
+import { summarize } from '../../lib/stats.js'
 import type { Verdict } from '../../report/schema.js'
+import type { InprocVariant } from './inprocess/summary.js'
 import type { VariantSummary } from './summary.js'
 
-/** How each app variant's cost splits, in server CPU µs per request (medians). */
-export interface Decomposition {
+/** What the verdicts know about one variant, in µs. */
+export interface Ev {
   id: string
-  /** The floor server's /public: Hono, @hono/node-server, the shared middleware, the kernel's share of a request. */
-  framework: number
-  /** The app's /public minus the floor's: what the app adds to every request before any auth (null without floor). */
-  appBase: number | null
-  /** The raw mechanism measured on the floor server (null when no floor route matches the variant). */
-  mechanism: number | null
-  /** What is left: the auth library (hono-sessions, jose) and the app's own code around it. */
-  library: number | null
-  total: number
-  /** Which floor routes make up the mechanism. */
-  mechanismSource: string
+  family: 'stateful' | 'stateless' | 'floor'
+  /** In-process: GET of the variant minus GET /public in the same worker visit, per round (µs). */
+  byRound: (number | null)[]
+  added: Summary
+  /** In-process µs per request of the variant's path, and of its worker's /public. */
+  total: Summary
+  publicUs: Summary
+  /** HTTP layer, quoted beside the in-process figures (null when that layer did not run or was invalid). */
+  httpRatio: Summary | null
+  httpCpuAdded: Summary | null
+  readsPerReq: number | null
 }
 
-/** Which raw floor routes a variant's mechanism equals. */
-const MECHANISM: Record<string, string[]> = {
-  // The memory store keeps the session in a Map but the app still reads the user row from SQLite (2 reads/req).
+const scale = (s: Summary | null, k: number): Summary | null =>
+  s && { ...s, median: s.median * k, min: s.min * k, max: s.max * k }
+
+/** Joins the two layers per variant; only variants valid in-process carry evidence. */
+export function evidenceFrom(inproc: readonly InprocVariant[], http: readonly VariantSummary[]): Ev[] {
+  return inproc
+    .filter((v) => v.valid && v.addedNs && v.nsPerReq && v.publicNs)
+    .map((v) => {
+      const h = http.find((x) => x.id === v.id && x.valid)
+      return {
+        id: v.id,
+        family: v.family,
+        byRound: v.addedByRound.map((x) => (x === null ? null : x / 1000)),
+        added: scale(v.addedNs, 1e-3)!,
+        total: scale(v.nsPerReq, 1e-3)!,
+        publicUs: scale(v.publicNs, 1e-3)!,
+        httpRatio: h?.ratio ?? null,
+        httpCpuAdded: h?.cpuAddedUs ?? null,
+        readsPerReq: h?.readsPerReq ?? null,
+      }
+    })
+}
+
+/** Raw mechanism floors (no library) and library floors (the library alone, minimal setup) per app variant. */
+export const MECHANISM: Record<string, string[]> = {
+  // The memory store keeps the session in a Map but the app still reads the user row from SQLite.
   'stateful-memory': ['floor-map', 'floor-sqlite'],
   'stateful-sqlite': ['floor-sqlite'],
   'stateless-hs256-none': ['floor-hmac'],
   'stateless-hs256-denylist': ['floor-hmac', 'floor-sqlite'],
   'stateless-hs256-version': ['floor-hmac', 'floor-sqlite'],
-  // Opt-in floor routes (pnpm bench --variants …,floor-rs256,floor-es256,floor-eddsa).
   'stateless-rs256': ['floor-rs256'],
   'stateless-es256': ['floor-es256'],
   'stateless-eddsa': ['floor-eddsa'],
 }
+export const LIBRARY_FLOOR: Record<string, string[]> = {
+  'stateful-memory': ['floor-hs-memory', 'floor-sqlite'],
+  'stateful-sqlite': ['floor-hs-sqlite'],
+  'stateless-hs256-none': ['floor-jose'],
+  'stateless-hs256-denylist': ['floor-jose', 'floor-sqlite'],
+  'stateless-hs256-version': ['floor-jose', 'floor-sqlite'],
+  'stateless-rs256': ['floor-jose-rs256'],
+  'stateless-es256': ['floor-jose-es256'],
+  'stateless-eddsa': ['floor-jose-eddsa'],
+  // Hooks for the cache variants (issue 11 items 7–8, another branch): give them the floor they must approach.
+  'stateless-hs256-cache': ['floor-map'],
+  'stateful-cookie-cache': ['floor-hmac'],
+}
 
-export function decompose(variants: VariantSummary[]): Decomposition[] {
-  const byId = new Map(variants.map((v) => [v.id, v]))
-  const floorBase =
-    variants.find((v) => v.family === 'floor' && v.valid && v.baselineCpuUs)?.baselineCpuUs?.median ?? null
-  const out: Decomposition[] = []
-  for (const v of variants) {
-    if (v.family === 'floor' || !v.valid || !v.cpuUs || !v.baselineCpuUs || !v.cpuAddedUs) continue
-    const parts = MECHANISM[v.id] ?? []
-    const floors = parts.map((p) => byId.get(p))
-    const haveAll = parts.length > 0 && floors.every((f) => f?.valid && f.cpuAddedUs)
-    const mechanism = haveAll ? floors.reduce((s, f) => s + Math.max(0, f!.cpuAddedUs!.median), 0) : null
-    out.push({
-      id: v.id,
-      framework: floorBase ?? v.baselineCpuUs.median,
-      appBase: floorBase === null ? null : v.baselineCpuUs.median - floorBase,
-      mechanism,
-      library: mechanism === null ? null : v.cpuAddedUs.median - mechanism,
-      total: v.cpuUs.median,
-      mechanismSource:
-        parts.length === 0
-          ? 'no raw floor route for this variant'
-          : haveAll
-            ? parts.join(' + ')
-            : `${parts.join(' + ')} (not measured)`,
+/** How each app variant's in-process cost splits, µs per request (medians). */
+export interface Decomposition {
+  id: string
+  total: number
+  /** The floor worker's /public: Hono, the shared middleware, Request/Response objects. */
+  framework: number
+  /** The app's /public minus the floor's: what the app adds to every request before any auth. */
+  appBase: number
+  /** Raw mechanism (floor routes without a library), null when no raw floor matches. */
+  mechanism: number | null
+  /** Library floor − mechanism: what jose / hono-sessions add over the raw operation. */
+  library: number | null
+  /** Variant added − library floor added: our own code around the library. */
+  ourCode: Summary | null
+  mechanismSource: string
+  librarySource: string
+}
+
+function sumFloors(
+  byId: Map<string, Ev>,
+  ids: string[] | undefined,
+): { total: number; byRound: number[] | null } | null {
+  if (!ids || ids.length === 0) return null
+  const floors = ids.map((id) => byId.get(id))
+  if (floors.some((f) => !f)) return null
+  const rounds = floors[0]!.byRound.length
+  const byRound = Array.from({ length: rounds }, (_, i) =>
+    floors.reduce((s, f) => s + (f!.byRound[i] ?? NaN), 0),
+  )
+  return { total: floors.reduce((s, f) => s + f!.added.median, 0), byRound }
+}
+
+export function decompose(evs: readonly Ev[]): Decomposition[] {
+  const byId = new Map(evs.map((e) => [e.id, e]))
+  const framework = evs.find((e) => e.family === 'floor')?.publicUs.median ?? null
+  return evs
+    .filter((e) => e.family !== 'floor')
+    .map((e) => {
+      const mech = sumFloors(byId, MECHANISM[e.id])
+      const lib = sumFloors(byId, LIBRARY_FLOOR[e.id])
+      const ourByRound = lib?.byRound?.map((f, i) => (e.byRound[i] ?? NaN) - f) ?? []
+      const source = (ids: string[] | undefined, got: unknown) =>
+        !ids ? 'no floor for this variant' : got ? ids.join(' + ') : `${ids.join(' + ')} (not measured)`
+      return {
+        id: e.id,
+        total: e.total.median,
+        framework: framework ?? e.publicUs.median,
+        appBase: framework === null ? 0 : e.publicUs.median - framework,
+        mechanism: mech?.total ?? null,
+        library: lib && mech ? lib.total - mech.total : null,
+        ourCode: lib ? summarize(ourByRound) : null,
+        mechanismSource: source(MECHANISM[e.id], mech),
+        librarySource: source(LIBRARY_FLOOR[e.id], lib),
+      }
     })
-  }
-  return out
 }
 
+const us = (x: number) => `${x.toFixed(1)} µs`
+const signed = (x: number) => `${x < 0 ? '−' : '+'}${Math.abs(x).toFixed(1)} µs`
+const rng = (s: Summary, f: (x: number) => string) => `${f(s.median)} (${f(s.min)}–${f(s.max)})`
 const f2 = (x: number) => x.toFixed(2)
-const us = (x: number) => `${Math.round(x)} µs`
-const signedUs = (x: number) => `${x < 0 ? '−' : '+'}${Math.abs(Math.round(x))} µs`
-const range = (s: Summary) => `${f2(s.median)}× (${f2(s.min)}–${f2(s.max)})`
-const cpu = (v: VariantSummary) => `${signedUs(v.cpuAddedUs!.median)} CPU/req`
-
-function get(vs: VariantSummary[], id: string): VariantSummary | undefined {
-  const v = vs.find((x) => x.id === id)
-  return v?.valid && v.ratio && v.cpuAddedUs ? v : undefined
+/** "+12.3 µs (11.9–12.8) in-process; HTTP 0.61× (…), +45 µs server CPU" */
+function fig(e: Ev): string {
+  const http = e.httpRatio
+    ? `; over HTTP ${rng(e.httpRatio, (x) => `${f2(x)}×`)} of /public${e.httpCpuAdded ? `, ${signed(e.httpCpuAdded.median)} server CPU` : ''}`
+    : ''
+  return `${rng(e.added, signed)} per request in-process${http}`
 }
+/** Tolerance for "no measurable difference": 5 % of the larger of the two, at least 1 µs. */
+const tolerance = (a: Ev, b: Ev) =>
+  Math.max(1, 0.05 * Math.max(Math.abs(a.added.median), Math.abs(b.added.median)))
+const cmp = (a: Ev, b: Ev) =>
+  decide(a.byRound, b.byRound, { tolerance: tolerance(a, b), names: [a.id, b.id] })
 
 function missing(claim: string, ids: string[]): Verdict {
   return {
     claim,
     status: 'inconclusive',
-    text: `not answered: needs valid results for ${ids.join(' and ')} (excluded or not run).`,
+    text: `not answered: needs valid in-process results for ${ids.join(' and ')} (excluded or not run).`,
   }
 }
 
-/**
- * The verdicts decide on server CPU added per request (the route's CPU µs/req minus its own server's /public, per
- * round): it is the steadiest figure on a shared machine. Throughput ratios are quoted beside it.
- */
-function cmpCpu(a: VariantSummary, b: VariantSummary): RoundComparison {
-  return compareRounds(a.cpuAddedByRound, b.cpuAddedByRound)
+/** Applies the gate: a closed gate keeps the figures and drops the badge (smoke) or makes it inconclusive (noisy). */
+function gated(
+  claim: string,
+  gate: Gate,
+  figures: string,
+  status: NonNullable<Verdict['status']>,
+  conclusion: string,
+): Verdict {
+  const note = gateNote(gate)
+  if (note === null) return { claim, status, text: `${figures} ${conclusion}` }
+  return { claim, status: gate.smoke ? undefined : 'inconclusive', text: `${note} ${figures}` }
 }
 
-/** "in 5 of 5 rounds" style evidence for a comparison. */
-function rounds(c: RoundComparison, word: 'more' | 'less'): string {
-  return `${word} in ${word === 'more' ? c.higherIn : c.lowerIn} of ${c.n} round(s)`
-}
-
-function unclear(claim: string, nums: string, c: RoundComparison): Verdict {
-  return {
-    claim,
-    status: 'inconclusive',
-    text: `${nums} Not decided: the medians differ by ${Math.round(Math.abs(c.relative) * 100)}% but the rounds disagree (${c.higherIn} higher, ${c.lowerIn} lower of ${c.n}); rerun with more rounds on a quieter machine.`,
-  }
+function inconclusive(d: Decision): string {
+  return `Inconclusive: ${d.why}. Rerun with more rounds on a quiet machine.`
 }
 
 /** C1: "stateless is faster because it skips the DB lookup". */
-export function verdictC1(vs: VariantSummary[]): Verdict {
-  const jwt = get(vs, 'stateless-hs256-none')
-  const sql = get(vs, 'stateful-sqlite')
+export function verdictC1(evs: readonly Ev[], gate: Gate): Verdict {
+  const jwt = evs.find((e) => e.id === 'stateless-hs256-none')
+  const sql = evs.find((e) => e.id === 'stateful-sqlite')
   if (!jwt || !sql) return missing('C1', ['stateless-hs256-none', 'stateful-sqlite'])
-  const mem = get(vs, 'stateful-memory')
-  const c = cmpCpu(jwt, sql)
-  const nums =
-    `Verifying an HS256 JWT with no store access (${f2(jwt.readsPerReq ?? 0)} reads/req) costs ${cpu(jwt)} over /public ` +
-    `(throughput ${range(jwt.ratio!)} of /public); the SQLite session lookup (${f2(sql.readsPerReq ?? 0)} reads/req) costs ` +
-    `${cpu(sql)} (${range(sql.ratio!)})` +
-    (mem ? `; the in-memory session ${cpu(mem)} (${range(mem.ratio!)})` : '') +
-    '.'
-  if (c.verdict === 'lower') {
-    return {
-      claim: 'C1',
-      status: 'supported',
-      text: `${nums} The JWT path costs ${rounds(c, 'less')}: skipping the lookup does make it cheaper here.`,
-    }
-  }
-  if (c.verdict === 'higher') {
-    return {
-      claim: 'C1',
-      status: 'refuted',
-      text: `${nums} The JWT path costs ${rounds(c, 'more')}: the signature check (jose, WebCrypto) is dearer than the prepared SQLite read it replaces.`,
-    }
-  }
-  if (c.verdict === 'unclear') return unclear('C1', nums, c)
-  return {
-    claim: 'C1',
-    status: 'refuted',
-    text: `${nums} The two are within ${Math.round(Math.abs(c.relative) * 100)}% of each other: skipping the DB lookup buys no measurable speed.`,
-  }
+  const d = cmp(jwt, sql)
+  const figures = `An HS256 JWT with no store access costs ${fig(jwt)}; the SQLite session lookup ${fig(sql)}.`
+  if (d.verdict === 'lower')
+    return gated('C1', gate, figures, 'supported', `The JWT path is cheaper: ${d.why}.`)
+  if (d.verdict === 'higher')
+    return gated(
+      'C1',
+      gate,
+      figures,
+      'refuted',
+      `The JWT path costs more (jose's WebCrypto verify is dearer than the prepared SQLite read it replaces): ${d.why}.`,
+    )
+  if (d.verdict === 'same')
+    return gated('C1', gate, figures, 'refuted', `No measurable speed from skipping the lookup: ${d.why}.`)
+  return gated('C1', gate, figures, 'inconclusive', inconclusive(d))
 }
 
 /** C4: "a central store adds overhead" (a SQLite file every instance can share vs an in-process Map). */
-export function verdictC4(vs: VariantSummary[]): Verdict {
-  const sql = get(vs, 'stateful-sqlite')
-  const mem = get(vs, 'stateful-memory')
+export function verdictC4(evs: readonly Ev[], gate: Gate): Verdict {
+  const sql = evs.find((e) => e.id === 'stateful-sqlite')
+  const mem = evs.find((e) => e.id === 'stateful-memory')
   if (!sql || !mem) return missing('C4', ['stateful-sqlite', 'stateful-memory'])
-  const c = cmpCpu(sql, mem)
-  const extra = sql.cpuAddedUs!.median - mem.cpuAddedUs!.median
-  const jwt = get(vs, 'stateless-hs256-none')
-  const nums =
-    `The SQLite store (one file every instance can share) costs ${cpu(sql)} over /public (throughput ${range(sql.ratio!)}), ` +
-    `the in-process Map ${cpu(mem)} (${range(mem.ratio!)}): a difference of ${signedUs(extra)} per request. ` +
-    `Store reads per request: ${f2(sql.readsPerReq ?? 0)} for SQLite vs ${f2(mem.readsPerReq ?? 0)} for the Map variant, ` +
-    'which keeps the session in memory but still reads the user row from SQLite.' +
-    (jwt ? ` For scale, jose HS256 verification costs ${cpu(jwt)}.` : '')
-  if (c.verdict === 'higher') {
-    return {
-      claim: 'C4',
-      status: 'supported',
-      text: `${nums} The store costs ${rounds(c, 'more')}: it adds overhead, of this size.`,
-    }
-  }
-  if (c.verdict === 'lower') {
-    return {
-      claim: 'C4',
-      status: 'refuted',
-      text: `${nums} The store costs ${rounds(c, 'less')}: no overhead from it here.`,
-    }
-  }
-  if (c.verdict === 'unclear') return unclear('C4', nums, c)
-  return {
-    claim: 'C4',
-    status: 'refuted',
-    text: `${nums} Within ${Math.round(Math.abs(c.relative) * 100)}%: no measurable overhead.`,
-  }
+  const d = cmp(sql, mem)
+  const figures =
+    `The SQLite store costs ${fig(sql)}; the in-process Map ${fig(mem)} (it still reads the user row from SQLite): ` +
+    `${signed(sql.added.median - mem.added.median)} for the shared store.`
+  if (d.verdict === 'higher')
+    return gated('C4', gate, figures, 'supported', `It adds overhead, of this size: ${d.why}.`)
+  if (d.verdict === 'lower')
+    return gated('C4', gate, figures, 'refuted', `The store is cheaper here: ${d.why}.`)
+  if (d.verdict === 'same') return gated('C4', gate, figures, 'refuted', `No measurable overhead: ${d.why}.`)
+  return gated('C4', gate, figures, 'inconclusive', inconclusive(d))
 }
 
-function algName(id: string): string {
-  return { 'stateless-rs256': 'RS256', 'stateless-es256': 'ES256', 'stateless-eddsa': 'EdDSA' }[id] ?? id
+const ALG: Record<string, string> = {
+  'stateless-rs256': 'RS256',
+  'stateless-es256': 'ES256',
+  'stateless-eddsa': 'EdDSA',
 }
 
-/** C10: HS256 vs the asymmetric algorithms (and the JWE format). */
-export function verdictC10(vs: VariantSummary[]): Verdict {
-  const hs = get(vs, 'stateless-hs256-none')
-  const others = ['stateless-rs256', 'stateless-es256', 'stateless-eddsa']
-    .map((id) => get(vs, id))
-    .filter((v) => v !== undefined)
+/** C10: HS256 vs the asymmetric algorithms (and the JWE format, quoted). */
+export function verdictC10(evs: readonly Ev[], gate: Gate): Verdict {
+  const hs = evs.find((e) => e.id === 'stateless-hs256-none')
+  const others = Object.keys(ALG).flatMap((id) => evs.filter((e) => e.id === id))
   if (!hs || others.length === 0) return missing('C10', ['stateless-hs256-none', 'an asymmetric variant'])
-  const parts = others.map((v) => {
-    const c = cmpCpu(v, hs)
-    const x = v.cpuAddedUs!.median / Math.max(hs.cpuAddedUs!.median, 1)
-    return {
-      v,
-      c,
-      text: `${algName(v.id)} ${cpu(v)} (${x.toFixed(1)}× HS256's; more in ${c.higherIn} of ${c.n} rounds; throughput ${range(v.ratio!)})`,
-    }
-  })
-  const jwe = get(vs, 'stateless-jwe')
-  const jweText = jwe ? ` The encrypted JWE format costs ${cpu(jwe)} (${range(jwe.ratio!)}).` : ''
-  const dearer = parts.filter((p) => p.c.verdict === 'higher').length
-  const undecided = parts.filter((p) => p.c.verdict === 'unclear').length
-  const status =
-    dearer === parts.length ? 'supported' : dearer > 0 ? 'mixed' : undecided > 0 ? 'inconclusive' : 'refuted'
-  return {
-    claim: 'C10',
-    status,
-    text:
-      `HS256 costs ${cpu(hs)} (throughput ${range(hs.ratio!)}); ${parts.map((p) => p.text).join('; ')}. ` +
-      `${dearer} of ${parts.length} asymmetric algorithm(s) are clearly dearer to verify than HS256.${jweText}` +
-      ' What asymmetric keys buy is that verifiers hold no signing secret, not speed.',
-  }
+  const parts = others.map((e) => ({ e, d: cmp(e, hs) }))
+  const jwe = evs.find((e) => e.id === 'stateless-jwe')
+  const figures =
+    `HS256 costs ${fig(hs)}; ${parts.map((p) => `${ALG[p.e.id]} ${fig(p.e)}`).join('; ')}.` +
+    (jwe ? ` The encrypted JWE format costs ${fig(jwe)}.` : '')
+  const dearer = parts.filter((p) => p.d.verdict === 'higher')
+  const open = parts.filter((p) => p.d.verdict === 'inconclusive')
+  const why = parts.map((p) => `${ALG[p.e.id]}: ${p.d.verdict} (${p.d.why})`).join('; ')
+  const tail = ' What asymmetric keys buy is that verifiers hold no signing secret, not speed.'
+  if (dearer.length === parts.length)
+    return gated(
+      'C10',
+      gate,
+      figures,
+      'supported',
+      `Every asymmetric algorithm is dearer than HS256: ${why}.${tail}`,
+    )
+  if (open.length > 0) return gated('C10', gate, figures, 'inconclusive', `Not all decided: ${why}.`)
+  if (dearer.length > 0)
+    return gated(
+      'C10',
+      gate,
+      figures,
+      'mixed',
+      `${dearer.length} of ${parts.length} are dearer: ${why}.${tail}`,
+    )
+  return gated('C10', gate, figures, 'refuted', `None is dearer than HS256: ${why}.`)
 }
 
 /** C12: "storing/checking tokens in a DB cancels statelessness" (deny-list and token_version variants). */
-export function verdictC12(vs: VariantSummary[]): Verdict {
-  const none = get(vs, 'stateless-hs256-none')
-  const sql = get(vs, 'stateful-sqlite')
-  const checked = ['stateless-hs256-denylist', 'stateless-hs256-version']
-    .map((id) => get(vs, id))
-    .filter((v) => v !== undefined)
-  if (!none || !sql || checked.length === 0) {
+export function verdictC12(evs: readonly Ev[], gate: Gate): Verdict {
+  const none = evs.find((e) => e.id === 'stateless-hs256-none')
+  const sql = evs.find((e) => e.id === 'stateful-sqlite')
+  const checked = ['stateless-hs256-denylist', 'stateless-hs256-version'].flatMap((id) =>
+    evs.filter((e) => e.id === id),
+  )
+  if (!none || !sql || checked.length === 0)
     return missing('C12', ['stateless-hs256-none', 'stateful-sqlite', 'stateless-hs256-denylist or -version'])
-  }
-  const parts = checked.map((v) => {
-    const vsSession = cmpCpu(v, sql)
-    return {
-      v,
-      vsSession,
-      text:
-        `${v.id.replace('stateless-hs256-', '')} ${cpu(v)} (${f2(v.readsPerReq ?? 0)} store reads/req, ` +
-        `${signedUs(v.cpuAddedUs!.median - none.cpuAddedUs!.median)} over no check; throughput ${range(v.ratio!)})`,
-    }
-  })
-  const head =
-    `With a check on every request — ${parts.map((p) => p.text).join('; ')} — the JWT app reads the store on every ` +
-    `request, like the SQLite session (${cpu(sql)}, ${f2(sql.readsPerReq ?? 0)} reads/req, ${range(sql.ratio!)}).`
-  if (parts.every((p) => p.vsSession.verdict === 'higher' || p.vsSession.verdict === 'same')) {
-    return {
-      claim: 'C12',
-      status: 'supported',
-      text: `${head} It ends up no cheaper than the session: the per-request DB check cancels the "no lookup" advantage; what remains is short-lived, self-describing tokens with instant revocation.`,
-    }
-  }
-  if (parts.some((p) => p.vsSession.verdict === 'lower')) {
-    return {
-      claim: 'C12',
-      status: 'mixed',
-      text: `${head} At least one checked variant still costs less than the session lookup; the check is the price of instant revocation, not of statelessness as a whole.`,
-    }
-  }
-  return {
-    claim: 'C12',
-    status: 'inconclusive',
-    text: `${head} Not decided: the rounds disagree; rerun on a quieter machine.`,
-  }
+  const parts = checked.map((e) => ({ e, d: cmp(e, sql) }))
+  const figures =
+    `With a check on every request — ${checked.map((e) => `${e.id.replace('stateless-hs256-', '')} ${fig(e)} (${signed(e.added.median - none.added.median)} over no check)`).join('; ')} — ` +
+    `against the SQLite session's ${fig(sql)}.`
+  const why = parts
+    .map((p) => `${p.e.id.replace('stateless-hs256-', '')} vs session: ${p.d.verdict} (${p.d.why})`)
+    .join('; ')
+  if (parts.every((p) => p.d.verdict === 'higher' || p.d.verdict === 'same'))
+    return gated(
+      'C12',
+      gate,
+      figures,
+      'supported',
+      `No checked variant is cheaper than the session: the per-request DB check cancels the "no lookup" advantage (${why}).`,
+    )
+  if (parts.some((p) => p.d.verdict === 'inconclusive'))
+    return gated('C12', gate, figures, 'inconclusive', `Not decided: ${why}.`)
+  return gated(
+    'C12',
+    gate,
+    figures,
+    'mixed',
+    `At least one checked variant still costs less than the session lookup (${why}).`,
+  )
 }
 
-/** The framework / library / mechanism split as sentences, for the headline variants. */
-export function verdictDecomposition(ds: Decomposition[]): Verdict {
-  const lines = ds
-    .filter((d) => d.mechanism !== null && d.library !== null)
-    .map(
-      (d) =>
-        `${d.id}: ${us(d.total)} per /me = ${us(d.framework)} framework + ${us(d.appBase ?? 0)} app base (its /public over the floor's) + ${us(d.mechanism!)} mechanism (${d.mechanismSource}) + ${us(d.library!)} auth library and app code`,
-    )
-  if (lines.length === 0) {
+/** The framework / mechanism / library / our-code split as sentences. Figures, not a claim: no badge. */
+export function verdictDecomposition(ds: readonly Decomposition[], gate: Gate): Verdict {
+  const lines = ds.map(
+    (d) =>
+      `${d.id}: ${us(d.total)} = ${us(d.framework)} framework + ${us(d.appBase)} app base + ` +
+      (d.mechanism === null
+        ? 'auth (no raw floor to split it)'
+        : `${us(d.mechanism)} mechanism (${d.mechanismSource})`) +
+      (d.library === null ? '' : ` + ${us(d.library)} library (${d.librarySource})`) +
+      (d.ourCode ? ` + our code ${rng(d.ourCode, signed)}` : ''),
+  )
+  if (lines.length === 0)
     return {
       claim: 'decomposition',
       status: 'inconclusive',
-      text: 'not answered: needs the floor server and at least one matching app variant.',
+      text: 'not answered: no valid app variant in-process.',
     }
-  }
-  const noFloor = ds.filter((d) => d.mechanism === null).map((d) => d.id)
+  const note = gateNote(gate)
   return {
     claim: 'decomposition',
     text:
-      `Server CPU per request, medians: ${lines.join('; ')}.` +
-      (noFloor.length > 0
-        ? ` (${noFloor.join(', ')}: no raw floor route measured, so only framework vs the rest; the asymmetric ones have opt-in floor routes: --variants …,floor-rs256,floor-es256,floor-eddsa.)`
-        : '') +
-      ' A negative share means that part is within noise.',
+      `${note ? `${note} ` : ''}In-process µs per request (medians; our code with its min–max over rounds): ${lines.join('; ')}. ` +
+      "Our code = the variant's added cost − its library floor's (same rounds); a negative share is within noise.",
   }
 }

@@ -1,0 +1,49 @@
+import { afterAll, describe, expect, it } from 'vitest'
+import { processRegistry } from '../../../lib/process-registry.js'
+import { Progress } from '../../../lib/progress.js'
+import type { InprocRun } from './measure.js'
+import { inprocessGroups, measureInprocess } from './measure.js'
+import type { InprocVariant } from './summary.js'
+import { summarizeInprocess } from './summary.js'
+
+/**
+ * The in-process layer for real at a tiny size: every group's app built in its own pinned worker, 2 rounds of
+ * 15 ms per path, 3 users. Asserts outcomes (200s only, ns > 0 for every variant, a noise record per visit) —
+ * never speed.
+ */
+describe('in-process cost layer (smoke: 2 rounds × 15 ms per path, 3 users)', () => {
+  const specs = inprocessGroups(undefined)
+  let run: InprocRun
+  let variants: InprocVariant[]
+
+  it('measures every variant and floor with 200s only and ns > 0', async () => {
+    run = await measureInprocess(
+      specs,
+      { rounds: 2, timeMs: 15, warmupMs: 10, rewarmMs: 5, users: 3, rerun: false },
+      0,
+      new Progress(process.stderr, false),
+    )
+    variants = summarizeInprocess(run.samples, specs, 2, run.invalid)
+    expect(run.invalid).toEqual([])
+    const ids = specs.flatMap((g) => g.targets.map((t) => t.id))
+    expect(variants.map((v) => v.id)).toEqual(ids)
+    for (const v of variants) {
+      expect(v.valid, `${v.id}: ${v.reason}`).toBe(true)
+      expect(v.nsPerReq!.min, v.id).toBeGreaterThan(0)
+      expect(v.publicNs!.min, v.id).toBeGreaterThan(0)
+      expect(v.moeNs, v.id).toBeGreaterThanOrEqual(0)
+      expect(v.addedByRound.filter((x) => x !== null)).toHaveLength(2)
+    }
+    // Interleaving: the two rounds visit the workers in different orders.
+    const order = (r: number) => run.visits.filter((x) => x.round === r).map((x) => x.group)
+    expect(order(1)).not.toEqual(order(2))
+    expect(run.visits).toHaveLength(specs.length * 2)
+    for (const v of run.visits) expect(v.noise.wallSec).toBeGreaterThan(0)
+  }, 170_000)
+
+  it('left no worker running', () => {
+    expect(processRegistry.list()).toEqual([])
+  })
+})
+
+afterAll(() => processRegistry.killAll())

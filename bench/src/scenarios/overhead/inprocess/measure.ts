@@ -1,0 +1,177 @@
+/**
+ * The in-process cost layer: every group's app in its own worker pinned to one core, driven through `app.fetch`
+ * by tinybench. R rounds; in each, the workers in a different (seeded) order, and per worker GET /public and the
+ * targets back to back (baseline first in odd rounds, last in even ones). Each worker visit is one measured round
+ * for the noise guard: flagged rounds are re-run once (not in --quick, which is a smoke run).
+ */
+import type { NoiseLimits, RoundNoise } from '../../../lib/noise.js'
+import { judgeNoise, NoiseSampler, noiseLimits } from '../../../lib/noise.js'
+import type { Progress } from '../../../lib/progress.js'
+import { roundOrders } from '../../../lib/stats.js'
+import type { InvalidEntry, RunOptions } from '../../../report/schema.js'
+import type { GroupSpec } from '../variants.js'
+import { GROUPS, selectGroups } from '../variants.js'
+import { publicId } from './build.js'
+import type { PathResult } from './protocol.js'
+import { InprocWorker } from './workers.js'
+
+export interface InprocSettings {
+  rounds: number
+  /** tinybench time budget per path per round, ms. */
+  timeMs: number
+  /** Thrown-away requests before each path in round 1 (ms), and in later rounds. */
+  warmupMs: number
+  rewarmMs: number
+  users: number
+  /** Re-run a noisy round once (off for --quick: a smoke run only flags). */
+  rerun: boolean
+}
+
+export const INPROCESS_DEFAULTS = {
+  full: { rounds: 5, timeMs: 300, warmupMs: 300, rewarmMs: 50, users: 50 },
+  quick: { rounds: 3, timeMs: 50, warmupMs: 50, rewarmMs: 15, users: 16 },
+} as const
+
+export function inprocessSettings(o: RunOptions): InprocSettings {
+  const d = o.quick ? INPROCESS_DEFAULTS.quick : INPROCESS_DEFAULTS.full
+  return {
+    rounds: o.rounds ?? d.rounds,
+    timeMs: o.durationSec !== undefined ? Math.min(d.timeMs, o.durationSec * 1000) : d.timeMs,
+    warmupMs: d.warmupMs,
+    rewarmMs: d.rewarmMs,
+    users: o.connections ?? d.users,
+    rerun: !o.quick,
+  }
+}
+
+/** Seconds the layer takes: worker start-up (two at a time) plus every path's budget per round (and re-runs). */
+export function inprocessEstimateSec(specs: readonly GroupSpec[], s: InprocSettings): number {
+  const paths = specs.reduce((n, g) => n + g.targets.length + 1, 0)
+  const perRound = (paths * (s.timeMs + s.rewarmMs + 10)) / 1000
+  return (specs.length * 2.5) / 2 + (paths * s.warmupMs) / 1000 + s.rounds * perRound * (s.rerun ? 1.15 : 1)
+}
+
+/** The groups the in-process layer measures: every target (opt-in floors too: they cost no load run) unless named. */
+export function inprocessGroups(variants: string[] | undefined): GroupSpec[] {
+  return variants ? selectGroups(variants) : GROUPS.map((g) => ({ ...g, targets: [...g.targets] }))
+}
+
+/** One path of one worker in one round. */
+export interface InprocSample extends PathResult {
+  round: number
+  group: string
+  /** Position of the path within its worker visit. */
+  position: number
+}
+
+/** One worker visit (= one measured round for the noise guard), with the attempt that was kept. */
+export interface InprocVisit {
+  round: number
+  group: string
+  noise: RoundNoise
+  reasons: string[]
+  rerun: boolean
+  /** The first attempt's noise when the visit was re-run (that attempt's figures were dropped). */
+  dropped?: { noise: RoundNoise; reasons: string[] }
+}
+
+export interface InprocRun {
+  settings: InprocSettings
+  samples: InprocSample[]
+  visits: InprocVisit[]
+  invalid: InvalidEntry[]
+  limits: NoiseLimits
+  /** Where --cpu-prof wrote its profile. */
+  profile?: string
+}
+
+export async function measureInprocess(
+  specs: readonly GroupSpec[],
+  s: InprocSettings,
+  cpu: number | null,
+  progress: Progress,
+  opts: { cpuProf?: { variant: string; file: string } } = {},
+): Promise<InprocRun> {
+  const limits = noiseLimits('inprocess')
+  const invalid: InvalidEntry[] = []
+  const workers: InprocWorker[] = []
+  const samples: InprocSample[] = []
+  const visits: InprocVisit[] = []
+  let profile: string | undefined
+  try {
+    progress.update(`in-process: starting ${specs.length} workers, ${s.users} users each`)
+    // Two at a time: the build (tsx transpiling, argon2 logins) is CPU-bound on a 2-core machine.
+    for (let i = 0; i < specs.length; i += 2) {
+      const batch = specs.slice(i, i + 2)
+      const started = await Promise.allSettled(batch.map((spec) => InprocWorker.start(spec, s.users, cpu)))
+      for (const [j, r] of started.entries()) {
+        if (r.status === 'fulfilled') workers.push(r.value)
+        else {
+          const reason = `in-process setup failed: ${r.reason instanceof Error ? r.reason.message.split('\n')[0] : String(r.reason)}`
+          for (const t of batch[j]!.targets) invalid.push({ variant: t.id, reason })
+          progress.log(`${batch[j]!.id}: ${reason}`)
+        }
+      }
+    }
+    const profiled = opts.cpuProf ? workers.find((w) => w.targets.includes(opts.cpuProf!.variant)) : undefined
+    if (opts.cpuProf && !profiled) progress.log(`--cpu-prof: no worker serves ${opts.cpuProf.variant}`)
+    if (profiled) await profiled.call({ op: 'profile-start' })
+    const failed = new Set<string>()
+    const own = () => workers.reduce((sum, w) => sum + w.cpuUs(), 0) + harnessCpuUs()
+    for (const [r, order] of roundOrders(workers, s.rounds, 11).entries()) {
+      const round = r + 1
+      for (const w of order) {
+        const ids = [publicId(w.spec.id), ...w.targets.filter((t) => t !== publicId(w.spec.id))]
+        const seq = round % 2 === 1 ? ids : [...ids.slice(1), ids[0]!]
+        progress.update(`in-process round ${round}/${s.rounds} · ${w.spec.id}`)
+        const attempt = async () => {
+          const sampler = new NoiseSampler(own, cpu === null ? null : { cpu, cpuUs: () => w.cpuUs() })
+          const res = await w.measure(seq, s.timeMs, round === 1 ? s.warmupMs : s.rewarmMs)
+          const noise = sampler.stop()
+          return { res, noise, reasons: judgeNoise(noise, limits) }
+        }
+        if (failed.has(w.spec.id)) continue
+        let kept: Awaited<ReturnType<typeof attempt>>
+        let dropped: InprocVisit['dropped']
+        try {
+          kept = await attempt()
+          if (kept.reasons.length > 0 && s.rerun) {
+            progress.log(
+              `in-process round ${round} ${w.spec.id} noisy (${kept.reasons.join('; ')}): re-running once`,
+            )
+            dropped = { noise: kept.noise, reasons: kept.reasons }
+            kept = await attempt()
+          }
+        } catch (err) {
+          // A crashed worker makes its variants invalid, not the whole layer.
+          const reason = `in-process round ${round}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`
+          failed.add(w.spec.id)
+          for (const t of w.targets) invalid.push({ variant: t, reason })
+          progress.log(reason)
+          continue
+        }
+        visits.push({
+          round,
+          group: w.spec.id,
+          noise: kept.noise,
+          reasons: kept.reasons,
+          rerun: !!dropped,
+          dropped,
+        })
+        for (const [position, p] of kept.res.entries())
+          samples.push({ ...p, round, group: w.spec.id, position })
+      }
+    }
+    if (profiled && opts.cpuProf) {
+      profile = (await profiled.call({ op: 'profile-stop', file: opts.cpuProf.file })) as string
+    }
+  } finally {
+    await Promise.all(workers.map((w) => w.close().catch(() => undefined)))
+  }
+  return { settings: s, samples, visits, invalid, limits, profile }
+}
+
+function harnessCpuUs(): number {
+  const u = process.cpuUsage()
+  return u.user + u.system
+}

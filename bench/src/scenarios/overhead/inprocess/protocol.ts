@@ -1,0 +1,27 @@
+/** Messages between the harness and an in-process worker (plain JSON over the IPC channel). */
+import type { GroupSpec } from '../variants.js'
+
+export type WorkerCall =
+  | { id: number; op: 'setup'; spec: GroupSpec; users: number; dir: string }
+  | { id: number; op: 'measure'; order: string[]; timeMs: number; warmupMs: number }
+  | { id: number; op: 'profile-start' }
+  | { id: number; op: 'profile-stop'; file: string }
+
+export type WorkerReply = { ready: true } | { id: number; result?: unknown; error?: string }
+
+/** One path measured once (one round) by tinybench, in nanoseconds per request. */
+export interface PathResult {
+  target: string
+  /** Requests measured (tinybench samples; warm-up excluded). */
+  n: number
+  /** Wall time per request: mean, half-width of its 95 % confidence interval (Student's t), p50, p99. */
+  meanNs: number
+  moeNs: number
+  p50Ns: number
+  p99Ns: number
+  /** process.cpuUsage() (all threads, incl. the WebCrypto threadpool) over the measured requests ÷ requests. */
+  cpuNsPerReq: number
+  /** Responses that were not 200: any makes the variant invalid. */
+  bad: number
+  statuses: Record<string, number>
+}

@@ -1,0 +1,95 @@
+/**
+ * The in-process worker: one per server configuration (an app variant, or the floor), pinned to one core by the
+ * harness once built. It builds the app (build.ts) and measures `app.fetch(new Request(…))` per path with tinybench
+ * on request — no socket, no load generator on the core. Started by workers.ts; not meant to be run by hand.
+ */
+import { writeFileSync } from 'node:fs'
+import { Session } from 'node:inspector/promises'
+import { Bench } from 'tinybench'
+import type { BuiltGroup } from './build.js'
+import { buildGroup } from './build.js'
+import type { PathResult, WorkerCall, WorkerReply } from './protocol.js'
+
+let group: BuiltGroup | null = null
+let profiler: Session | null = null
+
+/** One path: a warm-up bench (thrown away), then the measured bench with the CPU the process used around it. */
+async function measurePath(id: string, timeMs: number, warmupMs: number): Promise<PathResult> {
+  const g = group
+  const t = g?.targets.find((x) => x.id === id)
+  if (!g || !t) throw new Error(`unknown target ${id}`)
+  const url = `http://127.0.0.1${t.path}`
+  const statuses: Record<string, number> = {}
+  let i = 0
+  const fn = async () => {
+    const res = await g.fetch(new Request(url, { headers: t.headers[i++ % t.headers.length] }))
+    const code = String(res.status)
+    statuses[code] = (statuses[code] ?? 0) + 1
+  }
+  if (warmupMs > 0) {
+    const warm = new Bench({ time: warmupMs, iterations: 1, warmup: false })
+    warm.add(id, fn)
+    await warm.run()
+  }
+  for (const k of Object.keys(statuses)) delete statuses[k]
+  const bench = new Bench({ time: timeMs, iterations: 8, warmup: false })
+  bench.add(id, fn)
+  const c0 = process.cpuUsage()
+  await bench.run()
+  const c1 = process.cpuUsage(c0)
+  const r = bench.tasks[0]!.result
+  if (r.state !== 'completed') throw new Error(`${id}: tinybench ended in state ${r.state}`)
+  const n = r.latency.samplesCount
+  const ms = 1e6 // tinybench reports milliseconds
+  return {
+    target: id,
+    n,
+    meanNs: r.latency.mean * ms,
+    moeNs: r.latency.moe * ms,
+    p50Ns: r.latency.p50 * ms,
+    p99Ns: r.latency.p99 * ms,
+    cpuNsPerReq: ((c1.user + c1.system) * 1000) / Math.max(1, n),
+    bad: Object.entries(statuses).reduce((s, [code, k]) => s + (code === '200' ? 0 : k), 0),
+    statuses: { ...statuses },
+  }
+}
+
+async function handle(msg: WorkerCall): Promise<unknown> {
+  switch (msg.op) {
+    case 'setup':
+      group = await buildGroup(msg.spec, msg.users, msg.dir)
+      return group.targets.map((t) => t.id)
+    case 'measure': {
+      const out: PathResult[] = []
+      for (const id of msg.order) out.push(await measurePath(id, msg.timeMs, msg.warmupMs))
+      return out
+    }
+    case 'profile-start':
+      profiler = new Session()
+      profiler.connect()
+      await profiler.post('Profiler.enable')
+      await profiler.post('Profiler.start')
+      return true
+    case 'profile-stop': {
+      if (!profiler) throw new Error('no profile running')
+      const { profile } = await profiler.post('Profiler.stop')
+      writeFileSync(msg.file, JSON.stringify(profile))
+      profiler.disconnect()
+      profiler = null
+      return msg.file
+    }
+  }
+}
+
+const send = (m: WorkerReply) => process.send?.(m)
+process.on('message', (msg: WorkerCall) => {
+  handle(msg).then(
+    (result) => send({ id: msg.id, result }),
+    (err: unknown) => send({ id: msg.id, error: err instanceof Error ? err.message : String(err) }),
+  )
+})
+process.on('disconnect', () => {
+  group?.close()
+  process.exit(0)
+})
+send({ ready: true })

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest'
+import type { Gate } from '../../lib/evidence.js'
+import { summarize } from '../../lib/stats.js'
+import type { Ev } from './verdicts.js'
+import { decompose, verdictC1, verdictC4, verdictDecomposition } from './verdicts.js'
+
+const ev = (id: string, byRound: number[], pub = 30): Ev => ({
+  id,
+  family: id.startsWith('floor') ? 'floor' : id.startsWith('stateful') ? 'stateful' : 'stateless',
+  byRound,
+  added: summarize(byRound)!,
+  total: summarize(byRound.map((x) => x + pub))!,
+  publicUs: summarize(byRound.map(() => pub))!,
+  httpRatio: null,
+  httpCpuAdded: null,
+  readsPerReq: null,
+})
+const open: Gate = { smoke: false, noisePassed: true, source: 'in-process' }
+
+describe('overhead verdicts from in-process evidence', () => {
+  const jwtDear = [ev('stateless-hs256-none', [52, 50, 51]), ev('stateful-sqlite', [20, 21, 19])]
+
+  it('C1 refuted when the JWT path costs more in every round beyond the spread', () => {
+    expect(verdictC1(jwtDear, open).status).toBe('refuted')
+  })
+
+  it('C1 inconclusive with the same medians when one round overlaps (counterfactual)', () => {
+    const overlap = [ev('stateless-hs256-none', [52, 22, 51]), ev('stateful-sqlite', [20, 21, 19])]
+    const v = verdictC1(overlap, open)
+    expect(v.status).toBe('inconclusive')
+    expect(v.text).toContain('round 2')
+  })
+
+  it('no badge in a smoke run, inconclusive in a noisy run, same figures in both', () => {
+    const smoke = verdictC1(jwtDear, { ...open, smoke: true })
+    expect(smoke.status).toBeUndefined()
+    expect(smoke.text).toMatch(/^Smoke run/)
+    const noisy = verdictC1(jwtDear, { ...open, noisePassed: false })
+    expect(noisy.status).toBe('inconclusive')
+    expect(noisy.text).toContain('+51.0 µs')
+  })
+
+  it('C4 refuted as "no measurable overhead" when both stay within the tolerance', () => {
+    const close = [ev('stateful-sqlite', [20, 20.4, 20.2]), ev('stateful-memory', [20.1, 20.3, 20.2])]
+    const v = verdictC4(close, open)
+    expect(v.status).toBe('refuted')
+    expect(v.text).toContain('No measurable overhead')
+  })
+
+  it('decomposes into framework, app base, mechanism, library and our code per round', () => {
+    const evs = [
+      ev('floor-hmac', [5, 5, 5], 20),
+      ev('floor-jose', [40, 41, 39], 20),
+      ev('stateless-hs256-none', [45, 47, 44], 25),
+    ]
+    const [d] = decompose(evs)
+    expect(d).toMatchObject({
+      id: 'stateless-hs256-none',
+      framework: 20,
+      appBase: 5,
+      mechanism: 5,
+      library: 35,
+    })
+    expect(d!.ourCode).toMatchObject({ median: 5, min: 5, max: 6 })
+    expect(verdictDecomposition([d!], open).text).toContain('our code')
+  })
+})
