@@ -3,6 +3,7 @@ import { publicUser } from '@auth-lab/shared'
 import type { AccessTokens, IssuedAccess, VerifiedAccess } from '../tokens/access-token.js'
 import type { FamilyView, IssuedRefresh, RefreshTokens } from '../tokens/refresh-token.js'
 import type { Revocation } from '../tokens/revocation/index.js'
+import type { VerifiedTokenCache } from '../tokens/verified-cache.js'
 
 /**
  * What the routes ask of the token layer: issue a pair, refresh, verify and check an access token, list and revoke
@@ -30,6 +31,8 @@ export interface TokenServiceOptions {
   access: AccessTokens
   refresh: RefreshTokens
   revocation: Revocation
+  /** ACCESS_TOKEN_CACHE (tokens/verified-cache.ts): remembers jose's successes; absent = every request verifies. */
+  cache?: VerifiedTokenCache
 }
 
 export class TokenService {
@@ -37,12 +40,14 @@ export class TokenService {
   private readonly access: AccessTokens
   private readonly refreshTokens: RefreshTokens
   readonly revocation: Revocation
+  private readonly cache: VerifiedTokenCache | undefined
 
   constructor(opts: TokenServiceOptions) {
     this.users = opts.users
     this.access = opts.access
     this.refreshTokens = opts.refresh
     this.revocation = opts.revocation
+    this.cache = opts.cache
   }
 
   /** Login: a new family (device) and its first pair. */
@@ -68,10 +73,16 @@ export class TokenService {
     return { ok: true, pair: { access, refresh: result.refresh, user: publicUser(result.user) } }
   }
 
-  /** Signature and claims only, no revocation check (logout: an already revoked token revokes nothing). */
+  /**
+   * Signature and claims only, no revocation check (logout: an already revoked token revokes nothing). With the
+   * verified-token cache, a token jose already accepted is answered from memory until its exp (+ tolerance).
+   */
   verify(token: string): Promise<VerifiedAccess | null> {
-    return this.access.verify(token)
+    // [caches wiring] the cache stands in for jose only; check() below still runs on every request.
+    return this.cache ? this.cache.verify(token, this.verifyWithJose) : this.access.verify(token)
   }
+
+  private readonly verifyWithJose = (token: string) => this.access.verify(token)
 
   /** The per-request revocation check after a signature verified: the user to serve, or null if revoked. */
   check(token: VerifiedAccess): PublicUser | null {
