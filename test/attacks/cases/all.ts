@@ -1,3 +1,4 @@
+import { cacheCases } from './caches.js'
 import { crossAppCases } from './cross-app.js'
 import { hardeningCases } from './hardening.js'
 import { inputCases } from './input.js'
@@ -7,7 +8,16 @@ import { refreshCases } from './refresh.js'
 import { sessionCases } from './sessions.js'
 import type { AttackCase } from './types.js'
 
-export { crossAppCases, hardeningCases, inputCases, jwtCases, loginCases, refreshCases, sessionCases }
+export {
+  cacheCases,
+  crossAppCases,
+  hardeningCases,
+  inputCases,
+  jwtCases,
+  loginCases,
+  refreshCases,
+  sessionCases,
+}
 
 /** Every case, in catalogue order. */
 export const ALL_CASES: readonly AttackCase[] = [
@@ -18,4 +28,5 @@ export const ALL_CASES: readonly AttackCase[] = [
   ...refreshCases,
   ...crossAppCases,
   ...hardeningCases,
+  ...cacheCases,
 ].sort((a, b) => a.id.localeCompare(b.id))
