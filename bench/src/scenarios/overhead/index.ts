@@ -13,7 +13,7 @@ export const overheadScenario: Scenario = {
   claims: CLAIMS,
   estimateSec: (o) => estimateSeconds(selectGroups(o.variants), overheadSettings(o)) + 10,
   async run(ctx) {
-    const { samples, groups, settings, invalid } = await measureOverhead(ctx)
-    return buildOverheadResult(samples, groups, settings, ctx.pinning, invalid)
+    const { samples, groups, settings, invalid, cacheStats } = await measureOverhead(ctx)
+    return buildOverheadResult(samples, groups, settings, ctx.pinning, invalid, cacheStats)
   },
 }

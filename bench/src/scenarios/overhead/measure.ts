@@ -8,6 +8,8 @@ import type { Progress } from '../../lib/progress.js'
 import type { ScenarioContext } from '../../lib/scenario.js'
 import { roundOrders } from '../../lib/stats.js'
 import type { InvalidEntry, RunOptions } from '../../report/schema.js'
+import type { CacheStat } from './cache-stats.js'
+import { scrapeCacheStats } from './cache-stats.js'
 import type { Group, Target } from './variants.js'
 import { selectGroups, setupGroups } from './variants.js'
 
@@ -218,9 +220,13 @@ async function measureOneOrThrow(
  * The whole experiment: starts the chosen variants' servers (seeded, users logged in), measures the rounds with a
  * load generator in its own process, and stops and removes everything, whatever happens.
  */
-export async function measureOverhead(
-  ctx: ScenarioContext,
-): Promise<{ samples: Sample[]; groups: Group[]; settings: MeasureSettings; invalid: InvalidEntry[] }> {
+export async function measureOverhead(ctx: ScenarioContext): Promise<{
+  samples: Sample[]
+  groups: Group[]
+  settings: MeasureSettings
+  invalid: InvalidEntry[]
+  cacheStats: CacheStat[]
+}> {
   const settings = overheadSettings(ctx.options)
   const specs = selectGroups(ctx.options.variants)
   let groups: Group[] = []
@@ -231,7 +237,8 @@ export async function measureOverhead(
     const setup = await setupGroups(specs, settings.connections, ctx.pinning.serverCpu, log)
     groups = setup.groups
     const samples = await measureRounds(groups, gen, settings, ctx.progress)
-    return { samples, groups, settings, invalid: setup.invalid }
+    const cacheStats = await scrapeCacheStats(groups) // issue 11: hit rates of the caches
+    return { samples, groups, settings, invalid: setup.invalid, cacheStats }
   } finally {
     await gen.close()
     await stopAll(groups.map((g) => g.server))

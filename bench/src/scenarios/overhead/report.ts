@@ -1,6 +1,8 @@
 /** The overhead section of the report: method, tables, charts and verdicts from the measured samples. */
 import type { Pinning } from '../../lib/pinning.js'
 import type { Claim, ExperimentResult, InvalidEntry } from '../../report/schema.js'
+import type { CacheStat } from './cache-stats.js'
+import { cacheTable } from './cache-stats.js'
 import type { MeasureSettings, Sample } from './measure.js'
 import { summarizeVariants } from './summary.js'
 import {
@@ -49,6 +51,7 @@ export function buildOverheadResult(
   settings: MeasureSettings,
   pinning: Pinning,
   setupInvalid: readonly InvalidEntry[],
+  cacheStats: readonly CacheStat[] = [],
 ): ExperimentResult {
   const targets = groups.flatMap((g) =>
     g.spec.targets.map((t) => ({
@@ -73,6 +76,7 @@ export function buildOverheadResult(
       stabilityTable(variants, settings.rounds),
       baselineTable(variants),
       descriptionTable(variants),
+      ...[cacheTable(cacheStats)].filter((t) => t !== null),
     ],
     charts: [ratioChart(variants), decompositionChart(parts)],
     verdicts: [
@@ -88,6 +92,6 @@ export function buildOverheadResult(
       'Server CPU µs per request is the steadiest figure and the most portable; req/s depends on the machine and on the load generator sharing it.',
       'With pinning, the server and its libuv threadpool (WebCrypto work of jose) share one core: asymmetric algorithms cannot spill onto the second core as they would unpinned.',
     ],
-    raw: { settings, pinning, variants, decomposition: parts, samples },
+    raw: { settings, pinning, variants, decomposition: parts, samples, cacheStats },
   }
 }
