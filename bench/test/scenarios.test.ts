@@ -3,12 +3,17 @@
  * each test asserts the outcome the experiment exists to show, measured, not mocked. Every server is killed by PID in
  * the scenario code's own `finally`; the process registry kills leftovers when the worker exits.
  */
+import { rmSync } from 'node:fs'
+import { dirname } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { pickApp } from '../src/lib/configs.js'
 import { LoadGenerator } from '../src/lib/load.js'
+import { stopAll } from '../src/lib/processes.js'
 import { lbSizes, measureLoadBalancer } from '../src/scenarios/lb/measure.js'
 import { buildLbResult } from '../src/scenarios/lb/report.js'
 import { measureMemory } from '../src/scenarios/memory/measure.js'
+import { scrapeCacheStats } from '../src/scenarios/overhead/cache-stats.js'
+import { selectGroups, setupGroups } from '../src/scenarios/overhead/variants.js'
 import { measureRestarts, restartSizes } from '../src/scenarios/restart/measure.js'
 import { buildRestartResult } from '../src/scenarios/restart/report.js'
 import { measureRevocation } from '../src/scenarios/revocation/measure.js'
@@ -113,6 +118,7 @@ describe('revocation window (C5, C6)', () => {
       modes: ['stateless-none', 'stateless-denylist'],
       events: ['logout'],
       accessTtlSec: 3,
+      cookieCacheTtlSec: 3,
       slackSec: 1,
       intervalMs: 100,
     })
@@ -124,6 +130,57 @@ describe('revocation window (C5, C6)', () => {
     expect(denylist?.eventStatus).toBe(204)
     expect(denylist?.accepted).toBe(0)
     expect(denylist?.finalStatus).toBe(401)
+  })
+})
+
+describe('session cookie cache (issue 11 item 8)', () => {
+  it('revocation: the old cookies answer after logout-all until the snapshot expires, then are refused', async () => {
+    const rows = await measureRevocation({
+      modes: ['stateful', 'stateful-cookie-cache'],
+      events: ['logout-all'],
+      accessTtlSec: 3,
+      cookieCacheTtlSec: 3,
+      slackSec: 1,
+      intervalMs: 100,
+    })
+    const plain = rows.find((r) => r.mode === 'stateful' && r.holder === 'other')
+    const cached = rows.find((r) => r.mode === 'stateful-cookie-cache' && r.holder === 'other')
+    expect(plain?.accepted).toBe(0)
+    expect(cached?.eventStatus).toBe(204)
+    expect(cached?.accepted).toBeGreaterThan(0)
+    expect(cached?.refusedAfterMs).not.toBeNull()
+    expect(cached?.remainingTtlMs).not.toBeNull()
+    // The window is the snapshot's remaining lifetime: refused within one replay interval (+ scheduling) of it.
+    expect(Math.abs((cached?.refusedAfterMs ?? 0) - (cached?.remainingTtlMs ?? 0))).toBeLessThan(600)
+  })
+
+  it('overhead: cached variants are primed like a browser and their hit rate is scraped', async () => {
+    const specs = selectGroups(['stateful-sqlite-cookie-cache', 'stateless-hs256-none-cached'])
+    const { groups, invalid } = await setupGroups(specs, 3, null, () => {})
+    try {
+      expect(invalid).toEqual([])
+      for (const g of groups) {
+        for (const headers of g.targets[0]!.credentials) {
+          for (let i = 0; i < 3; i++) {
+            const res = await fetch(`${g.server.url}/me`, { headers })
+            expect(res.status).toBe(200)
+            await res.arrayBuffer()
+          }
+        }
+      }
+      const stats = await scrapeCacheStats(groups)
+      const of = (variant: string) => stats.find((s) => s.variant === variant)
+      // Cookie cache: the priming /me was the one miss per user; token cache: the first /me per user.
+      expect(of('stateful-sqlite-cookie-cache')).toMatchObject({
+        cache: 'session_cookie',
+        hits: 9,
+        misses: 3,
+      })
+      expect(of('stateless-hs256-none-cached')).toMatchObject({ cache: 'access_token', hits: 6, misses: 3 })
+    } finally {
+      await stopAll(groups.map((g) => g.server))
+      for (const g of groups) rmSync(dirname(g.server.dbPath), { recursive: true, force: true })
+    }
   })
 })
 

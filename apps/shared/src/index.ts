@@ -12,6 +12,8 @@ export {
   MIN_METRICS_TOKEN_BYTES,
   readCommonConfig,
 } from './config/env.js'
+export type { SecretEstimate } from './config/secret-strength.js'
+export { estimateSecretBits, MIN_SECRET_BITS } from './config/secret-strength.js'
 export type { Migration } from './db/migrate.js'
 export { migrate } from './db/migrate.js'
 export type { Db } from './db/open-database.js'
@@ -35,6 +37,7 @@ export { authTimer } from './http/server-timing.js'
 export { staticAsset } from './http/static-asset.js'
 export type { LoginInput, PasswordChangeInput } from './http/validation.js'
 export { parseLogin, parsePasswordChange } from './http/validation.js'
+export { CacheCounters, cacheCounters } from './metrics/cache-counters.js'
 export type { LoginOutcome } from './metrics/metrics.js'
 export { Metrics } from './metrics/metrics.js'
 export type { SharedDeps, SharedDepsOptions } from './shared-deps.js'

@@ -1,5 +1,14 @@
 import type { CommonConfig, Env } from '@auth-lab/shared'
-import { ConfigError, defaultDbPath, envEnum, envInt, readCommonConfig } from '@auth-lab/shared'
+import {
+  ConfigError,
+  defaultDbPath,
+  envEnum,
+  envInt,
+  envOptional,
+  estimateSecretBits,
+  MIN_SECRET_BITS,
+  readCommonConfig,
+} from '@auth-lab/shared'
 
 /** Every default of the stateful app in one place (docs/api.md lists them with the shared ones). */
 export const DEFAULTS = {
@@ -18,7 +27,12 @@ export const DEFAULTS = {
    * attacker with the password cannot fill the table, and a user's forgotten devices do not pile up).
    */
   maxPerUser: 50,
+  /** SESSION_COOKIE_CACHE, seconds: the signed session snapshot cookie (session/cookie-cache.ts); 0 = off. */
+  cookieCacheSeconds: 0,
 } as const
+
+/** Longest snapshot lifetime accepted: it is a revocation window (docs/security.md), so minutes, not hours. */
+export const MAX_COOKIE_CACHE_SECONDS = 3600
 
 export type SessionStoreKind = 'sqlite' | 'memory'
 
@@ -31,6 +45,11 @@ export interface StatefulConfig extends CommonConfig {
     purgeIntervalSeconds: number
     maxPerUser: number
   }
+  /**
+   * The session cookie cache (opt-in): `ttlSeconds` 0 = off. `secret` (SESSION_CACHE_SECRET) is the HMAC key's
+   * UTF-8 bytes; unset = a generated key in a 0600 file beside the DB (session/cookie-cache-key.ts).
+   */
+  cookieCache: { ttlSeconds: number; secret: string | undefined }
 }
 
 /**
@@ -61,5 +80,31 @@ export function readConfig(env: Env): StatefulConfig {
       `SESSION_ABSOLUTE_TTL (${session.absoluteTtlSeconds}) must be >= SESSION_IDLE_TTL (${session.idleTtlSeconds})`,
     )
   }
-  return { ...common, session }
+  return { ...common, session, cookieCache: readCookieCache(env, session.idleTtlSeconds) }
+}
+
+function readCookieCache(env: Env, idleTtlSeconds: number): StatefulConfig['cookieCache'] {
+  const ttlSeconds = envInt(env, 'SESSION_COOKIE_CACHE', DEFAULTS.cookieCacheSeconds, {
+    min: 0,
+    max: MAX_COOKIE_CACHE_SECONDS,
+  })
+  // While a snapshot answers, the row is not touched; a store read at least every idle/2 keeps an active user's
+  // sliding expiry alive (the touch interval is capped at idle/2 too).
+  if (ttlSeconds > idleTtlSeconds / 2) {
+    throw new ConfigError(
+      `SESSION_COOKIE_CACHE (${ttlSeconds}) must be <= SESSION_IDLE_TTL / 2 (${Math.floor(idleTtlSeconds / 2)})`,
+    )
+  }
+  const secret = envOptional(env, 'SESSION_CACHE_SECRET')
+  if (secret !== undefined) {
+    const bytes = Buffer.byteLength(secret, 'utf8')
+    const { bits } = estimateSecretBits(secret)
+    if (bytes < 32 || bits < MIN_SECRET_BITS) {
+      throw new ConfigError(
+        `SESSION_CACHE_SECRET must be at least 32 random bytes (${bytes} bytes, about ${bits} bits of entropy); ` +
+          'generate one with: openssl rand -base64 32 — or unset it to use the generated key file',
+      )
+    }
+  }
+  return { ttlSeconds, secret }
 }

@@ -1,7 +1,9 @@
 import type { Clock, Db, Metrics, UserStore } from '@auth-lab/shared'
-import { migrate, openSharedDeps } from '@auth-lab/shared'
+import { cacheCounters, migrate, openSharedDeps } from '@auth-lab/shared'
 import type { StatefulConfig } from './config.js'
 import type { Deps } from './env.js'
+import { COOKIE_CACHE_NAME, CookieCache } from './session/cookie-cache.js'
+import { openCookieCacheKey } from './session/cookie-cache-key.js'
 import { MemorySessionStore } from './session/memory-session-store.js'
 import { sessionMigrations } from './session/schema.js'
 import type { SessionStore } from './session/session-store.js'
@@ -41,6 +43,17 @@ export async function openDeps(
     metrics: shared.metrics,
     clock: shared.clock,
     sessions: openSessions(config, shared),
+    // [caches wiring] SESSION_COOKIE_CACHE=0 (the default): no snapshot cookie, every request reads the store.
+    cookieCache:
+      config.cookieCache.ttlSeconds > 0
+        ? new CookieCache({
+            key: openCookieCacheKey({ dbPath: config.dbPath, secret: config.cookieCache.secret }),
+            ttlSeconds: config.cookieCache.ttlSeconds,
+            clock: shared.clock,
+            cookieSecure: config.cookieSecure,
+            counters: cacheCounters(shared.metrics, COOKIE_CACHE_NAME),
+          })
+        : undefined,
     db: shared.db,
     onUnexpected: opts.onUnexpected ?? ((err: unknown) => console.error('[auth-lab stateful] error:', err)),
     close: () => shared.db.close(),

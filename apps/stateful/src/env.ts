@@ -4,6 +4,7 @@
  */
 import type { Clock, LoginThrottle, Metrics, PasswordHasher, UserStore } from '@auth-lab/shared'
 import type { StatefulConfig } from './config.js'
+import type { CookieCache } from './session/cookie-cache.js'
 import type { SessionVariables } from './session/hono-sessions-shim.js'
 import type { Sessions, ValidSession } from './session/sessions.js'
 
@@ -28,4 +29,6 @@ export interface Deps {
   onUnexpected: (err: unknown) => void
   /** The session core: validate / create / invalidate. */
   sessions: Sessions
+  /** SESSION_COOKIE_CACHE > 0: the signed session snapshot cookie (session/cookie-cache.ts); absent = off. */
+  cookieCache?: CookieCache
 }

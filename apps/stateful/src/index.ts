@@ -7,6 +7,9 @@ export type { AppEnv, Auth, Deps } from './env.js'
 export { startJobs } from './jobs.js'
 export type { SessionCookie } from './session/cookie.js'
 export { sessionCookie } from './session/cookie.js'
+export type { CookieCacheOptions, Snapshot } from './session/cookie-cache.js'
+export { COOKIE_CACHE_NAME, CookieCache } from './session/cookie-cache.js'
+export { cookieCacheKeyPath } from './session/cookie-cache-key.js'
 export type {
   SessionFields,
   SessionLayerDeps,

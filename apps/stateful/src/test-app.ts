@@ -63,28 +63,44 @@ export const JSON_HEADERS = { 'Content-Type': 'application/json' }
 
 export class Client {
   cookie: string | undefined
+  /** The session cookie cache's snapshot (`sid_cache`), kept like the browser keeps it; undefined when none. */
+  snapshot: string | undefined
 
   constructor(
     private readonly app: Hono<AppEnv>,
     readonly cookieName: string,
   ) {}
 
+  get snapshotName(): string {
+    return `${this.cookieName}_cache`
+  }
+
   async request(path: string, init: RequestInit & { json?: unknown } = {}): Promise<Response> {
     const headers = new Headers(init.headers)
-    if (this.cookie !== undefined && !headers.has('cookie'))
-      headers.set('cookie', `${this.cookieName}=${this.cookie}`)
+    if (!headers.has('cookie')) {
+      const jar = [
+        this.cookie !== undefined ? `${this.cookieName}=${this.cookie}` : undefined,
+        this.snapshot !== undefined ? `${this.snapshotName}=${this.snapshot}` : undefined,
+      ].filter((x) => x !== undefined)
+      if (jar.length > 0) headers.set('cookie', jar.join('; '))
+    }
     let body = init.body
     if (init.json !== undefined) {
       headers.set('content-type', 'application/json')
       body = JSON.stringify(init.json)
     }
     const res = await this.app.request(path, { ...init, headers, body })
-    const mine = res.headers.getSetCookie().filter((c) => c.startsWith(`${this.cookieName}=`))
-    const last = mine.at(-1)
-    if (last !== undefined) {
-      const value = last.slice(this.cookieName.length + 1).split(';')[0] ?? ''
-      this.cookie = /max-age=0/i.test(last) || value === '' ? undefined : value
+    const kept = (name: string, current: string | undefined) => {
+      const last = res.headers
+        .getSetCookie()
+        .filter((c) => c.startsWith(`${name}=`))
+        .at(-1)
+      if (last === undefined) return current
+      const value = last.slice(name.length + 1).split(';')[0] ?? ''
+      return /max-age=0/i.test(last) || value === '' ? undefined : value
     }
+    this.cookie = kept(this.cookieName, this.cookie)
+    this.snapshot = kept(this.snapshotName, this.snapshot)
     return res
   }
 

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto'
-import { ConfigError } from '@auth-lab/shared'
+import { ConfigError, estimateSecretBits, MIN_SECRET_BITS } from '@auth-lab/shared'
 import { describe, expect, it } from 'vitest'
 import { readConfig } from './config.js'
-import { estimateSecretBits, MIN_SECRET_BITS } from './tokens/secret-strength.js'
 
 /** 32 random bytes, base64url (what `openssl rand -base64 32` or the key file would give). */
 const RANDOM_SECRET = 'xA-Z7jOX4_WdB9DQHjP2g0rPi4M7RFOjQTIk52J2Yuo'
@@ -29,6 +28,14 @@ describe('readConfig', () => {
     expect(c.refresh).toEqual({ ttl: 1_209_600, absoluteTtl: 2_592_000, grace: 0, maxFamiliesPerUser: 50 })
     expect(c.revocation).toBe('denylist')
     expect(c.jobs).toEqual({ purgeIntervalSeconds: 60, keyReloadIntervalSeconds: 5 })
+    expect(c.accessTokenCache).toBe(10_000)
+  })
+
+  it('ACCESS_TOKEN_CACHE: 0 turns the verified-token cache off; negatives and junk are refused', () => {
+    expect(readConfig({ ...base, ACCESS_TOKEN_CACHE: '0' }).accessTokenCache).toBe(0)
+    expect(readConfig({ ...base, ACCESS_TOKEN_CACHE: '500' }).accessTokenCache).toBe(500)
+    for (const bad of ['-1', 'lots', '2000000'])
+      expect(() => readConfig({ ...base, ACCESS_TOKEN_CACHE: bad })).toThrow(/ACCESS_TOKEN_CACHE/)
   })
 
   it('reads every knob', () => {

@@ -7,9 +7,10 @@ import {
   envInt,
   envOptional,
   envString,
+  estimateSecretBits,
+  MIN_SECRET_BITS,
   readCommonConfig,
 } from '@auth-lab/shared'
-import { estimateSecretBits, MIN_SECRET_BITS } from './tokens/secret-strength.js'
 
 /**
  * Configuration of the stateless app: one defaults object, every knob an env var, validated at start so a bad
@@ -30,7 +31,7 @@ const GENERATE_SECRET =
 
 /**
  * Length is necessary, not sufficient (issue 10, F6): `aaaa…` is 32 bytes and falls to a dictionary run in seconds.
- * The secret must also look machine-random: ≥ MIN_SECRET_BITS by the estimate in secret-strength.ts.
+ * The secret must also look machine-random: ≥ MIN_SECRET_BITS by the estimate in @auth-lab/shared config/secret-strength.ts.
  */
 export function checkSecretStrength(secret: string): void {
   const bytes = Buffer.byteLength(secret, 'utf8')
@@ -68,6 +69,12 @@ export const DEFAULTS = {
   accessTokenFormat: 'jws' as AccessTokenFormat,
   purgeInterval: 60,
   keyReloadInterval: 5,
+  /**
+   * ACCESS_TOKEN_CACHE: entries of the verified-token cache (0 = off). 10 000 covers the users active within one
+   * access-token lifetime on a busy instance at ~1 KB each (≤ ~10 MB); a smaller cache only costs verifications,
+   * never correctness (docs/api-stateless.md).
+   */
+  accessTokenCache: 10_000,
 }
 
 export interface JwtConfig {
@@ -108,6 +115,8 @@ export interface StatelessConfig extends CommonConfig {
   refresh: RefreshConfig
   revocation: RevocationMode
   jobs: JobsConfig
+  /** ACCESS_TOKEN_CACHE: max entries of the verified-token cache; 0 = off (tokens/verified-cache.ts). */
+  accessTokenCache: number
 }
 
 export function readConfig(env: Env): StatelessConfig {
@@ -155,6 +164,10 @@ export function readConfig(env: Env): StatelessConfig {
       }),
     },
     revocation: envEnum(env, 'REVOCATION', REVOCATION_MODES, DEFAULTS.revocation),
+    accessTokenCache: envInt(env, 'ACCESS_TOKEN_CACHE', DEFAULTS.accessTokenCache, {
+      min: 0,
+      max: 1_000_000,
+    }),
     jobs: {
       purgeIntervalSeconds: envInt(env, 'PURGE_INTERVAL', DEFAULTS.purgeInterval, { min: 1, max: 86_400 }),
       keyReloadIntervalSeconds: envInt(env, 'KEY_RELOAD_INTERVAL', DEFAULTS.keyReloadInterval, {

@@ -1,5 +1,5 @@
 import type { Clock, Db } from '@auth-lab/shared'
-import { migrate, openSharedDeps } from '@auth-lab/shared'
+import { cacheCounters, migrate, openSharedDeps } from '@auth-lab/shared'
 import { TokenService } from './auth/token-service.js'
 import type { StatelessConfig } from './config.js'
 import type { Deps } from './env.js'
@@ -8,6 +8,7 @@ import { openKeyRing } from './tokens/keys.js'
 import { RefreshTokens } from './tokens/refresh-token.js'
 import { openRevocation } from './tokens/revocation/index.js'
 import { statelessMigrations } from './tokens/schema.js'
+import { ACCESS_TOKEN_CACHE_NAME, VerifiedTokenCache } from './tokens/verified-cache.js'
 
 export interface OpenedDeps extends Deps {
   /** The shared SQLite handle (tests inspect rows through it). */
@@ -47,11 +48,24 @@ export async function openDeps(
       clockTolerance: config.jwt.clockTolerance,
     })
     const access = new AccessTokens(keys, config.jwt, clock)
+    // [caches wiring] ACCESS_TOKEN_CACHE=0 turns the verified-token cache off (every request goes through jose).
+    const cache =
+      config.accessTokenCache > 0
+        ? new VerifiedTokenCache({
+            maxEntries: config.accessTokenCache,
+            clock,
+            clockTolerance: config.jwt.clockTolerance,
+            maxTokenAge: config.jwt.accessTtl,
+            ring: keys,
+            counters: cacheCounters(shared.metrics, ACCESS_TOKEN_CACHE_NAME),
+          })
+        : undefined
     const tokens = new TokenService({
       users,
       access,
       refresh,
       revocation,
+      cache,
       maxFamiliesPerUser: config.refresh.maxFamiliesPerUser,
     })
     return {

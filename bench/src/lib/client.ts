@@ -16,6 +16,8 @@ export interface Credential {
   password: string
   /** Stateful: `sid=<value>` (or `__Host-sid=`), exactly as sent in the Cookie header. */
   session?: string
+  /** Stateful with SESSION_COOKIE_CACHE: the session snapshot cookie `sid_cache=<value>` (or `__Host-sid_cache=`). */
+  snapshot?: string
   /** Stateless: the access token sent as `Authorization: Bearer`. */
   access?: string
   /** Stateless: `rt=<value>` (or `__Secure-rt=`), sent only to /auth/*. */
@@ -29,11 +31,13 @@ export type Outcome = number | 'error'
 
 const SESSION_NAMES = ['sid', '__Host-sid']
 const REFRESH_NAMES = ['rt', '__Secure-rt']
+const SNAPSHOT_NAMES = ['sid_cache', '__Host-sid_cache']
 
 /** Cookie header a browser would send to `path` for this credential. */
 function cookieHeader(cred: Credential, path: string): string | undefined {
   const parts: string[] = []
   if (cred.session) parts.push(cred.session)
+  if (cred.snapshot) parts.push(cred.snapshot)
   if (cred.refresh && path.startsWith('/auth')) parts.push(cred.refresh)
   if (cred.affinity) parts.push(cred.affinity)
   return parts.length > 0 ? parts.join('; ') : undefined
@@ -53,6 +57,8 @@ async function absorb(cred: Credential, res: Response): Promise<Credential> {
   const next: Credential = { ...cred }
   const session = lastCookie(res.headers.getSetCookie(), SESSION_NAMES)
   if (session !== undefined) next.session = session.endsWith('=') ? undefined : session
+  const snapshot = lastCookie(res.headers.getSetCookie(), SNAPSHOT_NAMES)
+  if (snapshot !== undefined) next.snapshot = snapshot.endsWith('=') ? undefined : snapshot
   const refresh = lastCookie(res.headers.getSetCookie(), REFRESH_NAMES)
   if (refresh !== undefined) next.refresh = refresh.endsWith('=') ? undefined : refresh
   const affinity = lastCookie(res.headers.getSetCookie(), [AFFINITY_COOKIE])
@@ -159,6 +165,19 @@ export async function meStatus(base: string, cred: Credential, timeoutMs = 5000)
   if (res === 'error') return 'error'
   await res.arrayBuffer()
   return res.status
+}
+
+/**
+ * GET /me keeping what the browser would keep from the answer: with the stateful app's SESSION_COOKIE_CACHE, the
+ * session snapshot cookie the first /me after login sets (later requests then carry it, as a browser's would).
+ */
+export async function meAndKeep(
+  base: string,
+  cred: Credential,
+): Promise<{ outcome: Outcome; cred: Credential }> {
+  const res = await send(base, '/me', { headers: authHeaders(cred, '/me') }, 30_000)
+  if (res === 'error') return { outcome: 'error', cred }
+  return { outcome: res.status, cred: await absorb(cred, res) }
 }
 
 /** POST with the credential; returns the outcome and the credential as the browser would hold it afterwards. */

@@ -1,3 +1,4 @@
+import { cacheCases } from './caches.js'
 import { crossAppCases } from './cross-app.js'
 import { hardeningCases } from './hardening.js'
 import { hardeningRouteCases } from './hardening-routes.js'
@@ -8,7 +9,17 @@ import { refreshCases } from './refresh.js'
 import { sessionCases } from './sessions.js'
 import type { AttackCase } from './types.js'
 
-export { crossAppCases, hardeningCases, hardeningRouteCases, inputCases, jwtCases, loginCases, refreshCases, sessionCases }
+export {
+  cacheCases,
+  crossAppCases,
+  hardeningCases,
+  hardeningRouteCases,
+  inputCases,
+  jwtCases,
+  loginCases,
+  refreshCases,
+  sessionCases,
+}
 
 /** Every case, in catalogue order. */
 export const ALL_CASES: readonly AttackCase[] = [
@@ -20,4 +31,5 @@ export const ALL_CASES: readonly AttackCase[] = [
   ...crossAppCases,
   ...hardeningCases,
   ...hardeningRouteCases,
+  ...cacheCases,
 ].sort((a, b) => a.id.localeCompare(b.id))

@@ -1,4 +1,15 @@
-export { ALL_CASES, crossAppCases, hardeningCases, hardeningRouteCases, inputCases, jwtCases, loginCases, refreshCases, sessionCases } from './all.js'
+export {
+  ALL_CASES,
+  cacheCases,
+  crossAppCases,
+  hardeningCases,
+  hardeningRouteCases,
+  inputCases,
+  jwtCases,
+  loginCases,
+  refreshCases,
+  sessionCases,
+} from './all.js'
 export type { ContextOptions, NaiveConfig, NaiveFactory } from './context.js'
 export { createCaseContext } from './context.js'
 export type { Phase } from './pace.js'

@@ -13,6 +13,9 @@ export const SHORT = {
   stateless: { ACCESS_TTL: '2', CLOCK_TOLERANCE: '0', REFRESH_TTL: '3', REFRESH_ABSOLUTE_TTL: '7' },
 } as const
 export const THROTTLE_WINDOW_S = 4
+/** SESSION_COOKIE_CACHE of the `cookie-cache` and `cookie-cache-short` profiles (seconds). */
+export const COOKIE_CACHE_S = 60
+export const COOKIE_CACHE_SHORT_S = 2
 
 export const JWT_ALG_OF: Partial<Record<Profile, string>> = { rs256: 'RS256', es256: 'ES256', eddsa: 'EdDSA' }
 
@@ -55,6 +58,23 @@ export function profileOptions(app: AppName, profile: Profile): StartOptions {
       return { app, env: { ...base, ...LOOSE_THROTTLE, ...hs, REVOCATION: 'version' } }
     case 'timing':
       return { app, cost: 'real', env: { ...base, ...LOOSE_THROTTLE, ...hs }, victims: 0 }
+    case 'keyfile':
+      // stateless, HS256 from the generated key file (no JWT_SECRET), reloaded every second: key removal cases.
+      if (app !== 'stateless') throw new Error('profile keyfile is for the stateless app')
+      return { app, env: { ...base, ...LOOSE_THROTTLE, JWT_ALG: 'HS256', KEY_RELOAD_INTERVAL: '1' } }
+    case 'cookie-cache':
+    case 'cookie-cache-short':
+      // stateful with the session cookie cache (issue 11 item 8): 60 s snapshots, or 2 s to wait one out.
+      if (app !== 'stateful') throw new Error(`profile ${profile} is for the stateful app`)
+      return {
+        app,
+        env: {
+          ...base,
+          ...LOOSE_THROTTLE,
+          SESSION_COOKIE_CACHE:
+            profile === 'cookie-cache' ? String(COOKIE_CACHE_S) : String(COOKIE_CACHE_SHORT_S),
+        },
+      }
     case 'rs256':
     case 'es256':
     case 'eddsa':

@@ -18,6 +18,9 @@ export type Profile =
   | 'rs256'
   | 'es256'
   | 'eddsa'
+  | 'keyfile'
+  | 'cookie-cache'
+  | 'cookie-cache-short'
 
 export type CaseGroup = 'login' | 'input' | 'session' | 'jwt' | 'refresh'
 

@@ -1,6 +1,7 @@
 import { noFormBody } from '@auth-lab/shared'
 import { Hono } from 'hono'
 import type { AppEnv, Deps } from '../env.js'
+import { clearSnapshot } from '../session/cookie-cache.js'
 import { sessionLayer } from '../session/hono-sessions-shim.js'
 
 /**
@@ -11,6 +12,7 @@ export function logoutRoutes(deps: Deps): Hono<AppEnv> {
   return new Hono<AppEnv>()
     .post('/auth/logout', noFormBody, sessionLayer(deps, 'optional'), (c) => {
       c.get('session').deleteSession() // hono-sessions deletes the row after the handler; the layer clears the cookie
+      clearSnapshot(c, deps) // [caches wiring] the cookie cache's snapshot goes too (this browser only)
       return c.body(null, 204)
     })
     .post('/auth/logout-all', noFormBody, sessionLayer(deps, 'required'), (c) => {
@@ -19,6 +21,7 @@ export function logoutRoutes(deps: Deps): Hono<AppEnv> {
       deps.users.endCredentials(user.id)
       deps.sessions.invalidateUser(user.id, session.idHash)
       c.get('session').deleteSession()
+      clearSnapshot(c, deps) // [caches wiring] other devices keep theirs until it expires (the revocation window)
       return c.body(null, 204)
     })
 }

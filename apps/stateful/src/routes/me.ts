@@ -1,6 +1,9 @@
+import type { PublicUser } from '@auth-lab/shared'
 import { isoTime, publicUser } from '@auth-lab/shared'
+import type { Context } from 'hono'
 import { Hono } from 'hono'
 import type { AppEnv, Deps } from '../env.js'
+import { answerFromSnapshot, refreshSnapshot } from '../session/cookie-cache.js'
 import { sessionLayer } from '../session/hono-sessions-shim.js'
 import { sessionExpiresAt } from '../session/sessions.js'
 
@@ -8,13 +11,21 @@ import { sessionExpiresAt } from '../session/sessions.js'
  * GET /me — the benchmark's authenticated read. Cost with the SQLite store: one statement (session JOIN user),
  * zero writes unless the touch interval has passed. `expires_at` is when the session ends if no further request
  * comes: the earlier of the idle and the absolute expiry.
+ * With SESSION_COOKIE_CACHE (session/cookie-cache.ts), a valid snapshot cookie answers with ZERO store reads
+ * (`expires_at` then as of the snapshot); without one, the store answers and a fresh snapshot is set.
  */
 export function meRoutes(deps: Deps): Hono<AppEnv> {
-  return new Hono<AppEnv>().get('/me', sessionLayer(deps, 'required'), (c) => {
-    const { user, session } = c.get('auth')
-    return c.json({
-      user: publicUser(user),
-      auth: { mechanism: 'session', expires_at: isoTime(sessionExpiresAt(session)) },
-    })
-  })
+  const view = (c: Context, user: PublicUser, expiresAt: number) =>
+    c.json({ user, auth: { mechanism: 'session', expires_at: isoTime(expiresAt) } })
+  return new Hono<AppEnv>().get(
+    '/me',
+    // [caches wiring] both no-ops when the cookie cache is off.
+    answerFromSnapshot(deps, (c, snap) => view(c, snap.user, snap.sessionExpiresAt)),
+    sessionLayer(deps, 'required'),
+    refreshSnapshot(deps),
+    (c) => {
+      const { user, session } = c.get('auth')
+      return view(c, publicUser(user), sessionExpiresAt(session))
+    },
+  )
 }

@@ -1,6 +1,7 @@
 import { parsePasswordChange, readJsonObject, reauthenticate } from '@auth-lab/shared'
 import { Hono } from 'hono'
 import type { AppEnv, Deps } from '../env.js'
+import { clearSnapshot } from '../session/cookie-cache.js'
 import { sessionLayer } from '../session/hono-sessions-shim.js'
 
 /**
@@ -24,6 +25,7 @@ export function passwordRoutes(deps: Deps): Hono<AppEnv> {
     sessions.invalidateUser(user.id, session.idHash)
     c.get('session').set('ep', credentialEpoch)
     c.set('session_key_rotation', true)
+    clearSnapshot(c, deps) // [caches wiring] bound to the old session ID; the next /me writes a new one
     return c.body(null, 204)
   })
 }

@@ -1,6 +1,7 @@
 import { ApiError, isoTime, noFormBody } from '@auth-lab/shared'
 import { Hono } from 'hono'
 import type { AppEnv, Deps } from '../env.js'
+import { clearSnapshot } from '../session/cookie-cache.js'
 import { sessionLayer } from '../session/hono-sessions-shim.js'
 import { sessionExpiresAt } from '../session/sessions.js'
 
@@ -30,6 +31,7 @@ export function sessionsRoutes(deps: Deps): Hono<AppEnv> {
       const handle = c.req.param('id')
       if (handle === session.handle) {
         c.get('session').deleteSession()
+        clearSnapshot(c, deps) // [caches wiring]
         return c.body(null, 204)
       }
       if (!sessions.invalidateByHandle(user.id, handle)) throw new ApiError('not_found', 'no such session')

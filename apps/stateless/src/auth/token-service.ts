@@ -3,6 +3,7 @@ import { publicUser } from '@auth-lab/shared'
 import type { AccessTokens, IssuedAccess, VerifiedAccess } from '../tokens/access-token.js'
 import type { FamilyView, IssuedRefresh, RefreshTokens } from '../tokens/refresh-token.js'
 import type { Revocation } from '../tokens/revocation/index.js'
+import type { VerifiedTokenCache } from '../tokens/verified-cache.js'
 
 /**
  * What the routes ask of the token layer: issue a pair, refresh, verify and check an access token, list and revoke
@@ -32,6 +33,8 @@ export interface TokenServiceOptions {
   revocation: Revocation
   /** Live families (devices) per user; a login beyond it revokes the oldest (F9). Default: no cap. */
   maxFamiliesPerUser?: number
+  /** ACCESS_TOKEN_CACHE (tokens/verified-cache.ts): remembers jose's successes; absent = every request verifies. */
+  cache?: VerifiedTokenCache
 }
 
 export class TokenService {
@@ -39,6 +42,7 @@ export class TokenService {
   private readonly access: AccessTokens
   private readonly refreshTokens: RefreshTokens
   readonly revocation: Revocation
+  private readonly cache: VerifiedTokenCache | undefined
 
   constructor(opts: TokenServiceOptions) {
     this.users = opts.users
@@ -46,6 +50,7 @@ export class TokenService {
     this.refreshTokens = opts.refresh
     this.revocation = opts.revocation
     this.maxFamilies = opts.maxFamiliesPerUser ?? Number.POSITIVE_INFINITY
+    this.cache = opts.cache
   }
 
   private readonly maxFamilies: number
@@ -74,10 +79,16 @@ export class TokenService {
     return { ok: true, pair: { access, refresh: result.refresh, user: publicUser(result.user) } }
   }
 
-  /** Signature and claims only, no revocation check (logout: an already revoked token revokes nothing). */
+  /**
+   * Signature and claims only, no revocation check (logout: an already revoked token revokes nothing). With the
+   * verified-token cache, a token jose already accepted is answered from memory until its exp (+ tolerance).
+   */
   verify(token: string): Promise<VerifiedAccess | null> {
-    return this.access.verify(token)
+    // [caches wiring] the cache stands in for jose only; check() below still runs on every request.
+    return this.cache ? this.cache.verify(token, this.verifyWithJose) : this.access.verify(token)
   }
+
+  private readonly verifyWithJose = (token: string) => this.access.verify(token)
 
   /** The per-request revocation check after a signature verified: the user to serve, or null if revoked. */
   check(token: VerifiedAccess): PublicUser | null {

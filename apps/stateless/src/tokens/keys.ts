@@ -66,6 +66,7 @@ export class KeyRing {
   private keys: RingKey[]
   private currentKid: string
   private fileMtimeMs = 0
+  private readonly listeners: (() => void)[] = []
 
   constructor(
     keys: RingKey[],
@@ -109,6 +110,11 @@ export class KeyRing {
     return [this.currentKid, ...live.filter((k) => k !== this.currentKid)]
   }
 
+  /** Called after every reload that changed the ring (the verified-token cache flushes retired keys' entries). */
+  onChange(listener: () => void): void {
+    this.listeners.push(listener)
+  }
+
   /**
    * Re-reads the key file when it changed on disk (after `keys rotate`), importing only keys not seen before.
    * The server calls this from an unref'd timer, never on the request path. Returns true if the ring changed.
@@ -131,6 +137,7 @@ export class KeyRing {
     this.keys = next
     this.currentKid = content.current
     this.fileMtimeMs = mtime
+    for (const listener of this.listeners) listener()
     return true
   }
 

@@ -13,6 +13,8 @@ import { roundOrders } from '../../lib/stats.js'
 import type { InvalidEntry, RunOptions } from '../../report/schema.js'
 import type { LatencyRow } from './latency.js'
 import { measureLatency } from './latency.js'
+import type { CacheStat } from './cache-stats.js'
+import { scrapeCacheStats } from './cache-stats.js'
 import type { Group, Target } from './variants.js'
 import { selectGroups, setupGroups } from './variants.js'
 
@@ -288,6 +290,7 @@ export async function measureOverhead(ctx: ScenarioContext): Promise<{
   groups: Group[]
   settings: MeasureSettings
   invalid: InvalidEntry[]
+  cacheStats: CacheStat[]
 }> {
   const settings = overheadSettings(ctx.options)
   const specs = selectGroups(ctx.options.variants)
@@ -312,7 +315,8 @@ export async function measureOverhead(ctx: ScenarioContext): Promise<{
       { durationSec: settings.latencySec, connections: settings.connections },
       ctx.progress,
     )
-    return { samples, visits, latency, groups, settings, invalid: setup.invalid }
+    const cacheStats = await scrapeCacheStats(groups) // issue 11: hit rates of the caches
+    return { samples, visits, latency, groups, settings, invalid: setup.invalid, cacheStats }
   } finally {
     await gen.close()
     await stopAll(groups.map((g) => g.server))

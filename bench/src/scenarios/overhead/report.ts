@@ -9,6 +9,8 @@ import { inprocessTable, latencyTable, noiseTable } from './inprocess/tables.js'
 import type { LatencyRow } from './latency.js'
 import { LATENCY_SHARE } from './latency.js'
 import type { HttpVisit, MeasureSettings, Sample } from './measure.js'
+import type { CacheStat } from './cache-stats.js'
+import { cacheTable } from './cache-stats.js'
 import { summarizeVariants } from './summary.js'
 import {
   baselineTable,
@@ -72,6 +74,8 @@ export interface OverheadInputs {
   inprocSpecs: readonly GroupSpec[]
   pinning: Pinning
   quick: boolean
+  /** Hit rates of the verified-token and session cookie caches, scraped after the last round. */
+  cacheStats?: readonly CacheStat[]
 }
 
 /** Both layers summarised per variant (invalid ones listed, never averaged), the noise record, verdicts, tables. */
@@ -130,6 +134,7 @@ export function buildOverheadResult(x: OverheadInputs): ExperimentResult {
       stabilityTable(variants, settings.rounds),
       baselineTable(variants),
       descriptionTable(variants),
+      ...[cacheTable(x.cacheStats ?? [])].filter((t) => t !== null),
     ],
     charts: [ratioChart(variants), decompositionChart(parts)],
     verdicts: [
@@ -157,6 +162,7 @@ export function buildOverheadResult(x: OverheadInputs): ExperimentResult {
       samples: x.samples,
       inprocessSamples: x.inproc.samples,
       visits: { inprocess: x.inproc.visits, http: x.visits },
+      cacheStats: x.cacheStats ?? [],
     },
   }
 }

@@ -72,9 +72,12 @@ export const LIBRARY_FLOOR: Record<string, string[]> = {
   'stateless-rs256': ['floor-jose-rs256'],
   'stateless-es256': ['floor-jose-es256'],
   'stateless-eddsa': ['floor-jose-eddsa'],
-  // Hooks for the cache variants (issue 11 items 7–8, another branch): give them the floor they must approach.
-  'stateless-hs256-cache': ['floor-map'],
-  'stateful-cookie-cache': ['floor-hmac'],
+  // The cache variants (issue 11 items 7–8): the floor each must approach — a cache hit is a Map lookup (plus the
+  // deny-list read when revocation is checked); a snapshot cookie is one HMAC over the cookie.
+  'stateless-hs256-none-cached': ['floor-map'],
+  'stateless-es256-none-cached': ['floor-map'],
+  'stateless-hs256-denylist-cached': ['floor-map', 'floor-sqlite'],
+  'stateful-sqlite-cookie-cache': ['floor-hmac'],
 }
 
 /** How each app variant's in-process cost splits, µs per request (medians). */

@@ -13,7 +13,7 @@
 import { rmSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { Credential, Outcome } from '../../lib/client.js'
-import { changePassword, login, logout, logoutAll, meStatus, refresh } from '../../lib/client.js'
+import { changePassword, login, logout, logoutAll, meAndKeep, meStatus, refresh } from '../../lib/client.js'
 import { type AppConfig, type ConfigId, pickApp } from '../../lib/configs.js'
 import type { ServerHandle } from '../../lib/processes.js'
 import { startServer, tempDbPath } from '../../lib/processes.js'
@@ -21,16 +21,26 @@ import { startMany } from '../../lib/start-many.js'
 import { BENCH_PASSWORD, seedUsers } from '../../lib/users.js'
 import type { RunOptions } from '../../report/schema.js'
 
-export type RevocationModeId = 'stateful' | 'stateless-none' | 'stateless-denylist' | 'stateless-version'
+export type RevocationModeId =
+  | 'stateful'
+  | 'stateless-none'
+  | 'stateless-denylist'
+  | 'stateless-version'
+  | 'stateful-cookie-cache'
 export type RevocationEvent = 'logout' | 'logout-all' | 'password'
 export type Holder = 'self' | 'other'
 
-/** The modes this experiment compares (the report's names) and the server configuration each one runs. */
-export const MODES: readonly { id: RevocationModeId; config: ConfigId }[] = [
+/**
+ * The modes this experiment compares (the report's names) and the server configuration each one runs.
+ * `stateful-cookie-cache` (issue 11 item 8) is the SQLite session behind a signed snapshot cookie of
+ * SESSION_COOKIE_CACHE = `cookieCacheTtlSec`: its window is expected to equal that TTL, and is measured here.
+ */
+export const MODES: readonly { id: RevocationModeId; config: ConfigId; cookieCache?: true }[] = [
   { id: 'stateful', config: 'stateful-sqlite' },
   { id: 'stateless-none', config: 'stateless-hs256-none' },
   { id: 'stateless-denylist', config: 'stateless-hs256-denylist' },
   { id: 'stateless-version', config: 'stateless-hs256-version' },
+  { id: 'stateful-cookie-cache', config: 'stateful-sqlite-cookie-cache', cookieCache: true },
 ]
 
 const EVENTS: RevocationEvent[] = ['logout', 'logout-all', 'password']
@@ -40,6 +50,8 @@ export interface RevocationMeasureOptions {
   events: readonly RevocationEvent[]
   /** ACCESS_TTL of the stateless servers, seconds (default 10). */
   accessTtlSec: number
+  /** SESSION_COOKIE_CACHE of the cookie-cache server, seconds (default 5). */
+  cookieCacheTtlSec: number
   /** Replay for at most ACCESS_TTL + slack (default 2 s). */
   slackSec: number
   intervalMs: number
@@ -53,6 +65,7 @@ export function revocationSizes(options: Pick<RunOptions, 'quick'>): RevocationS
     modes: MODES.map((m) => m.id),
     events: EVENTS,
     accessTtlSec: options.quick ? 4 : 10,
+    cookieCacheTtlSec: options.quick ? 3 : 5,
     slackSec: options.quick ? 1 : 2,
     intervalMs: 100,
   }
@@ -60,7 +73,16 @@ export function revocationSizes(options: Pick<RunOptions, 'quick'>): RevocationS
 
 /** Cost for the runner's estimate: every mode and event runs at once, so about one ACCESS_TTL plus the slack. */
 export function revocationEstimateSec(s: RevocationSizes): number {
-  return 4 + s.accessTtlSec + s.slackSec
+  return 4 + replayBoundSec(s)
+}
+
+/** Old credentials are replayed for at most the longest lifetime under test plus the slack. */
+export function replayBoundSec(
+  s: Pick<RevocationSizes, 'modes' | 'accessTtlSec' | 'cookieCacheTtlSec' | 'slackSec'>,
+): number {
+  return (
+    Math.max(s.accessTtlSec, s.modes.includes('stateful-cookie-cache') ? s.cookieCacheTtlSec : 0) + s.slackSec
+  )
 }
 
 export interface ReplayRow {
@@ -84,6 +106,19 @@ export interface ReplayRow {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+/** exp (epoch ms) of a session snapshot cookie (`sid_cache=<b64url JSON>.<mac>`), read without verifying. */
+export function snapshotExpMs(cookie: string | undefined): number | null {
+  const value = cookie?.slice(cookie.indexOf('=') + 1)
+  const payload = value?.split('.')[0]
+  if (!payload) return null
+  try {
+    const exp = (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { exp?: number }).exp
+    return typeof exp === 'number' ? exp : null
+  } catch {
+    return null
+  }
+}
 
 /** exp (seconds) of a JWS access token, read without verifying (the server verifies; we only time the window). */
 export function tokenExpMs(token: string | undefined): number | null {
@@ -123,7 +158,7 @@ async function replay(url: string, cred: Credential, eventAt: number, boundMs: n
   return { accepted, acceptedForMs: accepted > 0 ? lastAcceptedAt - eventAt : 0, refusedAfterMs, finalStatus }
 }
 
-type Mode = { id: RevocationModeId; app: AppConfig }
+type Mode = { id: RevocationModeId; app: AppConfig; cookieCache?: true }
 
 async function oneCase(
   mode: Mode,
@@ -132,15 +167,17 @@ async function oneCase(
   username: string,
   opts: RevocationMeasureOptions,
 ): Promise<ReplayRow[]> {
-  const self = await login(server.url, mode.app.kind, username)
-  const other = await login(server.url, mode.app.kind, username)
+  // A browser's first /me after login picks up the session snapshot when the server has a cookie cache.
+  const primed = async (c: Credential) => (mode.cookieCache ? (await meAndKeep(server.url, c)).cred : c)
+  const self = await primed(await login(server.url, mode.app.kind, username))
+  const other = await primed(await login(server.url, mode.app.kind, username))
   for (const c of [self, other]) {
     const ok = await meStatus(server.url, c)
     if (ok !== 200) throw new Error(`revocation: ${mode.id} ${username} got ${ok} on /me before the event`)
   }
   const eventStatus = await perform(event, server.url, self)
   const eventAt = Date.now()
-  const boundMs = (opts.accessTtlSec + opts.slackSec) * 1000
+  const boundMs = replayBoundSec(opts) * 1000
   const holders: [Holder, Credential][] =
     event === 'logout'
       ? [['self', self]]
@@ -150,7 +187,7 @@ async function oneCase(
         ]
   return Promise.all(
     holders.map(async ([holder, cred]) => {
-      const exp = tokenExpMs(cred.access)
+      const exp = mode.cookieCache ? snapshotExpMs(cred.snapshot) : tokenExpMs(cred.access)
       const r = await replay(server.url, cred, eventAt, boundMs, opts.intervalMs)
       const refreshAccepted =
         mode.app.kind === 'stateless' ? (await refresh(server.url, cred)).outcome === 200 : null
@@ -171,6 +208,7 @@ export async function measureRevocation(opts: RevocationMeasureOptions): Promise
   const modes: Mode[] = MODES.filter((m) => opts.modes.includes(m.id)).map((m) => ({
     id: m.id,
     app: pickApp(m.config),
+    cookieCache: m.cookieCache,
   }))
   const dbPaths = modes.map(() => tempDbPath('auth-lab-revocation-'))
   let handles: ServerHandle[] = []
@@ -183,7 +221,12 @@ export async function measureRevocation(opts: RevocationMeasureOptions): Promise
     )
     handles = await startMany(
       modes.map((mode, i) => () => {
-        const env = { ...mode.app.env, ACCESS_TTL: String(opts.accessTtlSec), CLOCK_TOLERANCE: '0' }
+        const env = {
+          ...mode.app.env,
+          ACCESS_TTL: String(opts.accessTtlSec),
+          CLOCK_TOLERANCE: '0',
+          ...(mode.cookieCache ? { SESSION_COOKIE_CACHE: String(opts.cookieCacheTtlSec) } : {}),
+        }
         return startServer({
           kind: mode.app.kind,
           env,
@@ -199,7 +242,7 @@ export async function measureRevocation(opts: RevocationMeasureOptions): Promise
       users: users[i] as string[],
     }))
     opts.progress?.(
-      `revocation: ${opts.events.join(', ')} on every mode, replaying old credentials every ${opts.intervalMs} ms for up to ${opts.accessTtlSec + opts.slackSec}s`,
+      `revocation: ${opts.events.join(', ')} on every mode, replaying old credentials every ${opts.intervalMs} ms for up to ${replayBoundSec(opts)}s`,
     )
     const rows = await Promise.all(
       servers.flatMap(({ mode, server, users }) =>

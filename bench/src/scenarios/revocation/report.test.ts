@@ -3,8 +3,8 @@ import { renderSvg } from '../../report/charts.js'
 import type { ExperimentResult } from '../../report/schema.js'
 import { parseResults } from '../../report/schema.js'
 import type { ReplayRow } from './measure.js'
-import { revocationSizes, tokenExpMs } from './measure.js'
-import { buildRevocationResult, costsFromOverhead } from './report.js'
+import { revocationSizes, snapshotExpMs, tokenExpMs } from './measure.js'
+import { buildRevocationResult, cookieCacheFinding, costsFromOverhead } from './report.js'
 
 const row = (
   mode: ReplayRow['mode'],
@@ -105,5 +105,31 @@ describe('revocation section', () => {
     expect(() => parseResults({ schemaVersion: 1, context: {}, experiments: [r] })).not.toThrow()
     expect(r.tables[0]?.columns).not.toContain('added µs/req')
     expect(await renderSvg(r.charts[0]?.vegaLiteSpec ?? {})).toMatch(/^<svg/)
+  })
+})
+
+describe('session cookie cache mode (issue 11 item 8)', () => {
+  it('states the measured window next to the snapshot lifetime left, and stays out of the C6 verdict', () => {
+    const sizes = revocationSizes({ quick: false })
+    const cached: ReplayRow = {
+      ...row('stateful-cookie-cache', 'logout-all', 'other', 48),
+      remainingTtlMs: 4900,
+      refreshAccepted: null,
+    }
+    const r = buildRevocationResult([...rows, cached], sizes, [])
+    const note = r.notes?.find((n) => n.includes('SESSION_COOKIE_CACHE=5 s'))
+    expect(note).toContain(
+      'logout-all (other device): accepted 48× for 4.8 s, refused after 4.9 s; snapshot life left 4.9 s',
+    )
+    expect(cookieCacheFinding(rows, sizes)).toBeNull()
+    const c6 = r.verdicts.find((v) => v.claim === 'C6')
+    expect(c6?.status).toBe('supported') // the cookie cache is a trade-off, not a failed check
+  })
+
+  it('reads a snapshot cookie’s exp without verifying it', () => {
+    const payload = Buffer.from(JSON.stringify({ u: 1, exp: 1_767_225_605_000 })).toString('base64url')
+    expect(snapshotExpMs(`sid_cache=${payload}.${'A'.repeat(43)}`)).toBe(1_767_225_605_000)
+    expect(snapshotExpMs(undefined)).toBeNull()
+    expect(snapshotExpMs('sid_cache=!!!.x')).toBeNull()
   })
 })

@@ -194,12 +194,34 @@ export function revocationVerdicts(
   return v
 }
 
+/**
+ * The session cookie cache's window (issue 11 item 8), measured: how long the old cookies kept answering after each
+ * event, next to the snapshot lifetime left at the event (the window it should equal). Null when the mode did not run.
+ */
+export function cookieCacheFinding(rows: readonly ReplayRow[], sizes: RevocationSizes): string | null {
+  const of = rows.filter((r) => r.mode === 'stateful-cookie-cache')
+  if (of.length === 0) return null
+  const cases = of.map((r) => {
+    const left = r.remainingTtlMs === null ? '?' : sec(r.remainingTtlMs)
+    const refused =
+      r.refusedAfterMs === null
+        ? 'never refused within the bound'
+        : `refused after ${sec(r.refusedAfterMs)} s`
+    return `${r.event} (${r.holder === 'self' ? 'same' : 'other'} device): accepted ${r.accepted}× for ${sec(r.acceptedForMs)} s, ${refused}; snapshot life left ${left} s`
+  })
+  return (
+    `Session cookie cache (SESSION_COOKIE_CACHE=${sizes.cookieCacheTtlSec} s), the hybrid's revocation window (better-auth #6893): ` +
+    `${cases.join('; ')}. The old cookies answer until the snapshot expires, whatever ended the session.`
+  )
+}
+
 export function buildRevocationResult(
   rows: readonly ReplayRow[],
   sizes: RevocationSizes,
   previous: readonly ExperimentResult[],
 ): ExperimentResult {
   const costs = costsFromOverhead(previous)
+  const cookieCache = cookieCacheFinding(rows, sizes)
   return {
     id: 'revocation',
     title: 'Revocation window after logout, logout-all and password change (C5, C6)',
@@ -210,6 +232,9 @@ export function buildRevocationResult(
       'For each event a fresh user logs in twice (two devices); device 1 does the event (`POST /auth/logout`, `/auth/logout-all`, or `/auth/password`); ',
       `then the old credentials are replayed on \`/me\` every ${sizes.intervalMs} ms until the first refusal or until ACCESS_TTL + ${sizes.slackSec} s. `,
       'Afterwards the old refresh token (stateless) is tried once on `/auth/refresh`. All modes and events run at the same time.',
+      sizes.modes.includes('stateful-cookie-cache')
+        ? ` The stateful-cookie-cache mode is the SQLite session with a signed snapshot cookie (SESSION_COOKIE_CACHE=${sizes.cookieCacheTtlSec} s); each device's first \`/me\` after login picks the snapshot up, as a browser does, and the replays send it.`
+        : '',
     ].join(''),
     tables: [replayTable(rows, costs)],
     charts: [windowChart(rows)],
@@ -222,6 +247,7 @@ export function buildRevocationResult(
       })),
     notes: [
       'Servers are not pinned to cores in this experiment: it measures how long a credential stays usable, not CPU.',
+      ...(cookieCache ? [cookieCache] : []),
     ],
     raw: { sizes, rows, costs },
   }
