@@ -204,27 +204,58 @@ export function storeBytes(m: Mechanism, users: number, a: Assumptions, heapByte
   return storedRecords(m, users, a) * perRecord
 }
 
-/** Where a design stops scaling at `rps`, or null when nothing in the model stops it. */
-export function walls(m: Mechanism, rps: number, a: Assumptions): string[] {
-  const out: string[] = []
+export type WallKind = 'one-process' | 'one-host' | 'sqlite-writer' | 'redis-shard' | 'storm'
+
+/** Where a design stops scaling at `rps`: each wall the model finds, by kind. Empty when nothing stops it. */
+export function walls(m: Mechanism, rps: number, a: Assumptions): { kind: WallKind; text: string }[] {
+  const out: { kind: WallKind; text: string }[] = []
   const total = coresFor(rps, m.cpuUs, a)
   const writes = writesPerSec(m, rps, a)
   const writer = (writes * a.sqliteWriteUs) / 1e6
   const ops = storeOpsPerSec(m, rps, a)
   if (m.store === 'memory' && total > 1)
-    out.push(`in-process sessions live in one process (${fmt(total)} cores needed): more processes need stickiness or a shared store`)
+    out.push({
+      kind: 'one-process',
+      text: `sessions in one process's memory, but ${fmt(total)} cores are needed: more processes need stickiness or a shared store`,
+    })
   if (m.store === 'sqlite' && total > a.hostCores)
-    out.push(`a SQLite file is shared on one host only: ${fmt(total)} cores > ${a.hostCores}; move the store to Redis`)
+    out.push({
+      kind: 'one-host',
+      text: `a SQLite file is shared on one host only, and ${fmt(total)} cores > ${a.hostCores}: move the store to Redis`,
+    })
   if (m.store !== 'memory' && writer > 1)
-    out.push(`SQLite's single writer would be ${fmt(writer * 100)} % busy (${fmt(writes)} writes/s × ${a.sqliteWriteUs} µs)`)
+    out.push({
+      kind: 'sqlite-writer',
+      text: `SQLite's single writer would be ${fmt(writer * 100)} % busy (${fmt(writes)} writes/s × ${a.sqliteWriteUs} µs)`,
+    })
   if (m.store !== 'memory' && ops > a.redisOpsPerShard)
-    out.push(`over one Redis shard: ${fmt(ops)} ops/s needs ${Math.ceil(ops / a.redisOpsPerShard)} shards at ${fmt(a.redisOpsPerShard)} ops/s each`)
+    out.push({
+      kind: 'redis-shard',
+      text: `${fmt(ops)} store ops/s is more than one Redis shard: ${Math.ceil(ops / a.redisOpsPerShard)} shards at ${fmt(a.redisOpsPerShard)} ops/s each`,
+    })
   if (m.writes === 'refresh') {
     const peak = stormPeak(rps, a, false) * a.writesPerRefresh
     if (peak > a.redisOpsPerShard || (peak * a.sqliteWriteUs) / 1e6 > 1)
-      out.push(`a refresh storm without jitter peaks at ${fmt(peak)} writes/s (${fmt(stormPeak(rps, a, true) * a.writesPerRefresh)} with jitter)`)
+      out.push({
+        kind: 'storm',
+        text: `a refresh storm (every token issued at once) peaks at ${fmt(peak)} writes/s without expiry jitter, ${fmt(stormPeak(rps, a, true) * a.writesPerRefresh)} with it`,
+      })
   }
   return out
+}
+
+/** For each mechanism, each wall at the lowest target where it appears (higher targets only make it worse). */
+export function firstWalls(ms: readonly Mechanism[], a: Assumptions): string[] {
+  return ms.flatMap((m) => {
+    const seen = new Set<WallKind>()
+    return TARGET_RPS.flatMap((r) =>
+      walls(m, r, a).flatMap((w) => {
+        if (seen.has(w.kind)) return []
+        seen.add(w.kind)
+        return [`**${m.label}**, from ${fmt(r)} req/s: ${w.text}.`]
+      }),
+    )
+  })
 }
 
 /** Integers with thousands separators; below 10 one decimal. */
@@ -247,8 +278,10 @@ export interface CapacityModel {
 export function capacityModel(results: ResultsFile, a: Assumptions = DEFAULT_ASSUMPTIONS): CapacityModel | null {
   const ms = mechanismsFrom(overheadFigures(results))
   if (ms.length === 0) return null
-  const heap = memoryFigures(results)?.heapBytesPerSession.get('stateful-memory') ?? null
-  const heapOk = heap !== null && heap > 0 ? heap : null
+  const mem = memoryFigures(results)
+  const heap = mem?.heapBytesPerSession.get('stateful-memory') ?? null
+  // A heap slope inside the method's resolution is not a figure: fall back to the assumed record size.
+  const heapOk = mem && heap !== null && heap > mem.resolutionBytes ? heap : null
   const rpsCols = TARGET_RPS.map((r) => `${fmt(r)} req/s`)
   const cores: Table = {
     title: 'Cores for authentication (auth share of CPU) and for the whole authenticated request, per target',
@@ -290,12 +323,13 @@ export function capacityModel(results: ResultsFile, a: Assumptions = DEFAULT_ASS
       ...TARGET_USERS.map((u) => bytes(storeBytes(m, u, a, heapOk))),
     ]),
     notes: [
-      `Sessions: one login a day, each session lives ${a.sessionLengthSec / 3600} h. Refresh families: one a day, each lives ${a.refreshTtlSec / 86_400} days unless logged out.`,
+      `Sessions: one login a day, each session lives ${a.sessionLengthSec / 3600} h. Refresh families: one a day, each lives ${a.refreshTtlSec / 86_400} days unless logged out; one row per family is a lower bound (rotated tokens kept for reuse detection add rows).`,
+      ...(heapOk === null
+        ? ['The in-process Map uses the assumed record size: this run measured no heap-per-session figure above its resolution.']
+        : []),
     ],
   }
-  const wallLines = ms.flatMap((m) =>
-    TARGET_RPS.flatMap((r) => walls(m, r, a).map((w) => `${m.label} at ${fmt(r)} req/s: ${w}.`)),
-  )
+  const wallLines = firstWalls(ms, a)
   return { mechanisms: ms, heapBytesPerSession: heapOk, tables: [cores, store, memory], walls: wallLines }
 }
 

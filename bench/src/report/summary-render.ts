@@ -22,11 +22,12 @@ export function summaryMarkdown(s: Summary): string {
     const link = r.section ? `[${mdCell(r.section)}](#${slug(r.section)})` : '–'
     out.push(`| **${r.id}** ${mdCell(r.claim)} | ${mdCell(r.verdict)} | ${mdCell(r.figure ?? '–')} | ${link} |`)
   }
-  out.push('', ...chooseMarkdown(s))
+  out.push('', ...chooseMarkdown(s, true))
   return out.join('\n')
 }
 
-function chooseMarkdown(s: Summary): string[] {
+/** The choose lists in Markdown; `withLink` adds the pointer to docs/choosing.md (not wanted inside choosing.md). */
+export function chooseMarkdown(s: Summary, withLink: boolean): string[] {
   const c = s.choose
   const out: string[] = []
   const list = (head: string, items: string[]) => {
@@ -42,10 +43,11 @@ function chooseMarkdown(s: Summary): string[] {
   list('Choose JWTs when…', c.jwt)
   list('Either way…', c.eitherWay)
   if (c.undecided.length > 0) out.push(`_Not decided by this run — ${c.undecided.join('; ')}._`, '')
-  out.push(
-    `The reasoning, with the figures of the committed sample run: [docs/choosing.md](${CHOOSING_LINK}).`,
-    '',
-  )
+  if (withLink)
+    out.push(
+      `The reasoning, with the figures of the committed sample run: [docs/choosing.md](${CHOOSING_LINK}).`,
+      '',
+    )
   return out
 }
 
