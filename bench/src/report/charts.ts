@@ -35,7 +35,7 @@ export async function renderSvg(spec: Record<string, unknown>): Promise<string> 
 const READABLE_CONFIG = {
   font: 'sans-serif',
   axis: { labelFontSize: 12, titleFontSize: 13 },
-  legend: { labelFontSize: 12, titleFontSize: 13 },
+  legend: { labelFontSize: 12, titleFontSize: 13, labelLimit: 320 },
   header: { labelFontSize: 13, titleFontSize: 13 },
   title: { fontSize: 14 },
 }

@@ -118,7 +118,7 @@ figure{margin:16px 0}figcaption{font-weight:600;margin-bottom:6px}figure svg{max
 .status{font-size:12px;padding:1px 6px;border-radius:8px;background:#eee}.status.supported{background:#d9f2dc}
 .status.refuted{background:#f8d7d7}.status.mixed{background:#fdf0c8}.context td:first-child{white-space:nowrap;font-weight:600}
 .banner{background:#fde2e1;border:2px solid #c62828;color:#7f1d1d;padding:10px 14px;border-radius:6px;margin:12px 0}
-table.summary td{font-size:13px}table.summary td.verdict{white-space:nowrap}
+table.summary td{font-size:13px;padding:2px 6px}table.summary td:first-child{max-width:360px}table.summary td.verdict{white-space:nowrap}
 tr.supported td.verdict{background:#d9f2dc}tr.refuted td.verdict{background:#f8d7d7}tr.mixed td.verdict{background:#fdf0c8}
 tr.inconclusive td.verdict,tr.smoke td.verdict,tr.no-experiment td.verdict,tr.no-verdict td.verdict{color:#555;background:#f4f4f6}
 tr.failed td.verdict{color:#a00}details summary{cursor:pointer;color:#345;margin:4px 0}`

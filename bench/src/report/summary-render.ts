@@ -19,7 +19,7 @@ export function summaryMarkdown(s: Summary): string {
   out.push('## Summary', '', INTRO(s), '')
   out.push('| claim | verdict | deciding number | section |', '|---|---|---|---|')
   for (const r of s.rows) {
-    const link = r.section ? `[${mdCell(r.section)}](#${slug(r.section)})` : '–'
+    const link = r.section ? `[${r.sectionId}](#${slug(r.section)})` : '–'
     out.push(`| **${r.id}** ${mdCell(r.claim)} | ${mdCell(r.verdict)} | ${mdCell(r.figure ?? '–')} | ${link} |`)
   }
   out.push('', ...chooseMarkdown(s, true))
@@ -59,7 +59,9 @@ export function summaryHtml(s: Summary, inline: (md: string) => string): string 
     '<div class="scroll"><table class="summary"><tr><th>claim</th><th>verdict</th><th>deciding number</th><th>section</th></tr>',
   )
   for (const r of s.rows) {
-    const link = r.section ? `<a href="#${slug(r.section)}">${escapeHtml(r.section)}</a>` : '–'
+    const link = r.section
+      ? `<a href="#${slug(r.section)}" title="${escapeHtml(r.section)}">${escapeHtml(r.sectionId ?? '')}</a>`
+      : '–'
     out.push(
       `<tr class="${r.state}"><td><strong>${escapeHtml(r.id)}</strong> ${escapeHtml(r.claim)}</td><td class="verdict">${escapeHtml(r.verdict)}</td><td>${escapeHtml(r.figure ?? '–')}</td><td>${link}</td></tr>`,
     )

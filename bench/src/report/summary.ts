@@ -28,6 +28,8 @@ export interface SummaryRow {
   figure: string | null
   /** The section to read: its title (the renderers turn it into an anchor). */
   section: string | null
+  /** A short name for the link (the experiment id: overhead, restart, …). */
+  sectionId: string | null
 }
 
 export interface Summary {
@@ -112,7 +114,8 @@ export function buildSummary(results: ResultsFile): Summary {
     const home = DEFAULT_EXPERIMENT[c.id]
     const found = matches(results, c.id, c.experiments ?? [])
     const homeResult = results.experiments.find((e) => e.id === home)
-    const section = found[0]?.experiment.title ?? homeResult?.title ?? null
+    const sectionOf = found[0]?.experiment ?? homeResult
+    const section = sectionOf?.title ?? null
     const explicit = found.map((m) => m.verdict.figure).find((f) => typeof f === 'string') ?? null
     const figure = explicit ?? decidingFigure(results, c.id)
     let state: RowState
@@ -123,7 +126,7 @@ export function buildSummary(results: ResultsFile): Summary {
     const labelled = found.filter((m) => m.verdict.status)
     if (state === 'mixed' && labelled.length > 1)
       verdict = `${STATE_TEXT.mixed}: ${labelled.map((m) => `${m.verdict.claim.replace(c.id, '').trim() || c.id} ${m.verdict.status}`).join(' · ')}`
-    return { id: c.id, claim: c.text, state, verdict, figure, section }
+    return { id: c.id, claim: c.text, state, verdict, figure, section, sectionId: sectionOf?.id ?? null }
   })
   const decided = new Map<string, RowState>()
   for (const r of rows) decided.set(r.id, r.state)

@@ -155,7 +155,7 @@ export function ratioChart(vs: VariantSummary[]): Chart {
     vegaLiteSpec: {
       $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
       width: 620,
-      height: { step: 24 },
+      height: { step: 30 },
       data: { values },
       layer: [
         {
@@ -179,14 +179,14 @@ export function ratioChart(vs: VariantSummary[]): Chart {
           },
         },
         {
-          // The rounds' range as a thin line, so no single round's dot reads as the median.
+          // The rounds' range as a thin line along the bar's lower edge, so no round's dot reads as the median.
           transform: [{ filter: "datum.kind === 'median'" }],
-          mark: { type: 'rule', color: '#222', strokeWidth: 1 },
+          mark: { type: 'rule', color: '#222', strokeWidth: 1, yOffset: 9 },
           encoding: { y, x: { field: 'min', type: 'quantitative' }, x2: { field: 'max' } },
         },
         {
           transform: [{ filter: "datum.kind === 'round'" }],
-          mark: { type: 'point', filled: true, color: '#222', size: 22, opacity: 0.8 },
+          mark: { type: 'point', filled: true, color: '#222', size: 22, opacity: 0.8, yOffset: 9 },
           encoding: {
             y,
             x: { field: 'ratio', type: 'quantitative' },
@@ -200,7 +200,15 @@ export function ratioChart(vs: VariantSummary[]): Chart {
         {
           // The median label sits at the median: inside the bar's end, where the bar stops.
           transform: [{ filter: "datum.kind === 'median'" }],
-          mark: { type: 'text', align: 'right', dx: -4, fontSize: 12, fontWeight: 'bold', color: '#fff' },
+          mark: {
+            type: 'text',
+            align: 'right',
+            dx: -4,
+            yOffset: -3,
+            fontSize: 12,
+            fontWeight: 'bold',
+            color: '#fff',
+          },
           encoding: {
             y,
             x: { field: 'ratio', type: 'quantitative' },

@@ -116,7 +116,7 @@ export function windowChart(rows: readonly ReplayRow[]): Chart {
       width: 520,
       height: { step: 18 },
       encoding: {
-        y: { field: 'case', type: 'nominal', title: null, axis: { labelLimit: 220 } },
+        y: { field: 'case', type: 'nominal', title: null, axis: { labelLimit: 320 } },
         yOffset: { field: 'mode', sort: order },
         x: {
           field: 'seconds',
