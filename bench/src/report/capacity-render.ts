@@ -21,7 +21,8 @@ export function capacitySection(results: ResultsFile): CapacitySection {
       intro: INTRO,
       tables: [],
       walls: [],
-      missing: 'This run has no valid overhead figures (run the overhead scenario), so there is nothing to scale.',
+      missing:
+        'This run has no valid overhead figures (run the overhead scenario), so there is nothing to scale.',
     }
   return { intro: INTRO, tables: [...model.tables, assumptionsTable()], walls: model.walls, missing: null }
 }

@@ -27,7 +27,16 @@ const session: Mechanism = {
   readsPerReq: 1,
   writes: 'touch',
 }
-const jwt: Mechanism = { ...session, id: 'jwt', label: 'jwt', store: 'none', cpuUs: 200, cpuAddedUs: 110, readsPerReq: 0, writes: 'refresh' }
+const jwt: Mechanism = {
+  ...session,
+  id: 'jwt',
+  label: 'jwt',
+  store: 'none',
+  cpuUs: 200,
+  cpuAddedUs: 110,
+  readsPerReq: 0,
+  writes: 'refresh',
+}
 
 describe('capacity arithmetic', () => {
   it('sizes cores as req/s × µs ÷ 10⁶ ÷ utilisation', () => {

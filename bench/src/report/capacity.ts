@@ -4,7 +4,7 @@
  * stored state takes, and where each design hits a wall. Every input that is not measured here is an assumption
  * listed in ASSUMPTIONS with its value and, where one exists, its published source. Pure arithmetic, unit-tested.
  */
-import { type OverheadFigures, memoryFigures, overheadFigures } from './figures.js'
+import { memoryFigures, type OverheadFigures, overheadFigures } from './figures.js'
 import type { ResultsFile, Table } from './schema.js'
 
 export interface Assumption {
@@ -140,7 +140,12 @@ export interface Mechanism {
   writes: 'touch' | 'refresh'
 }
 
-const MECHANISMS: readonly { variant: string; label: string; store: Mechanism['store']; writes: Mechanism['writes'] }[] = [
+const MECHANISMS: readonly {
+  variant: string
+  label: string
+  store: Mechanism['store']
+  writes: Mechanism['writes']
+}[] = [
   { variant: 'stateful-sqlite', label: 'session, SQLite/Redis store', store: 'sqlite', writes: 'touch' },
   { variant: 'stateful-memory', label: 'session, in-process Map', store: 'memory', writes: 'touch' },
   { variant: 'stateless-hs256-none', label: 'JWT HS256, no check', store: 'none', writes: 'refresh' },
@@ -196,11 +201,19 @@ export function stormPeak(rps: number, a: Assumptions, jitter: boolean): number 
 /** Records held in the store for `users`: live sessions, or live refresh families. */
 export function storedRecords(m: Mechanism, users: number, a: Assumptions): number {
   const lifeDays = (m.writes === 'touch' ? a.sessionLengthSec : a.refreshTtlSec) / 86_400
-  return m.writes === 'touch' ? users * Math.min(1, a.loginsPerUserPerDay * lifeDays) : users * a.loginsPerUserPerDay * lifeDays
+  return m.writes === 'touch'
+    ? users * Math.min(1, a.loginsPerUserPerDay * lifeDays)
+    : users * a.loginsPerUserPerDay * lifeDays
 }
 
-export function storeBytes(m: Mechanism, users: number, a: Assumptions, heapBytesPerSession: number | null): number {
-  const perRecord = m.store === 'memory' && heapBytesPerSession !== null ? heapBytesPerSession : a.storeRowBytes
+export function storeBytes(
+  m: Mechanism,
+  users: number,
+  a: Assumptions,
+  heapBytesPerSession: number | null,
+): number {
+  const perRecord =
+    m.store === 'memory' && heapBytesPerSession !== null ? heapBytesPerSession : a.storeRowBytes
   return storedRecords(m, users, a) * perRecord
 }
 
@@ -265,7 +278,11 @@ export function fmt(n: number): string {
 }
 
 const bytes = (n: number) =>
-  n >= 1024 ** 4 ? `${fmt(n / 1024 ** 4)} TiB` : n >= 1024 ** 3 ? `${fmt(n / 1024 ** 3)} GiB` : `${fmt(n / 1024 ** 2)} MiB`
+  n >= 1024 ** 4
+    ? `${fmt(n / 1024 ** 4)} TiB`
+    : n >= 1024 ** 3
+      ? `${fmt(n / 1024 ** 3)} GiB`
+      : `${fmt(n / 1024 ** 2)} MiB`
 
 export interface CapacityModel {
   mechanisms: Mechanism[]
@@ -275,7 +292,10 @@ export interface CapacityModel {
 }
 
 /** The model for this run; null when the run has no overhead figures to build it from. */
-export function capacityModel(results: ResultsFile, a: Assumptions = DEFAULT_ASSUMPTIONS): CapacityModel | null {
+export function capacityModel(
+  results: ResultsFile,
+  a: Assumptions = DEFAULT_ASSUMPTIONS,
+): CapacityModel | null {
   const ms = mechanismsFrom(overheadFigures(results))
   if (ms.length === 0) return null
   const mem = memoryFigures(results)
@@ -289,7 +309,9 @@ export function capacityModel(results: ResultsFile, a: Assumptions = DEFAULT_ASS
     rows: ms.map((m) => [
       m.label,
       `${fmt(m.cpuAddedUs)} + ${fmt(m.cpuUs - m.cpuAddedUs)}`,
-      ...TARGET_RPS.map((r) => `${fmt(coresFor(r, m.cpuAddedUs, a))} auth / ${fmt(coresFor(r, m.cpuUs, a))} total`),
+      ...TARGET_RPS.map(
+        (r) => `${fmt(coresFor(r, m.cpuAddedUs, a))} auth / ${fmt(coresFor(r, m.cpuUs, a))} total`,
+      ),
     ]),
     notes: [
       `Cores = req/s × CPU µs ÷ 10⁶ ÷ ${a.utilisation} (utilisation), with this machine’s cores; the whole request includes Hono, node:http and the route.`,
@@ -301,7 +323,9 @@ export function capacityModel(results: ResultsFile, a: Assumptions = DEFAULT_ASS
     rows: ms.map((m) => [
       m.label,
       Math.round(m.readsPerReq * 100) / 100,
-      m.writes === 'touch' ? `touch every ${a.touchIntervalSec} s` : `${a.writesPerRefresh} per refresh every ${a.accessTtlSec} s`,
+      m.writes === 'touch'
+        ? `touch every ${a.touchIntervalSec} s`
+        : `${a.writesPerRefresh} per refresh every ${a.accessTtlSec} s`,
       ...TARGET_RPS.map((r) => {
         const ops = storeOpsPerSec(m, r, a)
         return m.store === 'memory'
@@ -315,17 +339,26 @@ export function capacityModel(results: ResultsFile, a: Assumptions = DEFAULT_ASS
   }
   const memory: Table = {
     title: 'Memory for stored state (live sessions, or live refresh families)',
-    columns: ['mechanism', 'records per user', 'bytes per record', ...TARGET_USERS.map((u) => `${fmt(u / 1e6)} M users`)],
+    columns: [
+      'mechanism',
+      'records per user',
+      'bytes per record',
+      ...TARGET_USERS.map((u) => `${fmt(u / 1e6)} M users`),
+    ],
     rows: ms.map((m) => [
       m.label,
       Math.round(storedRecords(m, 1, a) * 100) / 100,
-      m.store === 'memory' && heapOk !== null ? `${fmt(heapOk)} (measured heap)` : `${a.storeRowBytes} (assumed row)`,
+      m.store === 'memory' && heapOk !== null
+        ? `${fmt(heapOk)} (measured heap)`
+        : `${a.storeRowBytes} (assumed row)`,
       ...TARGET_USERS.map((u) => bytes(storeBytes(m, u, a, heapOk))),
     ]),
     notes: [
       `Sessions: one login a day, each session lives ${a.sessionLengthSec / 3600} h. Refresh families: one a day, each lives ${a.refreshTtlSec / 86_400} days unless logged out; one row per family is a lower bound (rotated tokens kept for reuse detection add rows).`,
       ...(heapOk === null
-        ? ['The in-process Map uses the assumed record size: this run measured no heap-per-session figure above its resolution.']
+        ? [
+            'The in-process Map uses the assumed record size: this run measured no heap-per-session figure above its resolution.',
+          ]
         : []),
     ],
   }

@@ -24,8 +24,13 @@ describe('docs/choosing.md agrees with docs/sample-report/results.json', () => {
 
   it('fails when the prose quotes a figure of its own, but not for claim ids, code spans or links', () => {
     const withFigure = doc.replace('## So which one?', 'A session costs 70 µs.\n\n## So which one?')
-    expect(checkChoosing(withFigure, sample).join()).toMatch(/quotes a figure outside a generated block: "A session costs 70 µs\."/)
-    const allowed = doc.replace('## So which one?', 'See C12, `ACCESS_TTL=900` and [x](a/b2.md).\n\n## So which one?')
+    expect(checkChoosing(withFigure, sample).join()).toMatch(
+      /quotes a figure outside a generated block: "A session costs 70 µs\."/,
+    )
+    const allowed = doc.replace(
+      '## So which one?',
+      'See C12, `ACCESS_TTL=900` and [x](a/b2.md).\n\n## So which one?',
+    )
     expect(checkChoosing(allowed, sample)).toEqual([])
   })
 

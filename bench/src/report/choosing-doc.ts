@@ -91,7 +91,8 @@ export function checkChoosing(doc: string, results: ResultsFile): string[] {
       .replace(/`[^`]*`/g, '')
       .replace(/\]\([^)]*\)/g, ']')
       .replace(/\bC\d{1,2}\b/g, '')
-    if (/\d/.test(bare)) problems.push(`line ${line} quotes a figure outside a generated block: "${text.trim()}"`)
+    if (/\d/.test(bare))
+      problems.push(`line ${line} quotes a figure outside a generated block: "${text.trim()}"`)
   }
   return problems
 }

@@ -14,7 +14,10 @@ export interface ClaimEntry {
 export const CLAIM_CATALOGUE: readonly ClaimEntry[] = [
   { id: 'C1', text: 'Stateless is faster because it skips the DB lookup.' },
   { id: 'C2', text: 'A server restart logs every session user out; JWT users are not affected.' },
-  { id: 'C3', text: 'Behind a load balancer sessions need stickiness or a central store; JWTs need neither.' },
+  {
+    id: 'C3',
+    text: 'Behind a load balancer sessions need stickiness or a central store; JWTs need neither.',
+  },
   { id: 'C4', text: 'A central session store adds overhead.' },
   { id: 'C5', text: 'A JWT cannot be revoked before it expires.' },
   { id: 'C6', text: 'A deny-list or a token-version check makes JWT revocation immediate.' },
@@ -39,5 +42,7 @@ export const CLAIM_CATALOGUE: readonly ClaimEntry[] = [
 
 /** True when a verdict's `claim` label answers catalogue entry `id` ("C3" matches "C3 (JWT)", not "C13"). */
 export function labelAnswers(label: string, id: string): boolean {
-  return label === id || label.startsWith(`${id} `) || label.startsWith(`${id}(`) || label.startsWith(`${id}:`)
+  return (
+    label === id || label.startsWith(`${id} `) || label.startsWith(`${id}(`) || label.startsWith(`${id}:`)
+  )
 }

@@ -35,7 +35,9 @@ export function decidingFigure(results: ResultsFile, id: string): string | null 
     case 'C4': {
       const sql = v('stateful-sqlite')
       const map = v('stateful-memory')
-      return sql && map ? `CPU/req: SQLite store ${us(sql.cpuAddedUs)} vs in-process Map ${us(map.cpuAddedUs)}` : null
+      return sql && map
+        ? `CPU/req: SQLite store ${us(sql.cpuAddedUs)} vs in-process Map ${us(map.cpuAddedUs)}`
+        : null
     }
     case 'C10': {
       const hs = v('stateless-hs256-none')

@@ -112,7 +112,8 @@ export function restartFigures(results: ResultsFile): Map<string, { okAfter: Spr
     if (!isObj(r) || typeof r.config !== 'string' || num(r.okAfter) === null) continue
     by.set(r.config, [...(by.get(r.config) ?? []), r.okAfter as number])
   }
-  for (const [k, xs] of by) out.set(k, { okAfter: { median: Math.min(...xs), min: Math.min(...xs), max: Math.max(...xs) } })
+  for (const [k, xs] of by)
+    out.set(k, { okAfter: { median: Math.min(...xs), min: Math.min(...xs), max: Math.max(...xs) } })
   return out
 }
 
@@ -122,7 +123,12 @@ export function lbFigures(results: ResultsFile): Map<string, number> {
   const raw = experiment(results, 'lb')?.raw
   if (!isObj(raw) || !Array.isArray(raw.cells)) return out
   for (const c of raw.cells) {
-    if (isObj(c) && typeof c.config === 'string' && typeof c.policy === 'string' && num(c.ok2xxShare) !== null)
+    if (
+      isObj(c) &&
+      typeof c.config === 'string' &&
+      typeof c.policy === 'string' &&
+      num(c.ok2xxShare) !== null
+    )
       out.set(`${c.config}/${c.policy}`, c.ok2xxShare as number)
   }
   return out
@@ -150,7 +156,9 @@ export function revocationFigures(results: ResultsFile): RevocationFigures | nul
     const s = [...xs].sort((a, b) => a - b)
     return { median: s[Math.floor((s.length - 1) / 2)] ?? 0, min: s[0] ?? 0, max: s.at(-1) ?? 0 }
   }
-  const modes = new Map([...by].map(([k, m]) => [k, { acceptedForSec: range(m.secs), accepted: range(m.accepted) }]))
+  const modes = new Map(
+    [...by].map(([k, m]) => [k, { acceptedForSec: range(m.secs), accepted: range(m.accepted) }]),
+  )
   return modes.size === 0 ? null : { accessTtlSec: ttl, modes }
 }
 

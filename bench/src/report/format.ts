@@ -72,6 +72,8 @@ const NEEDS_ESCAPE =
 export function fontSafe(s: string): string {
   return s.replace(NEEDS_ESCAPE, (ch) => {
     const cp = ch.codePointAt(0) ?? 0
-    return cp > 0xffff ? `\\u{${cp.toString(16).toUpperCase()}}` : `\\u${cp.toString(16).toUpperCase().padStart(4, '0')}`
+    return cp > 0xffff
+      ? `\\u{${cp.toString(16).toUpperCase()}}`
+      : `\\u${cp.toString(16).toUpperCase().padStart(4, '0')}`
   })
 }

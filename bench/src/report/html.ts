@@ -7,7 +7,8 @@ import { buildSummary } from './summary.js'
 import { summaryHtml } from './summary-render.js'
 
 /** Tables longer than this are folded under <details>. */
-const FOLD_ROWS = 12
+const FOLD_ROWS = 20
+
 import type { ExperimentResult, ResultsFile, Table } from './schema.js'
 
 export { escapeHtml }
@@ -61,7 +62,7 @@ function inlineSvg(svg: string): string {
   return svg.replace(/^<\?xml[^>]*>\s*/, '')
 }
 
-function experimentHtml(e: ExperimentResult, charts: RenderedChart[]): string {
+function experimentHtml(e: ExperimentResult, charts: RenderedChart[], smoke: boolean): string {
   const out: string[] = [`<section id="${slug(e.title)}">`, `<h2>${escapeHtml(e.title)}</h2>`]
   if (e.error) {
     out.push(
@@ -80,7 +81,12 @@ function experimentHtml(e: ExperimentResult, charts: RenderedChart[]): string {
   if (e.verdicts.length > 0) {
     out.push('<h3>Verdicts</h3><ul class="verdicts">')
     for (const v of e.verdicts) {
-      const status = v.status ? ` <span class="status ${v.status}">${v.status}</span>` : ''
+      // A smoke run (--quick) decides nothing: its figures are shown, its badges are not.
+      const status = !v.status
+        ? ''
+        : smoke
+          ? ' <span class="status">smoke run: no verdict</span>'
+          : ` <span class="status ${v.status}">${v.status}</span>`
       out.push(`<li><strong>${escapeHtml(v.claim)}</strong>${status}: ${inline(v.text)}</li>`)
     }
     out.push('</ul>')
@@ -145,7 +151,7 @@ ${summaryHtml(buildSummary(results), inline)}
 <table class="context">${contextTable}</table>
 <ul>${ctx.notes.map((n) => `<li>${inline(n)}</li>`).join('')}</ul>
 <h2>Contents</h2><ul>${toc}<li><a href="#${slug(CAPACITY_TITLE)}">${escapeHtml(CAPACITY_TITLE)}</a></li></ul>
-${results.experiments.map((e) => experimentHtml(e, charts)).join('\n')}
+${results.experiments.map((e) => experimentHtml(e, charts, ctx.options.quick === true)).join('\n')}
 <section id="${slug(CAPACITY_TITLE)}"><h2>${escapeHtml(CAPACITY_TITLE)}</h2>
 ${capacityBody(
   results,

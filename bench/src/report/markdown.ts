@@ -7,7 +7,7 @@ import { buildSummary } from './summary.js'
 import { summaryMarkdown } from './summary-render.js'
 
 /** Tables longer than this are folded under <details> (GitHub renders Markdown inside it after a blank line). */
-export const FOLD_ROWS = 12
+export const FOLD_ROWS = 20
 
 const STATUS_MARK: Record<string, string> = {
   supported: '✔ supported',
@@ -29,7 +29,7 @@ export function markdownTable(t: Table): string {
   return lines.join('\n')
 }
 
-function experimentMarkdown(e: ExperimentResult, charts: RenderedChart[]): string {
+function experimentMarkdown(e: ExperimentResult, charts: RenderedChart[], smoke: boolean): string {
   const out: string[] = [`## ${e.title}`, '']
   if (e.error) {
     out.push('**This experiment failed; no results.**', '', '```', e.error, '```', '')
@@ -43,8 +43,11 @@ function experimentMarkdown(e: ExperimentResult, charts: RenderedChart[]): strin
   if (e.method) out.push('### Method', '', e.method.trim(), '')
   if (e.verdicts.length > 0) {
     out.push('### Verdicts', '')
+    // A smoke run (--quick) decides nothing: its figures are shown, its badges are not.
     for (const v of e.verdicts)
-      out.push(`- **${v.claim}**${v.status ? ` (${STATUS_MARK[v.status]})` : ''}: ${v.text}`)
+      out.push(
+        `- **${v.claim}**${v.status ? ` (${smoke ? 'smoke run: no verdict' : STATUS_MARK[v.status]})` : ''}: ${v.text}`,
+      )
     out.push('')
   }
   if (e.invalid.length > 0) {
@@ -55,7 +58,14 @@ function experimentMarkdown(e: ExperimentResult, charts: RenderedChart[]): strin
   const table = (t: Table) => {
     out.push(`### ${t.title}`, '')
     if (t.rows.length > FOLD_ROWS)
-      out.push(`<details><summary>${t.rows.length} rows (click to expand)</summary>`, '', markdownTable(t), '', '</details>', '')
+      out.push(
+        `<details><summary>${t.rows.length} rows (click to expand)</summary>`,
+        '',
+        markdownTable(t),
+        '',
+        '</details>',
+        '',
+      )
     else out.push(markdownTable(t), '')
     for (const n of t.notes ?? []) out.push(`_${n}_`, '')
   }
@@ -98,7 +108,7 @@ export function renderMarkdown(results: ResultsFile, charts: RenderedChart[]): s
   for (const e of results.experiments)
     out.push(`- [${e.title}](#${slug(e.title)})${e.error ? ' — failed' : ''}`)
   out.push(`- [${CAPACITY_TITLE}](#${slug(CAPACITY_TITLE)})`, '')
-  for (const e of results.experiments) out.push(experimentMarkdown(e, charts))
+  for (const e of results.experiments) out.push(experimentMarkdown(e, charts, ctx.options.quick === true))
   out.push(capacityMarkdown(results))
   return fontSafe(
     `${out

@@ -52,6 +52,12 @@ describe('report generation from a results.json fixture', () => {
     expect(md).toMatch(/- \*\*C1\*\* \(/)
   })
 
+  it('prints no verdict badge in a smoke (--quick) run, only the figures', () => {
+    expect(md).toContain('- **C1** (smoke run: no verdict):')
+    expect(md).not.toContain('✘ refuted')
+    expect(html).not.toMatch(/class="status refuted"/)
+  })
+
   it('lists invalid variants separately and shows a failed experiment as failed', () => {
     expect(md).toContain('### Invalid (excluded from every summary)')
     expect(md).toContain('`stateless-jwe`: round 1 GET /me: 12 non-2xx (401×12)')

@@ -20,7 +20,9 @@ export function summaryMarkdown(s: Summary): string {
   out.push('| claim | verdict | deciding number | section |', '|---|---|---|---|')
   for (const r of s.rows) {
     const link = r.section ? `[${r.sectionId}](#${slug(r.section)})` : '–'
-    out.push(`| **${r.id}** ${mdCell(r.claim)} | ${mdCell(r.verdict)} | ${mdCell(r.figure ?? '–')} | ${link} |`)
+    out.push(
+      `| **${r.id}** ${mdCell(r.claim)} | ${mdCell(r.verdict)} | ${mdCell(r.figure ?? '–')} | ${link} |`,
+    )
   }
   out.push('', ...chooseMarkdown(s, true))
   return out.join('\n')

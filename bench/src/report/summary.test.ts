@@ -23,11 +23,7 @@ const row = (r: ResultsFile, id: string) => buildSummary(r).rows.find((x) => x.i
 describe('summary rows', () => {
   it('lists every claim C1–C13 plus storm and rotation, in order', () => {
     const ids = buildSummary(load(FIXTURE)).rows.map((r) => r.id)
-    expect(ids).toEqual([
-      ...Array.from({ length: 13 }, (_, i) => `C${i + 1}`),
-      'storm',
-      'rotation',
-    ])
+    expect(ids).toEqual([...Array.from({ length: 13 }, (_, i) => `C${i + 1}`), 'storm', 'rotation'])
   })
 
   it('says "smoke run: no verdict" for every answered claim of a --quick run, whatever the status says', () => {
@@ -47,7 +43,9 @@ describe('summary rows', () => {
   })
 
   it('takes an inconclusive verdict as inconclusive, and combines labelled sub-verdicts (C3) into mixed', () => {
-    expect(row(fullRun([{ claim: 'C4', status: 'inconclusive', text: 'x' }]), 'C4').state).toBe('inconclusive')
+    expect(row(fullRun([{ claim: 'C4', status: 'inconclusive', text: 'x' }]), 'C4').state).toBe(
+      'inconclusive',
+    )
     const r = fullRun([
       { claim: 'C3 (sessions)', status: 'supported', text: 'x' },
       { claim: 'C3 (JWT)', status: 'mixed', text: 'y' },
@@ -123,12 +121,11 @@ describe('choose rules (counterfactual inputs)', () => {
   })
 
   it('draws nothing from a smoke run or inconclusive claims and lists them as undecided, grouped by reason', () => {
-    const c = chooseFrom(states({ C1: 'smoke', C5: 'smoke', C4: 'inconclusive', C7: 'no-experiment' }), results)
+    const c = chooseFrom(
+      states({ C1: 'smoke', C5: 'smoke', C4: 'inconclusive', C7: 'no-experiment' }),
+      results,
+    )
     expect([...c.sessions, ...c.jwt, ...c.eitherWay]).toEqual([])
-    expect(c.undecided).toEqual([
-      'smoke run: C1, C5',
-      'inconclusive: C4',
-      'no experiment in this run: C7',
-    ])
+    expect(c.undecided).toEqual(['smoke run: C1, C5', 'inconclusive: C4', 'no experiment in this run: C7'])
   })
 })

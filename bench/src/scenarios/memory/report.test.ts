@@ -77,7 +77,9 @@ describe('memory section', () => {
     expect(resolutionBytes(drift.filter((p) => p.config === 'stateless'))).toBeCloseTo((2 * MiB) / 2000)
     const r = buildMemoryResult(drift, memorySizes({ quick: true }))
     const perSession = r.tables[1]?.rows
-    expect(perSession?.find((row) => row[0] === 'stateless')?.[2]).toBe('below the resolution of this method (±1049 B)')
+    expect(perSession?.find((row) => row[0] === 'stateless')?.[2]).toBe(
+      'below the resolution of this method (±1049 B)',
+    )
     expect(perSession?.find((row) => row[0] === 'stateful-memory')?.[2]).toBe('629 B (±210 B)')
     expect(r.verdicts[0]?.text).toContain('no measurable growth for the stateless app')
     expect(r.verdicts[0]?.text).not.toContain('-147')

@@ -63,7 +63,10 @@ export function perSessionTable(points: readonly MemoryPoint[]): Table {
       return [
         id,
         mine.at(-1)?.sessions ?? 0,
-        perSession(bytesPerSession(mine, (p) => p.heapUsedBytes), res),
+        perSession(
+          bytesPerSession(mine, (p) => p.heapUsedBytes),
+          res,
+        ),
         round(bytesPerSession(mine, (p) => p.rssBytes)),
         MEMORY_CONFIGS.find((c) => c.id === id)?.holds ?? '',
       ]
@@ -116,6 +119,17 @@ export function memoryVerdicts(points: readonly MemoryPoint[]): Verdict[] {
   if (mem === null || stateless === null)
     return [{ claim: 'C13', status: 'inconclusive', text: 'Not enough readings to compare.' }]
   const extraMiB = ((mem - stateless) * n) / MiB
+  const resMem = resolutionBytes(points.filter((p) => p.config === 'stateful-memory')) ?? 0
+  if (mem <= resMem)
+    return [
+      {
+        claim: 'C13',
+        status: 'inconclusive',
+        text:
+          `The in-memory store's heap grew ${Math.round(mem)} bytes per session, below the resolution of this method (±${Math.round(resMem)} B at ${n} sessions: ` +
+          `${NOISE_MIB} MiB of heap noise over the sessions added), so no per-session cost can be read from this run; the full run goes to 50,000 sessions.`,
+      },
+    ]
   const res = resolutionBytes(points.filter((p) => p.config === 'stateless')) ?? 0
   const statelessText =
     Math.abs(stateless) <= res
