@@ -80,7 +80,7 @@ describe('capacity arithmetic', () => {
 
 describe('capacity model from a results.json', () => {
   const sample: ResultsFile = JSON.parse(
-    readFileSync(join(import.meta.dirname, '../../../docs/sample-report/results.json'), 'utf8'),
+    readFileSync(join(import.meta.dirname, '../../test/fixtures/results.sample-quick.json'), 'utf8'),
   )
   it('uses the run’s measured CPU and reads per mechanism', () => {
     const m = capacityModel(sample)!

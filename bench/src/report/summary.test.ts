@@ -7,7 +7,9 @@ import { buildSummary, noiseBanner, type RowState } from './summary.js'
 import { summaryMarkdown } from './summary-render.js'
 
 const FIXTURE = join(import.meta.dirname, '../../test/fixtures/results.fixture.json')
-const SAMPLE = join(import.meta.dirname, '../../../docs/sample-report/results.json')
+// A frozen slim copy of the 2026-11-25 quick sample run: the assertions below quote its numbers, so they must not
+// move when the lead regenerates docs/sample-report.
+const SAMPLE = join(import.meta.dirname, '../../test/fixtures/results.sample-quick.json')
 const load = (p: string): ResultsFile => JSON.parse(readFileSync(p, 'utf8'))
 
 /** The fixture as a full (non-quick) run, with the overhead verdicts replaced. */
