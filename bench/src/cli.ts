@@ -4,7 +4,7 @@
  * Parses the flags and hands the run to runner.ts, which writes reports/<run-id>/{results.json,report.md,
  * report.html,*.svg}; prints the report's path. Every child process is killed by PID on exit, Ctrl-C or failure.
  */
-import { join, relative, resolve } from 'node:path'
+import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { repoRoot } from '@auth-lab/shared'
 import { processRegistry } from './lib/process-registry.js'
@@ -108,10 +108,9 @@ async function main(): Promise<void> {
   )
   const results = await runBench(options, runId)
   const failed = results.experiments.filter((e) => e.error)
-  const where =
-    relative(process.cwd(), join(options.outDir, 'report.md')) || join(options.outDir, 'report.md')
+  // Absolute paths: pnpm runs this in bench/, so a path relative to process.cwd() misleads the user's shell.
   console.log(
-    `\nreport: ${join(options.outDir, 'report.md')}\n        ${join(options.outDir, 'report.html')}\n        (${where})`,
+    `\nreport: ${resolve(options.outDir, 'report.md')}\n        ${resolve(options.outDir, 'report.html')}`,
   )
   if (failed.length > 0) {
     console.error(`bench: ${failed.length} scenario(s) failed: ${failed.map((e) => e.id).join(', ')}`)

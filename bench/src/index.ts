@@ -38,6 +38,9 @@ export {
 } from './lib/stats.js'
 export type { SeedOptions } from './lib/users.js'
 export { BENCH_PASSWORD, seedUsers } from './lib/users.js'
+export type { Assumptions, CapacityModel, Mechanism } from './report/capacity.js'
+export { ASSUMPTIONS, capacityModel, DEFAULT_ASSUMPTIONS } from './report/capacity.js'
+export { applyBlocks, checkChoosing, generatedBlocks } from './report/choosing-doc.js'
 export { readResults, writeReport } from './report/render.js'
 export type {
   Cell,
@@ -52,5 +55,7 @@ export type {
   Verdict,
 } from './report/schema.js'
 export { parseResults, RESULTS_SCHEMA_VERSION } from './report/schema.js'
+export type { Summary as ReportSummary, SummaryRow } from './report/summary.js'
+export { buildSummary } from './report/summary.js'
 export { estimateRunSec, runBench } from './runner.js'
 export { SCENARIO_IDS, SCENARIOS } from './scenarios/registry.js'

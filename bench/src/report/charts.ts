@@ -17,15 +17,55 @@ export interface RenderedChart {
  * browser, no network). Data must be inline; a spec that asks for a URL fails instead of fetching.
  */
 export async function renderSvg(spec: Record<string, unknown>): Promise<string> {
-  const compiled = vl.compile(spec as unknown as vl.TopLevelSpec).spec
+  const compiled = vl.compile(withReadableDefaults(spec) as unknown as vl.TopLevelSpec).spec
   const loader = vega.loader()
   loader.load = () => Promise.reject(new Error('charts render offline: put data inline (data.values)'))
   const view = new vega.View(vega.parse(compiled), { renderer: 'none', loader })
   try {
-    return await view.toSVG()
+    return withTooltips(await view.toSVG())
   } finally {
     view.finalize()
   }
+}
+
+/**
+ * Vega's defaults (10 px labels, 11 px titles) are hard to read on a laptop once the SVG is scaled to the page
+ * width. These apply unless the spec sets its own `config`; the spec's values win key by key.
+ */
+const READABLE_CONFIG = {
+  font: 'sans-serif',
+  axis: { labelFontSize: 12, titleFontSize: 13 },
+  legend: { labelFontSize: 12, titleFontSize: 13, labelLimit: 320 },
+  header: { labelFontSize: 13, titleFontSize: 13 },
+  title: { fontSize: 14 },
+}
+
+export function withReadableDefaults(spec: Record<string, unknown>): Record<string, unknown> {
+  const own = (spec.config ?? {}) as Record<string, unknown>
+  const config: Record<string, unknown> = { ...READABLE_CONFIG }
+  for (const [k, v] of Object.entries(own)) {
+    const base = config[k]
+    config[k] =
+      base && typeof base === 'object' && v && typeof v === 'object' ? { ...base, ...(v as object) } : v
+  }
+  return { ...spec, config }
+}
+
+/**
+ * Vega's SVG renderer describes every mark item in an `aria-label` (Vega-Lite builds it from the encodings and the
+ * `tooltip` channel), but browsers only show a hover tooltip for an SVG `<title>` child. This copies each mark
+ * item's label into a `<title>`, so "hover for …" captions are true in any browser, with no script.
+ */
+export function withTooltips(svg: string): string {
+  return svg.replace(
+    /<(path|rect|circle|line|text|image|symbol|g)(\s[^>]*?role="graphics-symbol"[^>]*?)(\/?)>/g,
+    (whole, tag: string, attrs: string, selfClosing: string) => {
+      const label = /\saria-label="([^"]*)"/.exec(attrs)?.[1]
+      if (!label || !/\saria-roledescription="[^"]*"/.test(attrs) || tag === 'g') return whole
+      const title = `<title>${label}</title>`
+      return selfClosing ? `<${tag}${attrs}>${title}</${tag}>` : `<${tag}${attrs}>${title}`
+    },
+  )
 }
 
 export function chartFile(e: ExperimentResult, chartId: string): string {

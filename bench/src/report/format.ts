@@ -3,7 +3,7 @@ import type { Cell, RunContext } from './schema.js'
 /** Numbers as people read them in a table: thousands separated, at most 3 significant decimals below 10. */
 export function formatCell(v: Cell): string {
   if (v === null || v === undefined) return '–'
-  if (typeof v === 'string') return v
+  if (typeof v === 'string') return fontSafe(v)
   if (!Number.isFinite(v)) return String(v)
   const abs = Math.abs(v)
   if (abs >= 1000) return Math.round(v).toLocaleString('en-US')
@@ -59,4 +59,21 @@ export function contextRows(ctx: RunContext): [string, string][] {
     ['command', `pnpm bench ${flags.join(' ')}`],
     ['CPU pinning', ctx.pinning.note],
   ]
+}
+
+/**
+ * Characters a reader's fonts may not have (full-width forms, CJK, Hangul) or that do not show at all (zero-width,
+ * bidi controls, BOM) are written as `\uXXXX` escapes: a report row about a full-width username must not render as
+ * empty boxes, nor may an RTL override reorder the cell it sits in.
+ */
+const NEEDS_ESCAPE =
+  /[\u1100-\u11ff\u200b-\u200f\u202a-\u202e\u2060-\u2069\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\ufeff\uff00-\uffef]|[\ud840-\ud87f][\udc00-\udfff]/g
+
+export function fontSafe(s: string): string {
+  return s.replace(NEEDS_ESCAPE, (ch) => {
+    const cp = ch.codePointAt(0) ?? 0
+    return cp > 0xffff
+      ? `\\u{${cp.toString(16).toUpperCase()}}`
+      : `\\u${cp.toString(16).toUpperCase().padStart(4, '0')}`
+  })
 }

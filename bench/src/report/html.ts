@@ -1,14 +1,17 @@
+import { CAPACITY_TITLE, capacityBody } from './capacity-render.js'
 import type { RenderedChart } from './charts.js'
-import { contextRows, formatCell } from './format.js'
-import { slug } from './markdown.js'
+import { contextRows, fontSafe, formatCell } from './format.js'
+import { escapeHtml } from './html-escape.js'
+import { slug } from './slug.js'
+import { buildSummary } from './summary.js'
+import { summaryHtml } from './summary-render.js'
+
+/** Tables longer than this are folded under <details>. */
+const FOLD_ROWS = 20
+
 import type { ExperimentResult, ResultsFile, Table } from './schema.js'
 
-export function escapeHtml(s: string): string {
-  return s.replace(
-    /[&<>"']/g,
-    (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!,
-  )
-}
+export { escapeHtml }
 
 /** Inline Markdown of the subset experiments use: `code`, **bold**, _italic_. Input is escaped first. */
 function inline(s: string): string {
@@ -46,7 +49,12 @@ function tableHtml(t: Table): string {
     )
     .join('\n')
   const notes = (t.notes ?? []).map((n) => `<p class="note">${inline(n)}</p>`).join('')
-  return `<h3>${escapeHtml(t.title)}</h3>\n<div class="scroll"><table>\n${head}\n${rows}\n</table></div>${notes}`
+  const body = `<div class="scroll"><table>\n${head}\n${rows}\n</table></div>`
+  const folded =
+    t.rows.length > FOLD_ROWS
+      ? `<details><summary>${t.rows.length} rows (click to expand)</summary>\n${body}\n</details>`
+      : body
+  return `<h3>${escapeHtml(t.title)}</h3>\n${folded}${notes}`
 }
 
 /** The SVG as an inline element: drop any XML prolog so it can live inside HTML. */
@@ -54,7 +62,7 @@ function inlineSvg(svg: string): string {
   return svg.replace(/^<\?xml[^>]*>\s*/, '')
 }
 
-function experimentHtml(e: ExperimentResult, charts: RenderedChart[]): string {
+function experimentHtml(e: ExperimentResult, charts: RenderedChart[], smoke: boolean): string {
   const out: string[] = [`<section id="${slug(e.title)}">`, `<h2>${escapeHtml(e.title)}</h2>`]
   if (e.error) {
     out.push(
@@ -74,7 +82,12 @@ function experimentHtml(e: ExperimentResult, charts: RenderedChart[]): string {
   if (e.verdicts.length > 0) {
     out.push('<h3>Verdicts</h3><ul class="verdicts">')
     for (const v of e.verdicts) {
-      const status = v.status ? ` <span class="status ${v.status}">${v.status}</span>` : ''
+      // A smoke run (--quick) decides nothing: its figures are shown, its badges are not.
+      const status = !v.status
+        ? ''
+        : smoke
+          ? ' <span class="status">smoke run: no verdict</span>'
+          : ` <span class="status ${v.status}">${v.status}</span>`
       out.push(`<li><strong>${escapeHtml(v.claim)}</strong>${status}: ${inline(v.text)}</li>`)
     }
     out.push('</ul>')
@@ -111,7 +124,12 @@ figure{margin:16px 0}figcaption{font-weight:600;margin-bottom:6px}figure svg{max
 .banner{background:#fde2e2;border:2px solid #c00;color:#700;font-weight:700;padding:8px 12px}
 .note{color:#555;font-size:13px;margin:2px 0 10px}.bad{color:#a00}
 .status{font-size:12px;padding:1px 6px;border-radius:8px;background:#eee}.status.supported{background:#d9f2dc}
-.status.refuted{background:#f8d7d7}.status.mixed{background:#fdf0c8}.context td:first-child{white-space:nowrap;font-weight:600}`
+.status.refuted{background:#f8d7d7}.status.mixed{background:#fdf0c8}.context td:first-child{white-space:nowrap;font-weight:600}
+.banner{background:#fde2e1;border:2px solid #c62828;color:#7f1d1d;padding:10px 14px;border-radius:6px;margin:12px 0}
+table.summary td{font-size:13px;padding:2px 6px}table.summary td:first-child{max-width:360px}table.summary td.verdict{white-space:nowrap}
+tr.supported td.verdict{background:#d9f2dc}tr.refuted td.verdict{background:#f8d7d7}tr.mixed td.verdict{background:#fdf0c8}
+tr.inconclusive td.verdict,tr.smoke td.verdict,tr.no-experiment td.verdict,tr.no-verdict td.verdict{color:#555;background:#f4f4f6}
+tr.failed td.verdict{color:#a00}details summary{cursor:pointer;color:#345;margin:4px 0}`
 
 /** report.html: one self-contained file (inline CSS, inline SVG charts, no script, no network). */
 export function renderHtml(results: ResultsFile, charts: RenderedChart[]): string {
@@ -124,7 +142,7 @@ export function renderHtml(results: ResultsFile, charts: RenderedChart[]): strin
       (e) => `<li><a href="#${slug(e.title)}">${escapeHtml(e.title)}</a>${e.error ? ' — failed' : ''}</li>`,
     )
     .join('')
-  return `<!doctype html>
+  return fontSafe(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>Auth Lab benchmark report — ${escapeHtml(ctx.runId)}</title><style>${STYLE}</style></head>
 <body>
@@ -133,12 +151,21 @@ ${results.experiments
   .filter((e) => e.banner)
   .map((e) => `<p class="banner">⚠ ${escapeHtml(e.title)}: ${inline(e.banner!)}</p>`)
   .join('\n')}
+${summaryHtml(buildSummary(results), inline)}
 <p>Generated from <code>results.json</code> by <code>pnpm bench:report</code>. Numbers are from one machine; ratios, added µs and server CPU per request transfer better than absolute req/s. See docs/benchmarks.md for the method and what each number does not mean.</p>
 <h2>Context</h2>
 <table class="context">${contextTable}</table>
 <ul>${ctx.notes.map((n) => `<li>${inline(n)}</li>`).join('')}</ul>
-<h2>Contents</h2><ul>${toc}</ul>
-${results.experiments.map((e) => experimentHtml(e, charts)).join('\n')}
+<h2>Contents</h2><ul>${toc}<li><a href="#${slug(CAPACITY_TITLE)}">${escapeHtml(CAPACITY_TITLE)}</a></li></ul>
+${results.experiments.map((e) => experimentHtml(e, charts, ctx.options.quick === true)).join('\n')}
+<section id="${slug(CAPACITY_TITLE)}"><h2>${escapeHtml(CAPACITY_TITLE)}</h2>
+${capacityBody(
+  results,
+  tableHtml,
+  (p) => (p.startsWith('**') ? `<h3>${inline(p.replace(/\*\*/g, ''))}</h3>` : `<p>${inline(p)}</p>`),
+  (items) => `<ul>${items.map((i) => `<li>${inline(i)}</li>`).join('')}</ul>`,
+)}
+</section>
 </body></html>
-`
+`)
 }

@@ -1,6 +1,13 @@
+import { CAPACITY_TITLE, capacityMarkdown } from './capacity-render.js'
 import type { RenderedChart } from './charts.js'
-import { contextRows, formatCell } from './format.js'
+import { contextRows, fontSafe, formatCell } from './format.js'
 import type { Cell, ExperimentResult, ResultsFile, Table } from './schema.js'
+import { slug } from './slug.js'
+import { buildSummary } from './summary.js'
+import { summaryMarkdown } from './summary-render.js'
+
+/** Tables longer than this are folded under <details> (GitHub renders Markdown inside it after a blank line). */
+export const FOLD_ROWS = 20
 
 const STATUS_MARK: Record<string, string> = {
   supported: '✔ supported',
@@ -22,7 +29,7 @@ export function markdownTable(t: Table): string {
   return lines.join('\n')
 }
 
-function experimentMarkdown(e: ExperimentResult, charts: RenderedChart[]): string {
+function experimentMarkdown(e: ExperimentResult, charts: RenderedChart[], smoke: boolean): string {
   const out: string[] = [`## ${e.title}`, '']
   if (e.banner) out.push(`> **⚠ ${e.banner}**`, '')
   if (e.error) {
@@ -37,8 +44,11 @@ function experimentMarkdown(e: ExperimentResult, charts: RenderedChart[]): strin
   if (e.method) out.push('### Method', '', e.method.trim(), '')
   if (e.verdicts.length > 0) {
     out.push('### Verdicts', '')
+    // A smoke run (--quick) decides nothing: its figures are shown, its badges are not.
     for (const v of e.verdicts)
-      out.push(`- **${v.claim}**${v.status ? ` (${STATUS_MARK[v.status]})` : ''}: ${v.text}`)
+      out.push(
+        `- **${v.claim}**${v.status ? ` (${smoke ? 'smoke run: no verdict' : STATUS_MARK[v.status]})` : ''}: ${v.text}`,
+      )
     out.push('')
   }
   if (e.invalid.length > 0) {
@@ -47,7 +57,17 @@ function experimentMarkdown(e: ExperimentResult, charts: RenderedChart[]): strin
     out.push('')
   }
   const table = (t: Table) => {
-    out.push(`### ${t.title}`, '', markdownTable(t), '')
+    out.push(`### ${t.title}`, '')
+    if (t.rows.length > FOLD_ROWS)
+      out.push(
+        `<details><summary>${t.rows.length} rows (click to expand)</summary>`,
+        '',
+        markdownTable(t),
+        '',
+        '</details>',
+        '',
+      )
+    else out.push(markdownTable(t), '')
     for (const n of t.notes ?? []) out.push(`_${n}_`, '')
   }
   // The headline table, then the charts, then the detail tables.
@@ -73,6 +93,8 @@ export function renderMarkdown(results: ResultsFile, charts: RenderedChart[]): s
     '# Auth Lab benchmark report',
     '',
     ...results.experiments.filter((e) => e.banner).map((e) => `> **⚠ ${e.title}: ${e.banner}**\n`),
+    summaryMarkdown(buildSummary(results)),
+    '',
     'Generated from `results.json` by `pnpm bench:report`. Numbers are from one machine; ratios, added µs and server CPU per request transfer better than absolute req/s. See docs/benchmarks.md for the method and what each number does not mean.',
     '',
     '## Context',
@@ -87,18 +109,15 @@ export function renderMarkdown(results: ResultsFile, charts: RenderedChart[]): s
   out.push('## Contents', '')
   for (const e of results.experiments)
     out.push(`- [${e.title}](#${slug(e.title)})${e.error ? ' — failed' : ''}`)
-  out.push('')
-  for (const e of results.experiments) out.push(experimentMarkdown(e, charts))
-  return `${out
-    .join('\n')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim()}\n`
+  out.push(`- [${CAPACITY_TITLE}](#${slug(CAPACITY_TITLE)})`, '')
+  for (const e of results.experiments) out.push(experimentMarkdown(e, charts, ctx.options.quick === true))
+  out.push(capacityMarkdown(results))
+  return fontSafe(
+    `${out
+      .join('\n')
+      .replace(/\n{3,}/g, '\n\n')
+      .trim()}\n`,
+  )
 }
 
-/** GitHub's heading anchor rule (lowercase, spaces → '-', punctuation dropped). */
-export function slug(title: string): string {
-  return title
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N} -]/gu, '')
-    .replace(/ /g, '-')
-}
+export { slug }

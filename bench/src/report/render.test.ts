@@ -52,6 +52,12 @@ describe('report generation from a results.json fixture', () => {
     expect(md).toMatch(/- \*\*C1\*\* \(/)
   })
 
+  it('prints no verdict badge in a smoke (--quick) run, only the figures', () => {
+    expect(md).toContain('- **C1** (smoke run: no verdict):')
+    expect(md).not.toContain('✘ refuted')
+    expect(html).not.toMatch(/class="status refuted"/)
+  })
+
   it('lists invalid variants separately and shows a failed experiment as failed', () => {
     expect(md).toContain('### Invalid (excluded from every summary)')
     expect(md).toContain('`stateless-jwe`: round 1 GET /me: 12 non-2xx (401×12)')
@@ -105,4 +111,50 @@ describe('markdownToHtml', () => {
       '<p>A <strong>b</strong> <code>c&lt;d&gt;</code></p>\n<ul><li>one</li><li>two</li></ul>',
     )
   })
+})
+
+describe('charts and text a reader can trust', () => {
+  it('gives every mark item a <title> tooltip from its description, leaving axes alone', async () => {
+    const { renderSvg } = await import('./charts.js')
+    const svg = await renderSvg({
+      data: { values: [{ a: 'x', b: 3 }] },
+      mark: 'bar',
+      encoding: { y: { field: 'a', type: 'nominal' }, x: { field: 'b', type: 'quantitative' } },
+    })
+    expect(svg).toMatch(/aria-roledescription="bar"[^>]*><title>[^<]*b: 3[^<]*<\/title><\/path>/)
+    expect(svg).not.toMatch(/aria-roledescription="axis"[^>]*><title>/)
+  })
+
+  it('uses readable font sizes unless the spec sets its own', async () => {
+    const { withReadableDefaults } = await import('./charts.js')
+    const spec = withReadableDefaults({ config: { axis: { labelFontSize: 9 } } }) as {
+      config: { axis: { labelFontSize: number; titleFontSize: number } }
+    }
+    expect(spec.config.axis).toEqual({ labelFontSize: 9, titleFontSize: 13 })
+  })
+
+  it('escapes characters that need fonts the reader may not have, and invisible controls', async () => {
+    const { fontSafe } = await import('./format.js')
+    expect(fontSafe('ａｌｉｃｅ → ALICE')).toBe('\\uFF41\\uFF4C\\uFF49\\uFF43\\uFF45 → ALICE')
+    expect(fontSafe('a\u202Eb\u200Bc')).toBe('a\\u202Eb\\u200Bc')
+    expect(fontSafe('µs × 2 — ✔ ≤ 10⁶')).toBe('µs × 2 — ✔ ≤ 10⁶')
+  })
+
+  it('folds long tables under <details> in both formats and opens with the summary', async () => {
+    const r = readResults(join(import.meta.dirname, '../../../docs/sample-report/results.json'))
+    const dir = mkdtempSync(join(tmpdir(), 'bench-report-'))
+    try {
+      await writeReport(dir, r)
+      const md = readFileSync(join(dir, 'report.md'), 'utf8')
+      const html = readFileSync(join(dir, 'report.html'), 'utf8')
+      expect(md.indexOf('## Summary')).toBeLessThan(md.indexOf('## Context'))
+      expect(md).toMatch(/<details><summary>\d+ rows \(click to expand\)<\/summary>/)
+      expect(html).toMatch(/<details><summary>\d+ rows \(click to expand\)<\/summary>/)
+      expect(html).toContain('<section id="summary">')
+      expect(md).toContain('## Capacity model: what internet scale would take')
+      expect(md).not.toMatch(/[\uFF00-\uFFEF]/)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 60_000)
 })

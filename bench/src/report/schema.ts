@@ -36,6 +36,12 @@ export interface Verdict {
   /** One or two sentences computed from the numbers. */
   text: string
   status?: 'supported' | 'refuted' | 'mixed' | 'inconclusive'
+  /**
+   * The one number that decides the claim, with its spread, as the report's summary shows it
+   * (e.g. "+116 µs (102–129) vs +70 µs (66–74) CPU/req"). Optional: the summary falls back to figures it can
+   * read from the experiment's raw data (report/deciding.ts), or shows none.
+   */
+  figure?: string
 }
 
 /** A variant (or configuration) whose numbers are not used: any non-2xx, error, timeout, or a failed setup. */

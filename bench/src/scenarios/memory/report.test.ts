@@ -3,7 +3,7 @@ import { renderSvg } from '../../report/charts.js'
 import { parseResults } from '../../report/schema.js'
 import type { MemoryPoint } from './measure.js'
 import { bytesPerSession, memorySizes } from './measure.js'
-import { buildMemoryResult } from './report.js'
+import { buildMemoryResult, resolutionBytes } from './report.js'
 
 const MiB = 1024 * 1024
 const point = (
@@ -62,6 +62,27 @@ describe('memory section', () => {
     const v = buildMemoryResult(few, memorySizes({ quick: true })).verdicts[0]
     expect(v?.status).toBe('inconclusive')
     expect(v?.text).toContain('noise')
+  })
+
+  it('reports a slope inside the method’s resolution as such, never as a negative or tiny figure', () => {
+    // The stateless app's heap drifts −147 B per login over 2000 logins: inside ±(2 MiB ÷ 2000) ≈ ±1049 B.
+    const drift = [
+      point('stateful-memory', 0, 10),
+      point('stateful-memory', 1000, 13),
+      point('stateful-memory', 11_000, 19),
+      point('stateless', 0, 10),
+      point('stateless', 1000, 13.7),
+      point('stateless', 3000, 13.7 - (147 * 2000) / MiB),
+    ]
+    expect(resolutionBytes(drift.filter((p) => p.config === 'stateless'))).toBeCloseTo((2 * MiB) / 2000)
+    const r = buildMemoryResult(drift, memorySizes({ quick: true }))
+    const perSession = r.tables[1]?.rows
+    expect(perSession?.find((row) => row[0] === 'stateless')?.[2]).toBe(
+      'below the resolution of this method (±1049 B)',
+    )
+    expect(perSession?.find((row) => row[0] === 'stateful-memory')?.[2]).toBe('629 B (±210 B)')
+    expect(r.verdicts[0]?.text).toContain('no measurable growth for the stateless app')
+    expect(r.verdicts[0]?.text).not.toContain('-147')
   })
 
   it('produces a valid section whose chart renders', async () => {

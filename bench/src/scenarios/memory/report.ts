@@ -1,4 +1,5 @@
 /** The memory section of the report: readings, bytes per session, the chart and the C13 verdict. */
+import { memoryFigure } from '../../report/deciding.js'
 import type { Chart, Claim, ExperimentResult, Table, Verdict } from '../../report/schema.js'
 import type { MemoryConfigId, MemoryPoint, MemorySizes } from './measure.js'
 import { bytesPerSession, MEMORY_CONFIGS } from './measure.js'
@@ -12,6 +13,24 @@ const MiB = 1024 * 1024
 const NOISE_MIB = 2
 const mib = (n: number | null) => (n === null ? null : Math.round((n / MiB) * 10) / 10)
 const round = (n: number | null) => (n === null ? null : Math.round(n))
+
+/**
+ * ± bytes per session this method can resolve: the heap's run-to-run noise (NOISE_MIB) spread over the sessions
+ * added between the two readings the slope uses. A slope inside it is reported as "below the resolution", never as
+ * a figure ("−147 bytes per login" was noise).
+ */
+export function resolutionBytes(points: readonly MemoryPoint[]): number | null {
+  const withSessions = points.filter((p) => p.sessions > 0)
+  const first = withSessions[0]
+  const last = withSessions.at(-1)
+  if (!first || !last || last.sessions === first.sessions) return null
+  return (NOISE_MIB * MiB) / (last.sessions - first.sessions)
+}
+
+function perSession(bytes: number | null, resolution: number | null): string | number | null {
+  if (bytes === null) return null
+  return resolution === null ? Math.round(bytes) : memoryFigure(bytes, resolution)
+}
 
 export function memoryTable(points: readonly MemoryPoint[]): Table {
   return {
@@ -40,16 +59,21 @@ export function perSessionTable(points: readonly MemoryPoint[]): Table {
     columns: ['configuration', 'sessions', 'heap bytes / session', 'RSS bytes / session', 'what grows'],
     rows: ids.map((id) => {
       const mine = points.filter((p) => p.config === id)
+      const res = resolutionBytes(mine)
       return [
         id,
         mine.at(-1)?.sessions ?? 0,
-        round(bytesPerSession(mine, (p) => p.heapUsedBytes)),
+        perSession(
+          bytesPerSession(mine, (p) => p.heapUsedBytes),
+          res,
+        ),
         round(bytesPerSession(mine, (p) => p.rssBytes)),
         MEMORY_CONFIGS.find((c) => c.id === id)?.holds ?? '',
       ]
     }),
     notes: [
       'The slope starts at the first reading with sessions, not at 0, so one-off warm-up growth (compiled code, caches) is not counted per session.',
+      `A heap figure within ± (${NOISE_MIB} MiB of run-to-run heap noise ÷ the sessions added) is below what this method can resolve and is reported as such.`,
       'Heap after a forced full GC counts live objects only; RSS also holds freed pages V8 and the allocator keep, SQLite page cache (≤ 16 MiB) and native buffers, so it is noisier.',
     ],
   }
@@ -95,6 +119,22 @@ export function memoryVerdicts(points: readonly MemoryPoint[]): Verdict[] {
   if (mem === null || stateless === null)
     return [{ claim: 'C13', status: 'inconclusive', text: 'Not enough readings to compare.' }]
   const extraMiB = ((mem - stateless) * n) / MiB
+  const resMem = resolutionBytes(points.filter((p) => p.config === 'stateful-memory')) ?? 0
+  if (mem <= resMem)
+    return [
+      {
+        claim: 'C13',
+        status: 'inconclusive',
+        text:
+          `The in-memory store's heap grew ${Math.round(mem)} bytes per session, below the resolution of this method (±${Math.round(resMem)} B at ${n} sessions: ` +
+          `${NOISE_MIB} MiB of heap noise over the sessions added), so no per-session cost can be read from this run; the full run goes to 50,000 sessions.`,
+      },
+    ]
+  const res = resolutionBytes(points.filter((p) => p.config === 'stateless')) ?? 0
+  const statelessText =
+    Math.abs(stateless) <= res
+      ? `against no measurable growth for the stateless app (below the resolution of this method, ±${Math.round(res)} B per login)`
+      : `against ${Math.round(stateless)} bytes per login for the stateless app`
   if (extraMiB < NOISE_MIB) {
     return [
       {
@@ -112,7 +152,7 @@ export function memoryVerdicts(points: readonly MemoryPoint[]): Verdict[] {
       status: mem > stateless + 100 ? 'supported' : 'inconclusive',
       text:
         `An in-memory session cost about ${Math.round(mem)} bytes of V8 heap each (${Math.round(extraMiB * 10) / 10} MiB more than the stateless app at ${n} sessions), ` +
-        `against ${Math.round(stateless)} bytes per login for the stateless app, whose refresh tokens live in SQLite. ` +
+        `${statelessText}, whose refresh tokens live in SQLite. ` +
         `At that rate a million in-memory sessions would hold about ${Math.round((mem * 1e6) / MiB)} MiB; a SQLite or Redis store moves that cost out of the process.`,
     },
   ]

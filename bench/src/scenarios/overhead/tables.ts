@@ -158,11 +158,12 @@ export function ratioChart(vs: VariantSummary[]): Chart {
     id: 'ratio',
     title:
       'Throughput of each auth path relative to GET /public on the same server (bar: median; dots: rounds)',
-    caption: '1.0 = as fast as no auth at all. Higher is cheaper. Invalid variants are left out.',
+    caption:
+      '1.0 = as fast as no auth at all. Higher is cheaper. The bar and its label are the median; the line spans the rounds (dots). Hover a mark for its numbers. Invalid variants are left out.',
     vegaLiteSpec: {
       $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
       width: 620,
-      height: { step: 24 },
+      height: { step: 30 },
       data: { values },
       layer: [
         {
@@ -186,17 +187,46 @@ export function ratioChart(vs: VariantSummary[]): Chart {
           },
         },
         {
-          transform: [{ filter: "datum.kind === 'round'" }],
-          mark: { type: 'point', filled: true, color: '#222', size: 22, opacity: 0.8 },
-          encoding: { y, x: { field: 'ratio', type: 'quantitative' } },
+          // The rounds' range as a thin line along the bar's lower edge, so no round's dot reads as the median.
+          transform: [{ filter: "datum.kind === 'median'" }],
+          mark: { type: 'rule', color: '#222', strokeWidth: 1, yOffset: 9 },
+          encoding: { y, x: { field: 'min', type: 'quantitative' }, x2: { field: 'max' } },
         },
         {
-          transform: [{ filter: "datum.kind === 'median'" }],
-          mark: { type: 'text', align: 'left', dx: 6, fontSize: 11 },
+          transform: [{ filter: "datum.kind === 'round'" }],
+          mark: { type: 'point', filled: true, color: '#222', size: 22, opacity: 0.8, yOffset: 9 },
           encoding: {
             y,
-            x: { field: 'max', type: 'quantitative' },
+            x: { field: 'ratio', type: 'quantitative' },
+            tooltip: [
+              { field: 'variant', title: 'variant' },
+              { field: 'round', title: 'round' },
+              { field: 'ratio', title: 'ratio', format: '.2f' },
+            ],
+          },
+        },
+        {
+          // The median label sits at the median: inside the bar's end, where the bar stops.
+          transform: [{ filter: "datum.kind === 'median'" }],
+          mark: {
+            type: 'text',
+            align: 'right',
+            dx: -4,
+            yOffset: -3,
+            fontSize: 12,
+            fontWeight: 'bold',
+            color: '#fff',
+          },
+          encoding: {
+            y,
+            x: { field: 'ratio', type: 'quantitative' },
             text: { field: 'ratio', type: 'quantitative', format: '.2f' },
+            tooltip: [
+              { field: 'variant', title: 'variant' },
+              { field: 'ratio', title: 'median ratio', format: '.2f' },
+              { field: 'min', title: 'lowest round', format: '.2f' },
+              { field: 'max', title: 'highest round', format: '.2f' },
+            ],
           },
         },
       ],

@@ -114,9 +114,9 @@ export function windowChart(rows: readonly ReplayRow[]): Chart {
       $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
       data: { values },
       width: 520,
-      height: { step: 14 },
+      height: { step: 18 },
       encoding: {
-        y: { field: 'case', type: 'nominal', title: null, axis: { labelLimit: 220 } },
+        y: { field: 'case', type: 'nominal', title: null, axis: { labelLimit: 320 } },
         yOffset: { field: 'mode', sort: order },
         x: {
           field: 'seconds',
@@ -137,7 +137,7 @@ export function windowChart(rows: readonly ReplayRow[]): Chart {
         { mark: 'bar' },
         // A label on every bar, so "refused at once" (0 s) is visible and not mistaken for "not measured".
         {
-          mark: { type: 'text', align: 'left', dx: 3, fontSize: 10 },
+          mark: { type: 'text', align: 'left', dx: 3, fontSize: 12 },
           encoding: { text: { field: 'label' }, color: { value: '#333' } },
         },
       ],

@@ -1,0 +1,113 @@
+/**
+ * "The one number that decides it": for each claim, the figure the summary shows, read from this run's raw data
+ * (figures.ts) with its spread (min–max over rounds, events or readings). Null when the run has no such data — a
+ * scenario can always say it itself in `Verdict.figure`, which takes precedence.
+ */
+import {
+  attackFigures,
+  lbFigures,
+  memoryFigures,
+  overheadFigures,
+  restartFigures,
+  revocationFigures,
+  type Spread,
+} from './figures.js'
+import type { ResultsFile } from './schema.js'
+
+const r0 = (n: number) => Math.round(n)
+/** "+116 µs (102–129)": the median with its range. */
+export function us(s: Spread): string {
+  return `+${r0(s.median)} µs (${r0(s.min)}–${r0(s.max)})`
+}
+const pct = (x: number) => `${Math.round(x * 1000) / 10} %`
+
+export function decidingFigure(results: ResultsFile, id: string): string | null {
+  const oh = overheadFigures(results)
+  const v = (k: string) => oh.get(k)
+  switch (id) {
+    case 'C1': {
+      const jwt = v('stateless-hs256-none')
+      const ses = v('stateful-sqlite')
+      return jwt && ses
+        ? `CPU/req over /public: HS256 JWT ${us(jwt.cpuAddedUs)} vs SQLite session ${us(ses.cpuAddedUs)}`
+        : null
+    }
+    case 'C4': {
+      const sql = v('stateful-sqlite')
+      const map = v('stateful-memory')
+      return sql && map
+        ? `CPU/req: SQLite store ${us(sql.cpuAddedUs)} vs in-process Map ${us(map.cpuAddedUs)}`
+        : null
+    }
+    case 'C10': {
+      const hs = v('stateless-hs256-none')
+      if (!hs) return null
+      const names = { es256: 'ES256', eddsa: 'EdDSA', rs256: 'RS256' } as const
+      const others = (['es256', 'eddsa', 'rs256'] as const).flatMap((a) => {
+        const x = v(`stateless-${a}`)
+        return x ? [`${names[a]} ${us(x.cpuAddedUs)}`] : []
+      })
+      return others.length > 0 ? `CPU/req: ${others.join(', ')} vs HS256 ${us(hs.cpuAddedUs)}` : null
+    }
+    case 'C12': {
+      const ses = v('stateful-sqlite')
+      const checks = (['denylist', 'version'] as const).flatMap((m) => {
+        const x = v(`stateless-hs256-${m}`)
+        return x ? [`${m} ${us(x.cpuAddedUs)}`] : []
+      })
+      return ses && checks.length > 0
+        ? `CPU/req: JWT + ${checks.join(', JWT + ')} vs SQLite session ${us(ses.cpuAddedUs)}`
+        : null
+    }
+    case 'C2': {
+      const rs = restartFigures(results)
+      const parts = [...rs].map(([k, x]) => `${k} ${pct(x.okAfter.min)}`)
+      return parts.length > 0 ? `still logged in after a restart (worst signal): ${parts.join(', ')}` : null
+    }
+    case 'C3': {
+      const lb = lbFigures(results)
+      const parts = [...lb]
+        .filter(([k]) => k.endsWith('/round-robin'))
+        .map(([k, x]) => `${k.replace('/round-robin', '')} ${pct(x)}`)
+      return parts.length > 0 ? `/me served 2xx under round-robin: ${parts.join(', ')}` : null
+    }
+    case 'C5': {
+      const rv = revocationFigures(results)
+      const none = rv?.modes.get('stateless-none')
+      if (!rv || !none) return null
+      const s = none.acceptedForSec
+      return `REVOCATION=none: old token accepted for ${s.median.toFixed(1)} s (${s.min.toFixed(1)}–${s.max.toFixed(1)}) after the event${rv.accessTtlSec ? ` (ACCESS_TTL ${rv.accessTtlSec} s)` : ''}`
+    }
+    case 'C6': {
+      const rv = revocationFigures(results)
+      if (!rv) return null
+      const parts = ['stateless-denylist', 'stateless-version', 'stateful'].flatMap((m) => {
+        const x = rv.modes.get(m)
+        return x ? [`${m} ${x.accepted.max}`] : []
+      })
+      return parts.length > 0 ? `replays accepted after the event (worst case): ${parts.join(', ')}` : null
+    }
+    case 'C11': {
+      const a = attackFigures(results)
+      return a
+        ? `forged-token cases accepted: naive verifier ${a.naiveAccepted} of ${a.cases}, the stateless app ${a.appAccepted} of ${a.cases}`
+        : null
+    }
+    case 'C13': {
+      const m = memoryFigures(results)
+      const mem = m?.heapBytesPerSession.get('stateful-memory')
+      if (!m || mem === undefined) return null
+      return `heap per in-memory session: ${memoryFigure(mem, m.resolutionBytes)} (at ${m.sessions.toLocaleString('en-US')} sessions)`
+    }
+    default:
+      return null
+  }
+}
+
+/** A per-session byte figure, or the honest "below resolution" when it sits within the method's noise. */
+export function memoryFigure(bytes: number, resolution: number): string {
+  const res = Math.round(resolution)
+  return Math.abs(bytes) <= resolution
+    ? `below the resolution of this method (±${res} B)`
+    : `${Math.round(bytes)} B (±${res} B)`
+}

@@ -1,0 +1,180 @@
+/**
+ * Named figures read back from a results.json: the numbers the summary, the capacity model and docs/choosing.md
+ * quote. Each reader looks at one experiment's `raw` (the source of every number in its tables) and returns null
+ * when the experiment is missing, failed, or has another shape — a figure is never guessed.
+ */
+import type { ExperimentResult, ResultsFile } from './schema.js'
+
+/** A median with the range it came from (min–max over rounds or readings). */
+export interface Spread {
+  median: number
+  min: number
+  max: number
+}
+
+export interface OverheadFigures {
+  /** Server CPU µs for one GET /me, whole request. */
+  cpuUs: Spread
+  /** Server CPU µs a GET /me costs over GET /public on the same server: what the auth mechanism adds. */
+  cpuAddedUs: Spread
+  /** req/s of GET /me ÷ req/s of GET /public. */
+  ratio: Spread
+  readsPerReq: number
+  writesPerReq: number
+  credentialBytes: number
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null)
+
+function spread(v: unknown): Spread | null {
+  if (!isObj(v)) return null
+  const median = num(v.median)
+  const min = num(v.min)
+  const max = num(v.max)
+  return median === null || min === null || max === null ? null : { median, min, max }
+}
+
+export function experiment(results: ResultsFile, id: string): ExperimentResult | null {
+  const e = results.experiments.find((x) => x.id === id)
+  return e && !e.error ? e : null
+}
+
+/** Per valid overhead variant (stateful-sqlite, stateless-hs256-none, …): its HTTP-layer figures. */
+export function overheadFigures(results: ResultsFile): Map<string, OverheadFigures> {
+  const out = new Map<string, OverheadFigures>()
+  const raw = experiment(results, 'overhead')?.raw
+  if (!isObj(raw) || !Array.isArray(raw.variants)) return out
+  for (const v of raw.variants) {
+    if (!isObj(v) || v.valid !== true || typeof v.id !== 'string') continue
+    const cpuUs = spread(v.cpuUs)
+    const cpuAddedUs = spread(v.cpuAddedUs)
+    const ratio = spread(v.ratio)
+    if (!cpuUs || !cpuAddedUs || !ratio) continue
+    out.set(v.id, {
+      cpuUs,
+      cpuAddedUs,
+      ratio,
+      readsPerReq: num(v.readsPerReq) ?? 0,
+      writesPerReq: num(v.writesPerReq) ?? 0,
+      credentialBytes: num(v.credentialBytes) ?? 0,
+    })
+  }
+  return out
+}
+
+export interface MemoryFigures {
+  /** Heap bytes per session (slope between the first reading with sessions and the last), per configuration. */
+  heapBytesPerSession: Map<string, number>
+  /** ± bytes per session the method can resolve: the heap's run-to-run noise spread over the sessions added. */
+  resolutionBytes: number
+  sessions: number
+}
+
+/** The heap's run-to-run noise after a full GC (code, caches): the memory scenario's own NOISE_MIB. */
+export const HEAP_NOISE_BYTES = 2 * 1024 * 1024
+
+interface MemoryPointLike {
+  config: string
+  sessions: number
+  heapUsedBytes: number | null
+}
+
+export function memoryFigures(results: ResultsFile): MemoryFigures | null {
+  const raw = experiment(results, 'memory')?.raw
+  if (!isObj(raw) || !Array.isArray(raw.points)) return null
+  const points = raw.points.filter(
+    (p): p is MemoryPointLike => isObj(p) && typeof p.config === 'string' && num(p.sessions) !== null,
+  )
+  const heap = new Map<string, number>()
+  let window = Number.POSITIVE_INFINITY
+  let sessions = 0
+  for (const id of new Set(points.map((p) => p.config))) {
+    const mine = points.filter((p) => p.config === id && p.sessions > 0 && num(p.heapUsedBytes) !== null)
+    const first = mine[0]
+    const last = mine.at(-1)
+    if (!first || !last || last.sessions === first.sessions) continue
+    heap.set(id, ((last.heapUsedBytes ?? 0) - (first.heapUsedBytes ?? 0)) / (last.sessions - first.sessions))
+    window = Math.min(window, last.sessions - first.sessions)
+    sessions = Math.max(sessions, last.sessions)
+  }
+  if (heap.size === 0) return null
+  return { heapBytesPerSession: heap, resolutionBytes: HEAP_NOISE_BYTES / window, sessions }
+}
+
+/** Share (0–1) of users still logged in after a restart, worst signal, per configuration. */
+export function restartFigures(results: ResultsFile): Map<string, { okAfter: Spread }> {
+  const out = new Map<string, { okAfter: Spread }>()
+  const raw = experiment(results, 'restart')?.raw
+  if (!isObj(raw) || !Array.isArray(raw.rows)) return out
+  const by = new Map<string, number[]>()
+  for (const r of raw.rows) {
+    if (!isObj(r) || typeof r.config !== 'string' || num(r.okAfter) === null) continue
+    by.set(r.config, [...(by.get(r.config) ?? []), r.okAfter as number])
+  }
+  for (const [k, xs] of by)
+    out.set(k, { okAfter: { median: Math.min(...xs), min: Math.min(...xs), max: Math.max(...xs) } })
+  return out
+}
+
+/** Share (0–1) of /me answered 2xx through the balancer, per `config/policy`. */
+export function lbFigures(results: ResultsFile): Map<string, number> {
+  const out = new Map<string, number>()
+  const raw = experiment(results, 'lb')?.raw
+  if (!isObj(raw) || !Array.isArray(raw.cells)) return out
+  for (const c of raw.cells) {
+    if (
+      isObj(c) &&
+      typeof c.config === 'string' &&
+      typeof c.policy === 'string' &&
+      num(c.ok2xxShare) !== null
+    )
+      out.set(`${c.config}/${c.policy}`, c.ok2xxShare as number)
+  }
+  return out
+}
+
+export interface RevocationFigures {
+  accessTtlSec: number | null
+  /** Per mode: seconds an old credential stayed accepted after the event (over events and devices), and replays. */
+  modes: Map<string, { acceptedForSec: Spread; accepted: Spread }>
+}
+
+export function revocationFigures(results: ResultsFile): RevocationFigures | null {
+  const raw = experiment(results, 'revocation')?.raw
+  if (!isObj(raw) || !Array.isArray(raw.rows)) return null
+  const ttl = isObj(raw.sizes) ? num(raw.sizes.accessTtlSec) : null
+  const by = new Map<string, { secs: number[]; accepted: number[] }>()
+  for (const r of raw.rows) {
+    if (!isObj(r) || typeof r.mode !== 'string' || num(r.acceptedForMs) === null) continue
+    const m = by.get(r.mode) ?? { secs: [], accepted: [] }
+    m.secs.push((r.acceptedForMs as number) / 1000)
+    m.accepted.push(num(r.accepted) ?? 0)
+    by.set(r.mode, m)
+  }
+  const range = (xs: number[]): Spread => {
+    const s = [...xs].sort((a, b) => a - b)
+    return { median: s[Math.floor((s.length - 1) / 2)] ?? 0, min: s[0] ?? 0, max: s.at(-1) ?? 0 }
+  }
+  const modes = new Map(
+    [...by].map(([k, m]) => [k, { acceptedForSec: range(m.secs), accepted: range(m.accepted) }]),
+  )
+  return modes.size === 0 ? null : { accessTtlSec: ttl, modes }
+}
+
+/** C11: JWT forgery cases the naive verifier accepted vs the stateless app, from the contrast table. */
+export function attackFigures(
+  results: ResultsFile,
+): { cases: number; naiveAccepted: number; appAccepted: number } | null {
+  const e = experiment(results, 'attacks')
+  const t = e?.tables.find((x) => x.columns.includes('naive verifier'))
+  if (!t) return null
+  const app = t.columns.indexOf('stateless app')
+  const naive = t.columns.indexOf('naive verifier')
+  const accepted = (v: unknown) => typeof v === 'string' && /^accepted/i.test(v)
+  return {
+    cases: t.rows.length,
+    naiveAccepted: t.rows.filter((r) => accepted(r[naive])).length,
+    appAccepted: t.rows.filter((r) => accepted(r[app])).length,
+  }
+}

@@ -1,0 +1,133 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { chooseFrom } from './choose.js'
+import type { ResultsFile, Verdict } from './schema.js'
+import { buildSummary, noiseBanner, type RowState } from './summary.js'
+import { summaryMarkdown } from './summary-render.js'
+
+const FIXTURE = join(import.meta.dirname, '../../test/fixtures/results.fixture.json')
+// A frozen slim copy of the 2026-11-25 quick sample run: the assertions below quote its numbers, so they must not
+// move when the lead regenerates docs/sample-report.
+const SAMPLE = join(import.meta.dirname, '../../test/fixtures/results.sample-quick.json')
+const load = (p: string): ResultsFile => JSON.parse(readFileSync(p, 'utf8'))
+
+/** The fixture as a full (non-quick) run, with the overhead verdicts replaced. */
+function fullRun(verdicts: Verdict[], base = load(FIXTURE)): ResultsFile {
+  base.context.options.quick = false
+  const oh = base.experiments.find((e) => e.id === 'overhead')!
+  oh.verdicts = verdicts
+  return base
+}
+
+const row = (r: ResultsFile, id: string) => buildSummary(r).rows.find((x) => x.id === id)!
+
+describe('summary rows', () => {
+  it('lists every claim C1–C13 plus storm and rotation, in order', () => {
+    const ids = buildSummary(load(FIXTURE)).rows.map((r) => r.id)
+    expect(ids).toEqual([...Array.from({ length: 13 }, (_, i) => `C${i + 1}`), 'storm', 'rotation'])
+  })
+
+  it('says "smoke run: no verdict" for every answered claim of a --quick run, whatever the status says', () => {
+    const r = load(FIXTURE)
+    expect(r.context.options.quick).toBe(true)
+    expect(row(r, 'C1').state).toBe('smoke')
+    expect(row(r, 'C1').verdict).toBe('smoke run: no verdict')
+  })
+
+  it('shows a full run’s verdict, a failed experiment as failed, and a missing one as "no experiment in this run"', () => {
+    const r = fullRun([{ claim: 'C1', status: 'refuted', text: 'x' }])
+    expect(row(r, 'C1').state).toBe('refuted')
+    expect(row(r, 'C2').state).toBe('failed') // restart threw in the fixture
+    expect(row(r, 'C7').state).toBe('no-experiment')
+    expect(row(r, 'C7').verdict).toBe('no experiment in this run')
+    expect(row(r, 'C10').state).toBe('no-verdict') // overhead ran but gave no C10 verdict here
+  })
+
+  it('takes an inconclusive verdict as inconclusive, and combines labelled sub-verdicts (C3) into mixed', () => {
+    expect(row(fullRun([{ claim: 'C4', status: 'inconclusive', text: 'x' }]), 'C4').state).toBe(
+      'inconclusive',
+    )
+    const r = fullRun([
+      { claim: 'C3 (sessions)', status: 'supported', text: 'x' },
+      { claim: 'C3 (JWT)', status: 'mixed', text: 'y' },
+      { claim: 'C13', status: 'supported', text: 'not C1' },
+    ])
+    expect(row(r, 'C3').state).toBe('mixed')
+    expect(row(r, 'C3').verdict).toContain('(sessions) supported')
+    expect(row(r, 'C1').state).toBe('no-verdict') // "C13" does not answer C1
+  })
+
+  it('reads new experiments’ claims as rows when present (C7 by id, storm by experiment id)', () => {
+    const r = fullRun([])
+    r.experiments.push(
+      {
+        ...r.experiments[0]!,
+        id: 'reuse',
+        title: 'Refresh-token reuse race (C7)',
+        verdicts: [{ claim: 'C7', status: 'supported', text: 'x', figure: '1 token (1–1)' }],
+      },
+      {
+        ...r.experiments[0]!,
+        id: 'storm',
+        title: 'Refresh storm',
+        verdicts: [{ claim: 'peak', status: 'supported', text: 'kept up' }],
+      },
+    )
+    expect(row(r, 'C7')).toMatchObject({ state: 'supported', figure: '1 token (1–1)' })
+    expect(row(r, 'C7').section).toBe('Refresh-token reuse race (C7)')
+    expect(row(r, 'storm').state).toBe('supported')
+  })
+
+  it('gives the deciding number with its spread, read from raw data', () => {
+    const c1 = row(load(SAMPLE), 'C1').figure
+    expect(c1).toMatch(/HS256 JWT \+116 µs \(102–129\) vs SQLite session \+70 µs \(\d+–\d+\)/)
+    expect(row(load(SAMPLE), 'C13').figure).toMatch(/below the resolution of this method \(±\d+ B\)/)
+  })
+})
+
+describe('noise banner', () => {
+  it('appears only when results.json says the noise guard failed, and never for files without the field', () => {
+    const r = load(FIXTURE)
+    expect(noiseBanner(r)).toBeNull()
+    ;(r as unknown as { noise: unknown }).noise = { passed: true, rounds: 5 }
+    expect(noiseBanner(r)).toBeNull()
+    ;(r as unknown as { noise: unknown }).noise = { passed: false, rounds: 5, summary: '2 rounds re-run' }
+    expect(noiseBanner(r)).toMatch(/^Noisy run.*2 rounds re-run.*5 round/)
+    expect(summaryMarkdown(buildSummary(r))).toMatch(/^> \*\*⚠ Noisy run/)
+  })
+})
+
+describe('choose rules (counterfactual inputs)', () => {
+  const results = load(SAMPLE)
+  const states = (s: Record<string, RowState>) => new Map(Object.entries(s))
+
+  it('puts the speed argument on the side the C1 verdict favours', () => {
+    const refuted = chooseFrom(states({ C1: 'refuted' }), results)
+    expect(refuted.sessions.join()).toMatch(/C1 refuted/)
+    expect(refuted.jwt.join()).not.toMatch(/C1/)
+    const supported = chooseFrom(states({ C1: 'supported' }), results)
+    expect(supported.jwt.join()).toMatch(/\(C1\)/)
+    expect(supported.sessions.join()).not.toMatch(/C1/)
+  })
+
+  it('argues instant revocation for sessions only when C5 is supported, with this run’s window', () => {
+    expect(chooseFrom(states({ C5: 'supported' }), results).sessions.join()).toMatch(/up to 2\.9 s .*\(C5\)/)
+    expect(chooseFrom(states({ C5: 'refuted' }), results).sessions.join()).not.toMatch(/C5/)
+  })
+
+  it('needs both C6 and C12 for the per-request-check argument, and flips it when C12 is refuted', () => {
+    expect(chooseFrom(states({ C6: 'supported' }), results).sessions).toEqual([])
+    expect(chooseFrom(states({ C6: 'supported', C12: 'supported' }), results).sessions.join()).toMatch(/C12/)
+    expect(chooseFrom(states({ C6: 'supported', C12: 'refuted' }), results).jwt.join()).toMatch(/C12 refuted/)
+  })
+
+  it('draws nothing from a smoke run or inconclusive claims and lists them as undecided, grouped by reason', () => {
+    const c = chooseFrom(
+      states({ C1: 'smoke', C5: 'smoke', C4: 'inconclusive', C7: 'no-experiment' }),
+      results,
+    )
+    expect([...c.sessions, ...c.jwt, ...c.eitherWay]).toEqual([])
+    expect(c.undecided).toEqual(['smoke run: C1, C5', 'inconclusive: C4', 'no experiment in this run: C7'])
+  })
+})
