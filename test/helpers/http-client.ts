@@ -5,6 +5,7 @@ export interface Res {
   status: number
   headers: Headers
   text: string
+  // biome-ignore lint/suspicious/noExplicitAny: a test reads arbitrary JSON bodies field by field
   json: any
   setCookies: SetCookie[]
   /** The LAST Set-Cookie of that name (browsers keep the last one). */

@@ -16,7 +16,9 @@ export function b64u(input: string | Uint8Array | object): string {
 }
 
 export interface DecodedJwt {
+  // biome-ignore lint/suspicious/noExplicitAny: decoded JOSE headers of forged tokens hold anything
   header: Record<string, any>
+  // biome-ignore lint/suspicious/noExplicitAny: likewise the payloads
   payload: Record<string, any>
   parts: [string, string, string]
 }

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
-import type { Context, Hono, MiddlewareHandler } from 'hono'
+import type { Context, Env, Hono, MiddlewareHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import { logger } from 'hono/logger'
 import { routePath } from 'hono/route'
@@ -52,7 +52,7 @@ export function commonMiddleware(opts: CommonOptions): MiddlewareHandler[] {
  * Installs the pieces both apps share: error mapping, 404/405, /health and /metrics. Call after `commonMiddleware`
  * and before the app's own routes.
  */
-export function installCommon(app: Hono<any>, opts: CommonOptions): void {
+export function installCommon<E extends Env>(app: Hono<E>, opts: CommonOptions): void {
   for (const mw of commonMiddleware(opts)) app.use(mw)
 
   app.onError((err, c) => toErrorResponse(c, err, opts.onUnexpected ?? defaultReport))
@@ -147,7 +147,7 @@ function defaultReport(err: unknown): void {
   console.error('[auth-lab] unexpected error:', err)
 }
 
-function allowedMethods(app: Hono<any>, path: string): string[] {
+function allowedMethods<E extends Env>(app: Hono<E>, path: string): string[] {
   const methods = new Set<string>()
   for (const r of app.routes) {
     if (r.method === 'ALL' || r.path === '/*' || r.path === '*') continue
