@@ -18,6 +18,11 @@ export const DEFAULTS = {
 export type SessionStoreKind = 'sqlite' | 'memory'
 
 export interface StatefulConfig extends CommonConfig {
+  /**
+   * Lab knob, 0 (off) by default: SESSION_EXTRA_DATA_BYTES pads every new session's server-side data with a `pad`
+   * string of this many bytes (the benchmark's size sweep, C9; docs/api.md "Lab knobs").
+   */
+  lab: { extraSessionDataBytes: number }
   session: {
     store: SessionStoreKind
     idleTtlSeconds: number
@@ -54,5 +59,9 @@ export function readConfig(env: Env): StatefulConfig {
       `SESSION_ABSOLUTE_TTL (${session.absoluteTtlSeconds}) must be >= SESSION_IDLE_TTL (${session.idleTtlSeconds})`,
     )
   }
-  return { ...common, session }
+  return {
+    ...common,
+    session,
+    lab: { extraSessionDataBytes: envInt(env, 'SESSION_EXTRA_DATA_BYTES', 0, { min: 0, max: 65_536 }) },
+  }
 }

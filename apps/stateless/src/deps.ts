@@ -46,7 +46,7 @@ export async function openDeps(
       accessTtl: config.jwt.accessTtl,
       clockTolerance: config.jwt.clockTolerance,
     })
-    const access = new AccessTokens(keys, config.jwt, clock)
+    const access = new AccessTokens(keys, config.jwt, clock, config.lab)
     const tokens = new TokenService({ users, access, refresh, revocation })
     return {
       config,
