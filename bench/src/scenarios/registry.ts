@@ -4,6 +4,7 @@ import { lbScenario } from './lb/index.js'
 import { memoryScenario } from './memory/index.js'
 import { overheadScenario } from './overhead/index.js'
 import { restartScenario } from './restart/index.js'
+import { reuseScenario } from './reuse/index.js'
 import { revocationScenario } from './revocation/index.js'
 
 /**
@@ -11,9 +12,10 @@ import { revocationScenario } from './revocation/index.js'
  * so later scenarios can quote its per-request costs through `ctx.previous`). A new scenario adds ONE line here.
  */
 export const SCENARIOS: Readonly<Record<string, Scenario>> = Object.fromEntries(
-  [overheadScenario, restartScenario, lbScenario, revocationScenario, memoryScenario, attacksScenario].map(
-    (s) => [s.id, s],
-  ),
+  [
+    ...[overheadScenario, restartScenario, lbScenario, revocationScenario, memoryScenario, attacksScenario],
+    reuseScenario,
+  ].map((s) => [s.id, s]),
 )
 
 /** The ids --scenario accepts besides `all`, in run order. */
