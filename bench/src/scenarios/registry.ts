@@ -6,6 +6,7 @@ import { overheadScenario } from './overhead/index.js'
 import { restartScenario } from './restart/index.js'
 import { reuseScenario } from './reuse/index.js'
 import { revocationScenario } from './revocation/index.js'
+import { rotationScenario } from './rotation/index.js'
 
 /**
  * Every experiment `pnpm bench --scenario <id>` can run, in the order `--scenario all` runs them (overhead first,
@@ -15,6 +16,7 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = Object.fromEntries(
   [
     ...[overheadScenario, restartScenario, lbScenario, revocationScenario, memoryScenario, attacksScenario],
     reuseScenario,
+    rotationScenario,
   ].map((s) => [s.id, s]),
 )
 
