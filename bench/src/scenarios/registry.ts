@@ -7,6 +7,7 @@ import { restartScenario } from './restart/index.js'
 import { reuseScenario } from './reuse/index.js'
 import { revocationScenario } from './revocation/index.js'
 import { rotationScenario } from './rotation/index.js'
+import { ttlScenario } from './ttl/index.js'
 
 /**
  * Every experiment `pnpm bench --scenario <id>` can run, in the order `--scenario all` runs them (overhead first,
@@ -17,6 +18,7 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = Object.fromEntries(
     ...[overheadScenario, restartScenario, lbScenario, revocationScenario, memoryScenario, attacksScenario],
     reuseScenario,
     rotationScenario,
+    ttlScenario,
   ].map((s) => [s.id, s]),
 )
 
