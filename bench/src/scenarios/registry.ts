@@ -7,6 +7,7 @@ import { restartScenario } from './restart/index.js'
 import { reuseScenario } from './reuse/index.js'
 import { revocationScenario } from './revocation/index.js'
 import { rotationScenario } from './rotation/index.js'
+import { sizeScenario } from './size/index.js'
 import { ttlScenario } from './ttl/index.js'
 
 /**
@@ -19,6 +20,7 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = Object.fromEntries(
     reuseScenario,
     rotationScenario,
     ttlScenario,
+    sizeScenario,
   ].map((s) => [s.id, s]),
 )
 
