@@ -131,7 +131,7 @@ export async function measureSize(
   const stateless = pickApp('stateless-hs256-none')
   const stateful = pickApp('stateful-sqlite')
   const plan: { app: AppConfig; pad: number; env: Record<string, string> }[] = [
-    ...s.padBytes.flatMap((pad) => [
+    ...s.padBytes.flatMap((pad): { app: AppConfig; pad: number; env: Record<string, string> }[] => [
       { app: stateless, pad, env: { JWT_EXTRA_CLAIM_BYTES: String(pad) } },
       { app: stateful, pad, env: { SESSION_EXTRA_DATA_BYTES: String(pad) } },
     ]),
