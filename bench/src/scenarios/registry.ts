@@ -8,6 +8,7 @@ import { reuseScenario } from './reuse/index.js'
 import { revocationScenario } from './revocation/index.js'
 import { rotationScenario } from './rotation/index.js'
 import { sizeScenario } from './size/index.js'
+import { stormScenario } from './storm/index.js'
 import { ttlScenario } from './ttl/index.js'
 
 /**
@@ -21,6 +22,7 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = Object.fromEntries(
     rotationScenario,
     ttlScenario,
     sizeScenario,
+    stormScenario,
   ].map((s) => [s.id, s]),
 )
 
