@@ -51,7 +51,7 @@ export function rotationSizes(options: Pick<RunOptions, 'quick'>): RotationSizes
         configs: ROTATION_CONFIGS,
         users: 8,
         connections: 4,
-        accessTtlSec: 10,
+        accessTtlSec: 6,
         leadSec: 1,
         tailSec: 1,
         cooldownMs: 2000,
@@ -69,9 +69,9 @@ export function rotationSizes(options: Pick<RunOptions, 'quick'>): RotationSizes
 
 const JOSE_DEFAULT_COOLDOWN_MS = 30_000
 
-/** Start-up, then the longer of the old tokens' lifetime and the verifier's cooldown, plus the probes after exp. */
+/** Start-up and the lead, then the longer of the old tokens' lifetime and the verifier's cooldown, plus the probes. */
 export function rotationEstimateSec(s: RotationSizes): number {
-  return 8 + Math.max(s.accessTtlSec, (s.cooldownMs ?? JOSE_DEFAULT_COOLDOWN_MS) / 1000 + s.leadSec + 1) + 1
+  return 8 + s.leadSec + Math.max(s.accessTtlSec, (s.cooldownMs ?? JOSE_DEFAULT_COOLDOWN_MS) / 1000 + 1) + 1
 }
 
 export interface RotationRow {

@@ -32,13 +32,14 @@ export interface StormSizes {
 
 export function stormSizes(options: Pick<RunOptions, 'quick'>): StormSizes {
   return options.quick
-    ? { users: 1000, accessTtlSec: 4, jitterSec: 3, inFlight: 64, bucketMs: 250 }
+    ? { users: 1000, accessTtlSec: 3, jitterSec: 2, inFlight: 64, bucketMs: 250 }
     : { users: 10_000, accessTtlSec: 8, jitterSec: 6, inFlight: 256, bucketMs: 250 }
 }
 
 export function stormEstimateSec(s: StormSizes): number {
-  // Logins (~1.5 ms each on 2 cores) + two cases of wave 1, one TTL, wave 2 (~1 ms per refresh each wave).
-  return 6 + s.users * 0.0015 + 2 * (s.accessTtlSec + 1 + (2 * s.users) / 1000)
+  // Logins (~1.5 ms each on 2 cores), then per case one TTL (wave 2 starts while wave 1 drains) + a drain of
+  // ~1,500 refreshes/s.
+  return 6 + s.users * 0.0015 + 2 * (s.accessTtlSec + 1 + s.users / 1500)
 }
 
 export interface WaveStats {
