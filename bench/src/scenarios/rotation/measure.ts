@@ -10,25 +10,21 @@
  * when the server signs with the new key, when the verifier first accepts a new-key token (and how many it refused
  * before), and whether the old tokens keep verifying until their exp and stop right after. All algorithms at once.
  */
-import type { ChildProcess } from 'node:child_process'
-import { spawn } from 'node:child_process'
-import { rmSync, statSync } from 'node:fs'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { repoRoot } from '@auth-lab/shared'
+import { rmSync } from 'node:fs'
+import { dirname } from 'node:path'
 import { decodeProtectedHeader } from 'jose'
 import type { Credential, Outcome } from '../../lib/client.js'
 import { authHeaders, loginUsers, meStatus, refresh } from '../../lib/client.js'
 import { type ConfigId, pickApp } from '../../lib/configs.js'
 import { LoadGenerator } from '../../lib/load.js'
 import type { LoadResult } from '../../lib/load-types.js'
-import { processRegistry } from '../../lib/process-registry.js'
 import type { ServerHandle } from '../../lib/processes.js'
 import { sleep, startServer, tempDbPath } from '../../lib/processes.js'
 import { startMany } from '../../lib/start-many.js'
 import { seedUsers } from '../../lib/users.js'
 import type { RunOptions } from '../../report/schema.js'
 import { tokenExpMs } from '../revocation/measure.js'
+import { JwksVerifier, startRotator } from './helpers.js'
 
 export const ROTATION_CONFIGS: readonly ConfigId[] = ['stateless-rs256', 'stateless-es256', 'stateless-eddsa']
 
@@ -102,84 +98,6 @@ export interface RotationRow {
   /** Remaining lifetime, when the key was rotated, of the newest old-key token (the one probed before/after exp), ms. */
   oldRemainingMs: number | null
   cooldownMs: number
-}
-
-type VerifyReply = { id: number; ok: boolean; kid: string | null; code: string | null }
-
-const VERIFIER = fileURLToPath(new URL('./jwks-verifier.ts', import.meta.url))
-
-/** The JWKS-consuming verifier process. */
-class JwksVerifier {
-  private next = 1
-  private readonly pending = new Map<number, (r: VerifyReply) => void>()
-  private constructor(private readonly child: ChildProcess) {
-    child.on('message', (m: VerifyReply | { ready: true }) => {
-      if ('ready' in m) return
-      this.pending.get(m.id)?.(m)
-      this.pending.delete(m.id)
-    })
-  }
-
-  static async start(env: Record<string, string>): Promise<JwksVerifier> {
-    const child = spawn(process.execPath, ['--import', 'tsx', VERIFIER], {
-      cwd: repoRoot(),
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    })
-    processRegistry.add(child, 'jwks-verifier')
-    await new Promise<void>((resolve, reject) => {
-      child.once('message', () => resolve())
-      child.once('exit', (code) => reject(new Error(`jwks-verifier exited at start (${code})`)))
-    })
-    return new JwksVerifier(child)
-  }
-
-  verify(token: string): Promise<VerifyReply> {
-    const id = this.next++
-    return new Promise((resolve) => {
-      this.pending.set(id, resolve)
-      this.child.send({ id, token })
-    })
-  }
-
-  close(): void {
-    if (this.child.exitCode === null) this.child.kill('SIGKILL')
-  }
-}
-
-const ROTATOR = fileURLToPath(new URL('./rotate-on-cue.ts', import.meta.url))
-
-/**
- * The real `keys rotate` CLI against the server's key directory, started ahead (rotate-on-cue.ts) so that `go`
- * rotates at once. `go()` resolves with the exit code and the moment the new key reached the disk (the key file's
- * mtime).
- */
-async function startRotator(
-  server: ServerHandle,
-): Promise<{ go(): Promise<{ exit: number | null; rotatedAt: number }>; kill(): void }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ROTATOR], {
-    cwd: repoRoot(),
-    env: { ...process.env, JWT_ALG: server.env.JWT_ALG ?? 'HS256', DB_PATH: server.dbPath },
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-  })
-  processRegistry.add(child, 'keys-rotate')
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
-  await new Promise<void>((resolve, reject) => {
-    child.once('message', () => resolve())
-    void exited.then((code) => reject(new Error(`keys rotate exited before its cue (${code})`)))
-  })
-  return {
-    async go() {
-      child.send('go')
-      const exit = await exited
-      // File name as apps/stateless/src/tokens/key-file.ts keyFilePath() builds it (JWT_KEYS_DIR defaults beside the DB).
-      const file = join(dirname(server.dbPath), 'keys', `jwt-${server.env.JWT_ALG}.json`)
-      return { exit, rotatedAt: statSync(file).mtimeMs }
-    },
-    kill: () => {
-      if (child.exitCode === null) child.kill('SIGKILL')
-    },
-  }
 }
 
 const kidOf = (token: string | undefined) => (token ? (decodeProtectedHeader(token).kid ?? '') : '')
