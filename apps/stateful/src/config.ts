@@ -37,6 +37,11 @@ export const MAX_COOKIE_CACHE_SECONDS = 3600
 export type SessionStoreKind = 'sqlite' | 'memory'
 
 export interface StatefulConfig extends CommonConfig {
+  /**
+   * Lab knob, 0 (off) by default: SESSION_EXTRA_DATA_BYTES pads every new session's server-side data with a `pad`
+   * string of this many bytes (the benchmark's size sweep, C9; docs/api.md "Lab knobs").
+   */
+  lab: { extraSessionDataBytes: number }
   session: {
     store: SessionStoreKind
     idleTtlSeconds: number
@@ -80,7 +85,12 @@ export function readConfig(env: Env): StatefulConfig {
       `SESSION_ABSOLUTE_TTL (${session.absoluteTtlSeconds}) must be >= SESSION_IDLE_TTL (${session.idleTtlSeconds})`,
     )
   }
-  return { ...common, session, cookieCache: readCookieCache(env, session.idleTtlSeconds) }
+  return {
+    ...common,
+    session,
+    cookieCache: readCookieCache(env, session.idleTtlSeconds),
+    lab: { extraSessionDataBytes: envInt(env, 'SESSION_EXTRA_DATA_BYTES', 0, { min: 0, max: 65_536 }) },
+  }
 }
 
 function readCookieCache(env: Env, idleTtlSeconds: number): StatefulConfig['cookieCache'] {

@@ -110,6 +110,17 @@ export interface JobsConfig {
   keyReloadIntervalSeconds: number
 }
 
+/**
+ * Lab knobs: off (0) by default and never needed in production; the benchmark turns them on to run experiments the
+ * production token does not allow (docs/api-stateless.md, "Lab knobs").
+ */
+export interface LabConfig {
+  /** JWT_EXTRA_CLAIM_BYTES: a `pad` claim of this many bytes in every access token (the token-size sweep, C9). */
+  extraClaimBytes: number
+  /** ACCESS_TTL_JITTER, seconds: each access token lives ACCESS_TTL minus a uniform random 0…jitter s (storms). */
+  accessTtlJitter: number
+}
+
 export interface StatelessConfig extends CommonConfig {
   jwt: JwtConfig
   refresh: RefreshConfig
@@ -117,6 +128,7 @@ export interface StatelessConfig extends CommonConfig {
   jobs: JobsConfig
   /** ACCESS_TOKEN_CACHE: max entries of the verified-token cache; 0 = off (tokens/verified-cache.ts). */
   accessTokenCache: number
+  lab: LabConfig
 }
 
 export function readConfig(env: Env): StatelessConfig {
@@ -141,8 +153,16 @@ export function readConfig(env: Env): StatelessConfig {
   if (absoluteTtl < refreshTtl) {
     throw new ConfigError(`REFRESH_ABSOLUTE_TTL (${absoluteTtl}) must be >= REFRESH_TTL (${refreshTtl})`)
   }
+  const jitter = envInt(env, 'ACCESS_TTL_JITTER', 0, { min: 0, max: 86_400 })
+  if (jitter >= accessTtl) {
+    throw new ConfigError(`ACCESS_TTL_JITTER (${jitter}) must be below ACCESS_TTL (${accessTtl})`)
+  }
   return {
     ...common,
+    lab: {
+      extraClaimBytes: envInt(env, 'JWT_EXTRA_CLAIM_BYTES', 0, { min: 0, max: 65_536 }),
+      accessTtlJitter: jitter,
+    },
     jwt: {
       alg,
       secret,

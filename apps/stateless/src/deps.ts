@@ -47,7 +47,7 @@ export async function openDeps(
       accessTtl: config.jwt.accessTtl,
       clockTolerance: config.jwt.clockTolerance,
     })
-    const access = new AccessTokens(keys, config.jwt, clock)
+    const access = new AccessTokens(keys, config.jwt, clock, config.lab)
     // [caches wiring] ACCESS_TOKEN_CACHE=0 turns the verified-token cache off (every request goes through jose).
     const cache =
       config.accessTokenCache > 0

@@ -4,16 +4,26 @@ import { lbScenario } from './lb/index.js'
 import { memoryScenario } from './memory/index.js'
 import { overheadScenario } from './overhead/index.js'
 import { restartScenario } from './restart/index.js'
+import { reuseScenario } from './reuse/index.js'
 import { revocationScenario } from './revocation/index.js'
+import { rotationScenario } from './rotation/index.js'
+import { sizeScenario } from './size/index.js'
+import { stormScenario } from './storm/index.js'
+import { ttlScenario } from './ttl/index.js'
 
 /**
  * Every experiment `pnpm bench --scenario <id>` can run, in the order `--scenario all` runs them (overhead first,
  * so later scenarios can quote its per-request costs through `ctx.previous`). A new scenario adds ONE line here.
  */
 export const SCENARIOS: Readonly<Record<string, Scenario>> = Object.fromEntries(
-  [overheadScenario, restartScenario, lbScenario, revocationScenario, memoryScenario, attacksScenario].map(
-    (s) => [s.id, s],
-  ),
+  [
+    ...[overheadScenario, restartScenario, lbScenario, revocationScenario, memoryScenario, attacksScenario],
+    reuseScenario,
+    rotationScenario,
+    ttlScenario,
+    sizeScenario,
+    stormScenario,
+  ].map((s) => [s.id, s]),
 )
 
 /** The ids --scenario accepts besides `all`, in run order. */

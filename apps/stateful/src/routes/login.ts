@@ -14,6 +14,8 @@ export function loginRoutes(deps: Deps): Hono<AppEnv> {
     const user = await verifyLogin(c, { ...deps, trustProxy: deps.config.trustProxy })
     c.get('session').set('uid', user.id)
     c.get('session').set('ep', user.credentialEpoch)
+    const pad = deps.config.lab.extraSessionDataBytes
+    if (pad > 0) c.get('session').set('pad', 'x'.repeat(pad)) // lab knob: only the server-side row grows
     c.set('session_key_rotation', true)
     return c.json({ user: publicUser(user) })
   })

@@ -26,7 +26,7 @@ export type SessionMode = 'required' | 'optional' | 'login'
  * What a handler hands hono-sessions' `_data` when it starts a session: the user id and the credential epoch it
  * authenticated under (the row's `credential_epoch`). Everything else is a column of the row.
  */
-export type SessionFields = { uid: number; ep: number }
+export type SessionFields = { uid: number; ep: number; pad?: string }
 export type SessionVariables = {
   auth: ValidSession
   session: Session<SessionFields>

@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto'
+import { randomBytes, randomInt } from 'node:crypto'
 import type { Clock, PublicUser } from '@auth-lab/shared'
 import type { JWTPayload, JWTVerifyResult } from 'jose'
 import { EncryptJWT, jwtDecrypt, jwtVerify, SignJWT } from 'jose'
-import type { JwtConfig } from '../config.js'
+import type { JwtConfig, LabConfig } from '../config.js'
 import type { KeyRing } from './keys.js'
 
 /**
@@ -58,14 +58,23 @@ const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/
 const COMPACT_JWE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/
 const USER_ID = /^[1-9][0-9]{0,15}$/
 
+const NO_LAB: LabConfig = { extraClaimBytes: 0, accessTtlJitter: 0 }
+
 export class AccessTokens {
   private readonly verifyOptions
+  private readonly maxLength: number
+  private readonly pad: string | undefined
 
   constructor(
     private readonly ring: KeyRing,
     private readonly jwt: JwtConfig,
     private readonly clock: Clock,
+    private readonly lab: LabConfig = NO_LAB,
   ) {
+    // Lab knob JWT_EXTRA_CLAIM_BYTES: the cap grows by the padding's encoded size (base64url ×4/3, JWE adds a
+    // little), so a padded token is judged like an unpadded one and the size sweep measures cost, not the cap.
+    this.maxLength = MAX_TOKEN_LENGTH + Math.ceil((lab.extraClaimBytes * 4) / 3) * 2
+    this.pad = lab.extraClaimBytes > 0 ? 'x'.repeat(lab.extraClaimBytes) : undefined
     this.verifyOptions = {
       issuer: jwt.issuer,
       audience: jwt.audience,
@@ -91,7 +100,9 @@ export class AccessTokens {
   ): Promise<IssuedAccess> {
     const key = this.ring.current()
     const iat = Math.floor(this.clock() / 1000)
-    const exp = iat + this.jwt.accessTtl
+    // Lab knob ACCESS_TTL_JITTER: a random shortening spreads the expiry of tokens issued together (storms).
+    const jitter = this.lab.accessTtlJitter > 0 ? randomInt(0, this.lab.accessTtlJitter + 1) : 0
+    const exp = iat + this.jwt.accessTtl - jitter
     const jti = randomBytes(16).toString('base64url')
     const claims = {
       ver: user.tokenVersion,
@@ -99,6 +110,7 @@ export class AccessTokens {
       role: user.role,
       sid,
       preferred_username: user.username,
+      ...(this.pad === undefined ? {} : { pad: this.pad }),
     }
     const builder =
       this.jwt.format === 'jwe'
@@ -120,13 +132,13 @@ export class AccessTokens {
       builder instanceof EncryptJWT
         ? await builder.encrypt(key.signKey)
         : await (builder as SignJWT).sign(key.signKey)
-    return { token, jti, exp, expiresIn: this.jwt.accessTtl }
+    return { token, jti, exp, expiresIn: exp - iat }
   }
 
   /** The verified token, or null for anything else. Never throws. */
   async verify(token: string): Promise<VerifiedAccess | null> {
     try {
-      if (token.length > MAX_TOKEN_LENGTH) return null
+      if (token.length > this.maxLength) return null
       const currentDate = new Date(this.clock())
       let result: Pick<JWTVerifyResult, 'payload' | 'protectedHeader'>
       if (this.jwt.format === 'jwe') {

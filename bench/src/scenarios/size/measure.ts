@@ -1,0 +1,190 @@
+/**
+ * Credential-size sweep (claim C9 "large payloads hurt performance"), the measuring half; report.ts builds the
+ * section.
+ *
+ * For each padding size the stateless app runs with JWT_EXTRA_CLAIM_BYTES (a `pad` claim of that many bytes in every
+ * access token: the bytes travel on every request and are verified each time) and the stateful app with
+ * SESSION_EXTRA_DATA_BYTES (the same bytes in the session's server-side data: the cookie stays 43 characters, the
+ * SQLite row grows). Each server is loaded on GET /me with autocannon; req/s, server CPU per request (/proc) and the
+ * credential's bytes per request are recorded. One more stateless server pads past Node's 16 KB header limit to show
+ * what refuses the request then.
+ */
+import { rmSync } from 'node:fs'
+import { dirname } from 'node:path'
+import type { Credential, Outcome } from '../../lib/client.js'
+import { authHeaders, credentialBytes, loginUsers, meStatus } from '../../lib/client.js'
+import { type AppConfig, pickApp } from '../../lib/configs.js'
+import type { LoadGenerator } from '../../lib/load.js'
+import type { ServerHandle } from '../../lib/processes.js'
+import { startServer, tempDbPath } from '../../lib/processes.js'
+import { startMany } from '../../lib/start-many.js'
+import { seedUsers } from '../../lib/users.js'
+import type { RunOptions } from '../../report/schema.js'
+
+/** Node's default --max-http-header-size (bytes for all request headers together). */
+export const NODE_HEADER_LIMIT = 16_384
+/** What browsers keep of one cookie (name + value), RFC 6265 §6.1's minimum that they also use as their maximum. */
+export const COOKIE_LIMIT = 4096
+/** The app's own cap on an access token without the lab knob (apps/stateless/src/tokens/access-token.ts). */
+export const APP_TOKEN_CAP = 4096
+
+export interface SizeSizes {
+  padBytes: readonly number[]
+  /** Padding of the extra header-limit probe (pushes the Authorization header past 16 KB). */
+  probePadBytes: number
+  users: number
+  connections: number
+  durationSec: number
+  warmupSec: number
+}
+
+export function sizeSizes(options: Pick<RunOptions, 'quick'>): SizeSizes {
+  return options.quick
+    ? {
+        padBytes: [0, 4096],
+        probePadBytes: 12_288,
+        users: 8,
+        connections: 8,
+        durationSec: 0.8,
+        warmupSec: 0.3,
+      }
+    : {
+        padBytes: [0, 1024, 2048, 4096, 8192],
+        probePadBytes: 12_288,
+        users: 32,
+        connections: 16,
+        durationSec: 2.5,
+        warmupSec: 1,
+      }
+}
+
+export function sizeEstimateSec(s: SizeSizes): number {
+  // Every server starts at once (~0.7 s each on 2 cores under tsx), then each is measured in turn.
+  const servers = s.padBytes.length * 2 + 1
+  return 3 + 0.7 * servers + s.padBytes.length * 2 * (s.durationSec + s.warmupSec + 0.8)
+}
+
+export interface SizePoint {
+  app: 'stateless' | 'stateful'
+  config: string
+  padBytes: number
+  /** Stateless: length of the access token; stateful: the session cookie value's length. */
+  credentialChars: number
+  /** Size of the JWT payload (claims JSON) or of the session's stored data, bytes. */
+  dataBytes: number
+  /** Bytes the credential adds to every request (`authorization:` / `cookie:` header lines). */
+  requestBytes: number
+  rps: number
+  responses: number
+  non2xx: number
+  errors: number
+  cpuUsPerReq: number | null
+  p99Ms: number
+}
+
+export interface HeaderProbe {
+  padBytes: number
+  requestBytes: number
+  status: Outcome
+}
+
+export interface SizeMeasurement {
+  points: SizePoint[]
+  probe: HeaderProbe | null
+}
+
+function payloadBytes(token: string | undefined): number {
+  const p = token?.split('.')[1]
+  return p ? Buffer.from(p, 'base64url').length : 0
+}
+
+async function measureOne(
+  gen: LoadGenerator,
+  server: ServerHandle,
+  app: AppConfig,
+  padBytes: number,
+  names: string[],
+  s: SizeSizes,
+): Promise<SizePoint> {
+  const creds = await loginUsers(server.url, app.kind, names)
+  const headers = creds.map((c) => authHeaders(c, '/me'))
+  const first = creds[0] as Credential
+  const load = { url: `${server.url}/me`, connections: s.connections, credentials: headers }
+  await gen.run({ ...load, durationSec: s.warmupSec })
+  const cpu0 = server.cpuTimes().totalUs
+  const r = await gen.run({ ...load, durationSec: s.durationSec })
+  const cpuUs = server.cpuTimes().totalUs - cpu0
+  return {
+    app: app.kind,
+    config: app.id,
+    padBytes,
+    credentialChars:
+      app.kind === 'stateless' ? (first.access?.length ?? 0) : (first.session?.split('=')[1]?.length ?? 0),
+    // Stateful: the stored data is {uid, ep, pad} as hono-sessions keeps it; the pad dominates.
+    dataBytes: app.kind === 'stateless' ? payloadBytes(first.access) : padBytes,
+    requestBytes: credentialBytes(headers[0] ?? {}),
+    rps: r.rps2xx,
+    responses: r.responses,
+    non2xx: r.non2xx,
+    errors: r.errors + r.timeouts,
+    cpuUsPerReq: r.responses > 0 ? cpuUs / r.responses : null,
+    p99Ms: r.latencyMs.p99,
+  }
+}
+
+export async function measureSize(
+  s: SizeSizes,
+  gen: LoadGenerator,
+  opts: { serverCpu: number | null; progress?: (line: string) => void },
+): Promise<SizeMeasurement> {
+  const stateless = pickApp('stateless-hs256-none')
+  const stateful = pickApp('stateful-sqlite')
+  const plan: { app: AppConfig; pad: number; env: Record<string, string> }[] = [
+    ...s.padBytes.flatMap((pad): { app: AppConfig; pad: number; env: Record<string, string> }[] => [
+      { app: stateless, pad, env: { JWT_EXTRA_CLAIM_BYTES: String(pad) } },
+      { app: stateful, pad, env: { SESSION_EXTRA_DATA_BYTES: String(pad) } },
+    ]),
+    { app: stateless, pad: s.probePadBytes, env: { JWT_EXTRA_CLAIM_BYTES: String(s.probePadBytes) } },
+  ]
+  const dbPaths = plan.map(() => tempDbPath('auth-lab-size-'))
+  let handles: ServerHandle[] = []
+  try {
+    opts.progress?.(`size: starting ${plan.length} servers`)
+    const users = await Promise.all(dbPaths.map((p) => seedUsers(p, { count: s.users, prefix: 'size-' })))
+    handles = await startMany(
+      plan.map(
+        (p, i) => () =>
+          startServer({
+            kind: p.app.kind,
+            env: { ...p.app.env, ...p.env },
+            dbPath: dbPaths[i] as string,
+            label: `size-${p.app.kind}-${p.pad}`,
+            cpu: opts.serverCpu,
+            healthTimeoutMs: 60_000,
+          }),
+      ),
+    )
+    const points: SizePoint[] = []
+    for (const [i, p] of plan.slice(0, -1).entries()) {
+      opts.progress?.(`size: ${p.app.id} padded by ${p.pad} bytes, GET /me for ${s.durationSec}s`)
+      points.push(await measureOne(gen, handles[i] as ServerHandle, p.app, p.pad, users[i] as string[], s))
+    }
+    const last = plan.length - 1
+    const [cred] = await loginUsers(
+      (handles[last] as ServerHandle).url,
+      'stateless',
+      (users[last] as string[]).slice(0, 1),
+    )
+    const probe = cred
+      ? {
+          padBytes: s.probePadBytes,
+          requestBytes: credentialBytes(authHeaders(cred, '/me')),
+          status: await meStatus((handles[last] as ServerHandle).url, cred),
+        }
+      : null
+    return { points, probe }
+  } finally {
+    await Promise.all(handles.map((h) => h.stop('SIGKILL')))
+    for (const p of dbPaths) rmSync(dirname(p), { recursive: true, force: true })
+  }
+}

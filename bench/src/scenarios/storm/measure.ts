@@ -1,0 +1,193 @@
+/**
+ * Refresh storm (issue 14, "Also measure"), the measuring half; report.ts builds the section.
+ *
+ * N users' access tokens are all issued at once (a deploy, a restart with per-boot keys: every client refreshes in
+ * the same moment — wave 1), so they all expire together and every client refreshes again at its token's `exp`
+ * (wave 2, the storm). Two servers share one DB (same users, same refresh families, same key file): one issues every
+ * token with exactly ACCESS_TTL, the other with the lab knob ACCESS_TTL_JITTER (each lifetime shortened by a random
+ * 0…J s). The same clients run both cases one after the other. Clients send at most `inFlight` requests at a time (a
+ * browser fleet's requests queue in the network and the server's backlog; here in the harness), and every refresh's
+ * latency counts from the moment its client wanted it (its due time), so queueing shows.
+ */
+import { rmSync } from 'node:fs'
+import { dirname } from 'node:path'
+import type { Credential, Outcome } from '../../lib/client.js'
+import { loginUsers, refresh } from '../../lib/client.js'
+import { pickApp } from '../../lib/configs.js'
+import type { ServerHandle } from '../../lib/processes.js'
+import { sleep, startServer, tempDbPath } from '../../lib/processes.js'
+import { percentile } from '../../lib/quantile.js'
+import { startMany } from '../../lib/start-many.js'
+import { seedUsers } from '../../lib/users.js'
+import type { RunOptions } from '../../report/schema.js'
+import { tokenExpMs } from '../revocation/measure.js'
+
+export interface StormSizes {
+  users: number
+  accessTtlSec: number
+  jitterSec: number
+  inFlight: number
+  bucketMs: number
+}
+
+export function stormSizes(options: Pick<RunOptions, 'quick'>): StormSizes {
+  return options.quick
+    ? { users: 1000, accessTtlSec: 3, jitterSec: 2, inFlight: 64, bucketMs: 250 }
+    : { users: 10_000, accessTtlSec: 8, jitterSec: 6, inFlight: 256, bucketMs: 250 }
+}
+
+export function stormEstimateSec(s: StormSizes): number {
+  // Logins (~1.5 ms each on 2 cores), then per case one TTL (wave 2 starts while wave 1 drains) + a drain of
+  // ~1,500 refreshes/s.
+  return 6 + s.users * 0.0015 + 2 * (s.accessTtlSec + 1 + s.users / 1500)
+}
+
+export interface WaveStats {
+  requests: number
+  ok: number
+  non2xx: number
+  errors: number
+  /** Refreshes due per bucket (what the clients asked for) and answered per bucket, from the wave's first due time. */
+  dueBuckets: number[]
+  doneBuckets: number[]
+  /** Highest due and served rate, per second (from the busiest bucket). */
+  peakDuePerSec: number
+  peakServedPerSec: number
+  /** From due time to answer, ms. */
+  p50Ms: number | null
+  p99Ms: number | null
+  /** First due to last answer, s. */
+  spanSec: number
+}
+
+export interface StormCase {
+  jitterSec: number
+  wave1: WaveStats
+  wave2: WaveStats
+}
+
+/** At most `n` at once; the rest wait in arrival order. */
+function limiter(n: number) {
+  let free = n
+  const waiters: (() => void)[] = []
+  return async <T>(fn: () => Promise<T>): Promise<T> => {
+    if (free > 0) free--
+    else await new Promise<void>((r) => waiters.push(r))
+    try {
+      return await fn()
+    } finally {
+      const w = waiters.shift()
+      if (w) w()
+      else free++
+    }
+  }
+}
+
+interface Event {
+  dueMs: number
+  doneMs: number
+  status: Outcome
+}
+
+function stats(events: readonly Event[], bucketMs: number): WaveStats {
+  const start = Math.min(...events.map((e) => e.dueMs))
+  const buckets = (xs: number[]) => {
+    const out: number[] = []
+    for (const x of xs) {
+      const b = Math.max(0, Math.floor((x - start) / bucketMs))
+      out[b] = (out[b] ?? 0) + 1
+    }
+    return Array.from(out, (v) => v ?? 0)
+  }
+  const dueBuckets = buckets(events.map((e) => e.dueMs))
+  const doneBuckets = buckets(events.map((e) => e.doneMs))
+  const latencies = events.map((e) => e.doneMs - e.dueMs).sort((a, b) => a - b)
+  const perSec = 1000 / bucketMs
+  return {
+    requests: events.length,
+    ok: events.filter((e) => e.status === 200).length,
+    non2xx: events.filter((e) => e.status !== 'error' && e.status !== 200).length,
+    errors: events.filter((e) => e.status === 'error').length,
+    dueBuckets,
+    doneBuckets,
+    peakDuePerSec: Math.max(0, ...dueBuckets) * perSec,
+    peakServedPerSec: Math.max(0, ...doneBuckets) * perSec,
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+    spanSec: (Math.max(...events.map((e) => e.doneMs)) - start) / 1000,
+  }
+}
+
+/**
+ * Wave 1: every client refreshes at `t0`. Each client, once it holds its new token, waits for that token's `exp` and
+ * refreshes again (wave 2), as an SPA that refreshes on expiry does.
+ */
+async function storm(url: string, creds: Credential[], s: StormSizes) {
+  const run = limiter(s.inFlight)
+  const w1: Event[] = []
+  const w2: Event[] = []
+  const t0 = Date.now()
+  const next = await Promise.all(
+    creds.map(async (c) => {
+      const a = await run(() => refresh(url, c))
+      w1.push({ dueMs: t0, doneMs: Date.now(), status: a.outcome })
+      const exp = tokenExpMs(a.cred.access)
+      if (a.outcome !== 200 || exp === null) return a.cred
+      await sleep(Math.max(0, exp - Date.now()))
+      const b = await run(() => refresh(url, a.cred))
+      w2.push({ dueMs: exp, doneMs: Date.now(), status: b.outcome })
+      return b.cred
+    }),
+  )
+  return { creds: next, wave1: stats(w1, s.bucketMs), wave2: stats(w2, s.bucketMs) }
+}
+
+export async function measureStorm(
+  s: StormSizes,
+  opts: { serverCpu: number | null; progress?: (line: string) => void },
+): Promise<StormCase[]> {
+  const dbPath = tempDbPath('auth-lab-storm-')
+  let handles: ServerHandle[] = []
+  try {
+    const app = pickApp('stateless-hs256-none')
+    const names = await seedUsers(dbPath, { count: s.users, prefix: 'storm-' })
+    const env = { ...app.env, ACCESS_TTL: String(s.accessTtlSec), CLOCK_TOLERANCE: '0' }
+    // The first server creates the key file; the second (same DB, same keys directory) starts once it exists.
+    const plain = await startServer({
+      kind: app.kind,
+      env,
+      dbPath,
+      label: 'storm-no-jitter',
+      cpu: opts.serverCpu,
+    })
+    handles = [plain]
+    handles.push(
+      ...(await startMany([
+        () =>
+          startServer({
+            kind: app.kind,
+            env: { ...env, ACCESS_TTL_JITTER: String(s.jitterSec) },
+            dbPath,
+            label: 'storm-jitter',
+            cpu: opts.serverCpu,
+          }),
+      ])),
+    )
+    opts.progress?.(`storm: logging in ${s.users} users`)
+    let creds = await loginUsers(plain.url, 'stateless', names, 32)
+    const cases: StormCase[] = []
+    for (const [k, server] of handles.entries()) {
+      const jitterSec = k === 0 ? 0 : s.jitterSec
+      opts.progress?.(
+        `storm: jitter ${jitterSec}s · ${s.users} refreshes at once, then each again at its token's exp`,
+      )
+      const r = await storm(server.url, creds, s)
+      creds = r.creds
+      cases.push({ jitterSec, wave1: r.wave1, wave2: r.wave2 })
+    }
+    return cases
+  } finally {
+    await Promise.all(handles.map((h) => h.stop('SIGKILL')))
+    rmSync(dirname(dbPath), { recursive: true, force: true })
+  }
+}
