@@ -36,7 +36,7 @@ export async function openDeps(
   const { db, clock, users } = shared
   try {
     migrate(db, 'stateless', statelessMigrations)
-    const keys = await openKeyRing(config.jwt, clock)
+    const keys = await openKeyRing(config.jwt, clock, config.jobs.keyReloadIntervalSeconds)
     const refresh = new RefreshTokens(db, shared.metrics.store, clock, config.refresh)
     const revocation = openRevocation(config.revocation, {
       db,

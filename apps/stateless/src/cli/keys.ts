@@ -24,7 +24,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const [command] = argv
   if (command === 'rotate') {
-    const r = await rotateKeys(config.jwt, Date.now())
+    const r = await rotateKeys(config.jwt, Date.now(), config.jobs.keyReloadIntervalSeconds)
     console.log(`new current key ${r.current} in ${r.file}`)
     console.log(`keys in the file (still verifying): ${r.kept.join(', ')}`)
     return 0

@@ -113,8 +113,12 @@ describe('key rotation', () => {
     const b = await instance({}, clock)
     expect((await me(b, before.accessToken)).status).toBe(200)
 
-    // One access-token lifetime (+ tolerance) after the rotation, the old key is gone from verification and JWKS.
+    // A server that had not reloaded yet signed with the old key for up to KEY_RELOAD_INTERVAL (5 s) after the
+    // rotation: such a token lives until rotation + 5 + 900 (+ 5 tolerance), so the old key must still verify then.
     clock.advance((900 + 5) * 1000 + 1000)
+    expect(a.deps.keys.verifyKeyFor(oldKid)).toBeDefined()
+    // One access-token lifetime + tolerance + the reload lag after the rotation, it is gone from verification and JWKS.
+    clock.advance(5000)
     expect(a.deps.keys.verifyKeyFor(oldKid)).toBeUndefined()
     const later = (await (await a.app.request('/.well-known/jwks.json')).json()) as {
       keys: { kid: string }[]

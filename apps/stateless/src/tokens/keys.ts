@@ -152,14 +152,19 @@ export class KeyRing {
 }
 
 /** How long a replaced key keeps verifying: the longest an access token it signed can still be accepted. */
-export function retentionMs(jwt: Pick<JwtConfig, 'accessTtl' | 'clockTolerance'>): number {
-  return (jwt.accessTtl + jwt.clockTolerance) * 1000
+export function retentionMs(
+  jwt: Pick<JwtConfig, 'accessTtl' | 'clockTolerance'>,
+  reloadLagSeconds = 0,
+): number {
+  // Counted from the NEW key's creation, but a running server keeps signing with the old key until its next reload
+  // (KEY_RELOAD_INTERVAL): a token signed in that gap must verify for its whole lifetime too.
+  return (jwt.accessTtl + jwt.clockTolerance + reloadLagSeconds) * 1000
 }
 
 /** Opens the key ring for a config: imports (and on first start generates and persists) the keys. */
-export async function openKeyRing(jwt: JwtConfig, clock: Clock): Promise<KeyRing> {
+export async function openKeyRing(jwt: JwtConfig, clock: Clock, reloadLagSeconds = 0): Promise<KeyRing> {
   const alg = keyAlgOf(jwt)
-  const opts = { clock, retentionMs: retentionMs(jwt), alg }
+  const opts = { clock, retentionMs: retentionMs(jwt, reloadLagSeconds), alg }
   if (jwt.secret !== undefined) {
     const bytes = Buffer.from(jwt.secret, 'utf8')
     const kid = `hs-${createHash('sha256').update('auth-lab kid\0').update(bytes).digest('base64url').slice(0, 16)}`
@@ -187,13 +192,14 @@ export async function openKeyRing(jwt: JwtConfig, clock: Clock): Promise<KeyRing
 export async function rotateKeys(
   jwt: JwtConfig,
   now: number,
+  reloadLagSeconds = 0,
 ): Promise<{ file: string; current: string; kept: string[] }> {
   const alg = keyAlgOf(jwt)
   const path = keyFilePath(jwt.keysDir, alg)
   const existing: KeyFile = readKeyFile(path, alg) ?? { current: '', keys: [] }
   const entry = await generateKeyEntry(alg, now)
   const keys = [...existing.keys, entry]
-  const keep = retentionMs(jwt)
+  const keep = retentionMs(jwt, reloadLagSeconds)
   const kept = keys.filter((_k, i) => {
     const replacedAt = keys[i + 1]?.createdAt
     return replacedAt === undefined || now < replacedAt + keep
