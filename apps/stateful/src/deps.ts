@@ -1,18 +1,21 @@
-import type { Clock, Db, Metrics, UserStore } from '@auth-lab/shared'
-import { migrate, openSharedDeps } from '@auth-lab/shared'
+import type { Clock, Db, Metrics, RedisHandle, UserStore } from '@auth-lab/shared'
+import { migrate, openRedis, openSharedDeps } from '@auth-lab/shared'
 import type { StatefulConfig } from './config.js'
 import type { Deps } from './env.js'
 import { MemorySessionStore } from './session/memory-session-store.js'
 import { sessionMigrations } from './session/schema.js'
 import type { SessionStore } from './session/session-store.js'
 import { Sessions } from './session/sessions.js'
+import { RedisSessionStore } from './session/redis-session-store.js'
 import { SqliteSessionStore } from './session/sqlite-session-store.js'
 
 export interface OpenedDeps extends Deps {
   /** The shared SQLite handle (tests inspect rows through it). */
   db: Db
-  /** Closes the database (call after the server stopped). */
-  close(): void
+  /** The Redis connection when REDIS_URL is set (throttle; sessions with SESSION_STORE=redis). */
+  redis: RedisHandle | undefined
+  /** Closes the database and the Redis connection (call after the server stopped). */
+  close(): Promise<void>
 }
 
 /**
@@ -24,7 +27,12 @@ export async function openDeps(
   config: StatefulConfig,
   opts: { clock?: Clock; defaultMetrics?: boolean; onUnexpected?: (err: unknown) => void } = {},
 ): Promise<OpenedDeps> {
+  const onUnexpected =
+    opts.onUnexpected ?? ((err: unknown) => console.error('[auth-lab stateful] error:', err))
+  const { url, prefix, clientCache } = config.redis
+  const redis = url === undefined ? undefined : await openRedis({ url, prefix, clientCache }, onUnexpected)
   const shared = openSharedDeps({
+    redis,
     app: 'stateful',
     dbPath: config.dbPath,
     argon2: config.argon2,
@@ -40,10 +48,14 @@ export async function openDeps(
     throttle: shared.throttle,
     metrics: shared.metrics,
     clock: shared.clock,
-    sessions: openSessions(config, shared),
+    sessions: openSessions(config, { ...shared, redis }),
     db: shared.db,
-    onUnexpected: opts.onUnexpected ?? ((err: unknown) => console.error('[auth-lab stateful] error:', err)),
-    close: () => shared.db.close(),
+    redis,
+    onUnexpected,
+    close: async () => {
+      shared.db.close()
+      await redis?.close()
+    },
   }
 }
 
@@ -53,12 +65,23 @@ export async function openDeps(
  */
 export function openSessions(
   config: StatefulConfig,
-  shared: { db: Db; users: UserStore; metrics: Metrics; clock: Clock },
+  shared: { db: Db; users: UserStore; metrics: Metrics; clock: Clock; redis: RedisHandle | undefined },
   wrap: (store: SessionStore) => SessionStore = (store) => store,
 ): Sessions {
-  const store =
-    config.session.store === 'memory'
-      ? new MemorySessionStore(shared.users, shared.metrics.store)
-      : new SqliteSessionStore(shared.db, shared.metrics.store)
-  return new Sessions(wrap(store), { clock: shared.clock, ...config.session })
+  return new Sessions(wrap(openSessionStore(config, shared)), { clock: shared.clock, ...config.session })
+}
+
+function openSessionStore(
+  config: StatefulConfig,
+  shared: { db: Db; users: UserStore; metrics: Metrics; clock: Clock; redis: RedisHandle | undefined },
+): SessionStore {
+  switch (config.session.store) {
+    case 'memory':
+      return new MemorySessionStore(shared.users, shared.metrics.store)
+    case 'sqlite':
+      return new SqliteSessionStore(shared.db, shared.metrics.store)
+    case 'redis':
+      if (!shared.redis) throw new Error('SESSION_STORE=redis without a Redis connection')
+      return new RedisSessionStore(shared.redis, shared.users, shared.metrics.store, shared.clock)
+  }
 }

@@ -13,11 +13,11 @@ export function logoutRoutes(deps: Deps): Hono<AppEnv> {
       c.get('session').deleteSession() // hono-sessions deletes the row after the handler; the layer clears the cookie
       return c.body(null, 204)
     })
-    .post('/auth/logout-all', noFormBody, sessionLayer(deps, 'required'), (c) => {
+    .post('/auth/logout-all', noFormBody, sessionLayer(deps, 'required'), async (c) => {
       const { user, session } = c.get('auth')
       // "Log out everywhere" means everywhere: the stateless app's refresh families and tokens too (F2).
       deps.users.endCredentials(user.id)
-      deps.sessions.invalidateUser(user.id, session.idHash)
+      await deps.sessions.invalidateUser(user.id, session.idHash)
       c.get('session').deleteSession()
       return c.body(null, 204)
     })
