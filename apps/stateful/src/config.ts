@@ -34,7 +34,12 @@ export interface StatefulConfig extends CommonConfig {
 export function readConfig(env: Env): StatefulConfig {
   const common = readCommonConfig(env, { port: DEFAULTS.port, dbPath: defaultDbPath(), app: 'stateful' })
   const session = {
-    store: envEnum<SessionStoreKind>(env, 'SESSION_STORE', ['sqlite', 'memory', 'redis'], DEFAULTS.sessionStore),
+    store: envEnum<SessionStoreKind>(
+      env,
+      'SESSION_STORE',
+      ['sqlite', 'memory', 'redis'],
+      DEFAULTS.sessionStore,
+    ),
     idleTtlSeconds: envInt(env, 'SESSION_IDLE_TTL', DEFAULTS.idleTtlSeconds, { min: 2, max: 31_536_000 }),
     absoluteTtlSeconds: envInt(env, 'SESSION_ABSOLUTE_TTL', DEFAULTS.absoluteTtlSeconds, {
       min: 2,

@@ -3,10 +3,10 @@ import { migrate, openRedis, openSharedDeps } from '@auth-lab/shared'
 import type { StatefulConfig } from './config.js'
 import type { Deps } from './env.js'
 import { MemorySessionStore } from './session/memory-session-store.js'
+import { RedisSessionStore } from './session/redis-session-store.js'
 import { sessionMigrations } from './session/schema.js'
 import type { SessionStore } from './session/session-store.js'
 import { Sessions } from './session/sessions.js'
-import { RedisSessionStore } from './session/redis-session-store.js'
 import { SqliteSessionStore } from './session/sqlite-session-store.js'
 
 export interface OpenedDeps extends Deps {

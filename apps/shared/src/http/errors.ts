@@ -77,7 +77,9 @@ export class StoreUnavailableError extends Error {
 
 /** The `store_unavailable` response for a StoreUnavailableError (Retry-After: 1; the client reconnects by itself). */
 export function storeUnavailable(): ApiError {
-  return new ApiError('store_unavailable', 'the shared store is unavailable; try again', { 'Retry-After': '1' })
+  return new ApiError('store_unavailable', 'the shared store is unavailable; try again', {
+    'Retry-After': '1',
+  })
 }
 
 /**

@@ -21,7 +21,11 @@ export interface RedisSettings {
   clientCache: boolean
 }
 
-export const REDIS_DEFAULTS = { prefix: 'auth-lab:', clientCacheEntries: 100_000, reconnectCapMs: 500 } as const
+export const REDIS_DEFAULTS = {
+  prefix: 'auth-lab:',
+  clientCacheEntries: 100_000,
+  reconnectCapMs: 500,
+} as const
 
 export type Redis = ReturnType<typeof newClient>
 
@@ -32,7 +36,8 @@ function newClient(settings: RedisSettings) {
     disableOfflineQueue: true,
     socket: {
       connectTimeout: 2000,
-      reconnectStrategy: (retries: number) => Math.min(50 * 2 ** Math.min(retries, 4), REDIS_DEFAULTS.reconnectCapMs),
+      reconnectStrategy: (retries: number) =>
+        Math.min(50 * 2 ** Math.min(retries, 4), REDIS_DEFAULTS.reconnectCapMs),
     },
     ...(settings.clientCache
       ? { clientSideCache: { maxEntries: REDIS_DEFAULTS.clientCacheEntries, evictPolicy: 'LRU' as const } }

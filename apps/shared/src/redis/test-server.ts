@@ -46,9 +46,24 @@ export async function startRedisServer(opts: { appendonly?: boolean } = {}): Pro
 
   const launch = async (): Promise<void> => {
     const args = [
-      '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '',
-      '--appendonly', opts.appendonly ? 'yes' : 'no', '--appendfsync', 'everysec',
-      '--protected-mode', 'yes', '--daemonize', 'no', '--loglevel', 'notice',
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dir,
+      '--save',
+      '',
+      '--appendonly',
+      opts.appendonly ? 'yes' : 'no',
+      '--appendfsync',
+      'everysec',
+      '--protected-mode',
+      'yes',
+      '--daemonize',
+      'no',
+      '--loglevel',
+      'notice',
     ]
     const proc = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] })
     child = proc

@@ -73,7 +73,9 @@ export class RedisLoginThrottle implements Throttle {
     const addr = this.keys('ti', ip)
     const now = this.clock()
     const ask = (keys: string[], max: number) =>
-      RESERVE.run(this.redis.client, keys, [now, this.windowMs, max, LEASE_MS, id]) as Promise<[number, number]>
+      RESERVE.run(this.redis.client, keys, [now, this.windowMs, max, LEASE_MS, id]) as Promise<
+        [number, number]
+      >
     const settled = await Promise.allSettled([
       ask(user, this.opts.maxFailuresPerUser),
       ask(addr, this.opts.maxFailuresPerIp),
@@ -81,7 +83,9 @@ export class RedisLoginThrottle implements Throttle {
     const [u, a] = settled
     if (u.status === 'rejected' || a.status === 'rejected') {
       await this.settle([user, addr], id, 'release').catch(() => {}) // leases expire anyway
-      throw new StoreUnavailableError(u.status === 'rejected' ? u.reason : (a as PromiseRejectedResult).reason)
+      throw new StoreUnavailableError(
+        u.status === 'rejected' ? u.reason : (a as PromiseRejectedResult).reason,
+      )
     }
     const [uOk, uWait] = u.value.map(Number) as [number, number]
     const [aOk, aWait] = a.value.map(Number) as [number, number]

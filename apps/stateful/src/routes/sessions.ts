@@ -32,7 +32,8 @@ export function sessionsRoutes(deps: Deps): Hono<AppEnv> {
         c.get('session').deleteSession()
         return c.body(null, 204)
       }
-      if (!(await sessions.invalidateByHandle(user.id, handle))) throw new ApiError('not_found', 'no such session')
+      if (!(await sessions.invalidateByHandle(user.id, handle)))
+        throw new ApiError('not_found', 'no such session')
       return c.body(null, 204)
     })
 }

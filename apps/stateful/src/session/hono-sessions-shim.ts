@@ -114,7 +114,9 @@ export class RequestStore implements Store {
     const uid: unknown = initial._data.uid?.value
     const ep: unknown = initial._data.ep?.value
     if (typeof uid === 'number' && typeof ep === 'number') {
-      this.issued = (await this.sessions.create({ id: uid, credentialEpoch: ep }, this.client(), initial._data)).id
+      this.issued = (
+        await this.sessions.create({ id: uid, credentialEpoch: ep }, this.client(), initial._data)
+      ).id
     }
   }
 

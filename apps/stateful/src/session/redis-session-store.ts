@@ -217,7 +217,10 @@ export class RedisSessionStore implements SessionStore {
     this.counters.read('sessions')
     let n = 0
     await redisCall(async () => {
-      for await (const keys of this.redis.client.scanIterator({ MATCH: this.redis.key('s:*'), COUNT: 1000 })) {
+      for await (const keys of this.redis.client.scanIterator({
+        MATCH: this.redis.key('s:*'),
+        COUNT: 1000,
+      })) {
         n += keys.length
       }
     })

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto'
-import type { User } from '@auth-lab/shared'
-import type { RedisHandle } from '@auth-lab/shared'
+import type { RedisHandle, User } from '@auth-lab/shared'
 import { Metrics, migrate, openDatabase, openRedis, userMigrations } from '@auth-lab/shared'
 import type { RedisTestServer } from '@auth-lab/shared/redis-test-server'
 import { startRedisServer } from '@auth-lab/shared/redis-test-server'
@@ -26,7 +25,7 @@ afterAll(async () => {
 })
 let prefixes = 0
 
-async function setup(kind: 'sqlite' | 'memory' | 'redis') {
+async function setup(kind: 'sqlite' | 'memory' | 'redis', redisNow = T0) {
   const db = openDatabase(':memory:')
   migrate(db, 'users', userMigrations)
   migrate(db, 'stateful', sessionMigrations)
@@ -65,7 +64,7 @@ async function setup(kind: 'sqlite' | 'memory' | 'redis') {
       ? new SqliteSessionStore(db, metrics.store)
       : kind === 'memory'
         ? new MemorySessionStore(users, metrics.store)
-        : new RedisSessionStore(redis!, users, metrics.store, () => T0)
+        : new RedisSessionStore(redis!, users, metrics.store, () => redisNow)
   return { db, store, metrics, alice, bob, redis }
 }
 
@@ -115,7 +114,10 @@ describe.each(['sqlite', 'memory', 'redis'] as const)('%s session store', (kind)
     const r = record(alice)
     await store.insert(strip(r))
     expect(await store.updateData(r.idHash, { uid: { value: alice, flash: false }, note: 1 })).toBe(true)
-    expect((await store.find(r.idHash))?.session.data).toEqual({ uid: { value: alice, flash: false }, note: 1 })
+    expect((await store.find(r.idHash))?.session.data).toEqual({
+      uid: { value: alice, flash: false },
+      note: 1,
+    })
     expect(await store.touch(r.idHash, T0 + 5, T0 + 99)).toBe(true)
     expect((await store.find(r.idHash))?.session.expiresAt).toBe(T0 + 99)
     expect(await store.delete(r.idHash)).toBe(true)
@@ -136,7 +138,8 @@ describe.each(['sqlite', 'memory', 'redis'] as const)('%s session store', (kind)
   })
 
   it('lists, deletes by user (with an exception) and by handle, only for the owner', async () => {
-    const { store, alice, bob } = await setup(kind)
+    // Redis: TTLs counted from a minute earlier, so a3 (expired for the list at T0 + 100) is still a key to delete.
+    const { store, alice, bob } = await setup(kind, T0 - 60_000)
     const a1 = record(alice, { createdAt: T0 })
     const a2 = record(alice, { createdAt: T0 + 1 })
     const a3 = record(alice, { createdAt: T0 + 2, expiresAt: T0 + 10 })
@@ -203,7 +206,9 @@ describe('redis session store: keys and round trips', () => {
     const { store, alice, redis } = await setup('redis')
     const r = record(alice)
     await store.insert(strip(r))
-    const before = Number((await redis!.client.info('commandstats')).match(/cmdstat_hgetall:calls=(\d+)/)?.[1] ?? 0)
+    const before = Number(
+      (await redis!.client.info('commandstats')).match(/cmdstat_hgetall:calls=(\d+)/)?.[1] ?? 0,
+    )
     const stats = async () => (await redis!.client.info('stats')).match(/total_commands_processed:(\d+)/)?.[1]
     const c0 = Number(await stats())
     await store.find(r.idHash)

@@ -116,22 +116,22 @@ export class Sessions {
   }
 
   /** Replaces the session's data blob. UPDATE-only: false when the session no longer exists. */
-  setData(idHash: string, data: Record<string, unknown>): Promise<boolean> {
+  async setData(idHash: string, data: Record<string, unknown>): Promise<boolean> {
     return this.store.updateData(idHash, data)
   }
 
   /** Ends one session (logout). Keyed by `idHash` like lucia's `invalidateSession(sessionId)`. */
-  invalidate(idHash: string): Promise<boolean> {
+  async invalidate(idHash: string): Promise<boolean> {
     return this.store.delete(idHash)
   }
 
   /** Ends every session of the user, except `exceptIdHash` when given (logout-all, password change). */
-  invalidateUser(userId: number, exceptIdHash?: string): Promise<number> {
+  async invalidateUser(userId: number, exceptIdHash?: string): Promise<number> {
     return this.store.deleteForUser(userId, exceptIdHash)
   }
 
   /** The user's live sessions, newest first. */
-  list(userId: number): Promise<SessionRecord[]> {
+  async list(userId: number): Promise<SessionRecord[]> {
     return this.store.listForUser(userId, this.clock())
   }
 
@@ -142,7 +142,7 @@ export class Sessions {
   }
 
   /** Deletes sessions past either expiry (validate enforces expiry anyway; this keeps the table small). */
-  purge(): Promise<number> {
+  async purge(): Promise<number> {
     return this.store.purgeExpired(this.clock())
   }
 }
