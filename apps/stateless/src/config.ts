@@ -103,6 +103,8 @@ export interface StatelessConfig extends CommonConfig {
   jwt: JwtConfig
   refresh: RefreshConfig
   revocation: RevocationMode
+  /** TOKEN_STORE: where refresh families/tokens and the deny-list live (sqlite, the default, or redis + REDIS_URL). */
+  tokenStore: 'sqlite' | 'redis'
   jobs: JobsConfig
 }
 
@@ -128,8 +130,13 @@ export function readConfig(env: Env): StatelessConfig {
   if (absoluteTtl < refreshTtl) {
     throw new ConfigError(`REFRESH_ABSOLUTE_TTL (${absoluteTtl}) must be >= REFRESH_TTL (${refreshTtl})`)
   }
+  const tokenStore = envEnum(env, 'TOKEN_STORE', ['sqlite', 'redis'] as const, 'sqlite')
+  if (tokenStore === 'redis' && common.redis.url === undefined) {
+    throw new ConfigError('TOKEN_STORE=redis needs REDIS_URL')
+  }
   return {
     ...common,
+    tokenStore,
     jwt: {
       alg,
       secret,

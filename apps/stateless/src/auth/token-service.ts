@@ -1,7 +1,8 @@
 import type { PublicUser, User, UserStore } from '@auth-lab/shared'
 import { publicUser } from '@auth-lab/shared'
 import type { AccessTokens, IssuedAccess, VerifiedAccess } from '../tokens/access-token.js'
-import type { FamilyView, IssuedRefresh, RefreshTokens } from '../tokens/refresh-token.js'
+import type { RefreshStore } from '../tokens/refresh-store.js'
+import type { FamilyView, IssuedRefresh } from '../tokens/refresh-token.js'
 import type { Revocation } from '../tokens/revocation/index.js'
 
 /**
@@ -28,14 +29,14 @@ export interface DeviceMeta {
 export interface TokenServiceOptions {
   users: UserStore
   access: AccessTokens
-  refresh: RefreshTokens
+  refresh: RefreshStore
   revocation: Revocation
 }
 
 export class TokenService {
   private readonly users: UserStore
   private readonly access: AccessTokens
-  private readonly refreshTokens: RefreshTokens
+  private readonly refreshTokens: RefreshStore
   readonly revocation: Revocation
 
   constructor(opts: TokenServiceOptions) {
@@ -47,21 +48,21 @@ export class TokenService {
 
   /** Login: a new family (device) and its first pair. */
   async login(user: User, meta: DeviceMeta): Promise<TokenPair> {
-    const refresh = this.refreshTokens.create(user, meta)
+    const refresh = await this.refreshTokens.create(user, meta)
     const access = await this.access.issue(user, refresh.familyId)
     return { access, refresh, user: publicUser(user) }
   }
 
   async refresh(token: string): Promise<RefreshOutcome> {
-    const result = this.refreshTokens.rotate(token)
+    const result = await this.refreshTokens.rotate(token)
     if (!result.ok) {
       if (result.reason === 'invalid') return { ok: false, code: 'invalid_refresh_token' }
       // The family was revoked in the store; its live access tokens go with it where the mode can.
       if (result.reason === 'reused') {
-        this.revocation.cut(result.userId, [result.familyId])
+        await this.revocation.cut(result.userId, [result.familyId])
         return { ok: false, code: 'refresh_token_reused' }
       }
-      this.revocation.onStale(result.userId, result.familyId)
+      await this.revocation.onStale(result.userId, result.familyId)
       return { ok: false, code: 'invalid_refresh_token' }
     }
     const access = await this.access.issue(result.user, result.refresh.familyId)
@@ -74,26 +75,26 @@ export class TokenService {
   }
 
   /** The per-request revocation check after a signature verified: the user to serve, or null if revoked. */
-  check(token: VerifiedAccess): PublicUser | null {
+  check(token: VerifiedAccess): Promise<PublicUser | null> {
     return this.revocation.check(token)
   }
 
   /** Logout of one device, by refresh cookie and/or a verified access token. Idempotent; never fails. */
-  logout(refreshToken: string | undefined, access: VerifiedAccess | null): void {
+  async logout(refreshToken: string | undefined, access: VerifiedAccess | null): Promise<void> {
     const families = new Map<string, number>()
-    const byCookie = this.refreshTokens.familyOf(refreshToken)
+    const byCookie = await this.refreshTokens.familyOf(refreshToken)
     if (byCookie) families.set(byCookie.familyId, byCookie.userId)
     if (access) {
       families.set(access.sid, access.user.id)
-      this.revocation.onLogout(access)
+      await this.revocation.onLogout(access)
     }
     // A family revoked earlier had its access tokens cut then; only newly revoked ones need it now.
     const cut = new Map<number, string[]>()
     for (const [familyId, userId] of families) {
-      if (this.refreshTokens.revokeFamily(familyId, 'logout'))
+      if (await this.refreshTokens.revokeFamily(familyId, 'logout'))
         cut.set(userId, [...(cut.get(userId) ?? []), familyId])
     }
-    for (const [userId, ids] of cut) this.revocation.cut(userId, ids)
+    for (const [userId, ids] of cut) await this.revocation.cut(userId, ids)
   }
 
   /**
@@ -101,35 +102,35 @@ export class TokenService {
    * bumped, which also ends the user's sessions in the stateful app and refuses older access tokens under
    * `denylist`/`version` (F2).
    */
-  logoutAll(userId: number): void {
-    const families = this.refreshTokens.revokeAllForUser(userId, 'logout_all')
+  async logoutAll(userId: number): Promise<void> {
+    const families = await this.refreshTokens.revokeAllForUser(userId, 'logout_all')
     this.users.endCredentials(userId)
-    this.revocation.onLogoutAll(userId, families)
+    await this.revocation.onLogoutAll(userId, families)
   }
 
   /** The user's live devices (refresh families), newest first. */
-  listDevices(userId: number): FamilyView[] {
+  listDevices(userId: number): Promise<FamilyView[]> {
     return this.refreshTokens.listForUser(userId)
   }
 
   /** Revokes one device of the user; false if it is not a live device of theirs (404, no oracle across users). */
-  revokeDevice(userId: number, familyId: string): boolean {
-    const owned = this.refreshTokens.listForUser(userId).some((f) => f.id === familyId)
-    if (!owned || !this.refreshTokens.revokeFamily(familyId, 'revoked_by_user')) return false
-    this.revocation.cut(userId, [familyId])
+  async revokeDevice(userId: number, familyId: string): Promise<boolean> {
+    const owned = (await this.refreshTokens.listForUser(userId)).some((f) => f.id === familyId)
+    if (!owned || !(await this.refreshTokens.revokeFamily(familyId, 'revoked_by_user'))) return false
+    await this.revocation.cut(userId, [familyId])
     return true
   }
 
   /** After a password change: every family revoked, version bumped, and a fresh pair for the device that asked. */
   async afterPasswordChange(userId: number, meta: DeviceMeta): Promise<TokenPair> {
-    this.logoutAll(userId)
+    await this.logoutAll(userId)
     const user = this.users.findById(userId)
     if (!user) throw new Error('user vanished during password change')
     return this.login(user, meta)
   }
 
   /** Deletes dead refresh families and tokens, and revocation entries that can no longer matter. */
-  purge(): number {
-    return this.revocation.purge() + this.refreshTokens.purge()
+  async purge(): Promise<number> {
+    return (await this.revocation.purge()) + (await this.refreshTokens.purge())
   }
 }

@@ -15,12 +15,12 @@ export function logoutRoutes(deps: Deps): Hono<AppEnv> {
   return new Hono<AppEnv>()
     .post('/auth/logout', noFormBody, async (c) => {
       const access = await verifyBearer(c, deps.tokens)
-      deps.tokens.logout(readRefreshCookie(c, secure), access)
+      await deps.tokens.logout(readRefreshCookie(c, secure), access)
       clearRefreshCookie(c, secure)
       return c.body(null, 204)
     })
-    .post('/auth/logout-all', noFormBody, requireAccessToken(deps.tokens), (c) => {
-      deps.tokens.logoutAll(c.get('auth').user.id)
+    .post('/auth/logout-all', noFormBody, requireAccessToken(deps.tokens), async (c) => {
+      await deps.tokens.logoutAll(c.get('auth').user.id)
       clearRefreshCookie(c, secure)
       return c.body(null, 204)
     })
