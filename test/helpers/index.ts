@@ -41,3 +41,4 @@ export {
   nodeSigner,
   selfSignedX5c,
 } from './tokens.js'
+export { fileRedis, redisEnv, stopFileRedis } from './redis.js'
