@@ -28,7 +28,8 @@ export async function openDeps(
   config: StatelessConfig,
   opts: { clock?: Clock; defaultMetrics?: boolean; onUnexpected?: (err: unknown) => void } = {},
 ): Promise<OpenedDeps> {
-  const onUnexpected = opts.onUnexpected ?? ((err: unknown) => console.error('[auth-lab stateless] error:', err))
+  const onUnexpected =
+    opts.onUnexpected ?? ((err: unknown) => console.error('[auth-lab stateless] error:', err))
   const { url, prefix, clientCache } = config.redis
   const redis = url === undefined ? undefined : await openRedis({ url, prefix, clientCache }, onUnexpected)
   const shared = openSharedDeps({

@@ -38,7 +38,30 @@ export async function freePort(): Promise<number> {
   })
 }
 
-export async function startRedisServer(opts: { appendonly?: boolean } = {}): Promise<RedisTestServer> {
+/**
+ * Commands the server has executed so far (INFO commandstats, every command except INFO itself; commands run by
+ * a Lua script count as well as the EVALSHA). Take it before and after a request to count what the request cost.
+ */
+export async function commandsExecuted(client: { info(section: string): Promise<unknown> }): Promise<number> {
+  const text = String(await client.info('commandstats'))
+  let n = 0
+  for (const m of text.matchAll(/^cmdstat_([a-z|]+):calls=(\d+)/gm)) if (m[1] !== 'info') n += Number(m[2])
+  return n
+}
+
+/** Round trips = commands the client sent: INFO commandstats counts EVALSHA once plus each redis.call inside, so
+ * tests that count round trips use requests without scripts, or `calls` for one command name. */
+export async function commandCalls(
+  client: { info(section: string): Promise<unknown> },
+  name: string,
+): Promise<number> {
+  const m = String(await client.info('commandstats')).match(new RegExp(`^cmdstat_${name}:calls=(\\d+)`, 'm'))
+  return Number(m?.[1] ?? 0)
+}
+
+export async function startRedisServer(
+  opts: { appendonly?: boolean; appendfsync?: 'always' | 'everysec' } = {},
+): Promise<RedisTestServer> {
   const bin = process.env.REDIS_SERVER || 'redis-server'
   const dir = mkdtempSync(join(tmpdir(), 'auth-lab-redis-'))
   let port = await freePort()

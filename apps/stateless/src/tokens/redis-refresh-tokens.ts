@@ -226,7 +226,11 @@ export class RedisRefreshTokens implements RefreshStore {
     if (!m) return false
     this.counters.write('refresh_families')
     const r = await redisCall(() =>
-      REVOKE.run(this.redis.client, [this.familyKey(Number(m[1]), familyId)], [this.clock(), reason, this.ttlMs]),
+      REVOKE.run(
+        this.redis.client,
+        [this.familyKey(Number(m[1]), familyId)],
+        [this.clock(), reason, this.ttlMs],
+      ),
     )
     return Number(r) === 1
   }

@@ -23,21 +23,21 @@ describe('RefreshTokens', () => {
     expect(r1).toMatchObject({ ok: true, grace: false, user: { username: 'alice' } })
     if (!r1.ok) throw new Error('unreachable')
     expect(r1.refresh.familyId).toBe(first.familyId)
-    expect((await store.rotate(first.token))).toEqual({
+    expect(await store.rotate(first.token)).toEqual({
       ok: false,
       reason: 'reused',
       familyId: first.familyId,
       userId: 1,
     })
-    expect((await store.rotate(r1.refresh.token))).toEqual({ ok: false, reason: 'invalid' })
-    expect((await store.listForUser(1))).toEqual([])
+    expect(await store.rotate(r1.refresh.token)).toEqual({ ok: false, reason: 'invalid' })
+    expect(await store.listForUser(1)).toEqual([])
   })
 
   it('a malformed token is refused without touching the store', async () => {
     const store = storeOf(t)
     const reads = t.deps.metrics.store.get('read')
     for (const bad of ['', 'short', `${'a'.repeat(42)}=`, 'a'.repeat(44)]) {
-      expect((await store.rotate(bad))).toEqual({ ok: false, reason: 'invalid' })
+      expect(await store.rotate(bad)).toEqual({ ok: false, reason: 'invalid' })
     }
     expect(t.deps.metrics.store.get('read')).toBe(reads)
   })

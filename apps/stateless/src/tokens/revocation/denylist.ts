@@ -21,12 +21,16 @@ export function denylistRevocation(
   return {
     mode: 'denylist',
     check: async (token) =>
-      (await denylist.isDenied(token.jti, token.sid, { id: token.user.id, credentialEpoch: token.credentialEpoch }))
+      (await denylist.isDenied(token.jti, token.sid, {
+        id: token.user.id,
+        credentialEpoch: token.credentialEpoch,
+      }))
         ? null
         : token.user,
     cut: (userId, familyIds) => denyFamilies(userId, familyIds),
     onStale: (userId, familyId) => denyFamilies(userId, [familyId]),
-    onLogout: (token) => denylist.denyToken(token.user.id, token.jti, (token.exp + opts.clockTolerance) * 1000),
+    onLogout: (token) =>
+      denylist.denyToken(token.user.id, token.jti, (token.exp + opts.clockTolerance) * 1000),
     onLogoutAll: (userId, familyIds) => denyFamilies(userId, familyIds),
     purge: () => denylist.purge(),
   }

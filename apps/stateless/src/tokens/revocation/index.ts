@@ -56,9 +56,9 @@ export function openRevocation(mode: RevocationMode, w: RevocationWiring): Revoc
           ? new RedisDenylist(w.redis, w.users, w.counters, w.clock)
           : new Denylist(w.db, w.counters, w.clock),
         {
-        clock: w.clock,
-        accessTtl: w.accessTtl,
-        clockTolerance: w.clockTolerance,
+          clock: w.clock,
+          accessTtl: w.accessTtl,
+          clockTolerance: w.clockTolerance,
         },
       )
     case 'version':

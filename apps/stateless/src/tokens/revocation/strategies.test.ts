@@ -82,7 +82,10 @@ describe('none', () => {
   it('serves the claims with zero store access, and nothing reaches a live token', async () => {
     const { revocation, alice, token, opsOf, denylistRows } = await setup('none')
     const t = token(alice, 'fam-1')
-    expect(await opsOf(async () => expect((await revocation.check(t))).toEqual(t.user))).toEqual({ reads: 0, writes: 0 })
+    expect(await opsOf(async () => expect(await revocation.check(t)).toEqual(t.user))).toEqual({
+      reads: 0,
+      writes: 0,
+    })
     const hooks = await opsOf(async () => {
       await revocation.onLogout(t)
       await revocation.cut(alice.id, ['fam-1'])
@@ -90,9 +93,9 @@ describe('none', () => {
       await revocation.onLogoutAll(alice.id, ['fam-1'])
     })
     expect(hooks).toEqual({ reads: 0, writes: 0 })
-    expect((await revocation.check(t))).toEqual(t.user) // the documented trade-off: valid until exp
+    expect(await revocation.check(t)).toEqual(t.user) // the documented trade-off: valid until exp
     expect(denylistRows()).toBe(0)
-    expect((await revocation.purge())).toBe(0)
+    expect(await revocation.purge()).toBe(0)
   })
 })
 
@@ -100,7 +103,10 @@ describe('denylist', () => {
   it('check is exactly one read of the deny-list and serves the claims', async () => {
     const { revocation, alice, token, opsOf } = await setup('denylist')
     const t = token(alice, 'fam-1')
-    expect(await opsOf(async () => expect((await revocation.check(t))).toEqual(t.user))).toEqual({ reads: 1, writes: 0 })
+    expect(await opsOf(async () => expect(await revocation.check(t)).toEqual(t.user))).toEqual({
+      reads: 1,
+      writes: 0,
+    })
   })
 
   it('onLogout cuts that one token until its exp + tolerance; the device’s other tokens stay', async () => {
@@ -108,13 +114,13 @@ describe('denylist', () => {
     const t = token(alice, 'fam-1', 'jti-a')
     const sibling = token(alice, 'fam-1', 'jti-b')
     await revocation.onLogout(t)
-    expect((await revocation.check(t))).toBeNull()
-    expect((await revocation.check(sibling))).toEqual(sibling.user)
+    expect(await revocation.check(t)).toBeNull()
+    expect(await revocation.check(sibling)).toEqual(sibling.user)
     expect(db.prepare('SELECT key, expires_at FROM token_denylist').all()).toEqual([
       { key: 'jti:jti-a', expires_at: (t.exp + TOLERANCE) * 1000 },
     ])
     clock.set((t.exp + TOLERANCE) * 1000)
-    expect((await revocation.purge())).toBe(1)
+    expect(await revocation.purge()).toBe(1)
   })
 
   it('cut and onStale list the device (sid) for ACCESS_TTL + tolerance: every token of it is refused', async () => {
@@ -126,16 +132,16 @@ describe('denylist', () => {
       token(bob, 'fam-3'),
     ]
     await revocation.cut(alice.id, ['fam-1'])
-    expect((await revocation.check(a1))).toBeNull()
-    expect((await revocation.check(a2))).toBeNull()
-    expect((await revocation.check(other))).toEqual(other.user)
+    expect(await revocation.check(a1)).toBeNull()
+    expect(await revocation.check(a2)).toBeNull()
+    expect(await revocation.check(other)).toEqual(other.user)
     await revocation.onStale(bob.id, 'fam-3')
-    expect((await revocation.check(b))).toBeNull()
+    expect(await revocation.check(b)).toBeNull()
     expect(denylistRows()).toBe(2)
     clock.advance((ACCESS_TTL + TOLERANCE) * 1000 - 1)
-    expect((await revocation.purge())).toBe(0) // still covering tokens issued just before the cut
+    expect(await revocation.purge()).toBe(0) // still covering tokens issued just before the cut
     clock.advance(1)
-    expect((await revocation.purge())).toBe(2)
+    expect(await revocation.purge()).toBe(2)
     expect(denylistRows()).toBe(0)
   })
 
@@ -143,10 +149,13 @@ describe('denylist', () => {
     const { revocation, alice, token, opsOf } = await setup('denylist')
     const [p, q] = [token(alice, 'fam-1'), token(alice, 'fam-2')]
     await revocation.onLogoutAll(alice.id, ['fam-1', 'fam-2'])
-    expect((await revocation.check(p))).toBeNull()
-    expect((await revocation.check(q))).toBeNull()
-    expect(await opsOf(async () => (await revocation.onLogoutAll(alice.id, [])))).toEqual({ reads: 0, writes: 0 })
-    expect(await opsOf(async () => (await revocation.cut(alice.id, [])))).toEqual({ reads: 0, writes: 0 })
+    expect(await revocation.check(p)).toBeNull()
+    expect(await revocation.check(q)).toBeNull()
+    expect(await opsOf(async () => await revocation.onLogoutAll(alice.id, []))).toEqual({
+      reads: 0,
+      writes: 0,
+    })
+    expect(await opsOf(async () => await revocation.cut(alice.id, []))).toEqual({ reads: 0, writes: 0 })
   })
 })
 
@@ -154,15 +163,15 @@ describe('version', () => {
   it('check is exactly one read of the users row and serves the row’s current data', async () => {
     const { revocation, users, alice, token, opsOf } = await setup('version')
     const t = token(alice, 'fam-1')
-    expect(await opsOf(async () => expect((await revocation.check(t))).toEqual(publicUser(alice)))).toEqual({
+    expect(await opsOf(async () => expect(await revocation.check(t)).toEqual(publicUser(alice)))).toEqual({
       reads: 1,
       writes: 0,
     })
     users.setDisabled(alice.id, true)
-    expect((await revocation.check(t))).toBeNull()
+    expect(await revocation.check(t)).toBeNull()
     users.setDisabled(alice.id, false)
-    expect((await revocation.check({ ...t, tokenVersion: t.tokenVersion + 1 }))).toBeNull()
-    expect((await revocation.check({ ...t, user: { ...t.user, id: 999 } }))).toBeNull()
+    expect(await revocation.check({ ...t, tokenVersion: t.tokenVersion + 1 })).toBeNull()
+    expect(await revocation.check({ ...t, user: { ...t.user, id: 999 } })).toBeNull()
   })
 
   it('cut bumps the version (every token of the user dies) and restamps the other live families', async () => {
@@ -174,8 +183,8 @@ describe('version', () => {
     const [t, b] = [token(alice, phone.familyId), token(bob, bobs.familyId)]
     await revocation.cut(alice.id, [phone.familyId])
     expect(users.findById(alice.id)!.tokenVersion).toBe(alice.tokenVersion + 1)
-    expect((await revocation.check(t))).toBeNull()
-    expect((await revocation.check(b))).toEqual(b.user)
+    expect(await revocation.check(t)).toBeNull()
+    expect(await revocation.check(b)).toEqual(b.user)
     const versions = Object.fromEntries(
       (
         db.prepare('SELECT id, token_version FROM refresh_families').all() as {
@@ -214,7 +223,7 @@ describe('version', () => {
       await revocation.cut(alice.id, [])
     })
     expect(hooks).toEqual({ reads: 0, writes: 0 })
-    expect((await revocation.check(t))).toEqual(t.user)
-    expect((await revocation.purge())).toBe(0)
+    expect(await revocation.check(t)).toEqual(t.user)
+    expect(await revocation.purge()).toBe(0)
   })
 })
