@@ -8,6 +8,7 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import { resolve } from 'node:path'
 import { DEMO_USERS, defaultDbPath, ensureDemoUsers, openSharedDeps, readCommonConfig, repoRoot } from '@auth-lab/shared'
+import { startRedisMode } from './redis-mode.js'
 
 const root = repoRoot()
 const dbPath = process.env.DB_PATH ?? defaultDbPath()
@@ -48,6 +49,8 @@ function run(app: (typeof apps)[number]): ChildProcess {
   return child
 }
 
+// Redis mode (issue 12): `--redis` or REDIS_URL puts both apps' sessions / tokens / throttle in Redis.
+const redis = await startRedisMode(process.argv.slice(2), root)
 await seedDemoUsers()
 const children = apps.map((app) => ({ app, child: run(app) }))
 console.log(`Open http://localhost:${apps[0].port}/ (sessions) and http://localhost:${apps[1].port}/ (JWT). Ctrl-C stops both.`)
@@ -56,6 +59,7 @@ let stopping = false
 function stopAll(code: number): void {
   if (stopping) return
   stopping = true
+  setTimeout(() => redis?.stop(), 500).unref() // after the apps have closed their connections
   for (const { child } of children) if (child.exitCode === null && child.pid) process.kill(child.pid, 'SIGTERM')
   setTimeout(() => process.exit(code), 3000).unref()
   let left = children.filter(({ child }) => child.exitCode === null).length
