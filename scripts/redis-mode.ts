@@ -32,7 +32,9 @@ export async function startRedisMode(argv: readonly string[], root: string): Pro
     const proc = child
     await new Promise<void>((resolve, reject) => {
       let log = ''
-      proc.once('error', (err) => reject(new Error(`cannot run ${bin} (apt-get install -y redis-server): ${err.message}`)))
+      proc.once('error', (err) =>
+        reject(new Error(`cannot run ${bin} (apt-get install -y redis-server): ${err.message}`)),
+      )
       proc.once('exit', (code) => reject(new Error(`redis-server exited (${code}): ${log.slice(-500)}`)))
       proc.stdout?.on('data', (b: Buffer) => {
         log += b.toString()
