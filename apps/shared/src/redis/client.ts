@@ -29,15 +29,22 @@ export const REDIS_DEFAULTS = {
 
 export type Redis = ReturnType<typeof newClient>
 
-function newClient(settings: RedisSettings) {
+/**
+ * `connected()` tells the reconnect strategy whether the client has ever been ready: before that, a few quick
+ * retries and then give up (so a server without its store exits at start instead of hanging); after that, retry
+ * forever, 50 ms doubling to a 500 ms cap.
+ */
+function newClient(settings: RedisSettings, connected: () => boolean) {
   return createClient({
     url: settings.url,
     RESP: 3,
     disableOfflineQueue: true,
     socket: {
       connectTimeout: 2000,
-      reconnectStrategy: (retries: number) =>
-        Math.min(50 * 2 ** Math.min(retries, 4), REDIS_DEFAULTS.reconnectCapMs),
+      reconnectStrategy: (retries: number, cause: Error) => {
+        if (!connected() && retries >= 3) return new Error(`cannot connect to Redis: ${cause.message}`)
+        return Math.min(50 * 2 ** Math.min(retries, 4), REDIS_DEFAULTS.reconnectCapMs)
+      },
     },
     ...(settings.clientCache
       ? { clientSideCache: { maxEntries: REDIS_DEFAULTS.clientCacheEntries, evictPolicy: 'LRU' as const } }
@@ -56,7 +63,8 @@ export interface RedisHandle {
 }
 
 /**
- * Connects (awaits the first connection: a server that starts without its store fails at start, exit 1) and wires
+ * Connects (awaits the first connection; after 3 failed retries it rejects, so a server that starts without its
+ * store fails at start, exit 1) and wires
  * the error and ready handlers.
  *
  * @example
@@ -67,9 +75,9 @@ export async function openRedis(
   settings: RedisSettings,
   onError: (err: unknown) => void = (err) => console.error('[auth-lab] redis:', err),
 ): Promise<RedisHandle> {
-  const client = newClient(settings)
-  let lastReport = 0
   let ready = 0
+  const client = newClient(settings, () => ready > 0)
+  let lastReport = 0
   client.on('error', (err: unknown) => {
     const now = Date.now()
     if (now - lastReport < 1000) return
