@@ -25,6 +25,7 @@ export { startSink } from './listener.js'
 export { freePort } from './ports.js'
 export { killPid } from './processes.js'
 export { rawRequest } from './raw-http.js'
+export { fileRedis, redisEnv, stopFileRedis } from './redis.js'
 export { REPO_ROOT } from './repo.js'
 export type { AppName, AppServer, StartOptions } from './server.js'
 export { CHEAP_ARGON2, METRICS_AUTH, METRICS_TOKEN, startApp, startExpectingFailure } from './server.js'
@@ -41,4 +42,3 @@ export {
   nodeSigner,
   selfSignedX5c,
 } from './tokens.js'
-export { fileRedis, redisEnv, stopFileRedis } from './redis.js'

@@ -116,6 +116,21 @@ describe('stateless on Redis: rotation', () => {
   })
 })
 
+describe('stateless on Redis: REVOCATION=version', () => {
+  it('logging out one device cuts every access token but restamps the other live families (one refresh recovers)', async () => {
+    const t = await redisApp({ env: { REVOCATION: 'version' } })
+    const phone = await login(t)
+    const laptop = await login(t)
+    expect(
+      (await post(t, '/auth/logout', { ...bearer(phone.accessToken), cookie: phone.cookie })).status,
+    ).toBe(204)
+    expect((await me(t, laptop.accessToken)).status).toBe(401) // the version moved on
+    const again = await refresh(t, laptop.cookie)
+    expect(again.status).toBe(200) // its family was carried over to the new version
+    expect((await refresh(t, phone.cookie)).status).toBe(401)
+  })
+})
+
 describe('stateless on Redis: cost of GET /me', () => {
   it.each([
     ['none', 0],
