@@ -126,6 +126,10 @@ export async function startRedisServer(
       proc.kill(signal)
     })
 
+  // A test process that dies before its afterAll must not leave a redis-server behind.
+  const onExit = () => child?.kill('SIGKILL')
+  process.once('exit', onExit)
+
   for (let attempt = 0; ; attempt++) {
     try {
       await launch()
@@ -146,6 +150,7 @@ export async function startRedisServer(
       await launch()
     },
     stop: async () => {
+      process.off('exit', onExit)
       await waitExit(child, 'SIGTERM')
       rmSync(dir, { recursive: true, force: true })
     },
