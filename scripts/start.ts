@@ -4,6 +4,8 @@
  * which runs three child servers: the stateful app on 3001, the stateless app (REVOCATION=denylist) on 3002 and the
  * stateless app in pure mode (REVOCATION=none) on 3003. Each app stays directly reachable on its port with its own
  * page. Logs are prefixed per server. Ctrl-C stops the front and every child (by PID).
+ * `--redis` (or REDIS_URL): sessions, refresh state, the deny-list and the login throttle in Redis (redis-mode.ts
+ * starts a local redis-server when no REDIS_URL is given); users stay in the SQLite file.
  */
 
 import { readLabConfig, startLab } from '@auth-lab/lab'
@@ -13,7 +15,9 @@ import {
   ensureDemoUsers,
   openSharedDeps,
   readCommonConfig,
+  repoRoot,
 } from '@auth-lab/shared'
+import { startRedisMode } from './redis-mode.js'
 
 const dbPath = process.env.DB_PATH ?? defaultDbPath()
 const COLORS: Record<string, number> = { lab: 32, stateful: 36, stateless: 35, 'stateless-none': 33 }
@@ -45,6 +49,8 @@ function log(id: string, line: string): void {
 }
 
 await seedDemoUsers()
+// Sets REDIS_URL / SESSION_STORE / TOKEN_STORE in process.env, which the lab's child servers inherit.
+const redis = await startRedisMode(process.argv.slice(2), repoRoot())
 const config = readLabConfig({ ...process.env, DB_PATH: dbPath })
 const lab = await startLab(config, { log })
 const ports = Object.fromEntries(config.instances.map((i) => [i.id, i.port]))
@@ -60,7 +66,10 @@ function stop(code: number): void {
   stopping = true
   setTimeout(() => process.exit(code), 8000).unref()
   lab.stop().then(
-    () => process.exit(code),
+    () => {
+      redis?.stop() // after the apps closed their connections
+      process.exit(code)
+    },
     () => process.exit(1),
   )
 }

@@ -42,6 +42,17 @@ export const TRAITS: Record<AppName, AppTraits> = {
 /** Known HS256 secret (32 random bytes: low-entropy ones are refused at start, F6) so no key file is needed. */
 export const CONTRACT_SECRET = 'M2i5Ds0Mxlb2n0Vv6dAQybCr-lymOj2vB8e-2HRdGI8'
 
+/** Where the app keeps sessions / refresh state: the shared SQLite file (default) or Redis (issue 12). */
+export type StoreKind = 'sqlite' | 'redis'
+
+/** The configurations the main contract runs over: each app on SQLite and on Redis. */
+export const CONFIGS: readonly { name: string; app: AppName; store: StoreKind }[] = [
+  { name: 'stateful', app: 'stateful', store: 'sqlite' },
+  { name: 'stateless', app: 'stateless', store: 'sqlite' },
+  { name: 'stateful-redis', app: 'stateful', store: 'redis' },
+  { name: 'stateless-redis', app: 'stateless', store: 'redis' },
+]
+
 export function contractServer(app: AppName, kind: 'main' | 'short' | 'timing'): StartOptions {
   const jwt: Record<string, string> = app === 'stateless' ? { JWT_SECRET: CONTRACT_SECRET } : {}
   const loose = { THROTTLE_USER_MAX: '1000', THROTTLE_IP_MAX: '100000' }

@@ -9,12 +9,15 @@ import {
   LEAK_PATTERN,
   loginTimingCheck,
   type Res,
+  redisEnv,
   refresh,
   request,
   sameOrigin,
   startApp,
+  stopFileRedis,
 } from '../helpers/index.js'
-import { contractServer, TRAITS } from './apps.js'
+import type { StoreKind } from './apps.js'
+import { CONFIGS, contractServer, TRAITS } from './apps.js'
 
 /**
  * One contract, both apps (issues 2 and 3): every test below runs against real servers over HTTP, once per app,
@@ -49,20 +52,26 @@ const HEADER_PATHS = ['/public', '/health', '/no-such-route', '/me']
  * The `main` server of each app, started on first use and shared by every suite of this file that needs it (so a
  * suite run alone with -t starts what it needs itself), stopped after the file.
  */
-const mains = new Map<AppName, Promise<AppServer>>()
-function mainServer(app: AppName): Promise<AppServer> {
-  let server = mains.get(app)
+const mains = new Map<string, Promise<AppServer>>()
+function mainServer(app: AppName, store: StoreKind = 'sqlite'): Promise<AppServer> {
+  const key = `${app}-${store}`
+  let server = mains.get(key)
   if (!server) {
-    server = startApp(contractServer(app, 'main'))
-    mains.set(app, server)
+    const opts = contractServer(app, 'main')
+    server =
+      store === 'redis'
+        ? redisEnv().then((env) => startApp({ ...opts, env: { ...opts.env, ...env } }))
+        : startApp(opts)
+    mains.set(key, server)
   }
   return server
 }
 afterAll(async () => {
   await Promise.all([...mains.values()].map((p) => p.then((s) => s.stop()).catch(() => {})))
+  await stopFileRedis()
 })
 
-describe.each(['stateful', 'stateless'] as const)('contract: %s', (app: AppName) => {
+describe.each(CONFIGS)('contract: $name', ({ app, store }) => {
   const a = ADAPTERS[app]
   const traits = TRAITS[app]
   let main: AppServer
@@ -80,7 +89,7 @@ describe.each(['stateful', 'stateless'] as const)('contract: %s', (app: AppName)
   }
 
   beforeAll(async () => {
-    main = await mainServer(app)
+    main = await mainServer(app, store)
   })
 
   describe('login', () => {

@@ -57,7 +57,8 @@ export function readLabConfig(env: Env): LabConfig {
       app: 'stateful',
       prefix: '/stateful',
       port: envInt(env, 'STATEFUL_PORT', DEFAULTS.statefulPort, { min: 1, max: 65535 }),
-      env: { SESSION_STORE: 'sqlite' },
+      // `pnpm start --redis` sets SESSION_STORE=redis in the environment; the lab's restart experiment overrides it.
+      env: { SESSION_STORE: env.SESSION_STORE ?? 'sqlite' },
     },
     {
       id: 'stateless-none',

@@ -26,7 +26,14 @@ export type { CommonOptions } from './http/common.js'
 export { commonMiddleware, installCommon, metricsGuard, noStore, toErrorResponse } from './http/common.js'
 export { crossSiteGuard } from './http/cross-site.js'
 export type { ErrorCode } from './http/errors.js'
-export { ApiError, errorResponse, isStoreError, STATUS } from './http/errors.js'
+export {
+  ApiError,
+  errorResponse,
+  isStoreError,
+  STATUS,
+  StoreUnavailableError,
+  storeUnavailable,
+} from './http/errors.js'
 export { JSON_BODY_LIMIT, readJsonObject } from './http/json-body.js'
 export type { LoginDeps } from './http/login.js'
 export { reauthenticate, verifyLogin } from './http/login.js'
@@ -40,6 +47,10 @@ export { parseLogin, parsePasswordChange } from './http/validation.js'
 export { CacheCounters, cacheCounters } from './metrics/cache-counters.js'
 export type { LoginOutcome } from './metrics/metrics.js'
 export { Metrics } from './metrics/metrics.js'
+export type { Redis, RedisHandle, RedisSettings } from './redis/client.js'
+export { openRedis, REDIS_DEFAULTS, redisCall, ttlMs } from './redis/client.js'
+export type { LuaScript } from './redis/script.js'
+export { luaScript } from './redis/script.js'
 export type { SharedDeps, SharedDepsOptions } from './shared-deps.js'
 export { openSharedDeps } from './shared-deps.js'
 export type {
@@ -49,6 +60,8 @@ export type {
   ThrottleVerdict,
 } from './throttle/login-throttle.js'
 export { LoginThrottle } from './throttle/login-throttle.js'
+export { RedisLoginThrottle } from './throttle/redis-login-throttle.js'
+export type { MaybePromise, Throttle } from './throttle/throttle.js'
 export { DEMO_USERS, ensureDemoUsers } from './users/demo-users.js'
 export type { Argon2Params } from './users/hash-population.js'
 export { argon2Params, HashPopulation } from './users/hash-population.js'

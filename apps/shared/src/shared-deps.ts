@@ -5,7 +5,10 @@ import { migrate } from './db/migrate.js'
 import type { Db } from './db/open-database.js'
 import { openDatabase } from './db/open-database.js'
 import { Metrics } from './metrics/metrics.js'
+import type { RedisHandle } from './redis/client.js'
 import { LoginThrottle } from './throttle/login-throttle.js'
+import { RedisLoginThrottle } from './throttle/redis-login-throttle.js'
+import type { Throttle } from './throttle/throttle.js'
 import type { Argon2Settings } from './users/password.js'
 import { PasswordHasher } from './users/password.js'
 import { userMigrations } from './users/schema.js'
@@ -17,7 +20,7 @@ export interface SharedDeps {
   metrics: Metrics
   hasher: PasswordHasher
   users: SqliteUserStore
-  throttle: LoginThrottle
+  throttle: Throttle
   clock: Clock
 }
 
@@ -30,6 +33,8 @@ export interface SharedDepsOptions {
   clock?: Clock
   /** Process-level metrics (CPU, heap, GC); off in tests, on in servers. */
   defaultMetrics?: boolean
+  /** When given (REDIS_URL set), the login throttle lives in Redis and holds across instances. */
+  redis?: RedisHandle
 }
 
 export function openSharedDeps(opts: SharedDepsOptions): SharedDeps {
@@ -43,7 +48,9 @@ export function openSharedDeps(opts: SharedDepsOptions): SharedDeps {
     metrics,
     hasher,
     users: new SqliteUserStore(db, hasher, metrics.store, clock),
-    throttle: new LoginThrottle(opts.throttle, clock),
+    throttle: opts.redis
+      ? new RedisLoginThrottle(opts.redis, opts.throttle, clock)
+      : new LoginThrottle(opts.throttle, clock),
     clock,
   }
 }

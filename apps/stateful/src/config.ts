@@ -34,7 +34,7 @@ export const DEFAULTS = {
 /** Longest snapshot lifetime accepted: it is a revocation window (docs/security.md), so minutes, not hours. */
 export const MAX_COOKIE_CACHE_SECONDS = 3600
 
-export type SessionStoreKind = 'sqlite' | 'memory'
+export type SessionStoreKind = 'sqlite' | 'memory' | 'redis'
 
 export interface StatefulConfig extends CommonConfig {
   /**
@@ -64,7 +64,12 @@ export interface StatefulConfig extends CommonConfig {
 export function readConfig(env: Env): StatefulConfig {
   const common = readCommonConfig(env, { port: DEFAULTS.port, dbPath: defaultDbPath(), app: 'stateful' })
   const session = {
-    store: envEnum<SessionStoreKind>(env, 'SESSION_STORE', ['sqlite', 'memory'], DEFAULTS.sessionStore),
+    store: envEnum<SessionStoreKind>(
+      env,
+      'SESSION_STORE',
+      ['sqlite', 'memory', 'redis'],
+      DEFAULTS.sessionStore,
+    ),
     idleTtlSeconds: envInt(env, 'SESSION_IDLE_TTL', DEFAULTS.idleTtlSeconds, { min: 2, max: 31_536_000 }),
     absoluteTtlSeconds: envInt(env, 'SESSION_ABSOLUTE_TTL', DEFAULTS.absoluteTtlSeconds, {
       min: 2,
@@ -84,6 +89,9 @@ export function readConfig(env: Env): StatefulConfig {
     throw new ConfigError(
       `SESSION_ABSOLUTE_TTL (${session.absoluteTtlSeconds}) must be >= SESSION_IDLE_TTL (${session.idleTtlSeconds})`,
     )
+  }
+  if (session.store === 'redis' && common.redis.url === undefined) {
+    throw new ConfigError('SESSION_STORE=redis needs REDIS_URL')
   }
   return {
     ...common,

@@ -1,10 +1,11 @@
-import type { Clock, Db, Metrics, UserStore } from '@auth-lab/shared'
-import { cacheCounters, migrate, openSharedDeps } from '@auth-lab/shared'
+import type { Clock, Db, Metrics, RedisHandle, UserStore } from '@auth-lab/shared'
+import { cacheCounters, migrate, openRedis, openSharedDeps } from '@auth-lab/shared'
 import type { StatefulConfig } from './config.js'
 import type { Deps } from './env.js'
 import { COOKIE_CACHE_NAME, CookieCache } from './session/cookie-cache.js'
 import { openCookieCacheKey } from './session/cookie-cache-key.js'
 import { MemorySessionStore } from './session/memory-session-store.js'
+import { RedisSessionStore } from './session/redis-session-store.js'
 import { sessionMigrations } from './session/schema.js'
 import type { SessionStore } from './session/session-store.js'
 import { Sessions } from './session/sessions.js'
@@ -13,8 +14,10 @@ import { SqliteSessionStore } from './session/sqlite-session-store.js'
 export interface OpenedDeps extends Deps {
   /** The shared SQLite handle (tests inspect rows through it). */
   db: Db
-  /** Closes the database (call after the server stopped). */
-  close(): void
+  /** The Redis connection when REDIS_URL is set (throttle; sessions with SESSION_STORE=redis). */
+  redis: RedisHandle | undefined
+  /** Closes the database and the Redis connection (call after the server stopped). */
+  close(): Promise<void>
 }
 
 /**
@@ -26,7 +29,12 @@ export async function openDeps(
   config: StatefulConfig,
   opts: { clock?: Clock; defaultMetrics?: boolean; onUnexpected?: (err: unknown) => void } = {},
 ): Promise<OpenedDeps> {
+  const onUnexpected =
+    opts.onUnexpected ?? ((err: unknown) => console.error('[auth-lab stateful] error:', err))
+  const { url, prefix, clientCache } = config.redis
+  const redis = url === undefined ? undefined : await openRedis({ url, prefix, clientCache }, onUnexpected)
   const shared = openSharedDeps({
+    redis,
     app: 'stateful',
     dbPath: config.dbPath,
     argon2: config.argon2,
@@ -42,7 +50,7 @@ export async function openDeps(
     throttle: shared.throttle,
     metrics: shared.metrics,
     clock: shared.clock,
-    sessions: openSessions(config, shared),
+    sessions: openSessions(config, { ...shared, redis }),
     // [caches wiring] SESSION_COOKIE_CACHE=0 (the default): no snapshot cookie, every request reads the store.
     cookieCache:
       config.cookieCache.ttlSeconds > 0
@@ -55,8 +63,12 @@ export async function openDeps(
           })
         : undefined,
     db: shared.db,
-    onUnexpected: opts.onUnexpected ?? ((err: unknown) => console.error('[auth-lab stateful] error:', err)),
-    close: () => shared.db.close(),
+    redis,
+    onUnexpected,
+    close: async () => {
+      shared.db.close()
+      await redis?.close()
+    },
   }
 }
 
@@ -66,12 +78,23 @@ export async function openDeps(
  */
 export function openSessions(
   config: StatefulConfig,
-  shared: { db: Db; users: UserStore; metrics: Metrics; clock: Clock },
+  shared: { db: Db; users: UserStore; metrics: Metrics; clock: Clock; redis: RedisHandle | undefined },
   wrap: (store: SessionStore) => SessionStore = (store) => store,
 ): Sessions {
-  const store =
-    config.session.store === 'memory'
-      ? new MemorySessionStore(shared.users, shared.metrics.store)
-      : new SqliteSessionStore(shared.db, shared.metrics.store)
-  return new Sessions(wrap(store), { clock: shared.clock, ...config.session })
+  return new Sessions(wrap(openSessionStore(config, shared)), { clock: shared.clock, ...config.session })
+}
+
+function openSessionStore(
+  config: StatefulConfig,
+  shared: { db: Db; users: UserStore; metrics: Metrics; clock: Clock; redis: RedisHandle | undefined },
+): SessionStore {
+  switch (config.session.store) {
+    case 'memory':
+      return new MemorySessionStore(shared.users, shared.metrics.store)
+    case 'sqlite':
+      return new SqliteSessionStore(shared.db, shared.metrics.store)
+    case 'redis':
+      if (!shared.redis) throw new Error('SESSION_STORE=redis without a Redis connection')
+      return new RedisSessionStore(shared.redis, shared.users, shared.metrics.store, shared.clock)
+  }
 }

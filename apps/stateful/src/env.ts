@@ -2,7 +2,7 @@
  * The types every route module imports (and the only ones): the Hono environment, what a protected route gets
  * (`Auth`), and the app's dependencies (`Deps`). Same shape in both apps; only the mechanism fields differ.
  */
-import type { Clock, LoginThrottle, Metrics, PasswordHasher, UserStore } from '@auth-lab/shared'
+import type { Clock, Metrics, PasswordHasher, Throttle, UserStore } from '@auth-lab/shared'
 import type { StatefulConfig } from './config.js'
 import type { CookieCache } from './session/cookie-cache.js'
 import type { SessionVariables } from './session/hono-sessions-shim.js'
@@ -22,7 +22,7 @@ export interface Deps {
   config: StatefulConfig
   users: UserStore
   hasher: PasswordHasher
-  throttle: LoginThrottle
+  throttle: Throttle
   metrics: Metrics
   clock: Clock
   /** Where unexpected errors (and non-SQLite store failures) are reported. */

@@ -18,6 +18,7 @@ export type {
 } from './session/hono-sessions-shim.js'
 export { sessionLayer } from './session/hono-sessions-shim.js'
 export { MemorySessionStore } from './session/memory-session-store.js'
+export { RedisSessionStore } from './session/redis-session-store.js'
 export { sessionMigrations } from './session/schema.js'
 export type { SessionRecord, SessionStore, SessionWithUser } from './session/session-store.js'
 export type { ClientInfo, SessionPolicy, ValidSession } from './session/sessions.js'

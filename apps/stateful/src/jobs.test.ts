@@ -46,10 +46,12 @@ describe('startJobs', () => {
     })
     vi.useFakeTimers()
     const stop = startJobs(t.deps)
+    for (let i = 0; i < 10; i++) await Promise.resolve() // the purge is async: let its rejection land
     expect(t.errors).toHaveLength(1)
     expect((t.errors[0] as { code: string }).code).toBe('SQLITE_BUSY')
     fail = false
     vi.advanceTimersByTime(30_000)
+    for (let i = 0; i < 10; i++) await Promise.resolve()
     expect(runs).toBe(2) // retried at the next tick
     expect(t.errors).toHaveLength(1)
     stop()

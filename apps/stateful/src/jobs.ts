@@ -8,11 +8,7 @@ import type { OpenedDeps } from './deps.js'
  */
 export function startJobs(deps: OpenedDeps): () => void {
   const purge = () => {
-    try {
-      deps.sessions.purge()
-    } catch (err) {
-      deps.onUnexpected(err)
-    }
+    deps.sessions.purge().catch(deps.onUnexpected)
   }
   purge()
   const timer = setInterval(purge, deps.config.session.purgeIntervalSeconds * 1000)

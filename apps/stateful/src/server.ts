@@ -25,7 +25,7 @@ try {
     fetch: app.fetch,
     onClose: () => {
       stopJobs()
-      deps.close()
+      void deps.close()
     },
   })
 } catch (err) {

@@ -125,6 +125,8 @@ export interface StatelessConfig extends CommonConfig {
   jwt: JwtConfig
   refresh: RefreshConfig
   revocation: RevocationMode
+  /** TOKEN_STORE: where refresh families/tokens and the deny-list live (sqlite, the default, or redis + REDIS_URL). */
+  tokenStore: 'sqlite' | 'redis'
   jobs: JobsConfig
   /** ACCESS_TOKEN_CACHE: max entries of the verified-token cache; 0 = off (tokens/verified-cache.ts). */
   accessTokenCache: number
@@ -153,12 +155,17 @@ export function readConfig(env: Env): StatelessConfig {
   if (absoluteTtl < refreshTtl) {
     throw new ConfigError(`REFRESH_ABSOLUTE_TTL (${absoluteTtl}) must be >= REFRESH_TTL (${refreshTtl})`)
   }
+  const tokenStore = envEnum(env, 'TOKEN_STORE', ['sqlite', 'redis'] as const, 'sqlite')
+  if (tokenStore === 'redis' && common.redis.url === undefined) {
+    throw new ConfigError('TOKEN_STORE=redis needs REDIS_URL')
+  }
   const jitter = envInt(env, 'ACCESS_TTL_JITTER', 0, { min: 0, max: 86_400 })
   if (jitter >= accessTtl) {
     throw new ConfigError(`ACCESS_TTL_JITTER (${jitter}) must be below ACCESS_TTL (${accessTtl})`)
   }
   return {
     ...common,
+    tokenStore,
     lab: {
       extraClaimBytes: envInt(env, 'JWT_EXTRA_CLAIM_BYTES', 0, { min: 0, max: 65_536 }),
       accessTtlJitter: jitter,

@@ -1,10 +1,12 @@
-import type { Clock, Db } from '@auth-lab/shared'
-import { cacheCounters, migrate, openSharedDeps } from '@auth-lab/shared'
+import type { Clock, Db, RedisHandle } from '@auth-lab/shared'
+import { cacheCounters, migrate, openRedis, openSharedDeps } from '@auth-lab/shared'
 import { TokenService } from './auth/token-service.js'
 import type { StatelessConfig } from './config.js'
 import type { Deps } from './env.js'
 import { AccessTokens } from './tokens/access-token.js'
 import { openKeyRing } from './tokens/keys.js'
+import { RedisRefreshTokens } from './tokens/redis-refresh-tokens.js'
+import type { RefreshStore } from './tokens/refresh-store.js'
 import { RefreshTokens } from './tokens/refresh-token.js'
 import { openRevocation } from './tokens/revocation/index.js'
 import { statelessMigrations } from './tokens/schema.js'
@@ -13,8 +15,10 @@ import { ACCESS_TOKEN_CACHE_NAME, VerifiedTokenCache } from './tokens/verified-c
 export interface OpenedDeps extends Deps {
   /** The shared SQLite handle (tests inspect rows through it). */
   db: Db
-  /** Closes the database (call after the server stopped). */
-  close(): void
+  /** The Redis connection when REDIS_URL is set (throttle; refresh state and deny-list with TOKEN_STORE=redis). */
+  redis: RedisHandle | undefined
+  /** Closes the database and the Redis connection (call after the server stopped). */
+  close(): Promise<void>
 }
 
 /**
@@ -25,7 +29,12 @@ export async function openDeps(
   config: StatelessConfig,
   opts: { clock?: Clock; defaultMetrics?: boolean; onUnexpected?: (err: unknown) => void } = {},
 ): Promise<OpenedDeps> {
+  const onUnexpected =
+    opts.onUnexpected ?? ((err: unknown) => console.error('[auth-lab stateless] error:', err))
+  const { url, prefix, clientCache } = config.redis
+  const redis = url === undefined ? undefined : await openRedis({ url, prefix, clientCache }, onUnexpected)
   const shared = openSharedDeps({
+    redis,
     app: 'stateless',
     dbPath: config.dbPath,
     argon2: config.argon2,
@@ -37,13 +46,17 @@ export async function openDeps(
   try {
     migrate(db, 'stateless', statelessMigrations)
     const keys = await openKeyRing(config.jwt, clock, config.jobs.keyReloadIntervalSeconds)
-    const refresh = new RefreshTokens(db, shared.metrics.store, clock, config.refresh)
+    const tokenRedis = config.tokenStore === 'redis' ? redis : undefined
+    const refresh: RefreshStore = tokenRedis
+      ? new RedisRefreshTokens(tokenRedis, users, shared.metrics.store, clock, config.refresh)
+      : new RefreshTokens(db, shared.metrics.store, clock, config.refresh)
     const revocation = openRevocation(config.revocation, {
       db,
       counters: shared.metrics.store,
       clock,
       users,
       refresh,
+      redis: tokenRedis,
       accessTtl: config.jwt.accessTtl,
       clockTolerance: config.jwt.clockTolerance,
     })
@@ -75,14 +88,19 @@ export async function openDeps(
       throttle: shared.throttle,
       metrics: shared.metrics,
       clock,
-      onUnexpected: opts.onUnexpected ?? ((err) => console.error('[auth-lab stateless] error:', err)),
+      onUnexpected,
       keys,
       tokens,
       db,
-      close: () => db.close(),
+      redis,
+      close: async () => {
+        db.close()
+        await redis?.close()
+      },
     }
   } catch (err) {
     db.close()
+    await redis?.close()
     throw err
   }
 }

@@ -1,4 +1,4 @@
-import type { Clock, LoginThrottle, Metrics, PasswordHasher, PublicUser, UserStore } from '@auth-lab/shared'
+import type { Clock, Metrics, PasswordHasher, PublicUser, Throttle, UserStore } from '@auth-lab/shared'
 import type { TokenService } from './auth/token-service.js'
 import type { StatelessConfig } from './config.js'
 import type { VerifiedAccess } from './tokens/access-token.js'
@@ -22,7 +22,7 @@ export interface Deps {
   config: StatelessConfig
   users: UserStore
   hasher: PasswordHasher
-  throttle: LoginThrottle
+  throttle: Throttle
   metrics: Metrics
   clock: Clock
   /** Where unexpected errors (and store failures) are reported. */

@@ -13,9 +13,9 @@ export function startJobs(deps: OpenedDeps): () => void {
   const { purgeIntervalSeconds, keyReloadIntervalSeconds } = deps.config.jobs
   const purge = setInterval(() => {
     try {
-      deps.tokens.purge()
+      deps.tokens.purge().catch(deps.onUnexpected)
     } catch (err) {
-      deps.onUnexpected(err)
+      deps.onUnexpected(err) // a synchronous throw, reported like a rejection
     }
   }, purgeIntervalSeconds * 1000)
   const reload = setInterval(() => {

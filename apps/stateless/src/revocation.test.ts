@@ -87,10 +87,10 @@ describe('REVOCATION=denylist (default)', () => {
     expect(rows.find((r) => r.key.startsWith('jti:'))!.expires_at).toBe((exp + 5) * 1000)
     expect(rows.some((r) => r.key.startsWith('sid:'))).toBe(true)
     // purge keeps live entries and drops expired ones
-    expect(t.deps.tokens.purge()).toBeGreaterThanOrEqual(0)
+    expect(await t.deps.tokens.purge()).toBeGreaterThanOrEqual(0)
     expect(t.deps.db.prepare('SELECT COUNT(*) FROM token_denylist').pluck().get()).toBe(2)
     t.clock.advance((900 + 6) * 1000)
-    t.deps.tokens.purge()
+    await t.deps.tokens.purge()
     expect(t.deps.db.prepare('SELECT COUNT(*) FROM token_denylist').pluck().get()).toBe(0)
   })
 

@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     fetch: app.fetch,
     onClose: () => {
       stopJobs()
-      deps.close()
+      void deps.close()
     },
   })
 }

@@ -104,6 +104,11 @@ export interface CommonConfig {
   throttle: { maxFailuresPerUser: number; maxFailuresPerIp: number; windowSeconds: number }
   /** Cost of new hashes, and the per-process bound on concurrent argon2 work (password.ts explains the defaults). */
   argon2: { memoryCost: number; timeCost: number; parallelism: number; maxActive: number; maxQueued: number }
+  /**
+   * REDIS_URL (unset = no Redis), REDIS_PREFIX (default `auth-lab:`), REDIS_CLIENT_CACHE (default off). With a URL
+   * the login throttle lives in Redis; SESSION_STORE / TOKEN_STORE=redis put sessions / refresh state there too.
+   */
+  redis: { url: string | undefined; prefix: string; clientCache: boolean }
 }
 
 export function readCommonConfig(
@@ -151,5 +156,18 @@ export function readCommonConfig(
       maxActive: envInt(env, 'ARGON2_MAX_ACTIVE', 2, { min: 1, max: 64 }),
       maxQueued: envInt(env, 'ARGON2_MAX_QUEUED', 64, { min: 0, max: 100_000 }),
     },
+    redis: readRedisConfig(env),
   }
+}
+
+function readRedisConfig(env: Env): CommonConfig['redis'] {
+  const url = envOptional(env, 'REDIS_URL')
+  if (url !== undefined && !/^rediss?:\/\/[^\s]+$/.test(url)) {
+    throw new ConfigError('REDIS_URL must be a redis:// or rediss:// URL')
+  }
+  const prefix = envString(env, 'REDIS_PREFIX', 'auth-lab:')
+  if (!/^[A-Za-z0-9:_.-]{1,64}$/.test(prefix) || prefix.includes('{')) {
+    throw new ConfigError('REDIS_PREFIX must be 1-64 characters of A-Z a-z 0-9 : _ . - (no hash-tag braces)')
+  }
+  return { url, prefix, clientCache: envBool(env, 'REDIS_CLIENT_CACHE', false) }
 }

@@ -6,7 +6,7 @@ import { routePath } from 'hono/route'
 import { secureHeaders } from 'hono/secure-headers'
 import type { Metrics } from '../metrics/metrics.js'
 import { HashQueueFullError } from '../users/hash-queue.js'
-import { ApiError, errorResponse, isStoreError } from './errors.js'
+import { ApiError, errorResponse, isStoreError, StoreUnavailableError, storeUnavailable } from './errors.js'
 
 export interface CommonOptions {
   app: 'stateful' | 'stateless' | string
@@ -117,6 +117,10 @@ export function toErrorResponse(
   report: (err: unknown) => void = defaultReport,
 ): Response {
   if (err instanceof ApiError) return errorResponse(c, err)
+  if (err instanceof StoreUnavailableError) {
+    report(err)
+    return errorResponse(c, storeUnavailable())
+  }
   if (isStoreError(err)) {
     report(err)
     return errorResponse(

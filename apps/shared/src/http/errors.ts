@@ -20,6 +20,7 @@ export type ErrorCode =
   | 'unsupported_media_type'
   | 'too_many_attempts'
   | 'service_unavailable'
+  | 'store_unavailable'
   | 'internal_error'
 
 export const STATUS: Record<ErrorCode, 400 | 401 | 403 | 404 | 405 | 413 | 415 | 429 | 500 | 503> = {
@@ -37,6 +38,7 @@ export const STATUS: Record<ErrorCode, 400 | 401 | 403 | 404 | 405 | 413 | 415 |
   unsupported_media_type: 415,
   too_many_attempts: 429,
   service_unavailable: 503,
+  store_unavailable: 503,
   internal_error: 500,
 }
 
@@ -62,8 +64,33 @@ export function errorResponse(c: Context, err: ApiError): Response {
   return c.json({ error: err.code, message: err.message }, err.status as 400)
 }
 
-/** True for better-sqlite3 errors (SQLITE_BUSY, SQLITE_IOERR, SQLITE_CORRUPT, …): the store, not the request, failed. */
+/**
+ * A shared store (Redis) could not answer: unreachable, reconnecting, or it refused the command. The HTTP edge
+ * turns it into 503 `store_unavailable` with `Retry-After`, never a 401 (a broken store is not a logout) and never
+ * a 500. `cause` keeps the client's error for the log.
+ */
+export class StoreUnavailableError extends Error {
+  readonly code = 'STORE_UNAVAILABLE'
+
+  constructor(cause: unknown) {
+    super('the shared store is unavailable', { cause })
+    this.name = 'StoreUnavailableError'
+  }
+}
+
+/** The `store_unavailable` response for a StoreUnavailableError (Retry-After: 1; the client reconnects by itself). */
+export function storeUnavailable(): ApiError {
+  return new ApiError('store_unavailable', 'the shared store is unavailable; try again', {
+    'Retry-After': '1',
+  })
+}
+
+/**
+ * True when the store, not the request, failed: better-sqlite3 errors (SQLITE_BUSY, SQLITE_IOERR, …) and
+ * StoreUnavailableError (Redis).
+ */
 export function isStoreError(err: unknown): boolean {
+  if (err instanceof StoreUnavailableError) return true
   const code = (err as { code?: unknown } | null)?.code
   return typeof code === 'string' && code.startsWith('SQLITE_')
 }

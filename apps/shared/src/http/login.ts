@@ -1,6 +1,6 @@
 import type { Context } from 'hono'
 import type { Metrics } from '../metrics/metrics.js'
-import type { LoginThrottle } from '../throttle/login-throttle.js'
+import type { Throttle } from '../throttle/throttle.js'
 import { HashQueueFullError } from '../users/hash-queue.js'
 import type { PasswordHasher } from '../users/password.js'
 import type { User, UserStore } from '../users/user-store.js'
@@ -13,7 +13,7 @@ import { parseLogin } from './validation.js'
 export interface LoginDeps {
   users: UserStore
   hasher: PasswordHasher
-  throttle: LoginThrottle
+  throttle: Throttle
   metrics: Metrics
   trustProxy: boolean
 }
@@ -74,7 +74,8 @@ export async function reauthenticate(
 /**
  * Reserve an attempt with the throttle → one argon2 verify (a dummy one for unknown names) → settle the reservation.
  * Null for unknown user, wrong password or disabled account alike; 429 `too_many_attempts` when the throttle refuses,
- * before any hashing. The reservation is taken synchronously before the first await, so requests that arrive while
+ * before any hashing. The in-memory throttle takes the reservation synchronously inside `reserve` (Redis: in one
+ * server-side script), so requests that arrive while
  * this one hashes already count against the limit (issue 10, F1); `finally` releases it if anything throws (queue
  * full → 503, store error → 503), so an error never leaks a slot nor counts as a failure.
  * On a successful login, a hash made at an older argon2 cost is upgraded (issue 10, F3).
@@ -88,7 +89,7 @@ async function checkCredentials(
   upgrade: boolean,
 ): Promise<User | null> {
   const ip = clientIp(c, deps.trustProxy)
-  const verdict = deps.throttle.reserve(key, ip)
+  const verdict = await deps.throttle.reserve(key, ip)
   if (!verdict.allowed) {
     throw new ApiError('too_many_attempts', 'too many failed attempts; try again later', {
       'Retry-After': String(verdict.retryAfterSeconds),
@@ -101,17 +102,17 @@ async function checkCredentials(
       ? await deps.hasher.verify(found.passwordHash, password)
       : await deps.hasher.verifyDummy(password)
     if (!found || !ok || found.disabled) {
-      reservation.failure()
+      await reservation.failure()
       return null
     }
-    reservation.success()
+    await reservation.success()
     const { passwordHash, ...user } = found
     if (upgrade) await upgradeHash(deps, user.id, passwordHash, password)
     return user
   } catch (err) {
     throw err instanceof HashQueueFullError ? busy(err) : err
   } finally {
-    reservation.release()
+    await reservation.release()
   }
 }
 

@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js'
 import { systemClock } from '../clock.js'
+import type { Throttle } from './throttle.js'
 
 /**
  * Login throttling, checked before any password is hashed.
@@ -8,7 +9,8 @@ import { systemClock } from '../clock.js'
  *   The key is the normalised username, so "ALICE" and "ａｌｉｃｅ" share alice's counter.
  * - Per client address: `maxFailuresPerIp` failures in the window (password spraying across many usernames).
  * A success clears the account's failures. State is per process and bounded (`maxKeys`, oldest evicted first);
- * behind a load balancer each instance counts on its own — documented in docs/security.md.
+ * behind a load balancer each instance counts on its own — documented in docs/security.md. With REDIS_URL set the
+ * apps use `RedisLoginThrottle` instead (redis-login-throttle.ts): the same rules, shared by every instance.
  *
  * Concurrency (issue 10, F1): an attempt is *reserved* before its password is hashed and settled after. A check
  * counts recorded failures **plus attempts still in flight**, so 200 guesses sent at once cannot all pass the check
@@ -28,18 +30,19 @@ export type ThrottleVerdict = { allowed: true } | { allowed: false; retryAfterSe
 /** One in-flight attempt, counted against the account and the address until it is settled. */
 export interface Reservation {
   /** The password was wrong (or the user unknown/disabled): record a failure for the account and the address. */
-  failure(): void
+  failure(): void | Promise<void>
   /** The password was right: clear the account's failures. */
-  success(): void
+  success(): void | Promise<void>
   /** Nothing was checked (an error before or during the hash): count nothing. */
-  release(): void
+  release(): void | Promise<void>
 }
 
 export type ReserveResult =
   | { allowed: true; reservation: Reservation }
   | { allowed: false; retryAfterSeconds: number }
 
-export class LoginThrottle {
+export class LoginThrottle implements Throttle {
+  readonly kind = 'memory'
   private readonly users = new Map<string, number[]>()
   private readonly ips = new Map<string, number[]>()
   private readonly pendingUsers = new Map<string, number>()

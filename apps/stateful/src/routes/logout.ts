@@ -15,11 +15,11 @@ export function logoutRoutes(deps: Deps): Hono<AppEnv> {
       clearSnapshot(c, deps) // [caches wiring] the cookie cache's snapshot goes too (this browser only)
       return c.body(null, 204)
     })
-    .post('/auth/logout-all', noFormBody, sessionLayer(deps, 'required'), (c) => {
+    .post('/auth/logout-all', noFormBody, sessionLayer(deps, 'required'), async (c) => {
       const { user, session } = c.get('auth')
       // "Log out everywhere" means everywhere: the stateless app's refresh families and tokens too (F2).
       deps.users.endCredentials(user.id)
-      deps.sessions.invalidateUser(user.id, session.idHash)
+      await deps.sessions.invalidateUser(user.id, session.idHash)
       c.get('session').deleteSession()
       clearSnapshot(c, deps) // [caches wiring] other devices keep theirs until it expires (the revocation window)
       return c.body(null, 204)

@@ -22,7 +22,7 @@ export function passwordRoutes(deps: Deps): Hono<AppEnv> {
     // Ends every credential of the user in BOTH apps (F2): sessions here, refresh families and (denylist/version)
     // access tokens of the stateless app. Rows are deleted now too, so the session list is right at once.
     const { credentialEpoch } = users.endCredentials(user.id)
-    sessions.invalidateUser(user.id, session.idHash)
+    await sessions.invalidateUser(user.id, session.idHash)
     c.get('session').set('ep', credentialEpoch)
     c.set('session_key_rotation', true)
     clearSnapshot(c, deps) // [caches wiring] bound to the old session ID; the next /me writes a new one

@@ -14,9 +14,9 @@ import { sessionExpiresAt } from '../session/sessions.js'
 export function sessionsRoutes(deps: Deps): Hono<AppEnv> {
   const { sessions } = deps
   return new Hono<AppEnv>()
-    .get('/auth/sessions', sessionLayer(deps, 'required'), (c) => {
+    .get('/auth/sessions', sessionLayer(deps, 'required'), async (c) => {
       const auth = c.get('auth')
-      const list = sessions.list(auth.user.id).map((s) => ({
+      const list = (await sessions.list(auth.user.id)).map((s) => ({
         id: s.handle,
         created_at: isoTime(s.createdAt),
         last_seen_at: isoTime(s.lastSeenAt),
@@ -26,7 +26,7 @@ export function sessionsRoutes(deps: Deps): Hono<AppEnv> {
       }))
       return c.json({ sessions: list })
     })
-    .delete('/auth/sessions/:id', noFormBody, sessionLayer(deps, 'required'), (c) => {
+    .delete('/auth/sessions/:id', noFormBody, sessionLayer(deps, 'required'), async (c) => {
       const { user, session } = c.get('auth')
       const handle = c.req.param('id')
       if (handle === session.handle) {
@@ -34,7 +34,8 @@ export function sessionsRoutes(deps: Deps): Hono<AppEnv> {
         clearSnapshot(c, deps) // [caches wiring]
         return c.body(null, 204)
       }
-      if (!sessions.invalidateByHandle(user.id, handle)) throw new ApiError('not_found', 'no such session')
+      if (!(await sessions.invalidateByHandle(user.id, handle)))
+        throw new ApiError('not_found', 'no such session')
       return c.body(null, 204)
     })
 }

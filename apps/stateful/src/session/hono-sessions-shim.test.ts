@@ -73,7 +73,7 @@ describe('timeouts, enforced on the server with an injected clock', () => {
     t.clock.advance(5 * MIN)
     await t.client().login('bob', PASSWORDS.bob)
     t.clock.advance(6 * MIN)
-    expect(t.deps.sessions.purge()).toBe(1)
+    expect(await t.deps.sessions.purge()).toBe(1)
     expect(t.rows()).toBe(1)
   })
 })
@@ -274,10 +274,10 @@ describe('RequestStore (the per-request hono-sessions Store over the core)', () 
     const writes = t.deps.metrics.store.get('write', 'sessions')
     const hs = new RequestStore(t.deps.sessions, undefined, null, client)
     const placeholder = crypto.randomUUID()
-    hs.createSession(placeholder, empty())
-    hs.persistSessionData(placeholder, empty())
-    hs.deleteSession(placeholder)
-    expect(hs.getSessionById(placeholder)).toBeNull()
+    await hs.createSession(placeholder, empty())
+    await hs.persistSessionData(placeholder, empty())
+    await hs.deleteSession(placeholder)
+    expect(await hs.getSessionById(placeholder)).toBeNull()
     expect(hs.issued).toBeNull()
     expect(t.deps.metrics.store.get('write', 'sessions')).toBe(writes)
     expect(t.rows()).toBe(0)
@@ -287,12 +287,12 @@ describe('RequestStore (the per-request hono-sessions Store over the core)', () 
     const t = await testApp()
     const hs = new RequestStore(t.deps.sessions, undefined, null, client)
     const uuid = crypto.randomUUID()
-    hs.createSession(uuid, {
+    await hs.createSession(uuid, {
       ...empty(),
       _data: { uid: { value: t.ids.alice, flash: false }, ep: { value: 0, flash: false } },
     })
     expect(hs.issued).toMatch(/^[A-Za-z0-9_-]{43}$/)
-    const found = t.deps.sessions.validate(hs.issued!)
+    const found = await t.deps.sessions.validate(hs.issued!)
     expect(found?.session).toMatchObject({
       idHash: hashSessionId(hs.issued!),
       userId: t.ids.alice,
@@ -303,25 +303,25 @@ describe('RequestStore (the per-request hono-sessions Store over the core)', () 
       ip: '1.2.3.4',
       data: { uid: { value: t.ids.alice, flash: false } },
     })
-    expect(t.deps.sessions.validate(uuid)).toBeNull()
+    expect(await t.deps.sessions.validate(uuid)).toBeNull()
     expect(t.rows()).toBe(1)
   })
 
   it('logout resurrection: a request that loaded the session before a logout cannot write it back', async () => {
     const t = await testApp()
     const login = new RequestStore(t.deps.sessions, undefined, null, client)
-    login.createSession(crypto.randomUUID(), {
+    await login.createSession(crypto.randomUUID(), {
       ...empty(),
       _data: { uid: { value: t.ids.alice, flash: false }, ep: { value: 0, flash: false } },
     })
     const id = login.issued!
-    const slow = new RequestStore(t.deps.sessions, id, t.deps.sessions.validate(id), client) // request A, in flight
-    const data = slow.getSessionById(id)!
-    const logout = new RequestStore(t.deps.sessions, id, t.deps.sessions.validate(id), client) // request B
-    logout.deleteSession(id)
+    const slow = new RequestStore(t.deps.sessions, id, await t.deps.sessions.validate(id), client) // request A
+    const data = (await slow.getSessionById(id))!
+    const logout = new RequestStore(t.deps.sessions, id, await t.deps.sessions.validate(id), client) // request B
+    await logout.deleteSession(id)
     data._data.extra = { value: 1, flash: false }
-    slow.persistSessionData(id, data) // A finishes and persists
+    await slow.persistSessionData(id, data) // A finishes and persists
     expect(t.rows()).toBe(0)
-    expect(t.deps.sessions.validate(id)).toBeNull()
+    expect(await t.deps.sessions.validate(id)).toBeNull()
   })
 })

@@ -48,7 +48,7 @@ export function sessionLayer(
     const id = cookies.readSessionCookie(c, cookie)
     let valid: ValidSession | null
     try {
-      valid = id === undefined ? null : deps.sessions.validate(id)
+      valid = id === undefined ? null : await deps.sessions.validate(id)
     } catch (err) {
       throw unavailable(deps, err)
     }
@@ -100,7 +100,7 @@ export class RequestStore implements Store {
     private readonly client: () => ClientInfo,
   ) {}
 
-  getSessionById(id?: string): SessionData | null {
+  async getSessionById(id?: string): Promise<SessionData | null> {
     if (!this.valid || id !== this.cookieId) return null
     return {
       _data: this.valid.session.data as SessionData['_data'],
@@ -110,24 +110,29 @@ export class RequestStore implements Store {
     }
   }
 
-  createSession(_placeholder: string, initial: SessionData): void {
+  async createSession(_placeholder: string, initial: SessionData): Promise<void> {
     const uid: unknown = initial._data.uid?.value
     const ep: unknown = initial._data.ep?.value
     if (typeof uid === 'number' && typeof ep === 'number') {
-      this.issued = this.sessions.create({ id: uid, credentialEpoch: ep }, this.client(), initial._data).id
+      this.issued = (
+        await this.sessions.create({ id: uid, credentialEpoch: ep }, this.client(), initial._data)
+      ).id
     }
   }
 
-  persistSessionData(id: string, data: SessionData): void {
-    if (this.valid && id === this.cookieId) this.sessions.setData(this.valid.session.idHash, data._data)
+  async persistSessionData(id: string, data: SessionData): Promise<void> {
+    if (this.valid && id === this.cookieId) await this.sessions.setData(this.valid.session.idHash, data._data)
   }
 
-  deleteSession(id: string): void {
-    if (this.valid && id === this.cookieId) this.sessions.invalidate(this.valid.session.idHash)
+  async deleteSession(id: string): Promise<void> {
+    if (this.valid && id === this.cookieId) await this.sessions.invalidate(this.valid.session.idHash)
   }
 }
 
-/** A store failure is a 503, never a logout: SQLITE_* errors go to the shared onError, anything else is reported. */
+/**
+ * A store failure is a 503, never a logout: SQLITE_* errors and StoreUnavailableError (Redis: 503
+ * `store_unavailable`) go to the shared onError; anything else is reported and answered 503 too.
+ */
 function unavailable(deps: SessionLayerDeps, err: unknown): unknown {
   if (isStoreError(err)) return err
   deps.onUnexpected(err)

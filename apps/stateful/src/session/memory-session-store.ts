@@ -18,14 +18,14 @@ export class MemorySessionStore implements SessionStore {
     private readonly counters: StoreCounters,
   ) {}
 
-  find(idHash: string): SessionWithUser | null {
+  async find(idHash: string): Promise<SessionWithUser | null> {
     this.counters.read('sessions')
     const row = this.rows.get(idHash)
     if (!row) return null
     return { session: copy(row), user: this.users.findById(row.userId) }
   }
 
-  insert(s: SessionRecord): void {
+  async insert(s: SessionRecord): Promise<void> {
     this.counters.write('sessions')
     // Like the primary key in SQLite. (Handles are 128 random bits; a collision is not checked for, to keep login
     // O(1) with many sessions.)
@@ -33,7 +33,7 @@ export class MemorySessionStore implements SessionStore {
     this.rows.set(s.idHash, copy(s))
   }
 
-  updateData(idHash: string, data: Record<string, unknown>): boolean {
+  async updateData(idHash: string, data: Record<string, unknown>): Promise<boolean> {
     this.counters.write('sessions')
     const row = this.rows.get(idHash)
     if (!row) return false
@@ -41,7 +41,7 @@ export class MemorySessionStore implements SessionStore {
     return true
   }
 
-  touch(idHash: string, lastSeenAt: number, expiresAt: number): boolean {
+  async touch(idHash: string, lastSeenAt: number, expiresAt: number): Promise<boolean> {
     this.counters.write('sessions')
     const row = this.rows.get(idHash)
     if (!row) return false
@@ -50,12 +50,12 @@ export class MemorySessionStore implements SessionStore {
     return true
   }
 
-  delete(idHash: string): boolean {
+  async delete(idHash: string): Promise<boolean> {
     this.counters.write('sessions')
     return this.rows.delete(idHash)
   }
 
-  deleteForUser(userId: number, exceptIdHash?: string): number {
+  async deleteForUser(userId: number, exceptIdHash?: string): Promise<number> {
     this.counters.write('sessions')
     let n = 0
     for (const [k, r] of this.rows) {
@@ -67,7 +67,7 @@ export class MemorySessionStore implements SessionStore {
     return n
   }
 
-  listForUser(userId: number, now: number): SessionRecord[] {
+  async listForUser(userId: number, now: number): Promise<SessionRecord[]> {
     this.counters.read('sessions')
     return [...this.rows.values()]
       .filter((r) => r.userId === userId && r.expiresAt > now && r.absoluteExpiresAt > now)
@@ -75,7 +75,7 @@ export class MemorySessionStore implements SessionStore {
       .map(copy)
   }
 
-  deleteByHandle(userId: number, handle: string): boolean {
+  async deleteByHandle(userId: number, handle: string): Promise<boolean> {
     this.counters.write('sessions')
     for (const [k, r] of this.rows) {
       if (r.handle === handle && r.userId === userId) return this.rows.delete(k)
@@ -83,7 +83,7 @@ export class MemorySessionStore implements SessionStore {
     return false
   }
 
-  purgeExpired(now: number): number {
+  async purgeExpired(now: number): Promise<number> {
     this.counters.write('sessions')
     let n = 0
     for (const [k, r] of this.rows) {
@@ -95,7 +95,7 @@ export class MemorySessionStore implements SessionStore {
     return n
   }
 
-  count(): number {
+  async count(): Promise<number> {
     this.counters.read('sessions')
     return this.rows.size
   }

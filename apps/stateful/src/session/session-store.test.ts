@@ -1,8 +1,11 @@
 import { createHash } from 'node:crypto'
-import type { User } from '@auth-lab/shared'
-import { Metrics, migrate, openDatabase, userMigrations } from '@auth-lab/shared'
-import { describe, expect, it } from 'vitest'
+import type { RedisHandle, User } from '@auth-lab/shared'
+import { Metrics, migrate, openDatabase, openRedis, userMigrations } from '@auth-lab/shared'
+import type { RedisTestServer } from '@auth-lab/shared/redis-test-server'
+import { startRedisServer } from '@auth-lab/shared/redis-test-server'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { MemorySessionStore } from './memory-session-store.js'
+import { RedisSessionStore } from './redis-session-store.js'
 import { sessionMigrations } from './schema.js'
 import type { SessionRecord, SessionStore } from './session-store.js'
 import { hashSessionId, newSessionId } from './sessions.js'
@@ -10,7 +13,19 @@ import { SqliteSessionStore } from './sqlite-session-store.js'
 
 const T0 = Date.UTC(2026, 0, 1)
 
-function setup(kind: 'sqlite' | 'memory') {
+// One redis-server for the file; every setup() gets its own key prefix.
+let server: RedisTestServer
+const handles: RedisHandle[] = []
+beforeAll(async () => {
+  server = await startRedisServer()
+})
+afterAll(async () => {
+  for (const h of handles) await h.close()
+  await server?.stop()
+})
+let prefixes = 0
+
+async function setup(kind: 'sqlite' | 'memory' | 'redis', redisNow = T0) {
   const db = openDatabase(':memory:')
   migrate(db, 'users', userMigrations)
   migrate(db, 'stateful', sessionMigrations)
@@ -39,11 +54,18 @@ function setup(kind: 'sqlite' | 'memory') {
         : null
     },
   }
+  let redis: RedisHandle | undefined
+  if (kind === 'redis') {
+    redis = await openRedis({ url: server.url, prefix: `store-${++prefixes}:`, clientCache: false })
+    handles.push(redis)
+  }
   const store: SessionStore =
     kind === 'sqlite'
       ? new SqliteSessionStore(db, metrics.store)
-      : new MemorySessionStore(users, metrics.store)
-  return { db, store, metrics, alice, bob }
+      : kind === 'memory'
+        ? new MemorySessionStore(users, metrics.store)
+        : new RedisSessionStore(redis!, users, metrics.store, () => redisNow)
+  return { db, store, metrics, alice, bob, redis }
 }
 
 let n = 0
@@ -71,15 +93,15 @@ function strip(r: SessionRecord & { id?: string }): SessionRecord {
   return rest
 }
 
-describe.each(['sqlite', 'memory'] as const)('%s session store', (kind) => {
-  it('finds a session with its user by the hash; the raw ID is stored nowhere', () => {
-    const { db, store, alice } = setup(kind)
+describe.each(['sqlite', 'memory', 'redis'] as const)('%s session store', (kind) => {
+  it('finds a session with its user by the hash; the raw ID is stored nowhere', async () => {
+    const { db, store, alice } = await setup(kind)
     const r = record(alice)
-    store.insert(strip(r))
-    const found = store.find(r.idHash)
+    await store.insert(strip(r))
+    const found = await store.find(r.idHash)
     expect(found?.session).toEqual(strip(r))
     expect(found?.user?.username).toBe('alice')
-    expect(store.find(hashSessionId(newSessionId()))).toBeNull()
+    expect(await store.find(hashSessionId(newSessionId()))).toBeNull()
     if (kind === 'sqlite') {
       const row = db.prepare('SELECT * FROM sessions').get() as Record<string, unknown>
       expect(row.id_hash).toBe(createHash('sha256').update(r.id).digest('hex'))
@@ -87,67 +109,114 @@ describe.each(['sqlite', 'memory'] as const)('%s session store', (kind) => {
     }
   })
 
-  it('persists by UPDATE only: after a delete, updateData and touch never resurrect the row', () => {
-    const { store, alice } = setup(kind)
+  it('persists by UPDATE only: after a delete, updateData and touch never resurrect the row', async () => {
+    const { store, alice } = await setup(kind)
     const r = record(alice)
-    store.insert(strip(r))
-    expect(store.updateData(r.idHash, { uid: { value: alice, flash: false }, note: 1 })).toBe(true)
-    expect(store.find(r.idHash)?.session.data).toEqual({ uid: { value: alice, flash: false }, note: 1 })
-    expect(store.touch(r.idHash, T0 + 5, T0 + 99)).toBe(true)
-    expect(store.find(r.idHash)?.session.expiresAt).toBe(T0 + 99)
-    expect(store.delete(r.idHash)).toBe(true)
-    expect(store.updateData(r.idHash, { uid: { value: alice, flash: false } })).toBe(false)
-    expect(store.touch(r.idHash, T0 + 6, T0 + 100)).toBe(false)
-    expect(store.find(r.idHash)).toBeNull()
-    expect(store.count()).toBe(0)
+    await store.insert(strip(r))
+    expect(await store.updateData(r.idHash, { uid: { value: alice, flash: false }, note: 1 })).toBe(true)
+    expect((await store.find(r.idHash))?.session.data).toEqual({
+      uid: { value: alice, flash: false },
+      note: 1,
+    })
+    expect(await store.touch(r.idHash, T0 + 5, T0 + 99)).toBe(true)
+    expect((await store.find(r.idHash))?.session.expiresAt).toBe(T0 + 99)
+    expect(await store.delete(r.idHash)).toBe(true)
+    expect(await store.updateData(r.idHash, { uid: { value: alice, flash: false } })).toBe(false)
+    expect(await store.touch(r.idHash, T0 + 6, T0 + 100)).toBe(false)
+    expect(await store.find(r.idHash)).toBeNull()
+    expect(await store.count()).toBe(0)
   })
 
-  it('returns copies: mutating a found record does not change the stored one', () => {
-    const { store, alice } = setup(kind)
+  it('returns copies: mutating a found record does not change the stored one', async () => {
+    const { store, alice } = await setup(kind)
     const r = record(alice)
-    store.insert(strip(r))
-    const found = store.find(r.idHash)!
+    await store.insert(strip(r))
+    const found = (await store.find(r.idHash))!
     found.session.expiresAt = 0
     ;(found.session.data as Record<string, unknown>).x = 1
-    expect(store.find(r.idHash)?.session).toEqual(strip(r))
+    expect((await store.find(r.idHash))?.session).toEqual(strip(r))
   })
 
-  it('lists, deletes by user (with an exception) and by handle, only for the owner', () => {
-    const { store, alice, bob } = setup(kind)
+  it('lists, deletes by user (with an exception) and by handle, only for the owner', async () => {
+    // Redis: TTLs counted from a minute earlier, so a3 (expired for the list at T0 + 100) is still a key to delete.
+    const { store, alice, bob } = await setup(kind, T0 - 60_000)
     const a1 = record(alice, { createdAt: T0 })
     const a2 = record(alice, { createdAt: T0 + 1 })
     const a3 = record(alice, { createdAt: T0 + 2, expiresAt: T0 + 10 })
     const b1 = record(bob)
-    for (const r of [a1, a2, a3, b1]) store.insert(strip(r))
-    expect(store.listForUser(alice, T0 + 100).map((s) => s.handle)).toEqual([a2.handle, a1.handle])
-    expect(store.deleteByHandle(alice, b1.handle)).toBe(false)
-    expect(store.deleteByHandle(bob, b1.handle)).toBe(true)
-    expect(store.deleteForUser(alice, a1.idHash)).toBe(2)
-    expect(store.count()).toBe(1)
-    expect(store.deleteForUser(alice)).toBe(1)
-    expect(store.count()).toBe(0)
+    for (const r of [a1, a2, a3, b1]) await store.insert(strip(r))
+    expect((await store.listForUser(alice, T0 + 100)).map((s) => s.handle)).toEqual([a2.handle, a1.handle])
+    expect(await store.deleteByHandle(alice, b1.handle)).toBe(false)
+    expect(await store.deleteByHandle(bob, b1.handle)).toBe(true)
+    expect(await store.deleteForUser(alice, a1.idHash)).toBe(2)
+    expect(await store.count()).toBe(1)
+    expect(await store.deleteForUser(alice)).toBe(1)
+    expect(await store.count()).toBe(0)
   })
 
-  it('purges rows past their idle or absolute expiry', () => {
-    const { store, alice } = setup(kind)
-    store.insert(strip(record(alice, { expiresAt: T0 + 10 })))
-    store.insert(strip(record(alice, { absoluteExpiresAt: T0 + 10 })))
+  it('purges rows past their idle or absolute expiry', async () => {
+    const { store, alice, redis } = await setup(kind)
+    await store.insert(strip(record(alice, { expiresAt: T0 + 10 })))
+    await store.insert(strip(record(alice, { absoluteExpiresAt: T0 + 10 })))
     const live = record(alice)
-    store.insert(strip(live))
-    expect(store.purgeExpired(T0 + 10)).toBe(2)
-    expect(store.count()).toBe(1)
-    expect(store.find(live.idHash)).not.toBeNull()
+    await store.insert(strip(live))
+    if (redis) {
+      // Redis expires them itself (TTL = min(idle, absolute) remaining): nothing to purge, every key has a TTL.
+      expect(await store.purgeExpired(T0 + 10)).toBe(0)
+      const keys = await redis.client.keys(redis.key('s:*'))
+      const ttls = await Promise.all(keys.map((k) => redis.client.pTTL(k)))
+      expect(ttls.every((t) => t > 0 && (t <= 10 || t > 1_790_000))).toBe(true) // the two 10 ms ones may be gone
+      expect(ttls.filter((t) => t > 1_790_000 && t <= 1_800_000)).toHaveLength(1)
+      return
+    }
+    expect(await store.purgeExpired(T0 + 10)).toBe(2)
+    expect(await store.count()).toBe(1)
+    expect(await store.find(live.idHash)).not.toBeNull()
   })
 
-  it('counts every operation in metrics.store under table "sessions"', () => {
-    const { store, metrics, alice } = setup(kind)
+  it('counts every operation in metrics.store under table "sessions"', async () => {
+    const { store, metrics, alice } = await setup(kind)
     const r = record(alice)
-    store.insert(strip(r))
-    store.find(r.idHash)
-    store.touch(r.idHash, T0, T0 + 1)
-    store.delete(r.idHash)
+    await store.insert(strip(r))
+    await store.find(r.idHash)
+    await store.touch(r.idHash, T0, T0 + 1)
+    await store.delete(r.idHash)
     expect(metrics.store.get('read', 'sessions')).toBe(1)
     expect(metrics.store.get('write', 'sessions')).toBe(3)
     expect(metrics.store.get('read', 'users')).toBe(kind === 'sqlite' ? 0 : 1)
+  })
+})
+
+describe('redis session store: keys and round trips', () => {
+  it('every key it writes has a TTL = min(idle, absolute) remaining; the index lives until the last absolute expiry', async () => {
+    const { store, alice, redis } = await setup('redis')
+    const r = record(alice, { expiresAt: T0 + 60_000, absoluteExpiresAt: T0 + 120_000 })
+    await store.insert(strip(r))
+    await store.touch(r.idHash, T0 + 1, T0 + 500_000) // idle beyond absolute: the TTL stops at absolute
+    const keys = await redis!.client.keys(redis!.key('*'))
+    expect(keys.sort()).toEqual([redis!.key(`s:${r.idHash}`), redis!.key(`{u:${alice}}:sessions`)].sort())
+    const session = await redis!.client.pTTL(redis!.key(`s:${r.idHash}`))
+    expect(session).toBeGreaterThan(119_000)
+    expect(session).toBeLessThanOrEqual(120_000)
+    expect(await redis!.client.pTTL(redis!.key(`{u:${alice}}:sessions`))).toBeGreaterThan(119_000)
+    expect(JSON.stringify(await redis!.client.hGetAll(redis!.key(`s:${r.idHash}`)))).not.toContain(r.id)
+  })
+
+  it('find is ONE command; a store failure throws (never "not found")', async () => {
+    const { store, alice, redis } = await setup('redis')
+    const r = record(alice)
+    await store.insert(strip(r))
+    const before = Number(
+      (await redis!.client.info('commandstats')).match(/cmdstat_hgetall:calls=(\d+)/)?.[1] ?? 0,
+    )
+    const stats = async () => (await redis!.client.info('stats')).match(/total_commands_processed:(\d+)/)?.[1]
+    const c0 = Number(await stats())
+    await store.find(r.idHash)
+    const c1 = Number(await stats())
+    expect(c1 - c0 - 1).toBe(1) // minus the INFO that measured c0
+    const after = Number((await redis!.client.info('commandstats')).match(/cmdstat_hgetall:calls=(\d+)/)?.[1])
+    expect(after - before).toBe(1)
+    await redis!.close()
+    await expect(store.find(r.idHash)).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' })
   })
 })

@@ -1,6 +1,8 @@
 /**
- * The session storage interface both backends implement (SQLite and memory), lucia-adapter style: verb-first
+ * The session storage interface every backend implements (SQLite, memory, Redis), lucia-adapter style: verb-first
  * methods, "not found" is `null`, every call counts one store read or write in `metrics.store` (table `sessions`).
+ * Every method returns a promise, because Redis is a network hop; SQLite and memory stay synchronous inside (a
+ * resolved promise), so their per-request cost does not change.
  *
  * What is stored: never the session ID itself. The browser holds a 256-bit random ID in an HttpOnly cookie; the
  * server keys the row by SHA-256(ID) (`idHash`), so a leaked table or backup holds no cookie anyone can replay.
@@ -40,23 +42,26 @@ export interface SessionWithUser {
 }
 
 export interface SessionStore {
-  readonly kind: 'sqlite' | 'memory'
-  /** The session and its user. SQLite: ONE statement (sessions JOIN users); memory: Map lookup + one users read. */
-  find(idHash: string): SessionWithUser | null
-  insert(record: SessionRecord): void
+  readonly kind: 'sqlite' | 'memory' | 'redis'
+  /**
+   * The session and its user. SQLite: ONE statement (sessions JOIN users); memory: Map lookup + one users read;
+   * Redis: ONE round trip (HGETALL) + one users read.
+   */
+  find(idHash: string): Promise<SessionWithUser | null>
+  insert(record: SessionRecord): Promise<void>
   /** UPDATE-only: false (and nothing written) when the row no longer exists. */
-  updateData(idHash: string, data: Record<string, unknown>): boolean
+  updateData(idHash: string, data: Record<string, unknown>): Promise<boolean>
   /** The throttled sliding-expiry write. UPDATE-only. */
-  touch(idHash: string, lastSeenAt: number, expiresAt: number): boolean
-  delete(idHash: string): boolean
+  touch(idHash: string, lastSeenAt: number, expiresAt: number): Promise<boolean>
+  delete(idHash: string): Promise<boolean>
   /** Deletes every session of the user except `exceptIdHash` (if given); returns how many. */
-  deleteForUser(userId: number, exceptIdHash?: string): number
+  deleteForUser(userId: number, exceptIdHash?: string): Promise<number>
   /** The user's sessions that are still valid at `now`, newest first. */
-  listForUser(userId: number, now: number): SessionRecord[]
+  listForUser(userId: number, now: number): Promise<SessionRecord[]>
   /** Deletes the user's session with this handle; false when there is none (or it belongs to someone else). */
-  deleteByHandle(userId: number, handle: string): boolean
-  /** Deletes rows past their idle or absolute expiry; returns how many. */
-  purgeExpired(now: number): number
-  count(): number
-  close?(): void
+  deleteByHandle(userId: number, handle: string): Promise<boolean>
+  /** Deletes rows past their idle or absolute expiry; returns how many (Redis: 0, its keys expire by TTL). */
+  purgeExpired(now: number): Promise<number>
+  count(): Promise<number>
+  close?(): Promise<void>
 }

@@ -68,10 +68,10 @@ export class Sessions {
    * caller cannot and need not tell them apart). One store read; a write only to end a dead session or for the
    * throttled touch. Store errors are thrown, never turned into null: a broken store is not a logout.
    */
-  validate(id: string): ValidSession | null {
+  async validate(id: string): Promise<ValidSession | null> {
     if (!isWellFormedSessionId(id)) return null // untrusted input we could not have issued: no store read
     const idHash = hashSessionId(id)
-    const found = this.store.find(idHash)
+    const found = await this.store.find(idHash)
     if (!found) return null
     const { session, user } = found
     const now = this.clock()
@@ -82,13 +82,13 @@ export class Sessions {
       user.disabled ||
       user.credentialEpoch !== session.credentialEpoch // credentials ended in either app since the login
     ) {
-      this.store.delete(idHash)
+      await this.store.delete(idHash)
       return null
     }
     if (now - session.lastSeenAt < this.touchIntervalMs) return { session, user }
     const expiresAt = now + this.idleMs
     // UPDATE-only: 0 rows changed means a concurrent logout won; the session is gone.
-    if (!this.store.touch(idHash, now, expiresAt)) return null
+    if (!(await this.store.touch(idHash, now, expiresAt))) return null
     return { session: { ...session, lastSeenAt: now, expiresAt }, user }
   }
 
@@ -96,11 +96,11 @@ export class Sessions {
    * A new session for the user (login, password change): one INSERT, stamped with the user's current credential
    * epoch. `id` goes in the cookie and nowhere else.
    */
-  create(
+  async create(
     user: Pick<User, 'id' | 'credentialEpoch'>,
     client: ClientInfo,
     data: Record<string, unknown> = {},
-  ): { id: string; session: SessionRecord } {
+  ): Promise<{ id: string; session: SessionRecord }> {
     const now = this.clock()
     const id = newSessionId()
     const session: SessionRecord = {
@@ -116,8 +116,8 @@ export class Sessions {
       userAgent: client.userAgent,
       ip: client.ip,
     }
-    this.store.insert(session)
-    this.evictBeyondCap(user.id)
+    await this.store.insert(session)
+    await this.evictBeyondCap(user.id)
     return { id, session }
   }
 
@@ -125,40 +125,40 @@ export class Sessions {
    * F9: a user holds at most `maxPerUser` live sessions; the oldest beyond that end now. One list read per login
    * (argon2 dominates a login anyway); concurrent logins may briefly exceed the cap by their number, never grow it.
    */
-  private evictBeyondCap(userId: number): void {
+  private async evictBeyondCap(userId: number): Promise<void> {
     if (!Number.isFinite(this.maxPerUser)) return
-    const live = this.store.listForUser(userId, this.clock()) // newest first
-    for (const old of live.slice(this.maxPerUser)) this.store.deleteByHandle(userId, old.handle)
+    const live = await this.store.listForUser(userId, this.clock()) // newest first
+    for (const old of live.slice(this.maxPerUser)) await this.store.deleteByHandle(userId, old.handle)
   }
 
   /** Replaces the session's data blob. UPDATE-only: false when the session no longer exists. */
-  setData(idHash: string, data: Record<string, unknown>): boolean {
+  async setData(idHash: string, data: Record<string, unknown>): Promise<boolean> {
     return this.store.updateData(idHash, data)
   }
 
   /** Ends one session (logout). Keyed by `idHash` like lucia's `invalidateSession(sessionId)`. */
-  invalidate(idHash: string): boolean {
+  async invalidate(idHash: string): Promise<boolean> {
     return this.store.delete(idHash)
   }
 
   /** Ends every session of the user, except `exceptIdHash` when given (logout-all, password change). */
-  invalidateUser(userId: number, exceptIdHash?: string): number {
+  async invalidateUser(userId: number, exceptIdHash?: string): Promise<number> {
     return this.store.deleteForUser(userId, exceptIdHash)
   }
 
   /** The user's live sessions, newest first. */
-  list(userId: number): SessionRecord[] {
+  async list(userId: number): Promise<SessionRecord[]> {
     return this.store.listForUser(userId, this.clock())
   }
 
   /** Ends the user's session with this public handle; false when unknown or someone else's (same answer). */
-  invalidateByHandle(userId: number, handle: string): boolean {
+  async invalidateByHandle(userId: number, handle: string): Promise<boolean> {
     if (handle.length > 64) return false // longer than any handle we mint: no store work
     return this.store.deleteByHandle(userId, handle)
   }
 
   /** Deletes sessions past either expiry (validate enforces expiry anyway; this keeps the table small). */
-  purge(): number {
+  async purge(): Promise<number> {
     return this.store.purgeExpired(this.clock())
   }
 }

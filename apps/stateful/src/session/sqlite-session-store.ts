@@ -77,33 +77,33 @@ export class SqliteSessionStore implements SessionStore {
     }
   }
 
-  find(idHash: string): SessionWithUser | null {
+  async find(idHash: string): Promise<SessionWithUser | null> {
     this.counters.read('sessions')
     const r = this.stmt.find.get(idHash)
     return r ? { session: toRecord(r), user: userFromRow(r, 'u_') } : null
   }
 
-  insert(s: SessionRecord): void {
+  async insert(s: SessionRecord): Promise<void> {
     this.counters.write('sessions')
     this.stmt.insert.run({ ...s, data: JSON.stringify(s.data) })
   }
 
-  updateData(idHash: string, data: Record<string, unknown>): boolean {
+  async updateData(idHash: string, data: Record<string, unknown>): Promise<boolean> {
     this.counters.write('sessions')
     return this.stmt.updateData.run(JSON.stringify(data), idHash).changes === 1
   }
 
-  touch(idHash: string, lastSeenAt: number, expiresAt: number): boolean {
+  async touch(idHash: string, lastSeenAt: number, expiresAt: number): Promise<boolean> {
     this.counters.write('sessions')
     return this.stmt.touch.run(lastSeenAt, expiresAt, idHash).changes === 1
   }
 
-  delete(idHash: string): boolean {
+  async delete(idHash: string): Promise<boolean> {
     this.counters.write('sessions')
     return this.stmt.delete.run(idHash).changes === 1
   }
 
-  deleteForUser(userId: number, exceptIdHash?: string): number {
+  async deleteForUser(userId: number, exceptIdHash?: string): Promise<number> {
     this.counters.write('sessions')
     const info =
       exceptIdHash === undefined
@@ -112,22 +112,22 @@ export class SqliteSessionStore implements SessionStore {
     return info.changes
   }
 
-  listForUser(userId: number, now: number): SessionRecord[] {
+  async listForUser(userId: number, now: number): Promise<SessionRecord[]> {
     this.counters.read('sessions')
     return this.stmt.list.all(userId, now, now).map(toRecord)
   }
 
-  deleteByHandle(userId: number, handle: string): boolean {
+  async deleteByHandle(userId: number, handle: string): Promise<boolean> {
     this.counters.write('sessions')
     return this.stmt.deleteByHandle.run(handle, userId).changes === 1
   }
 
-  purgeExpired(now: number): number {
+  async purgeExpired(now: number): Promise<number> {
     this.counters.write('sessions')
     return this.stmt.purge.run(now, now).changes
   }
 
-  count(): number {
+  async count(): Promise<number> {
     this.counters.read('sessions')
     return this.stmt.count.get() ?? 0
   }

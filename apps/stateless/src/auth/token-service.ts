@@ -1,7 +1,8 @@
 import type { PublicUser, User, UserStore } from '@auth-lab/shared'
 import { publicUser } from '@auth-lab/shared'
 import type { AccessTokens, IssuedAccess, VerifiedAccess } from '../tokens/access-token.js'
-import type { FamilyView, IssuedRefresh, RefreshTokens } from '../tokens/refresh-token.js'
+import type { RefreshStore } from '../tokens/refresh-store.js'
+import type { FamilyView, IssuedRefresh } from '../tokens/refresh-token.js'
 import type { Revocation } from '../tokens/revocation/index.js'
 import type { VerifiedTokenCache } from '../tokens/verified-cache.js'
 
@@ -29,7 +30,7 @@ export interface DeviceMeta {
 export interface TokenServiceOptions {
   users: UserStore
   access: AccessTokens
-  refresh: RefreshTokens
+  refresh: RefreshStore
   revocation: Revocation
   /** Live families (devices) per user; a login beyond it revokes the oldest (F9). Default: no cap. */
   maxFamiliesPerUser?: number
@@ -40,7 +41,7 @@ export interface TokenServiceOptions {
 export class TokenService {
   private readonly users: UserStore
   private readonly access: AccessTokens
-  private readonly refreshTokens: RefreshTokens
+  private readonly refreshTokens: RefreshStore
   readonly revocation: Revocation
   private readonly cache: VerifiedTokenCache | undefined
 
@@ -57,22 +58,22 @@ export class TokenService {
 
   /** Login: a new family (device) and its first pair. */
   async login(user: User, meta: DeviceMeta): Promise<TokenPair> {
-    const refresh = this.refreshTokens.create(user, meta)
-    this.evictBeyondCap(user.id)
+    const refresh = await this.refreshTokens.create(user, meta)
+    await this.evictBeyondCap(user.id)
     const access = await this.access.issue(user, refresh.familyId)
     return { access, refresh, user: publicUser(user) }
   }
 
   async refresh(token: string): Promise<RefreshOutcome> {
-    const result = this.refreshTokens.rotate(token)
+    const result = await this.refreshTokens.rotate(token)
     if (!result.ok) {
       if (result.reason === 'invalid') return { ok: false, code: 'invalid_refresh_token' }
       // The family was revoked in the store; its live access tokens go with it where the mode can.
       if (result.reason === 'reused') {
-        this.revocation.cut(result.userId, [result.familyId])
+        await this.revocation.cut(result.userId, [result.familyId])
         return { ok: false, code: 'refresh_token_reused' }
       }
-      this.revocation.onStale(result.userId, result.familyId)
+      await this.revocation.onStale(result.userId, result.familyId)
       return { ok: false, code: 'invalid_refresh_token' }
     }
     const access = await this.access.issue(result.user, result.refresh.familyId)
@@ -91,7 +92,7 @@ export class TokenService {
   private readonly verifyWithJose = (token: string) => this.access.verify(token)
 
   /** The per-request revocation check after a signature verified: the user to serve, or null if revoked. */
-  check(token: VerifiedAccess): PublicUser | null {
+  check(token: VerifiedAccess): Promise<PublicUser | null> {
     return this.revocation.check(token)
   }
 
@@ -99,23 +100,23 @@ export class TokenService {
    * Logout of one device, by its refresh cookie(s) and/or a verified, unrevoked access token. Idempotent; never
    * fails. More than one cookie only happens when a duplicate was tossed in (F5): each presented family is revoked.
    */
-  logout(refreshTokens: readonly string[], access: VerifiedAccess | null): void {
+  async logout(refreshTokens: readonly string[], access: VerifiedAccess | null): Promise<void> {
     const families = new Map<string, number>()
     for (const token of refreshTokens) {
-      const byCookie = this.refreshTokens.familyOf(token)
+      const byCookie = await this.refreshTokens.familyOf(token)
       if (byCookie) families.set(byCookie.familyId, byCookie.userId)
     }
     if (access) {
       families.set(access.sid, access.user.id)
-      this.revocation.onLogout(access)
+      await this.revocation.onLogout(access)
     }
     // A family revoked earlier had its access tokens cut then; only newly revoked ones need it now.
     const cut = new Map<number, string[]>()
     for (const [familyId, userId] of families) {
-      if (this.refreshTokens.revokeFamily(familyId, 'logout'))
+      if (await this.refreshTokens.revokeFamily(familyId, 'logout'))
         cut.set(userId, [...(cut.get(userId) ?? []), familyId])
     }
-    for (const [userId, ids] of cut) this.revocation.cut(userId, ids)
+    for (const [userId, ids] of cut) await this.revocation.cut(userId, ids)
   }
 
   /**
@@ -123,28 +124,28 @@ export class TokenService {
    * bumped, which also ends the user's sessions in the stateful app and refuses older access tokens under
    * `denylist`/`version` (F2).
    */
-  logoutAll(userId: number): void {
-    const families = this.refreshTokens.revokeAllForUser(userId, 'logout_all')
+  async logoutAll(userId: number): Promise<void> {
+    const families = await this.refreshTokens.revokeAllForUser(userId, 'logout_all')
     this.users.endCredentials(userId)
-    this.revocation.onLogoutAll(userId, families)
+    await this.revocation.onLogoutAll(userId, families)
   }
 
   /** The user's live devices (refresh families), newest first. */
-  listDevices(userId: number): FamilyView[] {
+  listDevices(userId: number): Promise<FamilyView[]> {
     return this.refreshTokens.listForUser(userId)
   }
 
   /** Revokes one device of the user; false if it is not a live device of theirs (404, no oracle across users). */
-  revokeDevice(userId: number, familyId: string): boolean {
-    const owned = this.refreshTokens.listForUser(userId).some((f) => f.id === familyId)
-    if (!owned || !this.refreshTokens.revokeFamily(familyId, 'revoked_by_user')) return false
-    this.revocation.cut(userId, [familyId])
+  async revokeDevice(userId: number, familyId: string): Promise<boolean> {
+    const owned = (await this.refreshTokens.listForUser(userId)).some((f) => f.id === familyId)
+    if (!owned || !(await this.refreshTokens.revokeFamily(familyId, 'revoked_by_user'))) return false
+    await this.revocation.cut(userId, [familyId])
     return true
   }
 
   /** After a password change: every family revoked, version bumped, and a fresh pair for the device that asked. */
   async afterPasswordChange(userId: number, meta: DeviceMeta): Promise<TokenPair> {
-    this.logoutAll(userId)
+    await this.logoutAll(userId)
     const user = this.users.findById(userId)
     if (!user) throw new Error('user vanished during password change')
     return this.login(user, meta)
@@ -154,15 +155,16 @@ export class TokenService {
    * F9: at most `maxFamiliesPerUser` live devices per user; the oldest beyond it are revoked (and their access
    * tokens cut as far as the mode can). One list read per login; argon2 dominates a login anyway.
    */
-  private evictBeyondCap(userId: number): void {
+  private async evictBeyondCap(userId: number): Promise<void> {
     if (!Number.isFinite(this.maxFamilies)) return
-    const stale = this.refreshTokens.listForUser(userId).slice(this.maxFamilies) // newest first
-    const revoked = stale.filter((f) => this.refreshTokens.revokeFamily(f.id, 'evicted')).map((f) => f.id)
-    if (revoked.length > 0) this.revocation.cut(userId, revoked)
+    const stale = (await this.refreshTokens.listForUser(userId)).slice(this.maxFamilies) // newest first
+    const revoked: string[] = []
+    for (const f of stale) if (await this.refreshTokens.revokeFamily(f.id, 'evicted')) revoked.push(f.id)
+    if (revoked.length > 0) await this.revocation.cut(userId, revoked)
   }
 
   /** Deletes dead refresh families and tokens, and revocation entries that can no longer matter. */
-  purge(): number {
-    return this.revocation.purge() + this.refreshTokens.purge()
+  async purge(): Promise<number> {
+    return (await this.revocation.purge()) + (await this.refreshTokens.purge())
   }
 }

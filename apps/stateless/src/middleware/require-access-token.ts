@@ -72,7 +72,7 @@ export function requireAccessToken(tokens: TokenService): MiddlewareHandler<AppE
     if (read.kind === 'none') throw unauthenticated()
     if (read.kind === 'malformed') throw malformedAuthorization()
     const token = await tokens.verify(read.token)
-    const user = token ? tokens.check(token) : null
+    const user = token ? await tokens.check(token) : null
     done(c)
     if (!token || !user) throw invalidToken()
     c.set('auth', { user, token })

@@ -17,14 +17,14 @@ export function logoutRoutes(deps: Deps): Hono<AppEnv> {
       const verified = await verifyBearer(c, deps.tokens)
       // F4: an access token that fails the revocation check (already revoked, credentials ended) revokes nothing —
       // else a thief's dead token could still end the victim's device, and under `version` log out the others.
-      const access = verified && deps.tokens.check(verified) ? verified : null
+      const access = verified && (await deps.tokens.check(verified)) ? verified : null
       // Every refresh cookie presented (normally one; F5: a tossed duplicate is revoked too, and all are cleared).
-      deps.tokens.logout(readRefreshCookies(c, secure), access)
+      await deps.tokens.logout(readRefreshCookies(c, secure), access)
       clearRefreshCookies(c, secure)
       return c.body(null, 204)
     })
-    .post('/auth/logout-all', noFormBody, requireAccessToken(deps.tokens), (c) => {
-      deps.tokens.logoutAll(c.get('auth').user.id)
+    .post('/auth/logout-all', noFormBody, requireAccessToken(deps.tokens), async (c) => {
+      await deps.tokens.logoutAll(c.get('auth').user.id)
       clearRefreshCookie(c, secure)
       return c.body(null, 204)
     })

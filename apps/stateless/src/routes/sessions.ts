@@ -12,9 +12,9 @@ import { requireAccessToken } from '../middleware/require-access-token.js'
 export function sessionsRoutes(deps: Deps): Hono<AppEnv> {
   const auth = requireAccessToken(deps.tokens)
   return new Hono<AppEnv>()
-    .get('/auth/sessions', auth, (c) => {
+    .get('/auth/sessions', auth, async (c) => {
       const { user, token } = c.get('auth')
-      const sessions = deps.tokens.listDevices(user.id).map((f) => ({
+      const sessions = (await deps.tokens.listDevices(user.id)).map((f) => ({
         id: f.id,
         created_at: isoTime(f.createdAt),
         last_seen_at: isoTime(f.lastUsedAt),
@@ -24,10 +24,10 @@ export function sessionsRoutes(deps: Deps): Hono<AppEnv> {
       }))
       return c.json({ sessions })
     })
-    .delete('/auth/sessions/:id', noFormBody, auth, (c) => {
+    .delete('/auth/sessions/:id', noFormBody, auth, async (c) => {
       const { user, token } = c.get('auth')
       const id = c.req.param('id')
-      if (!deps.tokens.revokeDevice(user.id, id)) throw new ApiError('not_found', 'no such session')
+      if (!(await deps.tokens.revokeDevice(user.id, id))) throw new ApiError('not_found', 'no such session')
       if (id === token.sid) clearRefreshCookie(c, deps.config.cookieSecure)
       return c.body(null, 204)
     })

@@ -1,6 +1,20 @@
 import type { Clock, Db, StoreCounters } from '@auth-lab/shared'
 
 /**
+ * What the deny-list strategy needs from its store: SQLite (`Denylist`, below) or Redis (`RedisDenylist`,
+ * redis-denylist.ts, TOKEN_STORE=redis). Entries carry the user id so Redis can keep a user's entries under one
+ * hash tag (one round trip, one cluster slot).
+ */
+export interface DenylistStore {
+  readonly kind: 'sqlite' | 'redis'
+  denyToken(userId: number, jti: string, untilMs: number): Promise<void>
+  denyFamilies(userId: number, familyIds: readonly string[], untilMs: number): Promise<void>
+  /** Is this token or its device listed, or have the user's credentials ended (epoch, disable)? */
+  isDenied(jti: string, sid: string, user: { id: number; credentialEpoch: number }): Promise<boolean>
+  purge(now?: number): Promise<number>
+}
+
+/**
  * The deny-list (REVOCATION=denylist): how a stateless token is killed before its `exp`.
  * Two kinds of entry share one table, so a request pays exactly ONE indexed read:
  * - `jti:<jti>`: one access token (logout with a Bearer token);
@@ -10,7 +24,8 @@ import type { Clock, Db, StoreCounters } from '@auth-lab/shared'
  * it, so the table stays as small as the set of revoked-but-unexpired tokens. Living in SQLite, it is shared by
  * every instance on the same file.
  */
-export class Denylist {
+export class Denylist implements DenylistStore {
+  readonly kind = 'sqlite'
   private readonly stmt
 
   constructor(
@@ -35,12 +50,12 @@ export class Denylist {
     }
   }
 
-  denyToken(jti: string, untilMs: number): void {
+  async denyToken(_userId: number, jti: string, untilMs: number): Promise<void> {
     this.counters.write('token_denylist')
     this.stmt.add.run(`jti:${jti}`, untilMs)
   }
 
-  denyFamilies(familyIds: readonly string[], untilMs: number): void {
+  async denyFamilies(_userId: number, familyIds: readonly string[], untilMs: number): Promise<void> {
     for (const id of familyIds) {
       this.counters.write('token_denylist')
       this.stmt.add.run(`sid:${id}`, untilMs)
@@ -51,12 +66,12 @@ export class Denylist {
    * One read: is this token, or the device it was issued to, revoked — or have the user's credentials been ended
    * (credential epoch, disable) since the token was issued?
    */
-  isDenied(jti: string, sid: string, user: { id: number; credentialEpoch: number }): boolean {
+  async isDenied(jti: string, sid: string, user: { id: number; credentialEpoch: number }): Promise<boolean> {
     this.counters.read('token_denylist')
     return this.stmt.hit.get(`jti:${jti}`, `sid:${sid}`, this.clock(), user.id, user.credentialEpoch) === 1
   }
 
-  purge(now = this.clock()): number {
+  async purge(now = this.clock()): Promise<number> {
     this.counters.write('token_denylist')
     return this.stmt.purge.run(now).changes
   }

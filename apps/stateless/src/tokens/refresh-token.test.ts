@@ -16,36 +16,36 @@ const storeOf = (a: TestApp) =>
   new RefreshTokens(a.deps.db, a.deps.metrics.store, a.clock, a.deps.config.refresh)
 
 describe('RefreshTokens', () => {
-  it('rotate: ok, then the same token is reuse and the family is revoked', () => {
+  it('rotate: ok, then the same token is reuse and the family is revoked', async () => {
     const store = storeOf(t)
-    const first = store.create(alice(), { userAgent: 'ua', ip: '127.0.0.1' })
-    const r1 = store.rotate(first.token)
+    const first = await store.create(alice(), { userAgent: 'ua', ip: '127.0.0.1' })
+    const r1 = await store.rotate(first.token)
     expect(r1).toMatchObject({ ok: true, grace: false, user: { username: 'alice' } })
     if (!r1.ok) throw new Error('unreachable')
     expect(r1.refresh.familyId).toBe(first.familyId)
-    expect(store.rotate(first.token)).toEqual({
+    expect(await store.rotate(first.token)).toEqual({
       ok: false,
       reason: 'reused',
       familyId: first.familyId,
       userId: 1,
     })
-    expect(store.rotate(r1.refresh.token)).toEqual({ ok: false, reason: 'invalid' })
-    expect(store.listForUser(1)).toEqual([])
+    expect(await store.rotate(r1.refresh.token)).toEqual({ ok: false, reason: 'invalid' })
+    expect(await store.listForUser(1)).toEqual([])
   })
 
-  it('a malformed token is refused without touching the store', () => {
+  it('a malformed token is refused without touching the store', async () => {
     const store = storeOf(t)
     const reads = t.deps.metrics.store.get('read')
     for (const bad of ['', 'short', `${'a'.repeat(42)}=`, 'a'.repeat(44)]) {
-      expect(store.rotate(bad)).toEqual({ ok: false, reason: 'invalid' })
+      expect(await store.rotate(bad)).toEqual({ ok: false, reason: 'invalid' })
     }
     expect(t.deps.metrics.store.get('read')).toBe(reads)
   })
 
-  it('counts every read and write by table', () => {
+  it('counts every read and write by table', async () => {
     const store = storeOf(t)
     const c = t.deps.metrics.store
-    const first = store.create(alice())
+    const first = await store.create(alice())
     expect(c.get('write', 'refresh_families')).toBe(1)
     expect(c.get('write', 'refresh_tokens')).toBe(1)
     const before = {
@@ -53,7 +53,7 @@ describe('RefreshTokens', () => {
       rf: c.get('read', 'refresh_families'),
       u: c.get('read', 'users'),
     }
-    store.rotate(first.token)
+    await store.rotate(first.token)
     expect(c.get('read', 'refresh_tokens')).toBe(before.rt + 1)
     expect(c.get('read', 'refresh_families')).toBe(before.rf + 1)
     expect(c.get('read', 'users')).toBe(before.u + 1)
@@ -69,24 +69,24 @@ describe('RefreshTokens', () => {
       clock: t.clock,
     })
     try {
-      const first = storeOf(t).create(alice())
-      expect(storeOf(other).rotate(first.token).ok).toBe(true)
-      expect(storeOf(t).rotate(first.token)).toMatchObject({ ok: false, reason: 'reused' })
+      const first = await storeOf(t).create(alice())
+      expect((await storeOf(other).rotate(first.token)).ok).toBe(true)
+      expect(await storeOf(t).rotate(first.token)).toMatchObject({ ok: false, reason: 'reused' })
     } finally {
       other.deps.db.close()
     }
   })
 
-  it('purge drops families past their absolute expiry with their tokens, and keeps live ones', () => {
+  it('purge drops families past their absolute expiry with their tokens, and keeps live ones', async () => {
     const store = storeOf(t)
-    store.create(alice())
+    await store.create(alice())
     t.clock.advance(100_000)
-    const live = store.create(alice())
+    const live = await store.create(alice())
     t.clock.advance(30_000) // the first family is past its 120 s absolute expiry
-    store.purge()
+    await store.purge()
     const families = t.deps.db.prepare('SELECT id FROM refresh_families').pluck().all()
     expect(families).toEqual([live.familyId])
     expect(t.deps.db.prepare('SELECT COUNT(*) FROM refresh_tokens').pluck().get()).toBe(1)
-    expect(store.rotate(live.token).ok).toBe(true)
+    expect((await store.rotate(live.token)).ok).toBe(true)
   })
 })

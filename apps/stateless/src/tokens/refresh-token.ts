@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import type { Clock, Db, StoreCounters, User, UserColumns } from '@auth-lab/shared'
 import { userColumns, userFromRow } from '@auth-lab/shared'
 import type { RefreshConfig } from '../config.js'
+import type { RefreshStore } from './refresh-store.js'
 
 /**
  * Refresh tokens: what they are, where they live, and which attack each rule stops.
@@ -76,7 +77,9 @@ interface FamilyRow {
   ip: string | null
 }
 
-export class RefreshTokens {
+/** Refresh families and tokens in the shared SQLite file (TOKEN_STORE=sqlite, the default). */
+export class RefreshTokens implements RefreshStore {
+  readonly kind = 'sqlite'
   private readonly stmt
   private readonly ttlMs: number
   private readonly absoluteMs: number
@@ -142,10 +145,10 @@ export class RefreshTokens {
   }
 
   /** Starts a family for a fresh login and returns its first token. */
-  create(
+  async create(
     user: Pick<User, 'id' | 'tokenVersion' | 'credentialEpoch'>,
     meta: { userAgent?: string; ip?: string } = {},
-  ): IssuedRefresh {
+  ): Promise<IssuedRefresh> {
     const now = this.clock()
     const familyId = randomBytes(16).toString('base64url')
     const absolute = now + this.absoluteMs
@@ -165,19 +168,23 @@ export class RefreshTokens {
   }
 
   /** Consumes `token` and issues its child, atomically. Malformed tokens are refused without a store access. */
-  rotate(token: string): RotateResult {
+  async rotate(token: string): Promise<RotateResult> {
     if (!isRefreshTokenShaped(token)) return { ok: false, reason: 'invalid' }
     return this.rotateTx(hashToken(token), this.clock())
   }
 
   /** Revokes one family; true if it was live. */
-  revokeFamily(familyId: string, reason: string): boolean {
+  async revokeFamily(familyId: string, reason: string): Promise<boolean> {
+    return this.revokeFamilyNow(familyId, reason)
+  }
+
+  private revokeFamilyNow(familyId: string, reason: string): boolean {
     this.counters.write('refresh_families')
     return this.stmt.revoke.run(this.clock(), reason, familyId).changes === 1
   }
 
   /** The family a presented token belongs to (logout by cookie), or null. No validity check: logout always works. */
-  familyOf(token: string | undefined): { familyId: string; userId: number } | null {
+  async familyOf(token: string | undefined): Promise<{ familyId: string; userId: number } | null> {
     if (!isRefreshTokenShaped(token)) return null
     this.counters.read('refresh_tokens')
     this.counters.read('refresh_families')
@@ -186,13 +193,13 @@ export class RefreshTokens {
   }
 
   /** Revokes every live family of a user; returns their ids. */
-  revokeAllForUser(userId: number, reason: string): string[] {
+  async revokeAllForUser(userId: number, reason: string): Promise<string[]> {
     this.counters.write('refresh_families')
     return this.stmt.revokeForUser.all(this.clock(), reason, userId)
   }
 
   /** The user's live devices, newest first. */
-  listForUser(userId: number): FamilyView[] {
+  async listForUser(userId: number): Promise<FamilyView[]> {
     const now = this.clock()
     this.counters.read('refresh_families')
     return this.stmt.liveForUser.all(userId, now, now - this.ttlMs).map((f) => ({
@@ -211,13 +218,18 @@ export class RefreshTokens {
    * the user's other live families that were on the previous version over to the new one, so those devices
    * recover with one refresh instead of being logged out.
    */
-  restampLive(userId: number, newVersion: number): void {
+  async restampLive(userId: number, newVersion: number): Promise<void> {
+    this.restampLiveNow(userId, newVersion)
+  }
+
+  /** The synchronous restamp, for the version strategy's IMMEDIATE transaction (bump + restamp, both or neither). */
+  restampLiveNow(userId: number, newVersion: number): void {
     this.counters.write('refresh_families')
     this.stmt.restamp.run(newVersion, userId, newVersion - 1)
   }
 
   /** Deletes dead families (past absolute expiry, or revoked long enough ago) and used, expired tokens. */
-  purge(now = this.clock()): number {
+  async purge(now = this.clock()): Promise<number> {
     this.counters.write('refresh_families')
     this.counters.write('refresh_tokens')
     // Revoked families are kept for one idle lifetime so a late replay is still recognised as a revoked family.
@@ -245,21 +257,21 @@ export class RefreshTokens {
         : user.credentialEpoch !== row.family_epoch
           ? 'credential_epoch'
           : 'token_version'
-      this.revokeFamily(row.family_id, reason)
+      this.revokeFamilyNow(row.family_id, reason)
       return { ok: false, reason: 'stale', familyId: row.family_id, userId: row.user_id }
     }
     let grace = false
     if (row.used_at !== null) {
       const newest = row.last_rotated_hash !== null && hash.equals(row.last_rotated_hash)
       if (!(this.graceMs > 0 && newest && now - row.used_at <= this.graceMs)) {
-        this.revokeFamily(row.family_id, 'reuse')
+        this.revokeFamilyNow(row.family_id, 'reuse')
         return { ok: false, reason: 'reused', familyId: row.family_id, userId: row.user_id }
       }
       grace = true // a fresh sibling; the token stays used and the earlier child stays valid
     } else {
       this.counters.write('refresh_tokens')
       if (this.stmt.consume.run(now, hash).changes !== 1) {
-        this.revokeFamily(row.family_id, 'reuse')
+        this.revokeFamilyNow(row.family_id, 'reuse')
         return { ok: false, reason: 'reused', familyId: row.family_id, userId: row.user_id }
       }
       // Supersede siblings left by a grace replay: one live token per family.

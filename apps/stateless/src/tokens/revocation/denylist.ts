@@ -1,5 +1,5 @@
 import type { Clock } from '@auth-lab/shared'
-import type { Denylist } from '../denylist.js'
+import type { DenylistStore } from '../denylist.js'
 import type { Revocation } from './index.js'
 
 /**
@@ -11,23 +11,27 @@ import type { Revocation } from './index.js'
  * logout-all in either app ends every older token at once, F2); the user's name and role come from the claims.
  */
 export function denylistRevocation(
-  denylist: Denylist,
+  denylist: DenylistStore,
   opts: { clock: Clock; accessTtl: number; clockTolerance: number },
 ): Revocation {
   const retentionMs = (opts.accessTtl + opts.clockTolerance) * 1000
-  const denyFamilies = (familyIds: readonly string[]) => {
-    if (familyIds.length > 0) denylist.denyFamilies(familyIds, opts.clock() + retentionMs)
+  const denyFamilies = async (userId: number, familyIds: readonly string[]) => {
+    if (familyIds.length > 0) await denylist.denyFamilies(userId, familyIds, opts.clock() + retentionMs)
   }
   return {
     mode: 'denylist',
-    check: (token) =>
-      denylist.isDenied(token.jti, token.sid, { id: token.user.id, credentialEpoch: token.credentialEpoch })
+    check: async (token) =>
+      (await denylist.isDenied(token.jti, token.sid, {
+        id: token.user.id,
+        credentialEpoch: token.credentialEpoch,
+      }))
         ? null
         : token.user,
-    cut: (_userId, familyIds) => denyFamilies(familyIds),
-    onStale: (_userId, familyId) => denyFamilies([familyId]),
-    onLogout: (token) => denylist.denyToken(token.jti, (token.exp + opts.clockTolerance) * 1000),
-    onLogoutAll: (_userId, familyIds) => denyFamilies(familyIds),
+    cut: (userId, familyIds) => denyFamilies(userId, familyIds),
+    onStale: (userId, familyId) => denyFamilies(userId, [familyId]),
+    onLogout: (token) =>
+      denylist.denyToken(token.user.id, token.jti, (token.exp + opts.clockTolerance) * 1000),
+    onLogoutAll: (userId, familyIds) => denyFamilies(userId, familyIds),
     purge: () => denylist.purge(),
   }
 }

@@ -1,8 +1,9 @@
-import type { Clock, Db, PublicUser, StoreCounters, UserStore } from '@auth-lab/shared'
+import type { Clock, Db, PublicUser, RedisHandle, StoreCounters, UserStore } from '@auth-lab/shared'
 import type { RevocationMode } from '../../config.js'
 import type { VerifiedAccess } from '../access-token.js'
 import { Denylist } from '../denylist.js'
-import type { RefreshTokens } from '../refresh-token.js'
+import { RedisDenylist } from '../redis-denylist.js'
+import type { RefreshStore } from '../refresh-store.js'
 import { denylistRevocation } from './denylist.js'
 import { noneRevocation } from './none.js'
 import { versionRevocation } from './version.js'
@@ -18,17 +19,17 @@ import { versionRevocation } from './version.js'
 export interface Revocation {
   readonly mode: RevocationMode
   /** The per-request check after the signature verified: the user to serve, or null if revoked. */
-  check(token: VerifiedAccess): PublicUser | null
+  check(token: VerifiedAccess): Promise<PublicUser | null>
   /** These families were just revoked (logout, device revocation, reuse): cut their live access tokens. */
-  cut(userId: number, familyIds: readonly string[]): void
+  cut(userId: number, familyIds: readonly string[]): Promise<void>
   /** A refresh found its family stale (user disabled, or token_version changed) and revoked it. */
-  onStale(userId: number, familyId: string): void
+  onStale(userId: number, familyId: string): Promise<void>
   /** Logout presented this verified access token: cut that one token too. */
-  onLogout(token: VerifiedAccess): void
+  onLogout(token: VerifiedAccess): Promise<void>
   /** Logout-all revoked these families and already bumped token_version (every mode does). */
-  onLogoutAll(userId: number, familyIds: readonly string[]): void
+  onLogoutAll(userId: number, familyIds: readonly string[]): Promise<void>
   /** Deletes entries that can no longer concern a live token; returns how many. */
-  purge(): number
+  purge(): Promise<number>
 }
 
 export interface RevocationWiring {
@@ -36,7 +37,9 @@ export interface RevocationWiring {
   counters: StoreCounters
   clock: Clock
   users: UserStore
-  refresh: Pick<RefreshTokens, 'restampLive'>
+  refresh: Pick<RefreshStore, 'restampLive'> & { restampLiveNow?(userId: number, newVersion: number): void }
+  /** TOKEN_STORE=redis: the deny-list lives in Redis too. */
+  redis?: RedisHandle
   /** Seconds: how long an issued access token can verify (its TTL plus the verifier's leeway). */
   accessTtl: number
   clockTolerance: number
@@ -48,11 +51,16 @@ export function openRevocation(mode: RevocationMode, w: RevocationWiring): Revoc
     case 'none':
       return noneRevocation()
     case 'denylist':
-      return denylistRevocation(new Denylist(w.db, w.counters, w.clock), {
-        clock: w.clock,
-        accessTtl: w.accessTtl,
-        clockTolerance: w.clockTolerance,
-      })
+      return denylistRevocation(
+        w.redis
+          ? new RedisDenylist(w.redis, w.users, w.counters, w.clock)
+          : new Denylist(w.db, w.counters, w.clock),
+        {
+          clock: w.clock,
+          accessTtl: w.accessTtl,
+          clockTolerance: w.clockTolerance,
+        },
+      )
     case 'version':
       return versionRevocation(w)
   }

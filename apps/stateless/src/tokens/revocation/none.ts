@@ -8,11 +8,11 @@ import type { Revocation } from './index.js'
 export function noneRevocation(): Revocation {
   return {
     mode: 'none',
-    check: (token) => token.user,
-    cut: () => {},
-    onStale: () => {},
-    onLogout: () => {},
-    onLogoutAll: () => {},
-    purge: () => 0,
+    check: async (token) => token.user,
+    cut: async () => {},
+    onStale: async () => {},
+    onLogout: async () => {},
+    onLogoutAll: async () => {},
+    purge: async () => 0,
   }
 }

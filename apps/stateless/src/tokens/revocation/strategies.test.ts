@@ -67,9 +67,9 @@ async function setup(mode: RevocationMode, over: Partial<RevocationWiring> = {})
     }
   }
   /** Store operations performed by `fn`. */
-  const opsOf = (fn: () => void) => {
+  const opsOf = async (fn: () => unknown) => {
     const before = { reads: counters.get('read'), writes: counters.get('write') }
-    fn()
+    await fn()
     return { reads: counters.get('read') - before.reads, writes: counters.get('write') - before.writes }
   }
   const denylistRows = () => db.prepare('SELECT COUNT(*) FROM token_denylist').pluck().get() as number
@@ -87,17 +87,20 @@ describe('none', () => {
   it('serves the claims with zero store access, and nothing reaches a live token', async () => {
     const { revocation, alice, token, opsOf, denylistRows } = await setup('none')
     const t = token(alice, 'fam-1')
-    expect(opsOf(() => expect(revocation.check(t)).toEqual(t.user))).toEqual({ reads: 0, writes: 0 })
-    const hooks = opsOf(() => {
-      revocation.onLogout(t)
-      revocation.cut(alice.id, ['fam-1'])
-      revocation.onStale(alice.id, 'fam-1')
-      revocation.onLogoutAll(alice.id, ['fam-1'])
+    expect(await opsOf(async () => expect(await revocation.check(t)).toEqual(t.user))).toEqual({
+      reads: 0,
+      writes: 0,
+    })
+    const hooks = await opsOf(async () => {
+      await revocation.onLogout(t)
+      await revocation.cut(alice.id, ['fam-1'])
+      await revocation.onStale(alice.id, 'fam-1')
+      await revocation.onLogoutAll(alice.id, ['fam-1'])
     })
     expect(hooks).toEqual({ reads: 0, writes: 0 })
-    expect(revocation.check(t)).toEqual(t.user) // the documented trade-off: valid until exp
+    expect(await revocation.check(t)).toEqual(t.user) // the documented trade-off: valid until exp
     expect(denylistRows()).toBe(0)
-    expect(revocation.purge()).toBe(0)
+    expect(await revocation.purge()).toBe(0)
   })
 })
 
@@ -105,21 +108,24 @@ describe('denylist', () => {
   it('check is exactly one read of the deny-list and serves the claims', async () => {
     const { revocation, alice, token, opsOf } = await setup('denylist')
     const t = token(alice, 'fam-1')
-    expect(opsOf(() => expect(revocation.check(t)).toEqual(t.user))).toEqual({ reads: 1, writes: 0 })
+    expect(await opsOf(async () => expect(await revocation.check(t)).toEqual(t.user))).toEqual({
+      reads: 1,
+      writes: 0,
+    })
   })
 
   it('onLogout cuts that one token until its exp + tolerance; the device’s other tokens stay', async () => {
     const { db, clock, revocation, alice, token } = await setup('denylist')
     const t = token(alice, 'fam-1', 'jti-a')
     const sibling = token(alice, 'fam-1', 'jti-b')
-    revocation.onLogout(t)
-    expect(revocation.check(t)).toBeNull()
-    expect(revocation.check(sibling)).toEqual(sibling.user)
+    await revocation.onLogout(t)
+    expect(await revocation.check(t)).toBeNull()
+    expect(await revocation.check(sibling)).toEqual(sibling.user)
     expect(db.prepare('SELECT key, expires_at FROM token_denylist').all()).toEqual([
       { key: 'jti:jti-a', expires_at: (t.exp + TOLERANCE) * 1000 },
     ])
     clock.set((t.exp + TOLERANCE) * 1000)
-    expect(revocation.purge()).toBe(1)
+    expect(await revocation.purge()).toBe(1)
   })
 
   it('cut and onStale list the device (sid) for ACCESS_TTL + tolerance: every token of it is refused', async () => {
@@ -130,28 +136,31 @@ describe('denylist', () => {
       token(alice, 'fam-2'),
       token(bob, 'fam-3'),
     ]
-    revocation.cut(alice.id, ['fam-1'])
-    expect(revocation.check(a1)).toBeNull()
-    expect(revocation.check(a2)).toBeNull()
-    expect(revocation.check(other)).toEqual(other.user)
-    revocation.onStale(bob.id, 'fam-3')
-    expect(revocation.check(b)).toBeNull()
+    await revocation.cut(alice.id, ['fam-1'])
+    expect(await revocation.check(a1)).toBeNull()
+    expect(await revocation.check(a2)).toBeNull()
+    expect(await revocation.check(other)).toEqual(other.user)
+    await revocation.onStale(bob.id, 'fam-3')
+    expect(await revocation.check(b)).toBeNull()
     expect(denylistRows()).toBe(2)
     clock.advance((ACCESS_TTL + TOLERANCE) * 1000 - 1)
-    expect(revocation.purge()).toBe(0) // still covering tokens issued just before the cut
+    expect(await revocation.purge()).toBe(0) // still covering tokens issued just before the cut
     clock.advance(1)
-    expect(revocation.purge()).toBe(2)
+    expect(await revocation.purge()).toBe(2)
     expect(denylistRows()).toBe(0)
   })
 
   it('onLogoutAll lists every revoked family; nothing to revoke writes nothing', async () => {
     const { revocation, alice, token, opsOf } = await setup('denylist')
     const [p, q] = [token(alice, 'fam-1'), token(alice, 'fam-2')]
-    revocation.onLogoutAll(alice.id, ['fam-1', 'fam-2'])
-    expect(revocation.check(p)).toBeNull()
-    expect(revocation.check(q)).toBeNull()
-    expect(opsOf(() => revocation.onLogoutAll(alice.id, []))).toEqual({ reads: 0, writes: 0 })
-    expect(opsOf(() => revocation.cut(alice.id, []))).toEqual({ reads: 0, writes: 0 })
+    await revocation.onLogoutAll(alice.id, ['fam-1', 'fam-2'])
+    expect(await revocation.check(p)).toBeNull()
+    expect(await revocation.check(q)).toBeNull()
+    expect(await opsOf(async () => await revocation.onLogoutAll(alice.id, []))).toEqual({
+      reads: 0,
+      writes: 0,
+    })
+    expect(await opsOf(async () => await revocation.cut(alice.id, []))).toEqual({ reads: 0, writes: 0 })
   })
 })
 
@@ -159,28 +168,28 @@ describe('version', () => {
   it('check is exactly one read of the users row and serves the row’s current data', async () => {
     const { revocation, users, alice, token, opsOf } = await setup('version')
     const t = token(alice, 'fam-1')
-    expect(opsOf(() => expect(revocation.check(t)).toEqual(publicUser(alice)))).toEqual({
+    expect(await opsOf(async () => expect(await revocation.check(t)).toEqual(publicUser(alice)))).toEqual({
       reads: 1,
       writes: 0,
     })
     users.setDisabled(alice.id, true)
-    expect(revocation.check(t)).toBeNull()
+    expect(await revocation.check(t)).toBeNull()
     users.setDisabled(alice.id, false)
-    expect(revocation.check({ ...t, tokenVersion: t.tokenVersion + 1 })).toBeNull()
-    expect(revocation.check({ ...t, user: { ...t.user, id: 999 } })).toBeNull()
+    expect(await revocation.check({ ...t, tokenVersion: t.tokenVersion + 1 })).toBeNull()
+    expect(await revocation.check({ ...t, user: { ...t.user, id: 999 } })).toBeNull()
   })
 
   it('cut bumps the version (every token of the user dies) and restamps the other live families', async () => {
     const { db, revocation, refresh, users, alice, bob, token } = await setup('version')
-    const phone = refresh.create(alice)
-    const laptop = refresh.create(alice)
-    const bobs = refresh.create(bob)
-    refresh.revokeFamily(phone.familyId, 'logout')
+    const phone = await refresh.create(alice)
+    const laptop = await refresh.create(alice)
+    const bobs = await refresh.create(bob)
+    await refresh.revokeFamily(phone.familyId, 'logout')
     const [t, b] = [token(alice, phone.familyId), token(bob, bobs.familyId)]
-    revocation.cut(alice.id, [phone.familyId])
+    await revocation.cut(alice.id, [phone.familyId])
     expect(users.findById(alice.id)!.tokenVersion).toBe(alice.tokenVersion + 1)
-    expect(revocation.check(t)).toBeNull()
-    expect(revocation.check(b)).toEqual(b.user)
+    expect(await revocation.check(t)).toBeNull()
+    expect(await revocation.check(b)).toEqual(b.user)
     const versions = Object.fromEntries(
       (
         db.prepare('SELECT id, token_version FROM refresh_families').all() as {
@@ -194,31 +203,32 @@ describe('version', () => {
       [laptop.familyId]: alice.tokenVersion + 1, // live: carried over, recovers with one refresh
       [bobs.familyId]: bob.tokenVersion,
     })
-    expect(refresh.rotate(laptop.token).ok).toBe(true)
+    expect((await refresh.rotate(laptop.token)).ok).toBe(true)
   })
 
   it('bump and restamp are one transaction: a failed restamp leaves the version untouched', async () => {
     const failing = {
-      restampLive: () => {
+      restampLive: async () => {},
+      restampLiveNow: () => {
         throw new Error('disk full')
       },
     }
     const { revocation, users, alice } = await setup('version', { refresh: failing })
-    expect(() => revocation.cut(alice.id, ['fam-1'])).toThrow('disk full')
+    await expect(revocation.cut(alice.id, ['fam-1'])).rejects.toThrow('disk full')
     expect(users.findById(alice.id)!.tokenVersion).toBe(alice.tokenVersion)
   })
 
   it('needs nothing more for stale families, logout tokens, logout-all or purge', async () => {
     const { revocation, alice, token, opsOf } = await setup('version')
     const t = token(alice, 'fam-1')
-    const hooks = opsOf(() => {
-      revocation.onStale(alice.id, 'fam-1')
-      revocation.onLogout(t)
-      revocation.onLogoutAll(alice.id, ['fam-1'])
-      revocation.cut(alice.id, [])
+    const hooks = await opsOf(async () => {
+      await revocation.onStale(alice.id, 'fam-1')
+      await revocation.onLogout(t)
+      await revocation.onLogoutAll(alice.id, ['fam-1'])
+      await revocation.cut(alice.id, [])
     })
     expect(hooks).toEqual({ reads: 0, writes: 0 })
-    expect(revocation.check(t)).toEqual(t.user)
-    expect(revocation.purge()).toBe(0)
+    expect(await revocation.check(t)).toEqual(t.user)
+    expect(await revocation.purge()).toBe(0)
   })
 })

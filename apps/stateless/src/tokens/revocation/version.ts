@@ -1,6 +1,6 @@
 import type { Db, UserStore } from '@auth-lab/shared'
 import { publicUser } from '@auth-lab/shared'
-import type { RefreshTokens } from '../refresh-token.js'
+import type { RefreshStore } from '../refresh-store.js'
 import type { Revocation } from './index.js'
 
 /**
@@ -14,16 +14,24 @@ import type { Revocation } from './index.js'
 export function versionRevocation(w: {
   db: Db
   users: UserStore
-  refresh: Pick<RefreshTokens, 'restampLive'>
+  refresh: Pick<RefreshStore, 'restampLive'> & { restampLiveNow?(userId: number, newVersion: number): void }
 }): Revocation {
-  // Both writes or neither: a bump without the restamp would log every other device out.
-  const bumpAndRestamp = w.db.transaction((userId: number) => {
-    const version = w.users.bumpTokenVersion(userId)
-    w.refresh.restampLive(userId, version)
-  }).immediate
+  const { restampLiveNow } = w.refresh
+  // SQLite: both writes or neither, in one IMMEDIATE transaction (a bump without the restamp would log every other
+  // device out). Redis (TOKEN_STORE=redis) cannot share a transaction with SQLite: the bump commits first, then the
+  // restamp; if the restamp fails the other devices must log in again (fail closed), and the request answers 503.
+  const bumpAndRestamp = restampLiveNow
+    ? w.db.transaction((userId: number) => {
+        restampLiveNow.call(w.refresh, userId, w.users.bumpTokenVersion(userId))
+      }).immediate
+    : undefined
+  const cutUser = async (userId: number) => {
+    if (bumpAndRestamp) return bumpAndRestamp(userId)
+    await w.refresh.restampLive(userId, w.users.bumpTokenVersion(userId))
+  }
   return {
     mode: 'version',
-    check(token) {
+    async check(token) {
       const u = w.users.findById(token.user.id)
       if (
         !u ||
@@ -34,12 +42,12 @@ export function versionRevocation(w: {
         return null
       return publicUser(u)
     },
-    cut: (userId, familyIds) => {
-      if (familyIds.length > 0) bumpAndRestamp(userId)
+    cut: async (userId, familyIds) => {
+      if (familyIds.length > 0) await cutUser(userId)
     },
-    onStale: () => {},
-    onLogout: () => {},
-    onLogoutAll: () => {},
-    purge: () => 0,
+    onStale: async () => {},
+    onLogout: async () => {},
+    onLogoutAll: async () => {},
+    purge: async () => 0,
   }
 }

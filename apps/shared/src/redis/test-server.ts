@@ -1,0 +1,158 @@
+/**
+ * A private redis-server for tests (test-only: exported as `@auth-lab/shared/redis-test-server`, never from the
+ * main barrel). Binary from REDIS_SERVER or PATH; a free 127.0.0.1 port; a temp `--dir`; no RDB snapshots
+ * (`--save ''`); AOF only when asked (`appendonly: true`, for restart tests that expect committed writes back).
+ * Stopped by PID. One server per test file is the intended use (start in beforeAll, stop in afterAll); tests keep
+ * apart by using distinct REDIS_PREFIX values.
+ */
+import type { ChildProcess } from 'node:child_process'
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+export interface RedisTestServer {
+  port: number
+  url: string
+  dir: string
+  pid(): number | undefined
+  /** SIGKILL (a crash: no shutdown save). Resolves when the process is gone. */
+  kill(): Promise<void>
+  /** Starts it again on the same port and dir (AOF replays if `appendonly`). */
+  restart(): Promise<void>
+  /** SIGTERM, wait, remove the dir. */
+  stop(): Promise<void>
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer()
+    srv.unref()
+    srv.on('error', reject)
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address()
+      const port = typeof addr === 'object' && addr ? addr.port : 0
+      srv.close(() => resolve(port))
+    })
+  })
+}
+
+/**
+ * Commands the server has executed so far (INFO commandstats, every command except INFO itself; commands run by
+ * a Lua script count as well as the EVALSHA). Take it before and after a request to count what the request cost.
+ */
+export async function commandsExecuted(client: { info(section: string): Promise<unknown> }): Promise<number> {
+  const text = String(await client.info('commandstats'))
+  let n = 0
+  for (const m of text.matchAll(/^cmdstat_([a-z|]+):calls=(\d+)/gm)) if (m[1] !== 'info') n += Number(m[2])
+  return n
+}
+
+/** Round trips = commands the client sent: INFO commandstats counts EVALSHA once plus each redis.call inside, so
+ * tests that count round trips use requests without scripts, or `calls` for one command name. */
+export async function commandCalls(
+  client: { info(section: string): Promise<unknown> },
+  name: string,
+): Promise<number> {
+  const m = String(await client.info('commandstats')).match(new RegExp(`^cmdstat_${name}:calls=(\\d+)`, 'm'))
+  return Number(m?.[1] ?? 0)
+}
+
+export async function startRedisServer(
+  opts: { appendonly?: boolean; appendfsync?: 'always' | 'everysec' } = {},
+): Promise<RedisTestServer> {
+  const bin = process.env.REDIS_SERVER || 'redis-server'
+  const dir = mkdtempSync(join(tmpdir(), 'auth-lab-redis-'))
+  let port = await freePort()
+  let child: ChildProcess | undefined
+
+  const launch = async (): Promise<void> => {
+    const args = [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dir,
+      '--save',
+      '',
+      '--appendonly',
+      opts.appendonly ? 'yes' : 'no',
+      '--appendfsync',
+      'everysec',
+      '--protected-mode',
+      'yes',
+      '--daemonize',
+      'no',
+      '--loglevel',
+      'notice',
+    ]
+    const proc = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+    child = proc
+    let log = ''
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        proc.kill('SIGKILL')
+        reject(new Error(`redis-server did not start in 5 s: ${log}`))
+      }, 5000)
+      const onData = (b: Buffer) => {
+        log += b.toString()
+        if (log.includes('Ready to accept connections')) {
+          clearTimeout(timer)
+          resolve()
+        }
+      }
+      proc.stdout?.on('data', onData)
+      proc.stderr?.on('data', onData)
+      proc.once('error', (err) => {
+        clearTimeout(timer)
+        reject(new Error(`cannot run ${bin} (install redis-server or set REDIS_SERVER): ${err.message}`))
+      })
+      proc.once('exit', (code) => {
+        clearTimeout(timer)
+        reject(new Error(`redis-server exited with ${code}: ${log}`))
+      })
+    })
+    // Drain the rest of the log so the pipe never fills.
+    proc.stdout?.resume()
+    proc.stderr?.resume()
+  }
+
+  const waitExit = (proc: ChildProcess | undefined, signal: NodeJS.Signals) =>
+    new Promise<void>((resolve) => {
+      if (!proc || proc.exitCode !== null || proc.signalCode !== null) return resolve()
+      proc.once('exit', () => resolve())
+      proc.kill(signal)
+    })
+
+  // A test process that dies before its afterAll must not leave a redis-server behind.
+  const onExit = () => child?.kill('SIGKILL')
+  process.once('exit', onExit)
+
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await launch()
+      break
+    } catch (err) {
+      if (attempt >= 2) throw err
+      port = await freePort() // lost the race for the port: try another
+    }
+  }
+  return {
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    dir,
+    pid: () => child?.pid,
+    kill: () => waitExit(child, 'SIGKILL'),
+    restart: async () => {
+      await waitExit(child, 'SIGKILL')
+      await launch()
+    },
+    stop: async () => {
+      process.off('exit', onExit)
+      await waitExit(child, 'SIGTERM')
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}

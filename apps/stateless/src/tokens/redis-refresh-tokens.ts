@@ -1,0 +1,304 @@
+/**
+ * Refresh families and tokens in Redis (TOKEN_STORE=redis), shared by every instance. The rules are those of
+ * refresh-token.ts (hashed tokens, rotation with exactly one winner, reuse ⇒ family revoked, grace window, idle and
+ * absolute expiry, stale families revoked); only the storage differs.
+ *
+ * Key layout (prefix REDIS_PREFIX), every key with a TTL:
+ * - `rt:<sha256(token)>` — STRING `<userId>:<familyId>:<tokenExpiresAt>:<familyAbsoluteExpiresAt>`, immutable,
+ *   PX = the token's own expiry. The only key a request can reach from a cookie; it names the user, so every other
+ *   key of the operation can carry the user's hash tag.
+ * - `{u:<userId>}:f:<familyId>` — HASH, one family (device): v token_version, e credential epoch, c created,
+ *   l last used, a absolute expiry, ua, ip, live (comma-separated hashes of the tokens that may still rotate: the
+ *   current one, plus grace siblings), lr / lt (hash and time of the most recent rotation), r / rr (revoked at,
+ *   reason). PX = absolute expiry; once revoked, at most REFRESH_TTL more (a late replay still meets "revoked").
+ * - `{u:<userId>}:families` — SET of the user's family ids (list, logout-all), PX = the latest absolute expiry;
+ *   members whose family expired are pruned when read.
+ * Family ids are `<userId>.<22 random chars>` so a family can be found from its id alone (revoke by `sid`).
+ *
+ * Rotation = GET the pointer (1 round trip) + read the users row (SQLite) + ONE Lua script on the family key, which
+ * checks revoked / expiry / staleness (disabled, epoch, version) / used-or-live / grace and then rotates, revokes
+ * or refuses, atomically: of 20 concurrent refreshes of one token exactly one finds it live. The child's pointer is
+ * written just before the script in the same round trip; if the script refuses, that pointer names a token that
+ * was never handed out (harmless, expires by TTL).
+ */
+import { createHash, randomBytes } from 'node:crypto'
+import type { Clock, RedisHandle, StoreCounters, User, UserStore } from '@auth-lab/shared'
+import { luaScript, redisCall, ttlMs } from '@auth-lab/shared'
+import type { RefreshConfig } from '../config.js'
+import type { RefreshStore } from './refresh-store.js'
+import type { FamilyView, IssuedRefresh, RotateResult } from './refresh-token.js'
+import { isRefreshTokenShaped } from './refresh-token.js'
+
+// KEYS: family. ARGV: hash, childHash, now, graceMs, epoch, version, disabled(0|1), tokenExpiresAt, retainMs.
+// Returns {outcome, detail}: ok (detail 0 normal | 1 grace), invalid, stale (detail reason), reused.
+const ROTATE = luaScript(`
+local f = KEYS[1]
+local st = redis.call('HMGET', f, 'r', 'e', 'v', 'live', 'lr', 'lt', 'a')
+if not st[7] or st[1] then return {'invalid', ''} end
+local now = tonumber(ARGV[3])
+if now >= tonumber(st[7]) or now >= tonumber(ARGV[8]) then return {'invalid', ''} end
+local reason = nil
+if ARGV[7] == '1' then reason = 'user_disabled'
+elseif st[2] ~= ARGV[5] then reason = 'credential_epoch'
+elseif st[3] ~= ARGV[6] then reason = 'token_version' end
+local function revoke(why)
+  redis.call('HSET', f, 'r', ARGV[3], 'rr', why)
+  redis.call('PEXPIRE', f, ARGV[9], 'LT')
+end
+if reason then revoke(reason); return {'stale', reason} end
+local live = st[4] or ''
+if string.find(',' .. live .. ',', ',' .. ARGV[1] .. ',', 1, true) then
+  redis.call('HSET', f, 'live', ARGV[2], 'lr', ARGV[1], 'lt', ARGV[3], 'l', ARGV[3])
+  return {'ok', '0'}
+end
+if tonumber(ARGV[4]) > 0 and st[5] == ARGV[1] and now - tonumber(st[6]) <= tonumber(ARGV[4]) then
+  redis.call('HSET', f, 'live', live .. ',' .. ARGV[2])
+  return {'ok', '1'}
+end
+revoke('reuse')
+return {'reused', ''}`)
+
+// KEYS: family. ARGV: now, reason, retainMs. 1 if it was live.
+const REVOKE = luaScript(`
+local st = redis.call('HMGET', KEYS[1], 'a', 'r')
+if not st[1] or st[2] then return 0 end
+redis.call('HSET', KEYS[1], 'r', ARGV[1], 'rr', ARGV[2])
+redis.call('PEXPIRE', KEYS[1], ARGV[3], 'LT')
+return 1`)
+
+// KEYS: family. ARGV: newVersion. Live families on newVersion − 1 move to newVersion.
+const RESTAMP = luaScript(`
+local st = redis.call('HMGET', KEYS[1], 'v', 'r')
+if not st[1] or st[2] or tonumber(st[1]) ~= tonumber(ARGV[1]) - 1 then return 0 end
+redis.call('HSET', KEYS[1], 'v', ARGV[1])
+return 1`)
+
+const FAMILY_ID = /^(\d{1,15})\.[A-Za-z0-9_-]{22}$/
+
+function hashHex(token: string): string {
+  return createHash('sha256').update(token).digest('hex')
+}
+
+interface Pointer {
+  userId: number
+  familyId: string
+  expiresAt: number
+  absolute: number
+}
+
+function parsePointer(v: string | null): Pointer | null {
+  if (v === null) return null
+  const [u, fam, x, a] = v.split(':')
+  if (u === undefined || fam === undefined || x === undefined || a === undefined) return null
+  return { userId: Number(u), familyId: fam, expiresAt: Number(x), absolute: Number(a) }
+}
+
+export class RedisRefreshTokens implements RefreshStore {
+  readonly kind = 'redis'
+  private readonly ttlMs: number
+  private readonly absoluteMs: number
+  private readonly graceMs: number
+
+  constructor(
+    private readonly redis: RedisHandle,
+    private readonly users: Pick<UserStore, 'findById'>,
+    private readonly counters: StoreCounters,
+    private readonly clock: Clock,
+    cfg: RefreshConfig,
+  ) {
+    this.ttlMs = cfg.ttl * 1000
+    this.absoluteMs = cfg.absoluteTtl * 1000
+    this.graceMs = cfg.grace * 1000
+  }
+
+  private familyKey(userId: number, familyId: string): string {
+    return this.redis.key(`{u:${userId}}:f:${familyId}`)
+  }
+
+  private familiesKey(userId: number): string {
+    return this.redis.key(`{u:${userId}}:families`)
+  }
+
+  private pointerKey(hash: string): string {
+    return this.redis.key(`rt:${hash}`)
+  }
+
+  async create(
+    user: Pick<User, 'id' | 'tokenVersion' | 'credentialEpoch'>,
+    meta: { userAgent?: string; ip?: string } = {},
+  ): Promise<IssuedRefresh> {
+    const now = this.clock()
+    const familyId = `${user.id}.${randomBytes(16).toString('base64url')}`
+    const absolute = now + this.absoluteMs
+    const token = randomBytes(32).toString('base64url')
+    const hash = hashHex(token)
+    const expiresAt = Math.min(now + this.ttlMs, absolute)
+    const fields: Record<string, string> = {
+      v: String(user.tokenVersion),
+      e: String(user.credentialEpoch),
+      c: String(now),
+      l: String(now),
+      a: String(absolute),
+      live: hash,
+    }
+    if (meta.userAgent) fields.ua = meta.userAgent.slice(0, 256)
+    if (meta.ip) fields.ip = meta.ip
+    const fam = this.familyKey(user.id, familyId)
+    const set = this.familiesKey(user.id)
+    this.counters.write('refresh_families')
+    this.counters.write('refresh_tokens')
+    const { client } = this.redis
+    await redisCall(() =>
+      Promise.all([
+        // One slot ({u:id}): family and index together, each key with its TTL in the same transaction.
+        client
+          .multi()
+          .hSet(fam, fields)
+          .pExpire(fam, this.absoluteMs)
+          .sAdd(set, familyId)
+          .pExpire(set, this.absoluteMs, 'NX')
+          .pExpire(set, this.absoluteMs, 'GT')
+          .exec(),
+        client.set(this.pointerKey(hash), `${user.id}:${familyId}:${expiresAt}:${absolute}`, {
+          expiration: { type: 'PX', value: ttlMs(expiresAt - now) },
+        }),
+      ]),
+    )
+    return { token, familyId, expiresAt }
+  }
+
+  async rotate(token: string): Promise<RotateResult> {
+    if (!isRefreshTokenShaped(token)) return { ok: false, reason: 'invalid' }
+    const now = this.clock()
+    const hash = hashHex(token)
+    this.counters.read('refresh_tokens')
+    const p = parsePointer(await redisCall(() => this.redis.client.get(this.pointerKey(hash))))
+    if (!p) return { ok: false, reason: 'invalid' }
+    this.counters.read('users')
+    const user = this.users.findById(p.userId)
+    if (!user) return { ok: false, reason: 'invalid' }
+    const child = randomBytes(32).toString('base64url')
+    const childHash = hashHex(child)
+    const childExpires = Math.min(now + this.ttlMs, p.absolute)
+    this.counters.read('refresh_families')
+    this.counters.write('refresh_tokens')
+    const { client } = this.redis
+    const [, out] = await redisCall(() =>
+      Promise.all([
+        client.set(this.pointerKey(childHash), `${p.userId}:${p.familyId}:${childExpires}:${p.absolute}`, {
+          expiration: { type: 'PX', value: ttlMs(childExpires - now) },
+        }),
+        ROTATE.run(
+          client,
+          [this.familyKey(p.userId, p.familyId)],
+          [
+            hash,
+            childHash,
+            now,
+            this.graceMs,
+            user.credentialEpoch,
+            user.tokenVersion,
+            user.disabled ? 1 : 0,
+            p.expiresAt,
+            this.ttlMs,
+          ],
+        ) as Promise<[string, string]>,
+      ]),
+    )
+    const [outcome, detail] = out.map(String) as [string, string]
+    if (outcome === 'ok') {
+      return {
+        ok: true,
+        refresh: { token: child, familyId: p.familyId, expiresAt: childExpires },
+        user,
+        grace: detail === '1',
+      }
+    }
+    if (outcome === 'stale' || outcome === 'reused') {
+      this.counters.write('refresh_families')
+      return { ok: false, reason: outcome, familyId: p.familyId, userId: p.userId }
+    }
+    return { ok: false, reason: 'invalid' }
+  }
+
+  async revokeFamily(familyId: string, reason: string): Promise<boolean> {
+    const m = FAMILY_ID.exec(familyId)
+    if (!m) return false
+    this.counters.write('refresh_families')
+    const r = await redisCall(() =>
+      REVOKE.run(
+        this.redis.client,
+        [this.familyKey(Number(m[1]), familyId)],
+        [this.clock(), reason, this.ttlMs],
+      ),
+    )
+    return Number(r) === 1
+  }
+
+  async familyOf(token: string | undefined): Promise<{ familyId: string; userId: number } | null> {
+    if (!isRefreshTokenShaped(token)) return null
+    this.counters.read('refresh_tokens')
+    const p = parsePointer(await redisCall(() => this.redis.client.get(this.pointerKey(hashHex(token)))))
+    return p ? { familyId: p.familyId, userId: p.userId } : null
+  }
+
+  async revokeAllForUser(userId: number, reason: string): Promise<string[]> {
+    this.counters.write('refresh_families')
+    const { client } = this.redis
+    const now = this.clock()
+    return redisCall(async () => {
+      const ids = await client.sMembers(this.familiesKey(userId))
+      const done = await Promise.all(
+        ids.map((id) => REVOKE.run(client, [this.familyKey(userId, id)], [now, reason, this.ttlMs])),
+      )
+      return ids.filter((_, i) => Number(done[i]) === 1)
+    })
+  }
+
+  async listForUser(userId: number): Promise<FamilyView[]> {
+    const now = this.clock()
+    this.counters.read('refresh_families')
+    const { client } = this.redis
+    return redisCall(async () => {
+      const set = this.familiesKey(userId)
+      const ids = await client.sMembers(set)
+      const rows = (await Promise.all(ids.map((id) => client.hGetAll(this.familyKey(userId, id))))) as Record<
+        string,
+        string
+      >[]
+      const gone = ids.filter((_, i) => rows[i]?.a === undefined)
+      if (gone.length > 0) await client.sRem(set, gone) // expired by TTL: prune the index
+      const views: FamilyView[] = []
+      rows.forEach((f, i) => {
+        if (f.a === undefined || f.r !== undefined) return
+        const lastUsedAt = Number(f.l)
+        const absolute = Number(f.a)
+        if (absolute <= now || lastUsedAt <= now - this.ttlMs) return
+        views.push({
+          id: ids[i] as string,
+          userId,
+          createdAt: Number(f.c),
+          lastUsedAt,
+          expiresAt: Math.min(lastUsedAt + this.ttlMs, absolute),
+          userAgent: f.ua ?? null,
+          ip: f.ip ?? null,
+        })
+      })
+      return views.sort((a, b) => b.createdAt - a.createdAt)
+    })
+  }
+
+  async restampLive(userId: number, newVersion: number): Promise<void> {
+    this.counters.write('refresh_families')
+    const { client } = this.redis
+    await redisCall(async () => {
+      const ids = await client.sMembers(this.familiesKey(userId))
+      await Promise.all(ids.map((id) => RESTAMP.run(client, [this.familyKey(userId, id)], [newVersion])))
+    })
+  }
+
+  /** Nothing to do: every key carries its TTL. */
+  async purge(): Promise<number> {
+    return 0
+  }
+}

@@ -1,0 +1,31 @@
+/**
+ * Where refresh families and tokens live: SQLite (`RefreshTokens`, refresh-token.ts, the default) or Redis
+ * (`RedisRefreshTokens`, TOKEN_STORE=redis). Both follow the rules refresh-token.ts spells out (hashed tokens,
+ * rotation with exactly one winner, reuse ⇒ family revoked, grace window, idle and absolute expiry). Every method
+ * returns a promise (Redis is a network hop); store failures reject (→ 503), they are never "invalid".
+ */
+import type { User } from '@auth-lab/shared'
+import type { FamilyView, IssuedRefresh, RotateResult } from './refresh-token.js'
+
+export interface RefreshStore {
+  readonly kind: 'sqlite' | 'redis'
+  /** Starts a family for a fresh login and returns its first token. */
+  create(
+    user: Pick<User, 'id' | 'tokenVersion' | 'credentialEpoch'>,
+    meta?: { userAgent?: string; ip?: string },
+  ): Promise<IssuedRefresh>
+  /** Consumes `token` and issues its child, atomically. Malformed tokens are refused without a store access. */
+  rotate(token: string): Promise<RotateResult>
+  /** Revokes one family; true if it was live. */
+  revokeFamily(familyId: string, reason: string): Promise<boolean>
+  /** The family a presented token belongs to (logout by cookie), or null. No validity check. */
+  familyOf(token: string | undefined): Promise<{ familyId: string; userId: number } | null>
+  /** Revokes every live family of a user; returns their ids. */
+  revokeAllForUser(userId: number, reason: string): Promise<string[]>
+  /** The user's live devices, newest first. */
+  listForUser(userId: number): Promise<FamilyView[]>
+  /** REVOCATION=version: carries the user's live families on `newVersion − 1` over to `newVersion`. */
+  restampLive(userId: number, newVersion: number): Promise<void>
+  /** Deletes dead families and tokens (Redis: 0, its keys expire by TTL). */
+  purge(now?: number): Promise<number>
+}
