@@ -43,7 +43,7 @@ export const LAB_HTML = `<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Auth Lab: sessions and JWTs side by side</title>
 <link rel="icon" href="/favicon.svg" type="image/svg+xml">
-<link rel="stylesheet" href="/lab.css">
+<link rel="stylesheet" href="/demo.css">
 <script src="/race.js" defer></script>
 <script src="/lab.js" defer></script>
 </head>
