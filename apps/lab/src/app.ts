@@ -8,6 +8,7 @@ import type { Inspector } from './inspect.js'
 import { LAB_HTML } from './page/lab-html.js'
 import { LAB_JS } from './page/lab-js.js'
 import { RACE_HTML, RACE_JS } from './page/race.js'
+import { XSS_DRILL_JS } from './page/xss-drill.js'
 import type { Pocket } from './pocket.js'
 import { proxy } from './proxy.js'
 import { mountLabApi } from './routes/lab-api.js'
@@ -65,6 +66,7 @@ export function createApp(deps: LabDeps): Hono {
   app.get('/lab.js', staticAsset(LAB_JS, 'text/javascript; charset=utf-8'))
   app.get('/race.html', staticAsset(RACE_HTML, 'text/html; charset=utf-8'))
   app.get('/race.js', staticAsset(RACE_JS, 'text/javascript; charset=utf-8'))
+  app.get('/xss-drill.js', staticAsset(XSS_DRILL_JS, 'text/javascript; charset=utf-8'))
   // The stylesheet and favicon every Auth Lab page shares (/demo.css, /favicon.svg, /favicon.ico).
   app.route('/', demoAssets())
   for (const doc of ['choosing.md', 'lab.md']) {

@@ -169,13 +169,21 @@
         }
       }
     }
+    /** The XSS drill's contrast variant: the token also written to localStorage (what this page normally avoids). */
+    contrastStorage() {
+      const key = `lab:${this.instance}:access_token`
+      if (this.token && $('j-ls')?.checked) window.localStorage.setItem(key, this.token)
+      else window.localStorage.removeItem(key)
+    }
     setToken(token) {
       this.token = token
       this.revokedSeen = false
       if (!token) {
+        this.contrastStorage()
         this.tokenClaims = this.tokenHeader = null
         return
       }
+      this.contrastStorage()
       const parts = token.split('.')
       this.tokenHeader = decodePart(parts[0])
       this.tokenClaims = parts.length === 3 ? decodePart(parts[1]) : null
@@ -1034,7 +1042,53 @@
     )
   }
 
+  // ---- the XSS drill (lab-only): attacker script loaded from our origin, run against one pane ----------------------
+  async function loadDrill() {
+    if (window.labXssDrill) return window.labXssDrill
+    await new Promise((resolve, reject) => {
+      const s = el('script', { src: '/xss-drill.js' })
+      s.addEventListener('load', resolve)
+      s.addEventListener('error', () => reject(new Error('could not load /xss-drill.js')))
+      document.head.append(s)
+    })
+    return window.labXssDrill
+  }
+  function drill(kind) {
+    return async (out) => {
+      const d = await loadDrill()
+      const c = kind === 's' ? SESS() : JWT.c
+      const pane = kind === 's' ? 'Sessions' : mode(c.instance)
+      const rows = kind === 's' ? await d.sessions(c.prefix) : await d.jwt(c.prefix)
+      const got = {}
+      for (const r of rows) {
+        out.row(pane, r.step, r.result, r.meaning, r.verdict)
+        Object.assign(got, r.got || {})
+      }
+      out.el.dataset.got = JSON.stringify(got)
+      out.row(
+        pane,
+        'so HttpOnly…',
+        kind === 's' ? 'protects the cookie' : 'protects the refresh cookie',
+        kind === 's'
+          ? 'stops theft of the session ID, not its use: the script acts as the user while the page is open, and the attack ends with the tab.'
+          : 'stops theft of the refresh token, not its use; and an access token (in memory or storage) can be taken and replayed elsewhere until exp. Fix XSS itself: CSP, escaping.',
+        'warn',
+      )
+      await loadStore(c)
+    }
+  }
+
   const EXPERIMENTS = {
+    's-xss': [
+      'XSS drill: sessions pane',
+      'Attacker script in this origin: what it reads, what it can do, what it can take away.',
+      drill('s'),
+    ],
+    'j-xss': [
+      'XSS drill: JWT pane',
+      'Attacker script in this origin: the refresh cookie stays unreadable; the access token does not.',
+      drill('j'),
+    ],
     'x-replay': [
       'Log out, then replay the old credential',
       'Sessions refuse the copy at once; a JWT copy works until exp under REVOCATION=none and is refused under denylist.',
@@ -1069,7 +1123,7 @@
   function wireExperiments() {
     for (const [id, [title, explain, fn]] of Object.entries(EXPERIMENTS)) {
       $(id).addEventListener('click', async () => {
-        const buttons = document.querySelectorAll('.experiments button')
+        const buttons = document.querySelectorAll('.experiments button, .xss button')
         for (const b of buttons) b.disabled = true
         const out = card(title, explain)
         out.el.dataset.experiment = id
@@ -1255,6 +1309,9 @@
       })
     }
     wireExperiments()
+    $('j-ls').addEventListener('change', () => {
+      for (const inst of jwtInstances()) clients[inst].contrastStorage()
+    })
     $('r-run').addEventListener('click', runRace)
     render(SESS())
     render(JWT.c)
