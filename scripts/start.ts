@@ -4,6 +4,8 @@
  * which runs three child servers: the stateful app on 3001, the stateless app (REVOCATION=denylist) on 3002 and the
  * stateless app in pure mode (REVOCATION=none) on 3003. Each app stays directly reachable on its port with its own
  * page. Logs are prefixed per server. Ctrl-C stops the front and every child (by PID).
+ * `pnpm start --https` (or LAB_HTTPS=1): the lab on https://localhost:3000/ with a self-signed certificate made by
+ * openssl into data/tls/, and the apps with COOKIE_SECURE=1 (`__Host-sid`, `__Secure-rt`, Secure) and HSTS.
  */
 
 import { readLabConfig, startLab } from '@auth-lab/lab'
@@ -45,7 +47,8 @@ function log(id: string, line: string): void {
 }
 
 await seedDemoUsers()
-const config = readLabConfig({ ...process.env, DB_PATH: dbPath })
+const https = process.argv.slice(2).includes('--https')
+const config = readLabConfig({ ...process.env, ...(https ? { LAB_HTTPS: '1' } : {}), DB_PATH: dbPath })
 const lab = await startLab(config, { log })
 const ports = Object.fromEntries(config.instances.map((i) => [i.id, i.port]))
 console.log(
@@ -53,6 +56,11 @@ console.log(
     `(sessions), http://localhost:${ports.stateless}/ (JWT, denylist), http://localhost:${ports['stateless-none']}/ ` +
     '(JWT, none). Ctrl-C stops everything.',
 )
+if (config.https)
+  console.log(
+    `HTTPS mode: self-signed certificate in ${config.tlsDir} (accept the browser's warning once). The apps run with ` +
+      'COOKIE_SECURE=1: cookies __Host-sid / __Secure-rt with Secure, and HSTS.',
+  )
 
 let stopping = false
 function stop(code: number): void {

@@ -1267,7 +1267,7 @@
     else s.note('Not logged in (GET /me: 401 unauthenticated — no session cookie yet).')
     for (const inst of jwtInstances()) {
       const c = clients[inst]
-      if (!c.cookies.rt) continue
+      if (!Object.keys(c.cookies).some((n) => /(^|-)rt$/.test(n))) continue
       const rr = await c.call('POST', '/auth/refresh')
       if (rr.status === 200)
         c.note('Restored after reload: the refresh cookie bought a new access token.', 'ok')
