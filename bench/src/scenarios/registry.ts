@@ -3,6 +3,7 @@ import { attacksScenario } from './attacks/index.js'
 import { lbScenario } from './lb/index.js'
 import { memoryScenario } from './memory/index.js'
 import { overheadScenario } from './overhead/index.js'
+import { raceScenario } from './race/index.js'
 import { restartScenario } from './restart/index.js'
 import { revocationScenario } from './revocation/index.js'
 
@@ -11,9 +12,15 @@ import { revocationScenario } from './revocation/index.js'
  * so later scenarios can quote its per-request costs through `ctx.previous`). A new scenario adds ONE line here.
  */
 export const SCENARIOS: Readonly<Record<string, Scenario>> = Object.fromEntries(
-  [overheadScenario, restartScenario, lbScenario, revocationScenario, memoryScenario, attacksScenario].map(
-    (s) => [s.id, s],
-  ),
+  [
+    overheadScenario,
+    restartScenario,
+    lbScenario,
+    revocationScenario,
+    memoryScenario,
+    attacksScenario,
+    raceScenario,
+  ].map((s) => [s.id, s]),
 )
 
 /** The ids --scenario accepts besides `all`, in run order. */
