@@ -40,7 +40,8 @@ async function runExperiment(id: string, timeout = 60_000): Promise<Row[]> {
     [`.card[data-experiment="${id}"][data-done]`, before],
     { timeout },
   )
-  expect(await card.getAttribute('data-done')).toBe('ok')
+  // On failure the card's text (its last row says why the experiment stopped) is the message.
+  expect(await card.getAttribute('data-done'), (await card.textContent()) ?? '').toBe('ok')
   return card
     .locator('tbody tr')
     .evaluateAll((trs) =>
@@ -179,6 +180,8 @@ describe('the lab page (headless Chromium)', () => {
     expect(status(find(rows, 'JWT, REVOCATION=none', /device B calls/))).toBe(200)
     expect(status(find(rows, 'JWT, REVOCATION=denylist', /device B calls/))).toBe(401)
     expect(status(find(rows, 'JWT, REVOCATION=denylist', /device B tries/))).toBe(401)
+    // The password really went back (the next experiments log in with it).
+    expect(status(find(rows, 'JWT, REVOCATION=denylist', /changes it back/))).toBe(200)
     await screenshot('experiment-password')
   })
 

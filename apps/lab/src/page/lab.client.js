@@ -69,7 +69,7 @@
     jti: 'Token id: logout deny-lists this one token (REVOCATION=denylist).',
     sid: 'Device id = the refresh family. Revoking the device deny-lists every token carrying this sid.',
     ver: 'The user’s token_version at issue time. “Log out everywhere” bumps it; REVOCATION=version refuses older values.',
-    ep: 'Credential epoch: bumped by a password change or an admin disable. Every mode refuses a token with an older epoch.',
+    ep: 'Credential epoch: bumped by a password change or an admin disable. REVOCATION=denylist and version refuse a token with an older epoch; none checks nothing until exp.',
     role: 'Authorisation data carried in the token: it stays true until exp even if the role changes on the server.',
     username: 'Convenience copy of the username.',
     scope: 'What the token may be used for.',
@@ -822,6 +822,18 @@
       res(b1),
       b1.status === 401 ? 'Refused at once: its row is gone.' : 'ACCEPTED!',
       b1.status === 401 ? 'ok' : 'bad',
+    )
+    // The change bumped the credential epoch, so this browser's own JWT (older `ep`) and refresh family are cut
+    // on the checked server too: log in there with the new password before changing it back.
+    const relog = await j.call('POST', '/auth/login', { json: { username, password: temp } })
+    out.row(
+      mode('stateless'),
+      'this browser logs in again with the new password',
+      res(relog),
+      relog.status === 200
+        ? 'Its own token was cut too (older credential epoch): a password change logs out every device, this one included.'
+        : 'Failed.',
+      relog.status === 200 ? 'ok' : 'bad',
     )
     const r2 = await j.call('POST', '/auth/password', {
       bearer: true,

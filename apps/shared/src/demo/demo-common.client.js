@@ -60,7 +60,7 @@
     jti: 'Token id: logout deny-lists this one token (REVOCATION=denylist).',
     sid: 'Device id = the refresh family this token came from. Revoking the device cuts every token with this sid.',
     ver: 'The user’s token version when issued. “Log out everywhere” bumps it; REVOCATION=version refuses older values.',
-    ep: 'Credential epoch: bumped by a password change or an admin disable. Every mode refuses a token with an older epoch.',
+    ep: 'Credential epoch: bumped by a password change or an admin disable. REVOCATION=denylist and version refuse a token with an older epoch; none checks nothing until exp.',
     role: 'Authorisation data carried in the token: it stays true until exp even if the role changes on the server.',
     preferred_username: 'Convenience copy of the username.',
     username: 'Convenience copy of the username.',
