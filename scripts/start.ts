@@ -6,6 +6,8 @@
  * page. Logs are prefixed per server. Ctrl-C stops the front and every child (by PID).
  * `--redis` (or REDIS_URL): sessions, refresh state, the deny-list and the login throttle in Redis (redis-mode.ts
  * starts a local redis-server when no REDIS_URL is given); users stay in the SQLite file.
+ * `pnpm start --https` (or LAB_HTTPS=1): the lab on https://localhost:3000/ with a self-signed certificate made by
+ * openssl into data/tls/, and the apps with COOKIE_SECURE=1 (`__Host-sid`, `__Secure-rt`, Secure) and HSTS.
  */
 
 import { readLabConfig, startLab } from '@auth-lab/lab'
@@ -51,7 +53,8 @@ function log(id: string, line: string): void {
 await seedDemoUsers()
 // Sets REDIS_URL / SESSION_STORE / TOKEN_STORE in process.env, which the lab's child servers inherit.
 const redis = await startRedisMode(process.argv.slice(2), repoRoot())
-const config = readLabConfig({ ...process.env, DB_PATH: dbPath })
+const https = process.argv.slice(2).includes('--https')
+const config = readLabConfig({ ...process.env, ...(https ? { LAB_HTTPS: '1' } : {}), DB_PATH: dbPath })
 const lab = await startLab(config, { log })
 const ports = Object.fromEntries(config.instances.map((i) => [i.id, i.port]))
 console.log(
@@ -59,6 +62,11 @@ console.log(
     `(sessions), http://localhost:${ports.stateless}/ (JWT, denylist), http://localhost:${ports['stateless-none']}/ ` +
     '(JWT, none). Ctrl-C stops everything.',
 )
+if (config.https)
+  console.log(
+    `HTTPS mode: self-signed certificate in ${config.tlsDir} (accept the browser's warning once). The apps run with ` +
+      'COOKIE_SECURE=1: cookies __Host-sid / __Secure-rt with Secure, and HSTS.',
+  )
 
 let stopping = false
 function stop(code: number): void {

@@ -25,8 +25,13 @@ export function chromiumPath(): string {
   return path
 }
 
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS, headless: true })
+/** `extraArgs`: e.g. `--ignore-certificate-errors` for the lab's self-signed certificate in HTTPS mode. */
+export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath(),
+    args: [...CHROMIUM_ARGS, ...extraArgs],
+    headless: true,
+  })
 }
 
 /**

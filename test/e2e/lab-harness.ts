@@ -21,7 +21,8 @@ export interface LabUnderTest {
   stop(): Promise<void>
 }
 
-export async function startLabForTests(): Promise<LabUnderTest> {
+/** `https`: the lab in HTTPS mode (self-signed certificate in the temporary directory, COOKIE_SECURE=1 apps). */
+export async function startLabForTests(opts: { https?: boolean } = {}): Promise<LabUnderTest> {
   const dir = mkdtempSync(join(tmpdir(), 'auth-lab-e2e-'))
   const dbPath = join(dir, 'auth-lab.db')
   const shared = openSharedDeps({
@@ -42,6 +43,7 @@ export async function startLabForTests(): Promise<LabUnderTest> {
     JWT_KEYS_DIR: join(dir, 'keys'),
     LAB_ACCESS_TTL: String(E2E_ACCESS_TTL),
     LAB_CLOCK_TOLERANCE: String(E2E_TOLERANCE),
+    ...(opts.https ? { LAB_HTTPS: '1', LAB_TLS_DIR: join(dir, 'tls') } : {}),
   })
   mkdirSync(REPORT_DIR, { recursive: true })
   const lines: string[] = []

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchChromium, PageGuard } from './browser.js'
 import type { LabUnderTest } from './lab-harness.js'
 import { E2E_ACCESS_TTL, REPORT_DIR, startLabForTests } from './lab-harness.js'
+import { RACE_METHOD, runRace } from './race-driver.js'
 
 /**
  * The lab page in headless Chromium: both panes' flows, every experiment, reload, HttpOnly invisibility and the
@@ -39,7 +40,8 @@ async function runExperiment(id: string, timeout = 60_000): Promise<Row[]> {
     [`.card[data-experiment="${id}"][data-done]`, before],
     { timeout },
   )
-  expect(await card.getAttribute('data-done')).toBe('ok')
+  // On failure the card's text (its last row says why the experiment stopped) is the message.
+  expect(await card.getAttribute('data-done'), (await card.textContent()) ?? '').toBe('ok')
   return card
     .locator('tbody tr')
     .evaluateAll((trs) =>
@@ -178,6 +180,8 @@ describe('the lab page (headless Chromium)', () => {
     expect(status(find(rows, 'JWT, REVOCATION=none', /device B calls/))).toBe(200)
     expect(status(find(rows, 'JWT, REVOCATION=denylist', /device B calls/))).toBe(401)
     expect(status(find(rows, 'JWT, REVOCATION=denylist', /device B tries/))).toBe(401)
+    // The password really went back (the next experiments log in with it).
+    expect(status(find(rows, 'JWT, REVOCATION=denylist', /changes it back/))).toBe(200)
     await screenshot('experiment-password')
   })
 
@@ -219,61 +223,22 @@ describe('the lab page (headless Chromium)', () => {
   }, 90_000)
 
   it('the multi-tab race in real tabs: 5 tabs × 20 trials per combination', async () => {
-    const N = 5
-    const TRIALS = 20
-    const combinations: Record<string, unknown>[] = []
-    for (const grace of ['0', '10']) {
-      await restart('stateless', { REFRESH_GRACE: grace })
-      for (const client of ['none', 'locks']) {
-        const tabs: Page[] = []
-        for (let i = 0; i < N; i++) {
-          const t = await context.newPage()
-          await t.goto(`${lab.url}/race.html?instance=stateless&coord=${client}&group=e2e-${client}-${grace}`)
-          await t.waitForFunction(() => document.getElementById('state')?.textContent === 'ready')
-          tabs.push(t)
-        }
-        let logouts = 0
-        let familyKilledTrials = 0
-        let refusedRefreshes = 0
-        let viaBroadcast = 0
-        for (let trial = 0; trial < TRIALS; trial++) {
-          const r = await page.evaluate(
-            ([n, group]) =>
-              window.labRace.conduct({
-                n,
-                group,
-                prefix: '/stateless',
-                username: 'bob',
-                password: 'bob-demo-pass',
-              }),
-            [N, `e2e-${client}-${grace}`] as const,
-          )
-          refusedRefreshes += r.refused
-          viaBroadcast += r.tabs.filter((t) => t.via === 'broadcast').length
-          if (!r.familyAlive) familyKilledTrials += 1
-          // A tab is logged out if its own refresh was refused, or its family died (its next refresh fails).
-          logouts += r.familyAlive ? r.refused : N
-        }
-        await tabs[0]?.screenshot({ path: join(REPORT_DIR, `race-tab-${client}-grace${grace}.png`) })
-        for (const t of tabs) await t.close()
-        combinations.push({
-          client: client === 'locks' ? 'Web Locks + BroadcastChannel' : 'no coordination',
-          grace: Number(grace),
-          tabs: N,
-          trials: TRIALS,
-          logouts,
-          familyKilledTrials,
-          refusedRefreshes,
-          tokensTakenFromBroadcast: viaBroadcast,
-        })
-      }
-    }
+    const combinations = await runRace({
+      page,
+      context,
+      labUrl: lab.url,
+      restartWithGrace: (grace) => restart('stateless', { REFRESH_GRACE: String(grace) }),
+      n: 5,
+      trials: 20,
+      onCombinationDone: async (tab, client, grace) => {
+        await tab.screenshot({ path: join(REPORT_DIR, `race-tab-${client}-grace${grace}.png`) })
+      },
+    })
     const report = {
       experiment: 'multi-tab-refresh-race',
       date: new Date().toISOString(),
       browser: `Chromium ${browser.version()} (headless, playwright-core)`,
-      method:
-        'N tabs of one browser context share the refresh cookie; per trial one login, then every tab drops its access token and refreshes at the same instant (BroadcastChannel start signal). A tab is logged out if its refresh was refused or its family was revoked (a follow-up refresh fails).',
+      method: RACE_METHOD,
       combinations,
     }
     writeFileSync(join(REPORT_DIR, 'multi-tab-race.json'), `${JSON.stringify(report, null, 2)}\n`)

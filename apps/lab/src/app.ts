@@ -1,15 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { staticAsset } from '@auth-lab/shared'
+import { demoAssets, staticAsset } from '@auth-lab/shared'
 import { Hono } from 'hono'
 import { secureHeaders } from 'hono/secure-headers'
 import type { ChildServers } from './children.js'
 import type { Inspector } from './inspect.js'
-import { FAVICON_SVG } from './page/favicon.js'
-import { LAB_CSS } from './page/lab-css.js'
 import { LAB_HTML } from './page/lab-html.js'
 import { LAB_JS } from './page/lab-js.js'
 import { RACE_HTML, RACE_JS } from './page/race.js'
+import { XSS_DRILL_JS } from './page/xss-drill.js'
 import type { Pocket } from './pocket.js'
 import { proxy } from './proxy.js'
 import { mountLabApi } from './routes/lab-api.js'
@@ -64,12 +63,12 @@ export function createApp(deps: LabDeps): Hono {
   })
 
   app.get('/', staticAsset(LAB_HTML, 'text/html; charset=utf-8'))
-  app.get('/lab.css', staticAsset(LAB_CSS, 'text/css; charset=utf-8'))
   app.get('/lab.js', staticAsset(LAB_JS, 'text/javascript; charset=utf-8'))
   app.get('/race.html', staticAsset(RACE_HTML, 'text/html; charset=utf-8'))
   app.get('/race.js', staticAsset(RACE_JS, 'text/javascript; charset=utf-8'))
-  app.get('/favicon.svg', staticAsset(FAVICON_SVG, 'image/svg+xml'))
-  app.get('/favicon.ico', staticAsset(FAVICON_SVG, 'image/svg+xml'))
+  app.get('/xss-drill.js', staticAsset(XSS_DRILL_JS, 'text/javascript; charset=utf-8'))
+  // The stylesheet and favicon every Auth Lab page shares (/demo.css, /favicon.svg, /favicon.ico).
+  app.route('/', demoAssets())
   for (const doc of ['choosing.md', 'lab.md']) {
     const file = join(deps.root, 'docs', doc)
     if (existsSync(file))

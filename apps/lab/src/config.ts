@@ -1,5 +1,6 @@
+import { join } from 'node:path'
 import type { Env } from '@auth-lab/shared'
-import { ConfigError, defaultDbPath, envInt, envString } from '@auth-lab/shared'
+import { ConfigError, defaultDbPath, envBool, envInt, envString } from '@auth-lab/shared'
 
 /**
  * The lab front's configuration: one defaults object, every knob an env var (docs/lab.md lists them).
@@ -36,6 +37,10 @@ export interface InstanceSpec {
 
 export interface LabConfig {
   port: number
+  /** LAB_HTTPS=1 (`pnpm start --https`): the front serves TLS and the apps run with COOKIE_SECURE=1. */
+  https: boolean
+  /** LAB_TLS_DIR: where the self-signed certificate is kept (default: `tls/` beside the database, data/tls/). */
+  tlsDir: string
   host: string
   dbPath: string
   /** Where the stateless app keeps its key file (the apps' default: beside the database). */
@@ -50,7 +55,10 @@ export function readLabConfig(env: Env): LabConfig {
   const accessTtl = String(envInt(env, 'LAB_ACCESS_TTL', DEFAULTS.accessTtl, { min: 1, max: 86_400 }))
   const tolerance = String(envInt(env, 'LAB_CLOCK_TOLERANCE', DEFAULTS.clockTolerance, { min: 0, max: 300 }))
   const grace = String(envInt(env, 'LAB_REFRESH_GRACE', DEFAULTS.refreshGrace, { min: 0, max: 300 }))
-  const stateless = { ACCESS_TTL: accessTtl, CLOCK_TOLERANCE: tolerance, REFRESH_GRACE: grace }
+  const https = envBool(env, 'LAB_HTTPS', false)
+  // HTTPS mode: the apps name and flag their cookies as in a real deployment (__Host-sid, __Secure-rt, Secure).
+  const secure: Record<string, string> = https ? { COOKIE_SECURE: '1' } : {}
+  const stateless = { ACCESS_TTL: accessTtl, CLOCK_TOLERANCE: tolerance, REFRESH_GRACE: grace, ...secure }
   const instances: InstanceSpec[] = [
     {
       id: 'stateful',
@@ -58,7 +66,7 @@ export function readLabConfig(env: Env): LabConfig {
       prefix: '/stateful',
       port: envInt(env, 'STATEFUL_PORT', DEFAULTS.statefulPort, { min: 1, max: 65535 }),
       // `pnpm start --redis` sets SESSION_STORE=redis in the environment; the lab's restart experiment overrides it.
-      env: { SESSION_STORE: env.SESSION_STORE ?? 'sqlite' },
+      env: { SESSION_STORE: env.SESSION_STORE ?? 'sqlite', ...secure },
     },
     {
       id: 'stateless-none',
@@ -78,7 +86,8 @@ export function readLabConfig(env: Env): LabConfig {
   const ports = new Set([port, ...instances.map((i) => i.port)])
   if (ports.size !== instances.length + 1)
     throw new ConfigError('LAB_PORT and the instance ports must differ')
-  return { port, host, dbPath, keysDir: env.JWT_KEYS_DIR, instances }
+  const tlsDir = envString(env, 'LAB_TLS_DIR', join(dbPath, '..', 'tls'))
+  return { port, https, tlsDir, host, dbPath, keysDir: env.JWT_KEYS_DIR, instances }
 }
 
 /**

@@ -4,10 +4,23 @@
  * `/stateless/auth/refresh`. So the proxy moves each cookie under its instance's prefix (`Path=/` → `/stateful`,
  * `Path=/auth` → `/stateless/auth`): the browser keeps one cookie per pane and scopes it exactly as the app meant,
  * relative to the prefix. Nothing else changes (HttpOnly, SameSite, Max-Age stay as the app set them).
- * `__Host-` cookies require Path=/ and cannot be moved; the lab runs the apps over plain http, where they are unused.
+ *
+ * `__Host-` cookies (HTTPS mode: `__Host-sid`) MUST keep `Path=/` (and Secure, no Domain), or the browser drops
+ * them. So they are not moved but renamed per pane: `__Host-sid` from the `/stateful` instance becomes
+ * `__Host-stateful.sid` on the lab origin (still a valid `__Host-` cookie: the prefix only constrains the start of
+ * the name), and on the way in `cookiesForInstance` gives each instance back only its own, under its own name.
+ * `__Secure-` cookies (`__Secure-rt`) only need Secure, so they move like any other.
  */
+const HOST = '__Host-'
+const tagOf = (prefix: string) => `${prefix.replace(/^\//, '')}.`
+
 export function rewriteSetCookie(header: string, prefix: string): string {
   const parts = header.split(';')
+  if ((parts[0] ?? '').trimStart().startsWith(HOST)) {
+    // Path=/ stays (the prefix requires it); the name carries the pane instead.
+    parts[0] = (parts[0] ?? '').trimStart().replace(HOST, `${HOST}${tagOf(prefix)}`)
+    return parts.join(';')
+  }
   let sawPath = false
   const out = parts.map((part, i) => {
     if (i === 0) return part
@@ -37,6 +50,23 @@ export function dedupeCookieHeader(header: string | undefined): string | undefin
     if (seen.has(name)) continue
     seen.add(name)
     keep.push(pair)
+  }
+  return keep.length ? keep.join('; ') : undefined
+}
+
+/**
+ * The Cookie header an instance gets: its own `__Host-<pane>.<name>` cookies renamed back to `__Host-<name>`,
+ * other panes' `__Host-` cookies dropped (they are sent to every path, Path=/), everything else unchanged.
+ */
+export function cookiesForInstance(header: string | undefined, prefix: string): string | undefined {
+  if (!header) return undefined
+  const own = `${HOST}${tagOf(prefix)}`
+  const keep: string[] = []
+  for (const raw of header.split(';')) {
+    const pair = raw.trim()
+    if (!pair) continue
+    if (pair.startsWith(own)) keep.push(HOST + pair.slice(own.length))
+    else if (!pair.startsWith(HOST)) keep.push(pair)
   }
   return keep.length ? keep.join('; ') : undefined
 }

@@ -1,4 +1,5 @@
 import type { Server } from 'node:http'
+import { createServer as createHttpsServer } from 'node:https'
 import { join } from 'node:path'
 import { repoRoot } from '@auth-lab/shared'
 import { serve } from '@hono/node-server'
@@ -7,6 +8,7 @@ import { ChildServers } from './children.js'
 import type { InstanceId, LabConfig } from './config.js'
 import { Inspector } from './inspect.js'
 import { Pocket } from './pocket.js'
+import { ensureSelfSignedCert } from './tls.js'
 
 export interface RunningLab {
   url: string
@@ -28,7 +30,10 @@ export interface StartLabOptions {
  */
 export async function startLab(config: LabConfig, opts: StartLabOptions = {}): Promise<RunningLab> {
   const root = repoRoot()
-  const labOrigins = [`http://localhost:${config.port}`, `http://127.0.0.1:${config.port}`]
+  const scheme = config.https ? 'https' : 'http'
+  const labOrigins = [`${scheme}://localhost:${config.port}`, `${scheme}://127.0.0.1:${config.port}`]
+  // Made before any child starts, so a missing openssl fails fast with the line to run.
+  const tls = config.https ? ensureSelfSignedCert(config.tlsDir) : null
   const keysDir = config.keysDir ?? join(config.dbPath, '..', 'keys')
   const children = new ChildServers(config.instances, {
     root,
@@ -50,13 +55,17 @@ export async function startLab(config: LabConfig, opts: StartLabOptions = {}): P
     raceReportPath: opts.raceReportPath ?? join(root, 'reports', 'e2e', 'multi-tab-race.json'),
   })
   const server = await new Promise<Server>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () =>
-      resolve(s as Server),
+    const options = { fetch: app.fetch, port: config.port, hostname: config.host }
+    const s = serve(
+      tls
+        ? { ...options, createServer: createHttpsServer, serverOptions: { key: tls.key, cert: tls.cert } }
+        : options,
+      () => resolve(s as Server),
     ) as Server
   })
-  opts.log?.('lab', `auth-lab lab listening on http://${config.host}:${config.port}`)
+  opts.log?.('lab', `auth-lab lab listening on ${scheme}://${config.host}:${config.port}`)
   return {
-    url: `http://localhost:${config.port}`,
+    url: `${scheme}://localhost:${config.port}`,
     children,
     async stop() {
       await new Promise<void>((resolve) => {

@@ -1,7 +1,13 @@
 import type { Context } from 'hono'
 import type { ChildServers } from './children.js'
 import type { InstanceSpec } from './config.js'
-import { dedupeCookieHeader, parseCookieHeader, redactSetCookie, rewriteSetCookie } from './cookies.js'
+import {
+  cookiesForInstance,
+  dedupeCookieHeader,
+  parseCookieHeader,
+  redactSetCookie,
+  rewriteSetCookie,
+} from './cookies.js'
 import type { Pocket } from './pocket.js'
 
 /**
@@ -45,14 +51,18 @@ export function proxy(children: ChildServers, pocket: Pocket) {
     const rest = url.pathname.slice(spec.prefix.length) || '/'
     const headers = new Headers(c.req.raw.headers)
     for (const h of HOP) headers.delete(h)
-    const cookie = dedupeCookieHeader(c.req.header('cookie'))
+    const cookie = cookiesForInstance(dedupeCookieHeader(c.req.header('cookie')), spec.prefix)
     headers.delete('cookie')
     if (cookie) headers.set('cookie', cookie)
 
     const steal = c.req.header('x-lab-steal')
     if (steal) {
-      const value = parseCookieHeader(cookie).get(steal)
-      if (value !== undefined) pocket.put(spec.id, 'thief', { cookieName: steal, cookie: value })
+      // The page names the app's cookie (`sid`, `rt`); in HTTPS mode the app calls it `__Host-sid` / `__Secure-rt`.
+      const jar = parseCookieHeader(cookie)
+      const name = [steal, `__Host-${steal}`, `__Secure-${steal}`].find((n) => jar.has(n))
+      const value = name === undefined ? undefined : jar.get(name)
+      if (name !== undefined && value !== undefined)
+        pocket.put(spec.id, 'thief', { cookieName: name, cookie: value })
     }
 
     const body = c.req.method === 'GET' || c.req.method === 'HEAD' ? undefined : await c.req.arrayBuffer()

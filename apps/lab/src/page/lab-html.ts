@@ -23,6 +23,10 @@ ${jwt ? `<button type="button" id="${p}-refresh">POST /auth/refresh</button>` : 
 <button type="button" id="${p}-logout-all">Log out everywhere</button>
 ${jwt ? `<label class="inline"><input type="checkbox" id="${p}-auto" checked> refresh automatically before expiry</label>` : ''}
 </p>
+<p class="row buttons xss">
+<button type="button" id="${p}-xss" title="Runs attacker script in this page's origin, as an XSS would, and shows what it gets">XSS drill: run “attacker” script</button>
+${jwt ? `<label class="inline" title="The contrast variant: what many tutorials do, and why this page does not"><input type="checkbox" id="j-ls"> contrast: also keep the access token in <code>localStorage</code></label>` : ''}
+</p>
 <p class="status" id="${p}-status" role="status">Not logged in.</p>
 <h3>What the browser holds</h3>
 <table class="kv"><tbody id="${p}-holds"></tbody></table>
@@ -43,7 +47,7 @@ export const LAB_HTML = `<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Auth Lab: sessions and JWTs side by side</title>
 <link rel="icon" href="/favicon.svg" type="image/svg+xml">
-<link rel="stylesheet" href="/lab.css">
+<link rel="stylesheet" href="/demo.css">
 <script src="/race.js" defer></script>
 <script src="/lab.js" defer></script>
 </head>

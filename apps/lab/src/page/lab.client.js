@@ -68,7 +68,8 @@
     exp: 'Expiry. After exp (+ the clock tolerance) the token is refused: the only thing that ends it under REVOCATION=none.',
     jti: 'Token id: logout deny-lists this one token (REVOCATION=denylist).',
     sid: 'Device id = the refresh family. Revoking the device deny-lists every token carrying this sid.',
-    ver: 'The user’s token_version at issue time. A password change or “log out everywhere” bumps it; REVOCATION=version refuses older values.',
+    ver: 'The user’s token_version at issue time. “Log out everywhere” bumps it; REVOCATION=version refuses older values.',
+    ep: 'Credential epoch: bumped by a password change or an admin disable. REVOCATION=denylist and version refuse a token with an older epoch; none checks nothing until exp.',
     role: 'Authorisation data carried in the token: it stays true until exp even if the role changes on the server.',
     username: 'Convenience copy of the username.',
     scope: 'What the token may be used for.',
@@ -168,13 +169,21 @@
         }
       }
     }
+    /** The XSS drill's contrast variant: the token also written to localStorage (what this page normally avoids). */
+    contrastStorage() {
+      const key = `lab:${this.instance}:access_token`
+      if (this.token && $('j-ls')?.checked) window.localStorage.setItem(key, this.token)
+      else window.localStorage.removeItem(key)
+    }
     setToken(token) {
       this.token = token
       this.revokedSeen = false
       if (!token) {
+        this.contrastStorage()
         this.tokenClaims = this.tokenHeader = null
         return
       }
+      this.contrastStorage()
       const parts = token.split('.')
       this.tokenHeader = decodePart(parts[0])
       this.tokenClaims = parts.length === 3 ? decodePart(parts[1]) : null
@@ -814,6 +823,18 @@
       b1.status === 401 ? 'Refused at once: its row is gone.' : 'ACCEPTED!',
       b1.status === 401 ? 'ok' : 'bad',
     )
+    // The change bumped the credential epoch, so this browser's own JWT (older `ep`) and refresh family are cut
+    // on the checked server too: log in there with the new password before changing it back.
+    const relog = await j.call('POST', '/auth/login', { json: { username, password: temp } })
+    out.row(
+      mode('stateless'),
+      'this browser logs in again with the new password',
+      res(relog),
+      relog.status === 200
+        ? 'Its own token was cut too (older credential epoch): a password change logs out every device, this one included.'
+        : 'Failed.',
+      relog.status === 200 ? 'ok' : 'bad',
+    )
     const r2 = await j.call('POST', '/auth/password', {
       bearer: true,
       json: { current_password: temp, new_password: password },
@@ -1033,7 +1054,53 @@
     )
   }
 
+  // ---- the XSS drill (lab-only): attacker script loaded from our origin, run against one pane ----------------------
+  async function loadDrill() {
+    if (window.labXssDrill) return window.labXssDrill
+    await new Promise((resolve, reject) => {
+      const s = el('script', { src: '/xss-drill.js' })
+      s.addEventListener('load', resolve)
+      s.addEventListener('error', () => reject(new Error('could not load /xss-drill.js')))
+      document.head.append(s)
+    })
+    return window.labXssDrill
+  }
+  function drill(kind) {
+    return async (out) => {
+      const d = await loadDrill()
+      const c = kind === 's' ? SESS() : JWT.c
+      const pane = kind === 's' ? 'Sessions' : mode(c.instance)
+      const rows = kind === 's' ? await d.sessions(c.prefix) : await d.jwt(c.prefix)
+      const got = {}
+      for (const r of rows) {
+        out.row(pane, r.step, r.result, r.meaning, r.verdict)
+        Object.assign(got, r.got || {})
+      }
+      out.el.dataset.got = JSON.stringify(got)
+      out.row(
+        pane,
+        'so HttpOnly…',
+        kind === 's' ? 'protects the cookie' : 'protects the refresh cookie',
+        kind === 's'
+          ? 'stops theft of the session ID, not its use: the script acts as the user while the page is open, and the attack ends with the tab.'
+          : 'stops theft of the refresh token, not its use; and an access token (in memory or storage) can be taken and replayed elsewhere until exp. Fix XSS itself: CSP, escaping.',
+        'warn',
+      )
+      await loadStore(c)
+    }
+  }
+
   const EXPERIMENTS = {
+    's-xss': [
+      'XSS drill: sessions pane',
+      'Attacker script in this origin: what it reads, what it can do, what it can take away.',
+      drill('s'),
+    ],
+    'j-xss': [
+      'XSS drill: JWT pane',
+      'Attacker script in this origin: the refresh cookie stays unreadable; the access token does not.',
+      drill('j'),
+    ],
     'x-replay': [
       'Log out, then replay the old credential',
       'Sessions refuse the copy at once; a JWT copy works until exp under REVOCATION=none and is refused under denylist.',
@@ -1068,7 +1135,7 @@
   function wireExperiments() {
     for (const [id, [title, explain, fn]] of Object.entries(EXPERIMENTS)) {
       $(id).addEventListener('click', async () => {
-        const buttons = document.querySelectorAll('.experiments button')
+        const buttons = document.querySelectorAll('.experiments button, .xss button')
         for (const b of buttons) b.disabled = true
         const out = card(title, explain)
         out.el.dataset.experiment = id
@@ -1212,7 +1279,7 @@
     else s.note('Not logged in (GET /me: 401 unauthenticated — no session cookie yet).')
     for (const inst of jwtInstances()) {
       const c = clients[inst]
-      if (!c.cookies.rt) continue
+      if (!Object.keys(c.cookies).some((n) => /(^|-)rt$/.test(n))) continue
       const rr = await c.call('POST', '/auth/refresh')
       if (rr.status === 200)
         c.note('Restored after reload: the refresh cookie bought a new access token.', 'ok')
@@ -1254,6 +1321,9 @@
       })
     }
     wireExperiments()
+    $('j-ls').addEventListener('change', () => {
+      for (const inst of jwtInstances()) clients[inst].contrastStorage()
+    })
     $('r-run').addEventListener('click', runRace)
     render(SESS())
     render(JWT.c)

@@ -7,7 +7,7 @@ export const RACE_HTML = `<!doctype html>
 <meta charset="utf-8">
 <title>Auth Lab: race tab</title>
 <link rel="icon" href="/favicon.svg" type="image/svg+xml">
-<link rel="stylesheet" href="/lab.css">
+<link rel="stylesheet" href="/demo.css">
 <script src="/race.js" defer></script>
 </head>
 <body class="race-tab">

@@ -120,7 +120,8 @@ export function mountLabApi(app: Hono, deps: LabApiDeps): void {
       !METHODS.has(req.method) ||
       typeof req.path !== 'string' ||
       !SAFE_PATH.test(req.path) ||
-      req.path.includes('..')
+      req.path.includes('..') ||
+      req.path.includes('//')
     ) {
       return c.json(bad('{method: GET|POST|DELETE, path: "/..."} expected'), 400)
     }

@@ -1,230 +1,222 @@
 /**
- * The demo page, served from memory. The strict CSP forbids inline script and style, so the page loads /demo.js
- * and /demo.css from our own origin; the script builds DOM with textContent only (nothing from the server is ever
- * parsed as HTML).
+ * The stateless app's own page, built from the shared pieces so it looks like the lab's JWT pane: the same
+ * sections in the same order as the sessions page (log in, status, what the browser holds, what the server stores,
+ * devices, last request/response, what the codes mean), the shared /demo.css and /demo-common.js, links to the lab
+ * and docs/choosing.md. The CSP is 'self' only: nothing inline; server settings (clock tolerance, revocation mode,
+ * algorithm) reach the script as data- attributes, so the countdown knows when the server really stops accepting.
  */
-export const DEMO_HTML = `<!doctype html>
+export interface DemoPageSettings {
+  /** The refresh cookie's name: `rt`, or `__Secure-rt` with COOKIE_SECURE=1. */
+  cookieName: string
+  revocation: string
+  alg: string
+  accessTtl: number
+  clockTolerance: number
+  refreshGrace: number
+}
+
+const attr = (v: string | number) => String(v).replace(/[&<>"]/g, (ch) => `&#${ch.charCodeAt(0)};`)
+
+export function demoHtml(s: DemoPageSettings): string {
+  return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Auth Lab — stateless (JWT)</title>
+<title>Auth Lab: stateless JWT (REVOCATION=${attr(s.revocation)})</title>
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/demo.css">
+<script src="/demo-common.js" defer></script>
 <script type="module" src="/demo.js"></script>
 </head>
-<body>
-<main>
-<h1>Auth Lab — stateless app (JWT access token + rotating refresh token)</h1>
-<p class="hint">Compare with sessions side by side in the lab: <a href="http://localhost:3000/">http://localhost:3000/</a> ·
-<a href="http://localhost:3000/docs/choosing.md">which one should I choose? (docs/choosing.md)</a></p>
-<p class="lead">
-The browser holds two things. The <strong>access token</strong> (a signed JWT, valid a few minutes) lives only in a
-JavaScript variable of this page and is sent as <code>Authorization: Bearer</code>. The <strong>refresh token</strong>
-lives in an <code>HttpOnly; SameSite=Strict; Path=/auth</code> cookie that no script can read; the server keeps only
-its SHA-256. The server keeps no session: <code>/me</code> checks a signature (plus one deny-list lookup by default).
-</p>
-<p class="why">
-Why not <code>localStorage</code>? Anything there is readable by every script on the origin, so one XSS bug
-exfiltrates a token that keeps working elsewhere until it expires. A variable in memory vanishes with the tab; when
-you reload, the page gets a new access token from the HttpOnly refresh cookie (<code>POST /auth/refresh</code>),
-which a script cannot read or copy, only use while the page is open.
-</p>
-
-<section>
-<h2>1. Log in</h2>
-<form id="login">
-<label>Username <input name="username" autocomplete="username" value="alice"></label>
-<label>Password <input name="password" type="password" autocomplete="current-password" value="alice-demo-pass"></label>
+<body data-cookie="${attr(s.cookieName)}" data-tolerance="${attr(s.clockTolerance)}" data-alg="${attr(s.alg)}" data-revocation="${attr(s.revocation)}">
+<header class="top page">
+<h1>Auth Lab: stateless JWT (REVOCATION=${attr(s.revocation)})</h1>
+<nav><a href="http://localhost:3000/">The lab: sessions and JWTs side by side (http://localhost:3000/)</a> ·
+<a href="http://localhost:3000/docs/choosing.md">Which one should I choose? (docs/choosing.md)</a></nav>
+<p class="lead">The browser holds two things. The <b>access token</b> (a signed JWT, valid ${attr(s.accessTtl)} s) lives
+only in a JavaScript variable of this page and is sent as <code>Authorization: Bearer</code>. The <b>refresh token</b>
+lives in an <b>HttpOnly</b> cookie scoped to <code>/auth</code> that no script can read; the server keeps only its SHA-256.</p>
+<p class="lead">Why not <code>localStorage</code>? Anything there is readable by every script on the origin, so one XSS
+bug exfiltrates a token that keeps working elsewhere until it expires. A variable in memory vanishes with the tab; a
+reload gets a new access token from the refresh cookie (<code>POST /auth/refresh</code>).</p>
+</header>
+<main class="page">
+<section class="pane" id="j-pane" aria-labelledby="j-title">
+<h2 id="j-title">Stateless: JWT access token + refresh cookie</h2>
+<p class="badges"><span class="badge${s.revocation === 'none' ? ' warn' : ''}">REVOCATION=${attr(s.revocation)}</span><span class="badge">JWT_ALG=${attr(s.alg)}</span><span class="badge">ACCESS_TTL=${attr(s.accessTtl)} s</span><span class="badge">CLOCK_TOLERANCE=${attr(s.clockTolerance)} s</span><span class="badge">REFRESH_GRACE=${attr(s.refreshGrace)} s</span><span class="badge">cookie ${attr(s.cookieName)}</span></p>
+<form id="login" class="row">
+<label>User <input name="username" autocomplete="username" value="alice" size="8"></label>
+<label>Password <input name="password" type="password" autocomplete="current-password" value="alice-demo-pass" size="14"></label>
 <button type="submit">Log in</button>
 </form>
-<p class="hint">Demo users: alice / alice-demo-pass, bob / bob-demo-pass (admin), carol (disabled).</p>
-</section>
-
-<section>
-<h2>2. The access token (in memory)</h2>
-<p>Status: <span id="status">no token</span> · expires in <span id="countdown">—</span></p>
-<div class="grid">
-<div><h3>Header</h3><pre id="jwt-header">—</pre></div>
-<div><h3>Payload</h3><pre id="jwt-payload">—</pre></div>
-</div>
-<p class="buttons">
-<button id="me">GET /me</button>
-<button id="refresh">POST /auth/refresh</button>
-<button id="logout">POST /auth/logout</button>
-<button id="logout-all">POST /auth/logout-all</button>
+<p class="row buttons">
+<button type="button" id="me">GET /me</button>
+<button type="button" id="refresh">POST /auth/refresh</button>
+<button type="button" id="devices">My devices</button>
+<button type="button" id="logout">Log out</button>
+<button type="button" id="logout-all">Log out everywhere</button>
+<label class="inline"><input type="checkbox" id="auto" checked> refresh automatically before expiry</label>
 </p>
-<h3>Last response</h3>
-<pre id="output">—</pre>
-</section>
-
-<section>
-<h2>3. Devices (one per refresh-token family)</h2>
-<p class="buttons"><button id="sessions">GET /auth/sessions</button></p>
-<table id="devices"><thead><tr><th>device</th><th>created</th><th>last refresh</th><th>expires</th><th></th></tr></thead><tbody></tbody></table>
-</section>
-
-<section>
-<h2>4. What can JavaScript see?</h2>
-<p><code>document.cookie</code> = <code id="doc-cookie"></code></p>
-<p id="cookie-verdict"></p>
+<div class="status" id="status" role="status">Not logged in.</div>
+<p class="hint">Demo users: alice / alice-demo-pass, bob / bob-demo-pass (admin); carol is disabled, so her login fails exactly like a wrong password.</p>
+<h3>What the browser holds</h3>
+<table class="kv"><tbody id="holds"></tbody></table>
+<div class="grid2"><div><h4>JWT header</h4><div class="claims" id="jwt-header">–</div></div><div><h4>JWT payload <span class="hint">(hover a claim)</span></h4><div class="claims" id="jwt-payload">–</div></div></div>
+<h3>What the server stores for this user now</h3>
+<div id="store" class="store"></div>
+<h3>Devices (<code>GET /auth/sessions</code>)</h3>
+<table class="list"><thead><tr><th>device</th><th>created</th><th>last seen</th><th>expires</th><th></th></tr></thead><tbody id="device-list"><tr><td colspan="5" class="hint">Press “My devices”.</td></tr></tbody></table>
+<h3>Last request / response</h3>
+<pre id="last" class="last">–</pre>
+<h3>What the error codes mean</h3>
+<dl class="legend" id="legend"></dl>
 </section>
 </main>
 </body>
 </html>
 `
-
-export const DEMO_CSS = `body{font:15px/1.5 system-ui,sans-serif;margin:0;background:#f6f7f9;color:#1d232b}
-main{max-width:60rem;margin:0 auto;padding:1.5rem}
-h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:0}h3{font-size:.95rem;margin:.5rem 0}
-section{background:#fff;border:1px solid #dde1e6;border-radius:8px;padding:1rem 1.25rem;margin:1rem 0}
-.lead,.why{max-width:52rem}.why{background:#fff8e1;border-left:4px solid #f0b400;padding:.5rem .75rem}
-label{display:inline-block;margin-right:1rem}input{font:inherit;padding:.25rem .4rem}
-button{font:inherit;padding:.3rem .8rem;margin:.2rem .4rem .2rem 0;cursor:pointer}
-pre{background:#0f1720;color:#d7e3f4;padding:.75rem;border-radius:6px;overflow:auto;max-height:18rem;white-space:pre-wrap;word-break:break-all}
-.grid{display:grid;grid-template-columns:1fr 1fr;gap:1rem}
-table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #e5e8ec;padding:.3rem;text-align:left;font-size:.9rem}
-.current{font-weight:600}.hint{color:#5b6675;font-size:.9rem}.ok{color:#126b2f}.bad{color:#a11}
-`
+}
 
 export const DEMO_JS = `// The access token lives in this module-scoped variable only: never localStorage, sessionStorage or a cookie.
+const L = window.AuthLab
+const { $, el } = L
+const COOKIE = document.body.dataset.cookie
+const TOLERANCE = Number(document.body.dataset.tolerance)
+const MODE = document.body.dataset.revocation
 let accessToken = null
-let expiresAt = 0
-const $ = (id) => document.getElementById(id)
+let claims = null
+let header = null
+let refusedEarly = false // the server refused the token before exp + tolerance (so: revoked or key gone)
+let refreshing = false
+let jwks = null
 
-function show(label, status, body, timing) {
-  const lines = [label + ' → ' + status + (timing ? '   (Server-Timing: ' + timing + ')' : '')]
-  if (body !== undefined && body !== '') lines.push(typeof body === 'string' ? body : JSON.stringify(body, null, 2))
-  $('output').textContent = lines.join('\\n')
-}
-
-function decodePart(part) {
-  const b64 = part.replace(/-/g, '+').replace(/_/g, '/')
-  const bytes = Uint8Array.from(atob(b64 + '==='.slice((b64.length + 3) % 4)), (c) => c.charCodeAt(0))
-  return JSON.parse(new TextDecoder().decode(bytes))
-}
-
-function setToken(token, expiresIn) {
+function setToken(token) {
   accessToken = token
-  expiresAt = token ? Date.now() + expiresIn * 1000 : 0
-  if (!token) {
-    $('jwt-header').textContent = '—'
-    $('jwt-payload').textContent = '—'
-    $('status').textContent = 'no token'
-    return
+  refusedEarly = false
+  header = claims = null
+  if (token) {
+    const parts = token.split('.')
+    header = L.decodePart(parts[0])
+    claims = parts.length === 3 ? L.decodePart(parts[1]) : null
   }
-  const parts = token.split('.')
-  const header = decodePart(parts[0])
-  $('jwt-header').textContent = JSON.stringify(header, null, 2)
-  if (parts.length === 5) {
-    $('jwt-payload').textContent = '(JWE: the payload is encrypted with A256GCM; only the server can read it)'
-  } else {
-    const payload = decodePart(parts[1])
-    $('jwt-payload').textContent = JSON.stringify(payload, null, 2)
-    expiresAt = payload.exp * 1000
-  }
-  $('status').textContent = 'held in memory (' + token.length + ' chars)'
+  render()
 }
 
-function tick() {
-  if (!accessToken) {
-    $('countdown').textContent = '—'
-    return
+/** What the countdown says: it knows the clock tolerance, and that a refusal before it ran out means revoked. */
+function tokenState() {
+  if (!accessToken) return ['no token in memory', '']
+  if (!claims) return ['encrypted (JWE): only the server can read exp', '']
+  const left = claims.exp - Date.now() / 1000
+  if (refusedEarly && left > -TOLERANCE)
+    return ['refused by the server before exp + tolerance: revoked (or its signing key is gone); the 401 itself does not say which', 'bad']
+  if (left > 0) return ['valid, expires in ' + L.span(left), 'ok']
+  if (left > -TOLERANCE)
+    return ['expired ' + L.span(left) + ' ago — the server still accepts it for ' + L.span(TOLERANCE + left) + ' more (CLOCK_TOLERANCE=' + TOLERANCE + ' s)', 'warn']
+  return ['expired ' + L.span(left) + ' ago (past exp + tolerance) — refused; a refresh gets a new one', 'bad']
+}
+
+function render() {
+  const [state, cls] = tokenState()
+  L.renderHolds([
+    ['access token', accessToken ? accessToken.length + ' chars in a JS variable · ' + state : state, 'Sent as Authorization: Bearer. Not in any storage: a reload drops it and the refresh cookie buys a new one.', cls],
+    ['cookie ' + COOKIE, 'HttpOnly; SameSite=Strict; Path=/auth · the page cannot see whether it is there (that is the point)', 'Set by login and every refresh (rotated: each refresh token works once).'],
+    ['document.cookie', JSON.stringify(document.cookie) + (document.cookie.includes(COOKIE + '=') ? ' — the refresh cookie is visible: misconfigured!' : ' — no refresh cookie: HttpOnly (and Path=/auth) hide it from every script'), 'What any script on this page can read.'],
+  ])
+  L.renderClaims($('jwt-header'), header)
+  L.renderClaims($('jwt-payload'), claims, accessToken ? '(JWE: the payload is encrypted; only the server can read it)' : '–')
+  const store = $('store')
+  const kids = [
+    el('p', { text: 'No session row: /me checks the signature' + (MODE === 'none' ? ' and nothing else (REVOCATION=none: a logged-out or revoked token keeps working until exp).' : MODE === 'denylist' ? ' plus one deny-list lookup by jti/sid (REVOCATION=denylist: logout and revoke bite at once).' : ' plus the user’s token version (REVOCATION=version: “log out everywhere” bites at once; a single logout waits for exp).') }),
+    el('p', { text: 'Per device, a refresh family: the SHA-256 of each refresh token, its rotation chain, and whether it was used (a used token presented again = theft: the family is revoked).' }),
+  ]
+  if (jwks) {
+    kids.push(el('p', { text: 'Public keys (GET /.well-known/jwks.json): ' + (jwks.keys.length ? jwks.keys.map((k) => k.kid + ' (' + k.alg + ')').join(', ') + ' — any other service can verify our tokens with these, without calling us.' : '{"keys":[]} — empty because ' + document.body.dataset.alg + ' is symmetric: the key that verifies also signs, so it is never published. Other services would need the secret itself; use RS256/ES256/EdDSA to let them verify from the JWKS.') }))
   }
-  const s = Math.round((expiresAt - Date.now()) / 1000)
-  $('countdown').textContent = s > 0 ? s + ' s' : 'expired (' + -s + ' s ago) — refresh'
+  kids.push(el('p', { class: 'hint', text: 'The lab (http://localhost:3000/) shows the families, the deny-list and the key ids, read from the database.' }))
+  store.replaceChildren(...kids)
 }
 
 async function call(method, path, opts = {}) {
-  const headers = {}
-  if (opts.bearer && accessToken) headers.Authorization = 'Bearer ' + accessToken
-  if (opts.json) headers['Content-Type'] = 'application/json'
-  const res = await fetch(path, {
-    method,
-    headers,
-    body: opts.json ? JSON.stringify(opts.json) : undefined,
-    credentials: 'same-origin',
-  })
-  const text = await res.text()
-  let body = text
-  try {
-    body = text ? JSON.parse(text) : ''
-  } catch {}
-  show(method + ' ' + path, res.status, body, res.headers.get('server-timing'))
-  showCookies()
-  return { res, body }
+  return L.call(method, path, { ...opts, bearer: opts.bearer ? accessToken : undefined })
+}
+function takePair(r) {
+  if (r.status === 200 && r.body && r.body.access_token) setToken(r.body.access_token)
+  else if (r.status === 401) setToken(null)
 }
 
-async function takePair(r) {
-  if (r.res.ok && r.body && r.body.access_token) setToken(r.body.access_token, r.body.expires_in)
-  else if (r.res.status === 401) setToken(null)
-}
-
-function showCookies() {
-  $('doc-cookie').textContent = JSON.stringify(document.cookie)
-  const visible = document.cookie.split(';').some((c) => /^\\s*(__Secure-)?rt=/.test(c))
-  const v = $('cookie-verdict')
-  v.className = visible ? 'bad' : 'ok'
-  v.textContent = visible
-    ? 'The refresh cookie is visible to JavaScript: something is misconfigured.'
-    : 'The refresh cookie is not in document.cookie: it is HttpOnly (and scoped to Path=/auth). Scripts — including an injected one — can neither read nor copy it.'
-}
-
-async function listDevices() {
-  const { res, body } = await call('GET', '/auth/sessions', { bearer: true })
-  const tbody = $('devices').querySelector('tbody')
-  tbody.replaceChildren()
-  if (!res.ok) return
-  for (const s of body.sessions) {
-    const tr = document.createElement('tr')
-    if (s.current) tr.className = 'current'
-    for (const v of [(s.current ? '▶ this tab: ' : '') + (s.user_agent || '?'), s.created_at, s.last_seen_at, s.expires_at]) {
-      const td = document.createElement('td')
-      td.textContent = v
-      tr.append(td)
+async function me() {
+  const r = await call('GET', '/me', { bearer: true })
+  if (r.status === 200) L.note('GET /me: 200 — ' + r.body.user.username, 'ok')
+  else {
+    let here = ''
+    if (accessToken && claims) {
+      const passed = claims.exp + TOLERANCE <= Date.now() / 1000
+      refusedEarly = !passed
+      here = passed ? ' Here: the token is past exp + tolerance, so EXPIRED.' : ' Here: exp + tolerance has not passed, so it was REVOKED (or its key is gone).'
     }
-    const td = document.createElement('td')
-    const b = document.createElement('button')
-    b.textContent = 'revoke'
-    b.addEventListener('click', async () => {
-      await call('DELETE', '/auth/sessions/' + encodeURIComponent(s.id), { bearer: true })
-      await listDevices()
-    })
-    td.append(b)
-    tr.append(td)
-    tbody.append(tr)
+    L.note(L.describe(r, 'GET /me') + here, 'bad')
   }
+  render()
+}
+async function refresh(why, quiet) {
+  refreshing = true
+  try {
+    const r = await call('POST', '/auth/refresh')
+    takePair(r)
+    if (!quiet) L.note(r.status === 200 ? 'Refreshed' + (why || '') + ': new access token, refresh cookie rotated.' : L.describe(r, 'Refresh' + (why || '')), r.status === 200 ? 'ok' : 'bad')
+    return r
+  } finally {
+    refreshing = false
+  }
+}
+async function devices() {
+  const r = await call('GET', '/auth/sessions', { bearer: true })
+  L.renderDevices(r, async (s) => {
+    const d = await call('DELETE', '/auth/sessions/' + encodeURIComponent(s.id), { bearer: true })
+    L.note(d.status === 204 ? 'Device revoked (204): its refresh family is dead' + (MODE === 'none' ? '; its access token still works until exp (REVOCATION=none).' : '; its access token is refused at once.') : L.describe(d, 'revoke'), d.status === 204 ? 'ok' : 'bad')
+    await devices()
+  })
 }
 
 $('login').addEventListener('submit', async (e) => {
   e.preventDefault()
   const f = new FormData(e.target)
-  await takePair(await call('POST', '/auth/login', { json: { username: f.get('username'), password: f.get('password') } }))
+  const r = await call('POST', '/auth/login', { json: { username: String(f.get('username')), password: String(f.get('password')) } })
+  takePair(r)
+  L.note(r.status === 200 ? 'Logged in as ' + r.body.user.username + '.' : L.describe(r, 'Log in'), r.status === 200 ? 'ok' : 'bad')
 })
-$('me').addEventListener('click', () => call('GET', '/me', { bearer: true }))
-$('refresh').addEventListener('click', async () => takePair(await call('POST', '/auth/refresh')))
-$('logout').addEventListener('click', async () => {
-  await call('POST', '/auth/logout', { bearer: true })
-  setToken(null)
-})
-$('logout-all').addEventListener('click', async () => {
-  await call('POST', '/auth/logout-all', { bearer: true })
-  setToken(null)
-})
-$('sessions').addEventListener('click', listDevices)
-
-setInterval(tick, 1000)
-showCookies()
-// A reload lost the in-memory token; the HttpOnly cookie, if any, gets a new one.
-fetch('/auth/refresh', { method: 'POST', credentials: 'same-origin' })
-  .then(async (res) => {
-    // Always read the body: an unread 401 body leaves the request open (and browser drivers waiting for idle).
-    const body = await res.json().catch(() => null)
-    if (res.ok && body) {
-      setToken(body.access_token, body.expires_in)
-      show('POST /auth/refresh (on page load)', res.status, 'session restored from the refresh cookie')
-    } else {
-      show('POST /auth/refresh (on page load)', res.status, 'not logged in (no valid refresh cookie)')
-    }
+$('me').addEventListener('click', me)
+$('refresh').addEventListener('click', () => refresh(''))
+$('devices').addEventListener('click', devices)
+for (const [id, path, label] of [['logout', '/auth/logout', 'Logged out'], ['logout-all', '/auth/logout-all', 'Logged out everywhere']]) {
+  $(id).addEventListener('click', async () => {
+    const r = await call('POST', path, { bearer: true })
+    L.note(r.status === 204 ? label + ' (204): the refresh family is revoked' + (MODE === 'none' ? '; a copy of the access token would still work until exp.' : '.') : L.describe(r, label), r.status === 204 ? 'ok' : 'bad')
+    setToken(null)
   })
-  .catch(() => {})
+}
+
+const legend = $('legend')
+for (const code of ['invalid_credentials', 'too_many_attempts', 'invalid_token', 'invalid_refresh_token', 'refresh_token_reused', 'csrf'])
+  legend.append(el('dt', { text: code }), el('dd', { text: L.EXPLAIN[code] }), el('br'))
+
+setInterval(() => {
+  render()
+  L.renderLog()
+  // Refresh before expiry (10 s or a quarter of the lifetime before exp), so a page left open stays logged in.
+  if (!accessToken || !claims || refreshing || !$('auto').checked) return
+  const left = claims.exp - Date.now() / 1000
+  if (left < Math.min(10, (claims.exp - claims.iat) / 4)) refresh(' automatically before expiry')
+}, 1000)
+
+fetch('/.well-known/jwks.json').then(async (r) => {
+  jwks = await r.json()
+  render()
+})
+// A reload lost the in-memory token; the HttpOnly refresh cookie, if any, gets a new one (and the body is read).
+refresh(' on page load', true).then((r) => {
+  L.note(r.status === 200 ? 'Restored after reload: the refresh cookie bought a new access token.' : 'Not logged in (no valid refresh cookie).', r.status === 200 ? 'ok' : '')
+  document.body.dataset.ready = '1'
+})
 `

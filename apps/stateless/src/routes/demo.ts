@@ -1,12 +1,22 @@
-import { staticAsset } from '@auth-lab/shared'
+import { demoAssets, staticAsset } from '@auth-lab/shared'
 import { Hono } from 'hono'
-import { DEMO_CSS, DEMO_HTML, DEMO_JS } from '../demo/page.js'
+import { refreshCookieName } from '../auth/refresh-cookie.js'
+import { DEMO_JS, demoHtml } from '../demo/page.js'
 import type { AppEnv, Deps } from '../env.js'
 
-/** GET / (the demo page) and its two assets; no inline script or style, as the CSP requires. */
-export function demoRoutes(_deps: Deps): Hono<AppEnv> {
+/** GET / (the demo page), /demo.js, and the shared /demo.css, /demo-common.js and favicon; nothing inline (CSP). */
+export function demoRoutes(deps: Deps): Hono<AppEnv> {
+  const { config } = deps
+  const html = demoHtml({
+    cookieName: refreshCookieName(config.cookieSecure),
+    revocation: config.revocation,
+    alg: config.jwt.alg,
+    accessTtl: config.jwt.accessTtl,
+    clockTolerance: config.jwt.clockTolerance,
+    refreshGrace: config.refresh.grace,
+  })
   return new Hono<AppEnv>()
-    .get('/', staticAsset(DEMO_HTML, 'text/html; charset=utf-8'))
+    .route('/', demoAssets())
+    .get('/', staticAsset(html, 'text/html; charset=utf-8'))
     .get('/demo.js', staticAsset(DEMO_JS, 'text/javascript; charset=utf-8'))
-    .get('/demo.css', staticAsset(DEMO_CSS, 'text/css; charset=utf-8'))
 }

@@ -1,8 +1,8 @@
 /**
- * One stylesheet for the lab page and both app pages (the apps copy it into their demo/ folder via page content,
- * so the three look like one project).
+ * The one stylesheet of Auth Lab: the lab page (apps/lab) and both apps' own pages serve this text at `/demo.css`,
+ * so the three look like one project (same widths, panes, tables, status lines). The CSP is 'self': no inline style.
  */
-export const LAB_CSS = `*{box-sizing:border-box}
+export const DEMO_CSS = `*{box-sizing:border-box}
 body{font:14px/1.45 system-ui,sans-serif;margin:0;background:#f6f7f9;color:#1d2330}
 header.top,.experiments,.race,footer,main{max-width:110rem;margin:0 auto;padding:.75rem 1rem}
 h1{font-size:1.4rem;margin:.25rem 0}h2{font-size:1.1rem;margin:.2rem 0 .4rem}h3{font-size:.95rem;margin:.9rem 0 .3rem}h4{font-size:.85rem;margin:.3rem 0}
@@ -39,4 +39,8 @@ pre{background:#1d2330;color:#e8ecf3;padding:.6rem;border-radius:6px;white-space
 .verdict-ok{color:#126b2f;font-weight:600}.verdict-bad{color:#a11a1a;font-weight:600}.verdict-warn{color:#8a5a00;font-weight:600}
 .frames{display:flex;flex-wrap:wrap;gap:.4rem}.frames iframe{width:12rem;height:5.5rem;border:1px solid #ccd2dc;border-radius:5px;background:#fff}
 footer{margin-top:1rem}
+.page,header.page{max-width:60rem;margin:0 auto;padding:0 1rem 1rem}
+.page>section.pane{margin:.75rem 0}
+.status div{margin:.1rem 0}
+.legend{font-size:.82rem;color:#4a5366;margin:.3rem 0}.legend dt{font-weight:600;display:inline}.legend dd{display:inline;margin:0 .6rem 0 .2rem}
 `

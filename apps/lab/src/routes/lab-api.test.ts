@@ -1,0 +1,143 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { ensureDemoUsers, openSharedDeps, repoRoot } from '@auth-lab/shared'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createApp } from '../app.js'
+import { ChildServers } from '../children.js'
+import { readLabConfig } from '../config.js'
+import { Inspector } from '../inspect.js'
+import { Pocket } from '../pocket.js'
+
+/**
+ * The lab API's input validation through `app.request()`: every bad input is a 4xx JSON `{error, message}`, never
+ * a 500. No child server is started (the ports are unused), so a pocket request finds its instance down: 503.
+ */
+const dir = mkdtempSync(join(tmpdir(), 'auth-lab-lab-api-'))
+const dbPath = join(dir, 'auth-lab.db')
+let app: ReturnType<typeof createApp>
+let inspector: Inspector
+
+beforeAll(async () => {
+  const shared = openSharedDeps({
+    app: 'lab-test',
+    dbPath,
+    argon2: { memoryCost: 256, timeCost: 1, parallelism: 1 },
+    throttle: { maxFailuresPerUser: 5, maxFailuresPerIp: 50, windowSeconds: 900 },
+  })
+  await ensureDemoUsers(shared.users)
+  shared.db.close()
+  const config = readLabConfig({
+    DB_PATH: dbPath,
+    LAB_PORT: '1',
+    STATEFUL_PORT: '2',
+    STATELESS_PORT: '3',
+    STATELESS_NONE_PORT: '4',
+  })
+  const children = new ChildServers(config.instances, { root: repoRoot(), dbPath, labOrigins: [] })
+  inspector = new Inspector(dbPath, join(dir, 'keys'))
+  app = createApp({
+    children,
+    inspector,
+    pocket: new Pocket(),
+    root: repoRoot(),
+    raceReportPath: join(dir, 'none.json'),
+  })
+})
+
+afterAll(() => {
+  inspector.close()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+const post = (path: string, body: string) =>
+  app.request(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body })
+
+async function expectError(res: Response, status: number, code: string) {
+  expect(res.status).toBe(status)
+  expect(res.headers.get('content-type')).toMatch(/^application\/json/)
+  const body = (await res.json()) as { error: string; message: string }
+  expect(body.error).toBe(code)
+  expect(typeof body.message).toBe('string')
+}
+
+describe('/lab/api/state: the inspection API', () => {
+  it('refuses an unknown instance (404) and a missing or malformed ?user= (400)', async () => {
+    await expectError(await app.request('/lab/api/state/nope?user=alice'), 404, 'not_found')
+    await expectError(await app.request('/lab/api/state/stateful'), 400, 'invalid_request')
+    for (const user of ['', 'a b', "x'--", 'a'.repeat(65), '%00'])
+      await expectError(
+        await app.request(`/lab/api/state/stateful?user=${encodeURIComponent(user)}`),
+        400,
+        'invalid_request',
+      )
+  })
+  it('an unknown user is a 200 with user: null (not an error, not a 500)', async () => {
+    const res = await app.request('/lab/api/state/stateful?user=nobody')
+    expect(res.status).toBe(200)
+    expect(((await res.json()) as { user: unknown }).user).toBeNull()
+    expect(res.headers.get('cache-control')).toBe('no-store')
+  })
+})
+
+describe('/lab/api/pocket: the other party’s credentials', () => {
+  it('refuses an unknown instance or slot (404)', async () => {
+    await expectError(await app.request('/lab/api/pocket/nope/thief'), 404, 'not_found')
+    await expectError(await app.request('/lab/api/pocket/stateful/burglar'), 404, 'not_found')
+    await expectError(
+      await app.request('/lab/api/pocket/stateful/burglar', { method: 'DELETE' }),
+      404,
+      'not_found',
+    )
+    await expectError(await post('/lab/api/pocket/stateful/burglar/request', '{}'), 404, 'not_found')
+  })
+  it('a token must be a string of bounded size (400)', async () => {
+    for (const body of [
+      'not json',
+      '{}',
+      '{"access_token": 42}',
+      JSON.stringify({ access_token: 'x'.repeat(9000) }),
+    ])
+      await expectError(await post('/lab/api/pocket/stateless/thief/token', body), 400, 'invalid_request')
+    const ok = await post('/lab/api/pocket/stateless/thief/token', '{"access_token":"abc"}')
+    expect(ok.status).toBe(200)
+    expect(await ok.json()).toEqual({ cookie: null, accessToken: { chars: 3 } })
+  })
+  it('a request needs a listed method and a plain same-instance path (400)', async () => {
+    for (const body of [
+      'not json',
+      '{}',
+      '{"method":"PUT","path":"/me"}',
+      '{"method":"GET","path":"me"}',
+      '{"method":"GET","path":"/../etc/passwd"}',
+      '{"method":"GET","path":"//evil.example/x"}',
+      '{"method":"GET","path":"/me?x=1"}',
+      '{"method":"GET","path":42}',
+    ])
+      await expectError(await post('/lab/api/pocket/stateful/thief/request', body), 400, 'invalid_request')
+  })
+  it('a valid request to an instance that is not running is a 503, not a 500', async () => {
+    await expectError(
+      await post('/lab/api/pocket/stateful/thief/request', '{"method":"GET","path":"/me"}'),
+      503,
+      'service_unavailable',
+    )
+  })
+})
+
+describe('/lab/api/instances/:id/restart: only listed knobs', () => {
+  it('refuses an unknown instance (404) and any env that is not a listed knob value (400)', async () => {
+    await expectError(await post('/lab/api/instances/nope/restart', '{}'), 404, 'not_found')
+    for (const env of [
+      { NODE_OPTIONS: '--inspect' },
+      { SESSION_STORE: 'redis://evil' },
+      { SESSION_STORE: 1 },
+      { REFRESH_GRACE: '10' }, // a stateless knob, not a stateful one
+    ])
+      await expectError(
+        await post('/lab/api/instances/stateful/restart', JSON.stringify({ env })),
+        400,
+        'invalid_request',
+      )
+  })
+})

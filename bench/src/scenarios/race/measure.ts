@@ -1,0 +1,69 @@
+/**
+ * The multi-tab refresh race in headless Chromium, through the e2e suite's own lab harness and race driver
+ * (`@auth-lab/test/e2e`): the real lab front and its three child servers on free loopback ports with a temporary
+ * database, N tabs × trials for each of client {no coordination, Web Locks + BroadcastChannel} × server
+ * {REFRESH_GRACE=0, 10}. No browser download: the system Chromium (CHROMIUM_PATH or /usr/bin/chromium) or nothing.
+ */
+import { existsSync } from 'node:fs'
+import type { RaceCombination } from '@auth-lab/test/e2e'
+import { launchChromium, runRace, startLabForTests } from '@auth-lab/test/e2e'
+import type { RunOptions } from '../../report/schema.js'
+
+export interface RaceSizes {
+  tabs: number
+  trials: number
+}
+
+export interface RaceMeasurement {
+  browser: string
+  combinations: RaceCombination[]
+}
+
+export function raceSizes(options: RunOptions): RaceSizes {
+  return { tabs: 5, trials: options.rounds ?? (options.quick ? 5 : 20) }
+}
+
+/** About 0.4 s per trial per combination (4 combinations), plus starting the lab and the browser. */
+export function raceEstimateSec(sizes: RaceSizes): number {
+  return 20 + 4 * sizes.trials * 0.4 * (sizes.tabs / 5)
+}
+
+/** null = no Chromium on this machine: the scenario reports an invalid entry instead of a number. */
+export function chromiumAvailable(env: NodeJS.ProcessEnv = process.env): boolean {
+  return existsSync(env.CHROMIUM_PATH ?? '/usr/bin/chromium')
+}
+
+export async function measureRace(
+  sizes: RaceSizes,
+  progress: (line: string) => void,
+): Promise<RaceMeasurement> {
+  const lab = await startLabForTests()
+  const browser = await launchChromium()
+  try {
+    const context = await browser.newContext()
+    const page = await context.newPage()
+    await page.goto(`${lab.url}/`)
+    await page.waitForSelector('body[data-ready="1"]')
+    const combinations = await runRace({
+      page,
+      context,
+      labUrl: lab.url,
+      n: sizes.tabs,
+      trials: sizes.trials,
+      onProgress: progress,
+      async restartWithGrace(grace) {
+        const res = await fetch(`${lab.url}/lab/api/instances/stateless/restart`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ env: { REFRESH_GRACE: String(grace) } }),
+        })
+        await res.text()
+        if (res.status !== 200) throw new Error(`restart with REFRESH_GRACE=${grace}: ${res.status}`)
+      },
+    })
+    return { browser: `Chromium ${browser.version()} (headless, playwright-core)`, combinations }
+  } finally {
+    await browser.close()
+    await lab.stop()
+  }
+}

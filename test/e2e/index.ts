@@ -1,0 +1,5 @@
+export { chromiumPath, launchChromium } from './browser.js'
+export type { LabUnderTest } from './lab-harness.js'
+export { startLabForTests } from './lab-harness.js'
+export type { RaceCombination, RaceOptions } from './race-driver.js'
+export { RACE_METHOD, runRace } from './race-driver.js'
