@@ -3,6 +3,7 @@ import { attacksScenario } from './attacks/index.js'
 import { lbScenario } from './lb/index.js'
 import { memoryScenario } from './memory/index.js'
 import { overheadScenario } from './overhead/index.js'
+import { redisFaultScenario } from './redis-fault/index.js'
 import { restartScenario } from './restart/index.js'
 import { reuseScenario } from './reuse/index.js'
 import { revocationScenario } from './revocation/index.js'
@@ -23,6 +24,7 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = Object.fromEntries(
     ttlScenario,
     sizeScenario,
     stormScenario,
+    redisFaultScenario,
   ].map((s) => [s.id, s]),
 )
 
