@@ -53,26 +53,28 @@ export function faultChart(runs: readonly FaultRun[]): Chart {
           ['other non-2xx (503)', b.otherNon2xx],
           ['errors', b.errors],
         ] as const
-      ).map(([what, n]) => ({ config: r.config, s: b.t / 1000, what, n })),
+      ).map(([what, n]) => ({ config: r.config, s: b.t / 1000, what, n, event: null })),
     ),
   )
   const marks = runs.flatMap((r) => [
-    { config: r.config, s: r.series.killAt / 1000, event: 'Redis killed' },
-    { config: r.config, s: r.series.restartAt / 1000, event: 'Redis restarted' },
+    { config: r.config, s: r.series.killAt / 1000, what: null, n: null, event: 'Redis killed' },
+    { config: r.config, s: r.series.restartAt / 1000, what: null, n: null, event: 'Redis restarted' },
   ])
   return {
     id: 'timeline',
     title: 'Responses per 100 ms across the Redis outage',
-    caption: 'Stacked per 100 ms bucket; the rules mark the SIGKILL and the restart.',
+    caption: 'Stacked per 100 ms bucket; the dashed rules mark the SIGKILL and the restart.',
     vegaLiteSpec: {
       $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+      // One data set (facets need it at the top), split per layer by filter.
+      data: { values: [...values, ...marks] },
       facet: { row: { field: 'config', type: 'nominal', title: null } },
       spec: {
         width: 520,
         height: 140,
         layer: [
           {
-            data: { values },
+            transform: [{ filter: 'datum.event === null' }],
             mark: 'bar',
             encoding: {
               x: { field: 's', type: 'quantitative', title: 'seconds into the load' },
@@ -81,7 +83,7 @@ export function faultChart(runs: readonly FaultRun[]): Chart {
             },
           },
           {
-            data: { values: marks },
+            transform: [{ filter: 'datum.event !== null' }],
             mark: { type: 'rule', strokeDash: [4, 3] },
             encoding: { x: { field: 's', type: 'quantitative' }, tooltip: [{ field: 'event' }] },
           },
