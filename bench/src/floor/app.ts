@@ -1,10 +1,11 @@
 import type { KeyObject } from 'node:crypto'
 import { createHash, createHmac, createPublicKey, timingSafeEqual, verify } from 'node:crypto'
-import type { Db, Metrics } from '@auth-lab/shared'
+import type { Db, Metrics, RedisHandle } from '@auth-lab/shared'
 import { installCommon } from '@auth-lab/shared'
 import { Hono } from 'hono'
 import { getCookie } from 'hono/cookie'
 import { installLibraryFloors } from './library-routes.js'
+import { installRedisFloor } from './redis-route.js'
 import type { FloorAsym, FloorSeed } from './seed.js'
 import { FLOOR_ASYM } from './seed.js'
 
@@ -16,6 +17,7 @@ import { FLOOR_ASYM } from './seed.js'
  *   /floor/sqlite   cookie → SHA-256 → prepared JOIN (what the SQLite session store must at least do)
  *   /floor/hmac     Bearer → HMAC-SHA256 verify + JSON.parse + exp check, synchronous node:crypto (what HS256 must
  *                   at least do)
+ *   /floor/redis    cookie → SHA-256 → one Redis GET (only with `redis`: redis-route.ts)
  *   /floor/rs256, /floor/es256, /floor/eddsa   the same with a synchronous node:crypto signature check (only when
  *                   the seed carries public keys: opt-in variants)
  * and the library floors of library-routes.ts (raw jose, raw hono-sessions).
@@ -28,6 +30,8 @@ export interface FloorDeps {
   instanceId: string
   /** /metrics answers only `Authorization: Bearer <it>`, as in the apps. */
   metricsToken?: string
+  /** The bench's Redis, seeded by `seedFloorRedis`: adds /floor/redis. */
+  redis?: RedisHandle
 }
 
 interface FloorUser {
@@ -104,6 +108,7 @@ export function createFloorApp(deps: FloorDeps): Hono {
   }
 
   installLibraryFloors(app, { seed: deps.seed, lookup, metrics: deps.metrics })
+  if (deps.redis) installRedisFloor(app, { redis: deps.redis, metrics: deps.metrics })
   return app
 }
 

@@ -3,9 +3,10 @@
  * JSON written by writeFloorSeed). Started by the benchmark harness, never by hand in normal use.
  */
 import { readFileSync } from 'node:fs'
-import { Metrics, openDatabase } from '@auth-lab/shared'
+import { Metrics, openDatabase, openRedis, REDIS_DEFAULTS } from '@auth-lab/shared'
 import { serve } from '@hono/node-server'
 import { createFloorApp } from './app.js'
+import { seedFloorRedis } from './redis-route.js'
 import type { FloorSeed } from './seed.js'
 
 const env = process.env
@@ -18,7 +19,17 @@ if (!env.DB_PATH || !env.FLOOR_SEED) {
 }
 const seed = JSON.parse(readFileSync(env.FLOOR_SEED, 'utf8')) as FloorSeed
 const db = openDatabase(env.DB_PATH)
+// REDIS_URL (set by the harness for the floor-redis variant): seed the sessions into Redis and serve /floor/redis.
+const redis = env.REDIS_URL
+  ? await openRedis({
+      url: env.REDIS_URL,
+      prefix: env.REDIS_PREFIX ?? REDIS_DEFAULTS.prefix,
+      clientCache: false,
+    })
+  : undefined
+if (redis) await seedFloorRedis(redis, seed)
 const app = createFloorApp({
+  redis,
   db,
   metrics: new Metrics('floor'),
   seed,
@@ -32,6 +43,7 @@ const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => {
 
 const shutdown = () => {
   server.close(() => {
+    void redis?.close()
     db.close()
     process.exit(0)
   })

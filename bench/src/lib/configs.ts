@@ -128,6 +128,26 @@ export const CONFIGS = {
     'cookie session, SQLite store, plus a signed 300 s session snapshot cookie (Better Auth-style cookieCache)',
     'sessions in the SQLite file; a signed snapshot in a second cookie',
   ),
+  // Issue 12 item 6: per-request state in Redis (a real network hop). No REDIS_URL here: the harness starts its own
+  // redis-server per run and adds REDIS_URL + a per-server REDIS_PREFIX (lib/redis.ts).
+  'stateful-redis': app(
+    'stateful',
+    { SESSION_STORE: 'redis' },
+    'cookie session, Redis store (node-redis, RESP3; HGETALL per request)',
+    'sessions in Redis, shared by every instance',
+  ),
+  'stateful-redis-cached': app(
+    'stateful',
+    { SESSION_STORE: 'redis', REDIS_CLIENT_CACHE: '1' },
+    'cookie session, Redis store with RESP3 client-side caching (reads from process memory, invalidated by push)',
+    'sessions in Redis, cached in each instance until Redis pushes an invalidation',
+  ),
+  'stateless-hs256-denylist-redis': app(
+    'stateless',
+    { ...NO_TOKEN_CACHE, JWT_ALG: 'HS256', REVOCATION: 'denylist', TOKEN_STORE: 'redis' },
+    'JWT HS256 + deny-list lookup in Redis per request (EXISTS over the jti and sid keys)',
+    `${KEY_FILE}; refresh families and the deny-list in Redis`,
+  ),
   floor: {
     kind: 'floor',
     env: {},

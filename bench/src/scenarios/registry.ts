@@ -4,6 +4,7 @@ import { lbScenario } from './lb/index.js'
 import { memoryScenario } from './memory/index.js'
 import { overheadScenario } from './overhead/index.js'
 import { raceScenario } from './race/index.js'
+import { redisFaultScenario } from './redis-fault/index.js'
 import { restartScenario } from './restart/index.js'
 import { reuseScenario } from './reuse/index.js'
 import { revocationScenario } from './revocation/index.js'
@@ -25,6 +26,7 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = Object.fromEntries(
     sizeScenario,
     stormScenario,
     raceScenario,
+    redisFaultScenario,
   ].map((s) => [s.id, s]),
 )
 

@@ -16,13 +16,15 @@ import { dirname } from 'node:path'
 import type { Credential, Outcome } from '../../lib/client.js'
 import { authHeaders, login, logout, mapLimit, meStatus } from '../../lib/client.js'
 import type { AppConfig, AppKind, ConfigId } from '../../lib/configs.js'
-import { CONFIGS } from '../../lib/configs.js'
+import { CONFIGS, pickApp } from '../../lib/configs.js'
 import type { LoadGenerator } from '../../lib/load.js'
 import type { TimeBucket } from '../../lib/load-types.js'
 import type { ServerHandle } from '../../lib/processes.js'
 import { startServer, tempDbPath } from '../../lib/processes.js'
 import type { ProxyPolicy } from '../../lib/proxy.js'
 import { AFFINITY_COOKIE, startProxy } from '../../lib/proxy.js'
+import type { BenchRedis } from '../../lib/redis.js'
+import { needsRedis, redisEnv, startBenchRedis } from '../../lib/redis.js'
 import { startMany } from '../../lib/start-many.js'
 import { share } from '../../lib/stats.js'
 import { seedUsers } from '../../lib/users.js'
@@ -47,6 +49,15 @@ export interface LbMeasureOptions {
 }
 
 export const POLICIES: readonly ProxyPolicy[] = ['round-robin', 'sticky']
+
+/**
+ * Issue 12: "3 instances + Redis" rows — every instance on one bench-owned redis-server, round-robin only (no
+ * stickiness: the point of a central store), with one instance killed mid-run under round-robin.
+ */
+export const REDIS_LB_CONFIGS: readonly AppConfig[] = (
+  ['stateful-redis', 'stateless-hs256-denylist-redis'] as const
+).map((id) => pickApp(id))
+const REDIS_POLICIES: readonly ProxyPolicy[] = ['round-robin']
 
 export type LbSizes = Omit<LbMeasureOptions, 'configs' | 'progress'>
 
@@ -109,6 +120,8 @@ export interface LbReplay {
   replayOnB: Outcome
   /** Same replay on A itself, for comparison. */
   replayOnA: Outcome
+  /** The replay on every instance besides A and B (the Redis rows: "refused on every other instance"). */
+  replayOnRest?: Outcome[]
 }
 
 export interface LbResults {
@@ -152,11 +165,20 @@ async function logoutReplay(
   a: ServerHandle,
   b: ServerHandle,
   username: string,
+  rest: readonly ServerHandle[] = [],
 ): Promise<Omit<LbReplay, 'config' | 'revocation'>> {
   const cred = await login(a.url, kind, username)
   const validOnB = await meStatus(b.url, cred)
   await logout(a.url, cred)
-  return { validOnB, replayOnB: await meStatus(b.url, cred), replayOnA: await meStatus(a.url, cred) }
+  const replayOnB = await meStatus(b.url, cred)
+  const replayOnA = await meStatus(a.url, cred)
+  if (rest.length === 0) return { validOnB, replayOnB, replayOnA }
+  return {
+    validOnB,
+    replayOnB,
+    replayOnA,
+    replayOnRest: await Promise.all(rest.map((s) => meStatus(s.url, cred))),
+  }
 }
 
 /** One configuration's instances, started (and seeded) ahead of being measured. */
@@ -165,15 +187,22 @@ interface Prepared {
   dbPath: string
   usernames: string[]
   instances: ServerHandle[]
+  /** The row's own redis-server (Redis configurations only). */
+  redis?: BenchRedis
 }
 
 async function prepare(cfg: AppConfig, opts: LbMeasureOptions): Promise<Prepared> {
   const dbPath = tempDbPath('auth-lab-lb-')
+  let redis: BenchRedis | undefined
   try {
     const usernames = await seedUsers(dbPath, { count: opts.users * opts.policies.length + 4, prefix: 'lb-' })
-    const instances = await startInstances(cfg.kind, cfg.env, dbPath, opts.instances, cfg.id)
-    return { cfg, dbPath, usernames, instances }
+    redis = needsRedis(cfg.env) ? await startBenchRedis() : undefined
+    // Every instance of the row shares the one Redis and one prefix: that is the central store.
+    const env = redis ? { ...cfg.env, ...redisEnv(redis.url, `bench-lb-${cfg.id}`) } : cfg.env
+    const instances = await startInstances(cfg.kind, env, dbPath, opts.instances, cfg.id)
+    return { cfg, dbPath, usernames, instances, redis }
   } catch (err) {
+    await redis?.stop()
     rmSync(dirname(dbPath), { recursive: true, force: true })
     throw err
   }
@@ -181,11 +210,12 @@ async function prepare(cfg: AppConfig, opts: LbMeasureOptions): Promise<Prepared
 
 async function dispose(p: Prepared): Promise<void> {
   await Promise.all(p.instances.map((s) => s.stop('SIGKILL')))
+  await p.redis?.stop()
   rmSync(dirname(p.dbPath), { recursive: true, force: true })
 }
 
 async function measureConfig(
-  { cfg, usernames, instances }: Prepared,
+  { cfg, usernames, instances, redis }: Prepared,
   opts: LbMeasureOptions,
   gen: LoadGenerator,
   out: LbResults,
@@ -195,7 +225,7 @@ async function measureConfig(
   // Logout on A, replay on B — before anything is killed.
   const [a, b] = instances
   if (a && b) {
-    const r = await logoutReplay(cfg.kind, a, b, usernames.at(-1) as string)
+    const r = await logoutReplay(cfg.kind, a, b, usernames.at(-1) as string, redis ? instances.slice(2) : [])
     // The stateless configurations run with the app's default REVOCATION (denylist); the other modes follow below.
     out.replays.push({
       config: cfg.id,
@@ -204,7 +234,8 @@ async function measureConfig(
     })
   }
 
-  for (const [p, policy] of opts.policies.entries()) {
+  const policies = redis ? REDIS_POLICIES : opts.policies
+  for (const [p, policy] of policies.entries()) {
     const proxy = await startProxy({ upstreams, policy })
     try {
       const mine = usernames.slice(p * opts.users, (p + 1) * opts.users)
@@ -233,7 +264,8 @@ async function measureConfig(
         statusCounts: load.statusCounts,
         errors: load.errors,
       })
-      if (policy === 'sticky') out.kills.push(await killOne(cfg, opts, gen, proxy, instances, creds))
+      // Redis rows: the kill runs under round-robin (there is no sticky run).
+      if (policy === 'sticky' || redis) out.kills.push(await killOne(cfg, opts, gen, proxy, instances, creds))
     } finally {
       await proxy.close()
     }
@@ -252,7 +284,10 @@ async function killOne(
   const home = (c: Credential) => c.affinity?.slice(AFFINITY_COOKIE.length + 1) ?? ''
   const byHome = new Map<string, number>()
   for (const c of creds) byHome.set(home(c), (byHome.get(home(c)) ?? 0) + 1)
-  const victim = [...byHome].sort((x, y) => y[1] - x[1])[0]?.[0] ?? 'i0'
+  // Round-robin (no affinity cookie): nobody has a home instance; i0 is killed and every user counts as "other".
+  const victim = creds.some((c) => c.affinity)
+    ? ([...byHome].sort((x, y) => y[1] - x[1])[0]?.[0] ?? 'i0')
+    : 'i0'
   const victimIndex = Number(victim.slice(1))
   opts.progress?.(
     `lb: ${cfg.id}, sticky: SIGKILL ${victim} (${byHome.get(victim) ?? 0} pinned users) during ${opts.killLoadSec}s of load`,
@@ -330,7 +365,9 @@ async function revocationModePair(
 export async function measureLoadBalancer(opts: LbMeasureOptions, gen: LoadGenerator): Promise<LbResults> {
   const out: LbResults = { cells: [], kills: [], replays: [] }
   for (const cfg of opts.configs) {
-    opts.progress?.(`lb: ${cfg.id}: starting ${opts.instances} instances on one DB file`)
+    opts.progress?.(
+      `lb: ${cfg.id}: starting ${opts.instances} instances on one DB file${needsRedis(cfg.env) ? ' and one Redis' : ''}`,
+    )
     const prepared = await prepare(cfg, opts)
     try {
       await measureConfig(prepared, opts, gen, out)

@@ -58,7 +58,8 @@ export function cellsTable(cells: readonly LbCell[]): Table {
 
 export function killsTable(kills: readonly LbKill[]): Table {
   return {
-    title: 'Sticky policy: one instance SIGKILLed mid-run; its users are redispatched to a live instance',
+    title:
+      'One instance SIGKILLed mid-run (sticky policy; round-robin for the Redis rows); its users are redispatched to a live instance',
     columns: [
       'configuration',
       'killed',
@@ -92,14 +93,16 @@ export function replaysTable(replays: readonly LbReplay[]): Table {
       'configuration',
       'REVOCATION',
       'valid on B before logout',
-      'replay on B after logout',
+      'replay on B after logout (Redis rows: B, C, …)',
       'replay on A after logout',
     ],
     rows: replays.map((r) => [
       r.config,
       r.revocation,
       outcome(r.validOnB),
-      outcome(r.replayOnB),
+      r.replayOnRest && r.replayOnRest.length > 0
+        ? [r.replayOnB, ...r.replayOnRest].map(outcome).join(', ')
+        : outcome(r.replayOnB),
       outcome(r.replayOnA),
     ]),
     notes: [

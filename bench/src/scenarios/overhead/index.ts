@@ -12,6 +12,7 @@ import {
   measureInprocess,
 } from './inprocess/measure.js'
 import { estimateSeconds, measureOverhead, overheadSettings } from './measure.js'
+import { startOverheadRedis, withRedis } from './redis-run.js'
 import { buildOverheadResult, CLAIMS } from './report.js'
 import { selectGroups } from './variants.js'
 
@@ -24,24 +25,31 @@ export const overheadScenario: Scenario = {
     inprocessEstimateSec(inprocessGroups(o.variants), inprocessSettings(o)) +
     10,
   async run(ctx) {
-    const specs = inprocessGroups(ctx.options.variants)
+    const selected = inprocessGroups(ctx.options.variants)
     const cpuProf = ctx.options.cpuProf
       ? { variant: ctx.options.cpuProf, file: join(ctx.outDir, `cpu-${ctx.options.cpuProf}.cpuprofile`) }
       : undefined
-    const inproc = await measureInprocess(
-      specs,
-      inprocessSettings(ctx.options),
-      ctx.pinning.serverCpu,
-      ctx.progress,
-      { cpuProf },
-    )
-    const http = await measureOverhead(ctx)
-    return buildOverheadResult({
-      ...http,
-      inproc,
-      inprocSpecs: specs,
-      pinning: ctx.pinning,
-      quick: ctx.options.quick,
-    })
+    // One redis-server for the whole run (both layers), beside the load generator, off the server core.
+    const redis = await startOverheadRedis(selected, ctx.pinning.loadCpu, ctx.progress)
+    try {
+      const specs = withRedis(selected, redis?.url ?? null, 'inproc')
+      const inproc = await measureInprocess(
+        specs,
+        inprocessSettings(ctx.options),
+        ctx.pinning.serverCpu,
+        ctx.progress,
+        { cpuProf },
+      )
+      const http = await measureOverhead(ctx, redis)
+      return buildOverheadResult({
+        ...http,
+        inproc,
+        inprocSpecs: specs,
+        pinning: ctx.pinning,
+        quick: ctx.options.quick,
+      })
+    } finally {
+      await redis?.stop()
+    }
   },
 }

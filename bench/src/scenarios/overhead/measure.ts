@@ -8,6 +8,7 @@ import { cpuUsOf, judgeNoise, NoiseSampler, noiseLimits } from '../../lib/noise.
 import { readCpuTimes } from '../../lib/proc-stats.js'
 import { stopAll } from '../../lib/processes.js'
 import type { Progress } from '../../lib/progress.js'
+import type { BenchRedis } from '../../lib/redis.js'
 import type { ScenarioContext } from '../../lib/scenario.js'
 import { roundOrders } from '../../lib/stats.js'
 import type { InvalidEntry, RunOptions } from '../../report/schema.js'
@@ -15,6 +16,8 @@ import type { CacheStat } from './cache-stats.js'
 import { scrapeCacheStats } from './cache-stats.js'
 import type { LatencyRow } from './latency.js'
 import { measureLatency } from './latency.js'
+import type { RedisTrips } from './redis-run.js'
+import { countRedisTrips, withRedis } from './redis-run.js'
 import type { Group, Target } from './variants.js'
 import { selectGroups, setupGroups } from './variants.js'
 
@@ -283,7 +286,10 @@ async function measureOneOrThrow(
  * The whole experiment: starts the chosen variants' servers (seeded, users logged in), measures the rounds with a
  * load generator in its own process, and stops and removes everything, whatever happens.
  */
-export async function measureOverhead(ctx: ScenarioContext): Promise<{
+export async function measureOverhead(
+  ctx: ScenarioContext,
+  redis: BenchRedis | null = null,
+): Promise<{
   samples: Sample[]
   visits: HttpVisit[]
   latency: LatencyRow[]
@@ -291,9 +297,10 @@ export async function measureOverhead(ctx: ScenarioContext): Promise<{
   settings: MeasureSettings
   invalid: InvalidEntry[]
   cacheStats: CacheStat[]
+  redisTrips: RedisTrips[]
 }> {
   const settings = overheadSettings(ctx.options)
-  const specs = selectGroups(ctx.options.variants)
+  const specs = withRedis(selectGroups(ctx.options.variants), redis?.url ?? null, 'http')
   let groups: Group[] = []
   const gen = await LoadGenerator.start({ cpu: ctx.pinning.loadCpu })
   try {
@@ -316,7 +323,9 @@ export async function measureOverhead(ctx: ScenarioContext): Promise<{
       ctx.progress,
     )
     const cacheStats = await scrapeCacheStats(groups) // issue 11: hit rates of the caches
-    return { samples, visits, latency, groups, settings, invalid: setup.invalid, cacheStats }
+    // Issue 12: Redis commands per request of the Redis variants, on the same servers.
+    const redisTrips = redis ? await countRedisTrips(groups, redis, ctx.options.quick ? 50 : 200) : []
+    return { samples, visits, latency, groups, settings, invalid: setup.invalid, cacheStats, redisTrips }
   } finally {
     await gen.close()
     await stopAll(groups.map((g) => g.server))

@@ -11,6 +11,8 @@ import { inprocessTable, latencyTable, noiseTable } from './inprocess/tables.js'
 import type { LatencyRow } from './latency.js'
 import { LATENCY_SHARE } from './latency.js'
 import type { HttpVisit, MeasureSettings, Sample } from './measure.js'
+import type { RedisTrips } from './redis-run.js'
+import { redisTripsTable } from './redis-run.js'
 import { summarizeVariants } from './summary.js'
 import {
   baselineTable,
@@ -44,6 +46,8 @@ const METHOD = `Two layers, the same variants.
 
 **HTTP layer (throughput, server CPU, latency).** Each variant runs in its own server process (a child process on a free 127.0.0.1 port, temporary DB, logging off); autocannon runs in a separate load-generator process, each pinned to its own core. In each round every server is visited once, in a different (seeded) order per round: a warm-up, then \`GET /public\` and \`GET /me\` back to back. Throughput counts **2xx only**; any non-2xx, error or timeout marks the variant **invalid** (listed, never averaged). Server CPU per request = utime + stime of the server process over the run ÷ responses; store reads/writes per request come from \`/metrics\`. Then an **open-loop** pass per path at 50 % of its measured throughput, each request timed in µs from its scheduled send time (no coordinated omission): p50 / p99 / p99.9.
 
+**Redis variants** (\`stateful-redis\`, \`stateful-redis-cached\`, \`stateless-hs256-denylist-redis\`, \`floor-redis\`): one redis-server per overhead run, started by the harness on a free loopback port (\`--save ''\`, \`--appendonly no\`), pinned to the load generator's core, stopped by PID; both layers use it, each server or worker under its own \`REDIS_PREFIX\`. So the figures include a real loopback round trip to another process on the other core. After the rounds, a short sequential sample per Redis variant counts the commands Redis executed (INFO commandstats before and after).
+
 Algorithm variants (RS256, ES256, EdDSA, JWE) run with \`REVOCATION=none\` so they measure the token alone; access tokens live 1 h so none expires mid-run.`
 
 export const CLAIMS: readonly Claim[] = [
@@ -76,6 +80,8 @@ export interface OverheadInputs {
   quick: boolean
   /** Hit rates of the verified-token and session cookie caches, scraped after the last round. */
   cacheStats?: readonly CacheStat[]
+  /** Issue 12: Redis commands per request of the Redis variants. */
+  redisTrips?: readonly RedisTrips[]
 }
 
 /** Both layers summarised per variant (invalid ones listed, never averaged), the noise record, verdicts, tables. */
@@ -134,7 +140,7 @@ export function buildOverheadResult(x: OverheadInputs): ExperimentResult {
       stabilityTable(variants, settings.rounds),
       baselineTable(variants),
       descriptionTable(variants),
-      ...[cacheTable(x.cacheStats ?? [])].filter((t) => t !== null),
+      ...[cacheTable(x.cacheStats ?? []), redisTripsTable(x.redisTrips ?? [])].filter((t) => t !== null),
     ],
     charts: [ratioChart(variants), decompositionChart(parts)],
     verdicts: [
@@ -163,6 +169,7 @@ export function buildOverheadResult(x: OverheadInputs): ExperimentResult {
       inprocessSamples: x.inproc.samples,
       visits: { inprocess: x.inproc.visits, http: x.visits },
       cacheStats: x.cacheStats ?? [],
+      redisTrips: x.redisTrips ?? [],
     },
   }
 }

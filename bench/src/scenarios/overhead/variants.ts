@@ -71,6 +71,10 @@ const APP_VARIANTS: readonly ConfigId[] = [
   'stateless-es256-none-cached',
   'stateless-hs256-denylist-cached',
   'stateful-sqlite-cookie-cache',
+  // Issue 12 item 6: state in Redis (the harness adds REDIS_URL; see redis-run.ts).
+  'stateful-redis',
+  'stateful-redis-cached',
+  'stateless-hs256-denylist-redis',
 ]
 
 export const GROUPS: GroupSpec[] = [
@@ -93,6 +97,12 @@ export const GROUPS: GroupSpec[] = [
         label: 'raw node:crypto HMAC-SHA256 verify (Bearer)',
         path: '/floor/hmac',
         credential: 'bearer',
+      },
+      {
+        id: 'floor-redis',
+        label: 'raw SHA-256 + one Redis GET over loopback, node-redis (cookie)',
+        path: '/floor/redis',
+        credential: 'cookie',
       },
       // Library floors (floor/library-routes.ts): the auth library alone, its minimal setup, none of our code.
       {
@@ -190,7 +200,8 @@ export async function setupGroup(spec: GroupSpec, users: number, cpu: number | n
     const server = await startServer({
       kind: 'floor',
       dbPath,
-      env: { FLOOR_SEED: seedPath },
+      // spec.env carries REDIS_URL / REDIS_PREFIX when floor-redis is measured (redis-run.ts withRedis).
+      env: { ...spec.env, FLOOR_SEED: seedPath },
       cpu,
       label: spec.id,
     })

@@ -62,6 +62,11 @@ export const MECHANISM: Record<string, string[]> = {
   'stateless-rs256': ['floor-rs256'],
   'stateless-es256': ['floor-es256'],
   'stateless-eddsa': ['floor-eddsa'],
+  // Issue 12: Redis. The session read is one Redis GET-sized hop; the users row is still read from SQLite.
+  'stateful-redis': ['floor-redis', 'floor-sqlite'],
+  // A client-cache hit is a Map lookup in process memory (plus the users row).
+  'stateful-redis-cached': ['floor-map', 'floor-sqlite'],
+  'stateless-hs256-denylist-redis': ['floor-hmac', 'floor-redis'],
 }
 export const LIBRARY_FLOOR: Record<string, string[]> = {
   'stateful-memory': ['floor-hs-memory', 'floor-sqlite'],
@@ -78,6 +83,10 @@ export const LIBRARY_FLOOR: Record<string, string[]> = {
   'stateless-es256-none-cached': ['floor-map'],
   'stateless-hs256-denylist-cached': ['floor-map', 'floor-sqlite'],
   'stateful-sqlite-cookie-cache': ['floor-hmac'],
+  // Issue 12: node-redis is the library of the Redis variants, and floor-redis already goes through it.
+  'stateful-redis': ['floor-redis', 'floor-sqlite'],
+  'stateful-redis-cached': ['floor-map', 'floor-sqlite'],
+  'stateless-hs256-denylist-redis': ['floor-jose', 'floor-redis'],
 }
 
 /** How each app variant's in-process cost splits, µs per request (medians). */

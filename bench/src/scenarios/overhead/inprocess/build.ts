@@ -5,10 +5,11 @@
  * header set of every user, so request i carries user i mod N: no hot token, no hot session row.
  */
 import { join } from 'node:path'
-import { Metrics, openDatabase } from '@auth-lab/shared'
+import { Metrics, openDatabase, openRedis, REDIS_DEFAULTS } from '@auth-lab/shared'
 import * as stateful from '@auth-lab/stateful'
 import * as stateless from '@auth-lab/stateless'
 import { createFloorApp } from '../../../floor/app.js'
+import { seedFloorRedis } from '../../../floor/redis-route.js'
 import { FLOOR_ASYM, makeFloorSeed } from '../../../floor/seed.js'
 import { BENCH_METRICS_TOKEN } from '../../../lib/metrics-scrape.js'
 import { BENCH_PASSWORD, seedUsers } from '../../../lib/users.js'
@@ -82,11 +83,23 @@ export async function buildGroup(spec: GroupSpec, users: number, dir: string): P
   }
 }
 
-function buildFloor(spec: GroupSpec, users: number, dir: string): BuiltGroup {
+async function buildFloor(spec: GroupSpec, users: number, dir: string): Promise<BuiltGroup> {
   const asym = FLOOR_ASYM.filter((alg) => spec.targets.some((t) => t.credential === alg))
   const seed = makeFloorSeed(users, { asym })
   const db = openDatabase(join(dir, 'floor.db'))
-  const app = createFloorApp({ db, metrics: new Metrics('floor'), seed, instanceId: 'inprocess-floor' })
+  // floor-redis: the harness put REDIS_URL in the spec's env (redis-run.ts withRedis).
+  const url = spec.env.REDIS_URL
+  const redis = url
+    ? await openRedis({ url, prefix: spec.env.REDIS_PREFIX ?? REDIS_DEFAULTS.prefix, clientCache: false })
+    : undefined
+  if (redis) await seedFloorRedis(redis, seed)
+  const app = createFloorApp({
+    db,
+    metrics: new Metrics('floor'),
+    seed,
+    instanceId: 'inprocess-floor',
+    redis,
+  })
   const targets = spec.targets.map(
     (t): BuiltTarget => ({
       id: t.id,
@@ -103,6 +116,9 @@ function buildFloor(spec: GroupSpec, users: number, dir: string): BuiltGroup {
   return {
     fetch: (req) => app.fetch(req),
     targets: [{ id: publicId(spec.id), path: '/public', headers: targets[0]?.headers ?? [{}] }, ...targets],
-    close: () => db.close(),
+    close: () => {
+      void redis?.close()
+      db.close()
+    },
   }
 }

@@ -1,6 +1,10 @@
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { processRegistry } from '../../../lib/process-registry.js'
 import { Progress } from '../../../lib/progress.js'
+import type { BenchRedis } from '../../../lib/redis.js'
+import { startBenchRedis } from '../../../lib/redis.js'
+import { withRedis } from '../redis-run.js'
+import type { GroupSpec } from '../variants.js'
 import type { InprocRun } from './measure.js'
 import { inprocessGroups, measureInprocess } from './measure.js'
 import type { InprocVariant } from './summary.js'
@@ -12,7 +16,14 @@ import { summarizeInprocess } from './summary.js'
  * never speed.
  */
 describe('in-process cost layer (smoke: 2 rounds × 15 ms per path, 3 users)', () => {
-  const specs = inprocessGroups(undefined)
+  // The Redis variants (issue 12) need the run's redis-server, as overhead/index.ts gives them.
+  let redis: BenchRedis
+  let specs: GroupSpec[]
+  beforeAll(async () => {
+    redis = await startBenchRedis()
+    specs = withRedis(inprocessGroups(undefined), redis.url, 'test')
+  })
+  afterAll(() => redis?.stop())
   let run: InprocRun
   let variants: InprocVariant[]
 
