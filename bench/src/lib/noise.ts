@@ -6,6 +6,7 @@
  * layer's limits is flagged; the scenario re-runs it once and says so in the report.
  */
 import { readFileSync } from 'node:fs'
+import { readCpuTimes } from './proc-stats.js'
 
 /** Jiffies of one `cpu` line of /proc/stat, summed into the fields the guard needs. */
 export interface CpuLine {
@@ -225,4 +226,23 @@ export function cpuUsOf(read: () => { totalUs: number }): number {
   } catch {
     return 0
   }
+}
+
+/**
+ * Helper processes the harness started besides the measured server and the load generator (the bench's own
+ * redis-server): their CPU is the run's own work, not interference, so the noise guard must not count it.
+ */
+const helperPids = new Set<number>()
+
+export function registerHelperProcess(pid: number): () => void {
+  helperPids.add(pid)
+  return () => helperPids.delete(pid)
+}
+
+/** CPU µs of the harness process itself plus every registered helper process. */
+export function harnessCpuUs(): number {
+  const u = process.cpuUsage()
+  let total = u.user + u.system
+  for (const pid of helperPids) total += cpuUsOf(() => readCpuTimes(pid))
+  return total
 }

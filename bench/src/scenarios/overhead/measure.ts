@@ -4,7 +4,7 @@ import { LoadGenerator } from '../../lib/load.js'
 import type { LatencyMs } from '../../lib/load-types.js'
 import { diffStoreCounts, scrapeStoreCounters } from '../../lib/metrics-scrape.js'
 import type { RoundNoise } from '../../lib/noise.js'
-import { cpuUsOf, judgeNoise, NoiseSampler, noiseLimits } from '../../lib/noise.js'
+import { cpuUsOf, harnessCpuUs, judgeNoise, NoiseSampler, noiseLimits } from '../../lib/noise.js'
 import { readCpuTimes } from '../../lib/proc-stats.js'
 import { stopAll } from '../../lib/processes.js'
 import type { Progress } from '../../lib/progress.js'
@@ -180,11 +180,6 @@ export async function measureRounds(
     }
   }
   return { samples, visits }
-}
-
-function harnessCpuUs(): number {
-  const u = process.cpuUsage()
-  return u.user + u.system
 }
 
 /** One server visit of the HTTP layer as the noise guard judged it (same shape as the in-process layer's). */

@@ -5,7 +5,7 @@
  * for the noise guard: flagged rounds are re-run once (not in --quick, which is a smoke run).
  */
 import type { NoiseLimits, RoundNoise } from '../../../lib/noise.js'
-import { judgeNoise, NoiseSampler, noiseLimits } from '../../../lib/noise.js'
+import { harnessCpuUs, judgeNoise, NoiseSampler, noiseLimits } from '../../../lib/noise.js'
 import type { Progress } from '../../../lib/progress.js'
 import { roundOrders } from '../../../lib/stats.js'
 import type { InvalidEntry, RunOptions } from '../../../report/schema.js'
@@ -169,9 +169,4 @@ export async function measureInprocess(
     await Promise.all(workers.map((w) => w.close().catch(() => undefined)))
   }
   return { settings: s, samples, visits, invalid, limits, profile }
-}
-
-function harnessCpuUs(): number {
-  const u = process.cpuUsage()
-  return u.user + u.system
 }
