@@ -32,6 +32,7 @@ export function generatedBlocks(results: ResultsFile): Record<BlockName, string>
       `${ctx.options.quick ? '**a smoke run (`--quick`): figures only, no verdicts**' : 'a full run'}, ` +
       `on ${ctx.machine.cpuModel} with ${ctx.machine.cores} cores, Node ${ctx.machine.node}` +
       `${ctx.git.commit ? `, commit \`${ctx.git.commit.slice(0, 12)}\`` : ''}. ` +
+      noisyNote(results) +
       `Regenerate with \`pnpm bench:choosing <results.json>\` after a new run.`,
   ].join('\n')
   const claims = [
@@ -107,4 +108,12 @@ function proseLines(doc: string): { line: number; text: string }[] {
     else if (!inBlock && !/^<!--.*-->$/.test(text.trim())) out.push({ line: i + 1, text })
   }
   return out
+}
+
+/** A run whose noise guard failed says so where its figures are quoted (the experiments' own banners). */
+function noisyNote(results: ResultsFile): string {
+  const noisy = results.experiments.filter((e) => e.banner).map((e) => e.title)
+  return noisy.length > 0
+    ? `**The noise guard failed** in: ${noisy.join(', ')} — those verdicts are withheld (inconclusive). `
+    : ''
 }
