@@ -48,6 +48,7 @@ export const LAB_HTML = `<!doctype html>
 <title>Auth Lab: sessions and JWTs side by side</title>
 <link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/demo.css">
+<script src="/demo-common.js" defer></script>
 <script src="/race.js" defer></script>
 <script src="/lab.js" defer></script>
 </head>

@@ -1,17 +1,8 @@
 // The lab page's script. Loaded from our own origin (the CSP forbids inline script); builds DOM with textContent
 // only. Access tokens live in plain variables of this script, never in localStorage or a cookie.
 ;(() => {
-  const $ = (id) => document.getElementById(id)
-  const el = (tag, attrs = {}, ...kids) => {
-    const n = document.createElement(tag)
-    for (const [k, v] of Object.entries(attrs)) {
-      if (k === 'class') n.className = v
-      else if (k === 'text') n.textContent = v
-      else n.setAttribute(k, v)
-    }
-    for (const k of kids) n.append(k)
-    return n
-  }
+  // DOM helpers and readable times are shared with the apps' own pages (/demo-common.js, loaded first).
+  const { $, el, span, rel, relIso } = window.AuthLab
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
   // Every response body is read, even when only the status matters: an unread body leaves the request pending.
   const labFetch = async (url, init) => {
@@ -20,21 +11,6 @@
     return r
   }
 
-  // ---- readable times ------------------------------------------------------------------------------------------
-  function span(sec) {
-    const s = Math.abs(Math.round(sec))
-    if (s < 90) return `${s} s`
-    if (s < 5400) return `${Math.round(s / 60)} min`
-    if (s < 172800) return `${Math.round(s / 3600)} h`
-    return `${Math.round(s / 86400)} days`
-  }
-  function rel(ms, now = Date.now()) {
-    if (ms === null || ms === undefined) return '–'
-    const d = (ms - now) / 1000
-    if (Math.abs(d) < 1) return 'now'
-    return d > 0 ? `in ${span(d)}` : `${span(d)} ago`
-  }
-  const relIso = (iso) => (iso ? rel(Date.parse(iso)) : '–')
   const timeCell = (ms) => el('td', { title: ms ? new Date(ms).toISOString() : '', text: rel(ms) })
 
   // ---- what the codes mean -------------------------------------------------------------------------------------
