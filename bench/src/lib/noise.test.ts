@@ -15,10 +15,11 @@ const stat = (cpu0: number[], cpu1: number[], running = 1) => {
 }
 
 describe('noise guard arithmetic', () => {
-  it('parses /proc/stat: busy includes steal, idle includes iowait', () => {
-    const s = stat([100, 0, 50, 800, 10, 0, 0, 5], [10, 0, 10, 900, 0, 0, 0, 0], 3)
-    expect(s.perCpu[0]).toEqual({ busy: 155, idle: 810, steal: 5 })
+  it('parses /proc/stat: busy includes steal, idle includes iowait, interrupts apart', () => {
+    const s = stat([100, 0, 50, 800, 10, 3, 7, 5], [10, 0, 10, 900, 0, 0, 0, 0], 3)
+    expect(s.perCpu[0]).toEqual({ busy: 155, idle: 810, steal: 5, irq: 10 })
     expect(s.total.busy).toBe(175)
+    expect(s.total.irq).toBe(10)
     expect(s.procsRunning).toBe(3)
   })
 
@@ -29,6 +30,7 @@ describe('noise guard arithmetic', () => {
     const n = roundNoise(a, b, 1, 1_000_000, [2, 3], { cpu: 0, ownCpuUs: 1_000_000 })
     expect(n.otherCores).toBeCloseTo(0.6)
     expect(n.otherOnPinnedCore).toBeCloseTo(0)
+    expect(n.irqCores).toBe(0)
     expect(judgeNoise(n, noiseLimits('inprocess'))).toHaveLength(1)
     const quiet = roundNoise(
       a,
@@ -39,6 +41,16 @@ describe('noise guard arithmetic', () => {
       null,
     )
     expect(judgeNoise(quiet, noiseLimits('http'))).toEqual([])
+  })
+
+  it('softirq time (own loopback traffic) is recorded apart, not counted as other work', () => {
+    const a = stat([0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0])
+    const b = stat([80, 0, 0, 0, 0, 0, 20, 0], [70, 0, 0, 25, 0, 0, 5, 0])
+    const n = roundNoise(a, b, 1, 1_500_000, [3], { cpu: 0, ownCpuUs: 800_000 })
+    expect(n.irqCores).toBeCloseTo(0.25)
+    expect(n.otherCores).toBeCloseTo(0)
+    expect(n.otherOnPinnedCore).toBeCloseTo(0)
+    expect(judgeNoise(n, noiseLimits('http'))).toEqual([])
   })
 
   it('flags a real busy loop of another process (synthetic interference)', async () => {

@@ -57,3 +57,20 @@ export function pinProcess(pid: number, cpu: number | null | undefined): boolean
   if (cpu === null || cpu === undefined || !hasTaskset()) return false
   return spawnSync('taskset', ['-a', '-cp', String(cpu), String(pid)], { stdio: 'ignore' }).status === 0
 }
+
+/**
+ * Moves the harness process (all its threads) off `cpu` while a layer measures there, so its IPC and /proc reads
+ * never preempt the measured process; returns the undo (back to every core, so later server starts use both).
+ * Children spawned meanwhile inherit the mask; servers and workers are pinned explicitly after they start.
+ */
+export function pinSelfAway(cpu: number | null | undefined): () => void {
+  const cores = availableParallelism()
+  if (cpu === null || cpu === undefined || cores < 2 || !hasTaskset()) return () => {}
+  const others = Array.from({ length: cores }, (_, i) => i).filter((i) => i !== cpu)
+  const set = (list: number[]) =>
+    spawnSync('taskset', ['-a', '-cp', list.join(','), String(process.pid)], { stdio: 'ignore' }).status === 0
+  if (!set(others)) return () => {}
+  return () => {
+    set(Array.from({ length: cores }, (_, i) => i))
+  }
+}

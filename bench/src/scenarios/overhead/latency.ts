@@ -1,6 +1,6 @@
 /**
- * The open-loop latency pass of the HTTP layer: after the saturation rounds, each path (every /me and each server's
- * /public) once more at a fixed offered rate = LATENCY_SHARE × its own median saturation throughput, timed per
+ * The open-loop latency pass of the HTTP layer: after the saturation rounds, each auth path (and the floor server's
+ * /public, the one baseline: the others run the same framework code) once more at a fixed offered rate = LATENCY_SHARE × its own median saturation throughput, timed per
  * request in µs from its scheduled send time (lib/open-loop.ts). Reported: p50 / p99 / p99.9 in µs.
  */
 import type { LoadGenerator } from '../../lib/load.js'
@@ -29,7 +29,7 @@ export async function measureLatency(
   const rows: LatencyRow[] = []
   for (const g of groups) {
     if (!g.server.running) continue
-    for (const t of [g.baseline, ...g.targets]) {
+    for (const t of g.spec.kind === 'floor' ? [g.baseline, ...g.targets] : g.targets) {
       const rps = samples.filter((s) => s.target === t.id && s.rps > 0).map((s) => s.rps)
       if (rps.length === 0) continue
       const rate = Math.max(10, Math.round(median(rps) * LATENCY_SHARE))

@@ -6,6 +6,7 @@
  */
 import type { NoiseLimits, RoundNoise } from '../../../lib/noise.js'
 import { harnessCpuUs, judgeNoise, NoiseSampler, noiseLimits } from '../../../lib/noise.js'
+import { pinSelfAway } from '../../../lib/pinning.js'
 import type { Progress } from '../../../lib/progress.js'
 import { roundOrders } from '../../../lib/stats.js'
 import type { InvalidEntry, RunOptions } from '../../../report/schema.js'
@@ -28,8 +29,9 @@ export interface InprocSettings {
 }
 
 export const INPROCESS_DEFAULTS = {
-  full: { rounds: 5, timeMs: 300, warmupMs: 300, rewarmMs: 50, users: 50 },
-  quick: { rounds: 3, timeMs: 50, warmupMs: 50, rewarmMs: 15, users: 16 },
+  // Per path per round: 200 ms ≈ 2 000–10 000 requests, whose median repeats within ~3 % on a steady machine.
+  full: { rounds: 5, timeMs: 200, warmupMs: 300, rewarmMs: 30, users: 50 },
+  quick: { rounds: 2, timeMs: 40, warmupMs: 60, rewarmMs: 10, users: 16 },
 } as const
 
 export function inprocessSettings(o: RunOptions): InprocSettings {
@@ -47,7 +49,8 @@ export function inprocessSettings(o: RunOptions): InprocSettings {
 /** Seconds the layer takes: worker start-up (two at a time) plus every path's budget per round (and re-runs). */
 export function inprocessEstimateSec(specs: readonly GroupSpec[], s: InprocSettings): number {
   const paths = specs.reduce((n, g) => n + g.targets.length + 1, 0)
-  const perRound = (paths * (s.timeMs + s.rewarmMs + 10)) / 1000
+  // + 10 ms per path of IPC and result handling, + 25 ms per visit for the calibration before and after it.
+  const perRound = (paths * (s.timeMs + s.rewarmMs + 10) + specs.length * 25) / 1000
   return (specs.length * 2.5) / 2 + (paths * s.warmupMs) / 1000 + s.rounds * perRound * (s.rerun ? 1.15 : 1)
 }
 
@@ -117,6 +120,8 @@ export async function measureInprocess(
     if (opts.cpuProf && !profiled) progress.log(`--cpu-prof: no worker serves ${opts.cpuProf.variant}`)
     if (profiled) await profiled.call({ op: 'profile-start' })
     const failed = new Set<string>()
+    // The harness (IPC, /proc reads) stays off the measured core while the workers are measured.
+    const unpin = pinSelfAway(cpu)
     const own = () => workers.reduce((sum, w) => sum + w.cpuUs(), 0) + harnessCpuUs()
     for (const [r, order] of roundOrders(workers, s.rounds, 11).entries()) {
       const round = r + 1
@@ -126,8 +131,11 @@ export async function measureInprocess(
         progress.update(`in-process round ${round}/${s.rounds} · ${w.spec.id}`)
         const attempt = async () => {
           const sampler = new NoiseSampler(own, cpu === null ? null : { cpu, cpuUs: () => w.cpuUs() })
+          // The reference workload before and after: did the machine's speed hold during the visit?
+          const cal0 = await w.calibrate()
           const res = await w.measure(seq, s.timeMs, round === 1 ? s.warmupMs : s.rewarmMs)
-          const noise = sampler.stop()
+          const cal1 = await w.calibrate()
+          const noise = { ...sampler.stop(), calibrationNs: cal0, speedDrift: Math.abs(cal1 / cal0 - 1) }
           return { res, noise, reasons: judgeNoise(noise, limits) }
         }
         if (failed.has(w.spec.id)) continue
@@ -162,6 +170,7 @@ export async function measureInprocess(
           samples.push({ ...p, round, group: w.spec.id, position })
       }
     }
+    unpin()
     if (profiled && opts.cpuProf) {
       profile = (await profiled.call({ op: 'profile-stop', file: opts.cpuProf.file })) as string
     }

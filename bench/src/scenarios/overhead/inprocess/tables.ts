@@ -14,6 +14,7 @@ export function inprocessTable(vs: readonly InprocVariant[], rounds: number): Ta
       ? [
           v.id,
           rng(v.nsPerReq),
+          rng(v.meanNs),
           v.moeNs === null ? null : `±${n0(v.moeNs)}`,
           rng(v.publicNs),
           rng(v.addedNs),
@@ -23,16 +24,17 @@ export function inprocessTable(vs: readonly InprocVariant[], rounds: number): Ta
           rng(v.cpuAddedNs),
           v.requests,
         ]
-      : [v.id, 'INVALID', '–', '–', '–', '–', '–', v.requests],
+      : [v.id, 'INVALID', '–', '–', '–', '–', '–', '–', v.requests],
   )
   return {
     title: `In-process cost: ns per request through app.fetch, median of ${rounds} round(s) (min–max)`,
     columns: [
       'variant',
-      'ns/req',
+      'ns/req (median request)',
+      'ns/req (mean, with GC pauses)',
       '95 % CI of a round mean (median)',
-      'same worker /public ns/req',
-      'added ns/req (path − /public, per round)',
+      'same worker /public ns/req (median request)',
+      'added ns/req (path ÷ /public − 1, × median /public)',
       'between-round spread of added ÷ total',
       'CPU added ns/req',
       'requests measured',
@@ -40,6 +42,7 @@ export function inprocessTable(vs: readonly InprocVariant[], rounds: number): Ta
     rows,
     notes: [
       'Wall time per request on a core the worker has to itself (when pinned); CPU = process.cpuUsage() over the same requests, all threads (the WebCrypto threadpool included).',
+      "Each round's figure is its median request: the mean of a window moves ±15 % between identical windows on this VM (a major GC or a WAL checkpoint lands in one and not the next); the mean is shown beside it. The added cost is the ratio to the same visit's /public, scaled by that worker's median /public, so a host running the whole VM slower for a while does not move it.",
       'The spread column is the goal\'s "between-round spread ≤ 5 %": (max − min) of the added cost over rounds, relative to the variant\'s total.',
     ],
   }
@@ -54,7 +57,12 @@ export function noiseTable(
     { round: number; group: string; noise: RoundNoise; reasons: string[]; rerun: boolean },
   ])[],
 ): Table {
-  const worst = [...visits].sort((a, b) => b[1].noise.otherCores - a[1].noise.otherCores).slice(0, 12)
+  // Flagged rounds first, then the busiest.
+  const worst = [...visits]
+    .sort(
+      (a, b) => b[1].reasons.length - a[1].reasons.length || b[1].noise.otherCores - a[1].noise.otherCores,
+    )
+    .slice(0, 12)
   return {
     title: `Noise guard: ${record.passed ? 'passed' : 'FAILED'} — ${record.rounds} measured rounds, ${record.rerun} re-run, ${record.stillNoisy} still noisy after the re-run, ${record.notRerun} noisy and not re-run (the busiest rounds)`,
     columns: [
@@ -65,6 +73,8 @@ export function noiseTable(
       'on the measured core',
       'steal %',
       'run queue mean (max)',
+      'irq + softirq (cores, own loopback traffic)',
+      'speed change in the round',
       're-run',
       'verdict',
     ],
@@ -76,12 +86,16 @@ export function noiseTable(
       f2(v.noise.otherOnPinnedCore),
       (v.noise.stealShare * 100).toFixed(1),
       `${v.noise.runQueueMean.toFixed(1)} (${v.noise.runQueueMax})`,
+      f2(v.noise.irqCores ?? null),
+      v.noise.speedDrift === null || v.noise.speedDrift === undefined
+        ? '–'
+        : `${(v.noise.speedDrift * 100).toFixed(1)} %`,
       v.rerun ? 'yes' : 'no',
       v.reasons.length > 0 ? `noisy: ${v.reasons.join('; ')}` : 'quiet',
     ]),
     notes: Object.entries(record.limits).map(
       ([layer, l]) =>
-        `${layer} limits: other work ≤ ${l.otherCores} cores, ≤ ${l.otherOnPinnedCore} on the measured core, steal ≤ ${l.stealShare * 100} %, run queue ≤ ${l.ownRunnable + l.runQueueExcess}. Why: docs/benchmarks.md (noise guard).`,
+        `${layer} limits: other work ≤ ${l.otherCores} cores, ≤ ${l.otherOnPinnedCore} on the measured core, steal ≤ ${l.stealShare * 100} %, run queue ≤ ${l.ownRunnable + l.runQueueExcess}${l.speedDrift === undefined ? '' : `, speed change within a round ≤ ${l.speedDrift * 100} % where calibrated`}. Interrupt time is recorded, not counted (the kernel charges the round's own loopback traffic to no process). Why: docs/benchmarks.md (noise guard).`,
     ),
   }
 }

@@ -6,6 +6,7 @@
 import { writeFileSync } from 'node:fs'
 import { Session } from 'node:inspector/promises'
 import { Bench } from 'tinybench'
+import { calibrateNs } from '../../../lib/calibrate.js'
 import type { BuiltGroup } from './build.js'
 import { buildGroup } from './build.js'
 import type { PathResult, WorkerCall, WorkerReply } from './protocol.js'
@@ -64,6 +65,8 @@ async function handle(msg: WorkerCall): Promise<unknown> {
       for (const id of msg.order) out.push(await measurePath(id, msg.timeMs, msg.warmupMs))
       return out
     }
+    case 'calibrate':
+      return calibrateNs()
     case 'profile-start':
       profiler = new Session()
       profiler.connect()

@@ -100,6 +100,11 @@ export class InprocWorker {
     return this.call({ op: 'measure', order, timeMs, warmupMs }) as Promise<PathResult[]>
   }
 
+  /** ns of the fixed reference workload on the worker's core (lib/calibrate.ts). */
+  calibrate(): Promise<number> {
+    return this.call({ op: 'calibrate' }) as Promise<number>
+  }
+
   call(c: Call): Promise<unknown> {
     if (this.exited) return Promise.reject(new Error(`${this.spec.id}: worker has exited`))
     const id = this.nextId++
