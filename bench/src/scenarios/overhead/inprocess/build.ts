@@ -66,7 +66,7 @@ export async function buildGroup(spec: GroupSpec, users: number, dir: string): P
         .map((c) => c.split(';')[0]!)
         .findLast((c) => /^(__Host-)?sid=./.test(c))
       if (!sid) throw new Error(`${spec.id}: login set no session cookie`)
-      headers.push({ cookie: sid })
+      headers.push({ cookie: await withSnapshot(app, sid) })
     } else {
       const body = (await res.json()) as { access_token?: string }
       if (!body.access_token) throw new Error(`${spec.id}: login returned no access token`)
@@ -81,6 +81,24 @@ export async function buildGroup(spec: GroupSpec, users: number, dir: string): P
     ],
     close: () => opened.close(),
   }
+}
+
+/**
+ * The cookie header a browser holds after its first page load: with SESSION_COOKIE_CACHE the first GET /me sets the
+ * session snapshot cookie next to the session cookie, and every later request sends both (the HTTP layer does the
+ * same with meAndKeep). Without a cookie cache, GET /me sets nothing and the header stays the session cookie alone.
+ */
+async function withSnapshot(
+  app: { request: (path: string, init: RequestInit) => Response | Promise<Response> },
+  sid: string,
+) {
+  const res = await app.request('/me', { headers: { cookie: sid } })
+  if (res.status !== 200) throw new Error(`first GET /me answered ${res.status}`)
+  const extra = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0]!)
+    .filter((c) => !/^(__Host-)?sid=/.test(c) && !c.endsWith('='))
+  return [sid, ...extra].join('; ')
 }
 
 async function buildFloor(spec: GroupSpec, users: number, dir: string): Promise<BuiltGroup> {
