@@ -148,6 +148,18 @@ export const CONFIGS = {
     'JWT HS256 + deny-list lookup in Redis per request (EXISTS over the jti and sid keys)',
     `${KEY_FILE}; refresh families and the deny-list in Redis`,
   ),
+  'stateless-hs256-denylist-redis-cached': app(
+    'stateless',
+    {
+      ...NO_TOKEN_CACHE,
+      JWT_ALG: 'HS256',
+      REVOCATION: 'denylist',
+      TOKEN_STORE: 'redis',
+      REDIS_CLIENT_CACHE: '1',
+    },
+    'JWT HS256 + deny-list in Redis with RESP3 client-side caching (EXISTS answered from process memory until Redis pushes an invalidation)',
+    `${KEY_FILE}; refresh families and the deny-list in Redis, deny-list reads cached in each instance`,
+  ),
   floor: {
     kind: 'floor',
     env: {},

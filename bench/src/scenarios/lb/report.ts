@@ -74,8 +74,8 @@ export function killsTable(kills: readonly LbKill[]): Table {
       return [
         k.config,
         k.victim,
-        k.victimUsers,
-        pct(k.victimOkAfter),
+        k.victimUsers === 0 ? 'none (round-robin)' : k.victimUsers,
+        k.victimUsers === 0 ? 'n/a: no user lives on one instance' : pct(k.victimOkAfter),
         pct(k.othersOkAfter),
         `${sum((b) => b.ok)} / ${sum((b) => b.unauthorized)} / ${sum((b) => b.otherNon2xx)} / ${sum((b) => b.errors)}`,
       ]
@@ -185,11 +185,25 @@ export function lbVerdicts(r: LbResults): Verdict[] {
         ': "JWT needs neither" holds only once every instance shares the key — which is shared state, just rarely changing.',
     })
   }
-  const stickyLoss = r.kills.map((k) => `${k.config} ${fmtPct(k.victimOkAfter)}`).join(', ')
-  if (r.kills.length > 0) {
+  const sticky = r.kills.filter((k) => k.victimUsers > 0)
+  const roundRobin = r.kills.filter((k) => k.victimUsers === 0)
+  const unauthorized = (k: LbKill) => k.series.buckets.reduce((n, b) => n + b.unauthorized, 0)
+  if (sticky.length > 0) {
+    const stickyLoss = sticky.map((k) => `${k.config} ${fmtPct(k.victimOkAfter)}`).join(', ')
     v.push({
       claim: 'C3 (failover)',
       text: `When a sticky instance died, the share of its users still logged in on the instance they were moved to was: ${stickyLoss}. Stickiness hides a per-instance store until an instance goes away.`,
+    })
+  }
+  if (roundRobin.length > 0) {
+    const kept = roundRobin
+      .map((k) => `${k.config} ${fmtPct(k.othersOkAfter)} of users still logged in, ${unauthorized(k)} × 401`)
+      .join('; ')
+    const lostNone = roundRobin.every((k) => k.othersOkAfter >= 1 && unauthorized(k) === 0)
+    v.push({
+      claim: 'C3 (failover, central store)',
+      status: lostNone ? 'supported' : 'refuted',
+      text: `Round-robin over 3 instances on one Redis, one instance SIGKILLed mid-run: ${kept}. ${lostNone ? 'With the state in a central store, losing an instance logs nobody out.' : 'Some users were logged out when an instance died.'}`,
     })
   }
   const everywhere = r.replays.filter((x) => x.validOnB === 200)

@@ -75,6 +75,7 @@ const APP_VARIANTS: readonly ConfigId[] = [
   'stateful-redis',
   'stateful-redis-cached',
   'stateless-hs256-denylist-redis',
+  'stateless-hs256-denylist-redis-cached',
 ]
 
 export const GROUPS: GroupSpec[] = [

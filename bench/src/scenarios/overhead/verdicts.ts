@@ -67,6 +67,8 @@ export const MECHANISM: Record<string, string[]> = {
   // A client-cache hit is a Map lookup in process memory (plus the users row).
   'stateful-redis-cached': ['floor-map', 'floor-sqlite'],
   'stateless-hs256-denylist-redis': ['floor-hmac', 'floor-redis'],
+  // A client-cache hit on the deny-list answers EXISTS from process memory: a Map lookup.
+  'stateless-hs256-denylist-redis-cached': ['floor-hmac', 'floor-map'],
 }
 export const LIBRARY_FLOOR: Record<string, string[]> = {
   'stateful-memory': ['floor-hs-memory', 'floor-sqlite'],
@@ -87,6 +89,7 @@ export const LIBRARY_FLOOR: Record<string, string[]> = {
   'stateful-redis': ['floor-redis', 'floor-sqlite'],
   'stateful-redis-cached': ['floor-map', 'floor-sqlite'],
   'stateless-hs256-denylist-redis': ['floor-jose', 'floor-redis'],
+  'stateless-hs256-denylist-redis-cached': ['floor-jose', 'floor-map'],
 }
 
 /** How each app variant's in-process cost splits, µs per request (medians). */

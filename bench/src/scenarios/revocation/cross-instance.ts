@@ -21,7 +21,12 @@ import { startMany } from '../../lib/start-many.js'
 import { seedUsers } from '../../lib/users.js'
 import type { Chart, Table } from '../../report/schema.js'
 
-export const PROPAGATION_CONFIGS: readonly ConfigId[] = ['stateful-redis', 'stateful-redis-cached']
+export const PROPAGATION_CONFIGS: readonly ConfigId[] = [
+  'stateful-redis',
+  'stateful-redis-cached',
+  'stateless-hs256-denylist-redis',
+  'stateless-hs256-denylist-redis-cached',
+]
 
 export interface PropagationOptions {
   trials: number
@@ -50,8 +55,14 @@ export const propagationSizes = (quick: boolean) => ({ trials: quick ? 40 : 200,
 export const propagationEstimateSec = (trials: number, configs = PROPAGATION_CONFIGS.length) =>
   configs * (6 + trials * 0.03)
 
-async function trial(a: ServerHandle, b: ServerHandle, username: string, boundMs: number) {
-  const cred: Credential = await login(a.url, 'stateful', username)
+async function trial(
+  a: ServerHandle,
+  b: ServerHandle,
+  kind: 'stateful' | 'stateless',
+  username: string,
+  boundMs: number,
+) {
+  const cred: Credential = await login(a.url, kind, username)
   const before = await meStatus(b.url, cred)
   if (before !== 200) throw new Error(`cross-instance: /me on B answered ${before} before the logout`)
   const out = await logout(a.url, cred)
@@ -100,7 +111,7 @@ async function measureConfig(
     }
     opts.progress?.(`revocation: ${id}: ${opts.trials} logouts on A, each polled on B`)
     for (let i = 0; i < opts.trials; i++) {
-      const r = await trial(a, b, users[i % users.length] as string, opts.boundMs)
+      const r = await trial(a, b, cfg.kind, users[i % users.length] as string, opts.boundMs)
       run.trials++
       run.delaysMs.push(r.delayMs === null ? null : Math.round(r.delayMs * 1000) / 1000)
       if (r.next) run.refusedNext++
