@@ -56,8 +56,9 @@ function storeSuite(
   const label = store === 'sqlite' ? '' : ` · ${store}`
   describe(title, () => {
     beforeAll(async () => {
-      await Promise.all(warm.map(([app, profile]) => ctx.server(app, profile)))
-    }, 60_000)
+      // One after another: five servers booting at once on a loaded 2-core box can miss startApp's 30 s limit.
+      for (const [app, profile] of warm) await ctx.server(app, profile)
+    }, 120_000)
     afterAll(() => ctx.close(), 30_000)
     const run = sideBySide ? describe.concurrent : describe
     run('cases', () => {
