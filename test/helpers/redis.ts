@@ -2,6 +2,8 @@
  * One redis-server per test file, started on first use (`fileRedis()`), stopped by `stopFileRedis()` in the file's
  * afterAll. Servers of the file share it under distinct REDIS_PREFIX values (`redisEnv`).
  */
+import type { RedisHandle } from '@auth-lab/shared'
+import { openRedis } from '@auth-lab/shared'
 import type { RedisTestServer } from '@auth-lab/shared/redis-test-server'
 import { startRedisServer } from '@auth-lab/shared/redis-test-server'
 
@@ -29,4 +31,9 @@ export async function redisEnv(extra: Record<string, string> = {}): Promise<Reco
     TOKEN_STORE: 'redis',
     ...extra,
   }
+}
+
+/** A plain connection (no prefix) for gray-box reads of what the apps stored: SCAN, TYPE, PTTL, HGETALL… */
+export async function connectRedis(url: string): Promise<RedisHandle> {
+  return openRedis({ url, prefix: '', clientCache: false }, () => {})
 }

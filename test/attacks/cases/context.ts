@@ -3,12 +3,15 @@ import {
   type AppName,
   type AppServer,
   type Cred,
+  connectRedis,
   diffSnapshots,
+  type RedisHandle,
+  redisEnv,
   request,
-  snapshot,
   startApp,
 } from '@auth-lab/test'
 import { profileOptions, TEST_SECRET_BYTES } from './profiles.js'
+import { probeFor, type StoreKind, type StoreProbe } from './store-probe.js'
 import type { CaseContext, Check, NothingLostOptions, Profile, Target } from './types.js'
 
 /** What a naive verifier needs to be configured like the real app it sits beside (bench/src/naive-verifier). */
@@ -25,6 +28,11 @@ export interface ContextOptions {
   naive?: NaiveFactory
   /** Called when a server starts (the bench prints progress). */
   onStart?: (app: AppName, profile: Profile, server: AppServer) => void
+  /**
+   * `redis`: every server keeps sessions, refresh state and the throttle on the test file's redis-server
+   * (`fileRedis()`, one per file; each server under its own REDIS_PREFIX). The caller stops it (`stopFileRedis`).
+   */
+  store?: StoreKind
 }
 
 export function createCaseContext(opts: ContextOptions = {}): CaseContext {
@@ -33,19 +41,46 @@ export function createCaseContext(opts: ContextOptions = {}): CaseContext {
   const victimsTaken = new Map<AppServer, number>()
   const bobCreds = new Map<AppServer, Cred>()
   const profileOf = new Map<AppServer, Profile>()
+  const probes = new Map<AppServer, Promise<StoreProbe>>()
+  const clients = new Map<string, Promise<RedisHandle>>()
+  const store = opts.store ?? 'sqlite'
+  const connect = (url: string) => {
+    let c = clients.get(url)
+    if (!c) {
+      c = connectRedis(url)
+      clients.set(url, c)
+    }
+    return c
+  }
 
   const ctx: CaseContext = {
     sideBySide: false,
+    store,
+
+    storeEnv: () => (store === 'redis' ? redisEnv() : Promise.resolve({})),
+
+    probe(server) {
+      let p = probes.get(server)
+      if (!p) {
+        p = probeFor(server, connect)
+        probes.set(server, p)
+      }
+      return p
+    },
 
     server(app, profile = 'main') {
       const key = `${app}:${profile}`
       let s = servers.get(key)
       if (!s) {
-        s = startApp(profileOptions(app, profile)).then((srv) => {
-          profileOf.set(srv, profile)
-          opts.onStart?.(app, profile, srv)
-          return srv
-        })
+        const options = profileOptions(app, profile)
+        s = ctx
+          .storeEnv()
+          .then((env) => startApp({ ...options, env: { ...options.env, ...env } }))
+          .then((srv) => {
+            profileOf.set(srv, profile)
+            opts.onStart?.(app, profile, srv)
+            return srv
+          })
         servers.set(key, s)
       }
       return s
@@ -84,11 +119,11 @@ export function createCaseContext(opts: ContextOptions = {}): CaseContext {
         const { cred } = await ADAPTERS[server.app].login(server, bob.username, bob.password)
         if (cred) bobCreds.set(server, cred)
       }
-      return snapshot(server.dbPath)
+      return (await ctx.probe(server)).snapshot()
     },
 
     async nothingLost(server, before, check, nl: NothingLostOptions = {}) {
-      const after = snapshot(server.dbPath)
+      const after = await (await ctx.probe(server)).snapshot()
       const d = diffSnapshots(before, after)
       const allowUsers = new Set(nl.allowUsers ?? [])
       check.that(
@@ -125,8 +160,11 @@ export function createCaseContext(opts: ContextOptions = {}): CaseContext {
       const all = [...servers.values()].map((p) => p.then((s) => s.stop()).catch(() => {}))
       const ns = [...naives.values()].map((p) => p.then((n) => n.close()).catch(() => {}))
       await Promise.all([...all, ...ns])
+      await Promise.all([...clients.values()].map((c) => c.then((r) => r.close()).catch(() => {})))
       servers.clear()
       naives.clear()
+      probes.clear()
+      clients.clear()
     },
   }
 

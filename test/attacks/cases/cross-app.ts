@@ -1,6 +1,7 @@
 import { type AppName, type AppServer, type Cred, refresh, startApp } from '@auth-lab/test'
 import { TEST_SECRET } from './profiles.js'
-import type { AttackCase, Check } from './types.js'
+import { BOTH_STORES } from './store-probe.js'
+import type { AttackCase, CaseContext, Check } from './types.js'
 import { describeRes } from './util.js'
 
 /**
@@ -9,18 +10,21 @@ import { describeRes } from './util.js'
  * that can be checked (`denylist`, `version`). Under `REVOCATION=none` a stateless access token is self-contained
  * and lives until `exp` — the documented price of that mode, asserted here so a change in either direction shows.
  *
- * The case starts its own servers on ONE database file: a stateful app and three stateless apps, one per
+ * The case starts its own servers on ONE database file (and, on Redis, one key prefix): a stateful app and three stateless apps, one per
  * revocation mode. `app` names the app where the user acts.
  */
 type Pair = { stateful: AppServer; stateless: Record<'none' | 'denylist' | 'version', AppServer> }
 
-async function startPair(): Promise<Pair> {
-  const stateful = await startApp({ app: 'stateful', env: { COOKIE_SECURE: '1' }, victims: 4 })
+/** On Redis the four servers share one REDIS_PREFIX, as they share one SQLite file: one deployment, one store. */
+async function startPair(ctx: CaseContext): Promise<Pair> {
+  const store = await ctx.storeEnv()
+  const stateful = await startApp({ app: 'stateful', env: { COOKIE_SECURE: '1', ...store }, victims: 4 })
   const on = (mode: string) =>
     startApp({
       app: 'stateless',
       seed: false,
       env: {
+        ...store,
         COOKIE_SECURE: '1',
         DB_PATH: stateful.dbPath,
         JWT_ALG: 'HS256',
@@ -93,10 +97,11 @@ export const crossAppCases: AttackCase[] = [
     group: 'session',
     apps: ['stateful', 'stateless'],
     pace: 'fast',
+    stores: BOTH_STORES,
     expected:
       'after a password change or logout-all in either app: old session 401, old refresh cookies 401 in every mode, old access tokens 401 under denylist/version (live to exp under none, documented)',
     async run(ctx, app: AppName, check) {
-      const p = await startPair()
+      const p = await startPair(ctx)
       try {
         const [v1, v2] = p.stateful.fixtures.victims
         if (!v1 || !v2) throw new Error('need two victims')

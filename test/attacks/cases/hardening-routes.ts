@@ -1,5 +1,6 @@
 import { type AppServer, refresh, request, sameOrigin, startApp } from '@auth-lab/test'
 import { TEST_SECRET } from './profiles.js'
+import { BOTH_STORES } from './store-probe.js'
 import type { AttackCase } from './types.js'
 import { describeRes } from './util.js'
 
@@ -29,6 +30,7 @@ export const hardeningRouteCases: AttackCase[] = [
     group: 'jwt',
     apps: ['stateless'],
     pace: 'fast',
+    stores: BOTH_STORES,
     expected:
       'logout with a token killed by a version bump → 204, but the device it names stays logged in (refresh 200)',
     async run(ctx, _app, check) {
@@ -60,6 +62,7 @@ export const hardeningRouteCases: AttackCase[] = [
     group: 'refresh',
     apps: ['stateless'],
     pace: 'fast',
+    stores: BOTH_STORES,
     expected:
       'refresh with two __Secure-rt cookies → 400 duplicate_cookie, clearing cookies for /auth, /auth/refresh, /auth/logout; neither family rotated',
     async run(ctx, _app, check) {
@@ -102,6 +105,7 @@ export const hardeningRouteCases: AttackCase[] = [
     group: 'session',
     apps: ['stateful', 'stateless'],
     pace: 'fast',
+    stores: BOTH_STORES,
     expected:
       'with a cap of 3, the 4th and 5th logins end the two oldest credentials; the newest 3 work; other users untouched',
     async run(ctx, app, check) {

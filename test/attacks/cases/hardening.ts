@@ -12,6 +12,8 @@ import {
   startApp,
   startExpectingFailure,
 } from '@auth-lab/test'
+import { profileOptions } from './profiles.js'
+import { BOTH_STORES } from './store-probe.js'
 import type { AttackCase } from './types.js'
 
 /**
@@ -114,6 +116,7 @@ export const hardeningCases: AttackCase[] = [
     group: 'login',
     apps: ['stateful', 'stateless'],
     pace: 'fast', // ~600 requests on ~600 connections: a few seconds, run alone (fast cases run one at a time)
+    stores: BOTH_STORES,
     expected:
       '201 guesses at once (right one in the middle) → ≤ 5 checked (401), rest 429, right one 429; 200 names from one address → ≤ the per-IP budget checked; same for /auth/password',
     async run(ctx, app, check) {
@@ -191,6 +194,79 @@ export const hardeningCases: AttackCase[] = [
       check.note(
         `password change: ${fmt(tally(pw))}; login: ${fmt(tally(login))}; spraying: ${fmt(tally(spray))}`,
       )
+    },
+  },
+  {
+    id: 'F01S',
+    title: 'Concurrent brute force split over two instances sharing one Redis',
+    group: 'login',
+    apps: ['stateful', 'stateless'],
+    pace: 'fast',
+    // Redis only: on SQLite the throttle lives in each process, so two instances grant two budgets (documented).
+    stores: ['redis'],
+    expected:
+      '201 guesses for one account, alternating between two instances on one Redis (right one in the middle) → ≤ 5 checked, rest 429; 200 names → ≤ the per-IP budget checked over both',
+    async run(ctx, app, check) {
+      // Two fresh instances (one DB file, one REDIS_PREFIX): a fresh throttle, untouched by F01's budget use.
+      const opts = profileOptions(app, 'burst')
+      const env = { ...opts.env, ...(await ctx.storeEnv()) }
+      const one = await startApp({ ...opts, env })
+      let two: AppServer | undefined
+      try {
+        two = await startApp({ app, seed: false, env: { ...env, DB_PATH: one.dbPath } })
+        const pair = [one, two] as const
+        const split = async (build: (i: number) => object) => {
+          const byServer = pair.map(() => [] as { i: number; req: string }[])
+          for (let i = 0; i < 201; i++) {
+            const server = pair[i % 2] as AppServer
+            byServer[i % 2]?.push({ i, req: post(server, '/auth/login', build(i)) })
+          }
+          const answers = await Promise.all(
+            pair.map((server, k) =>
+              burst(
+                server.port,
+                (byServer[k] ?? []).map((r) => r.req),
+              ),
+            ),
+          )
+          const out: Answer[] = []
+          pair.forEach((_, k) => {
+            byServer[k]?.forEach((r, j) => {
+              out[r.i] = answers[k]?.[j] ?? { status: null }
+            })
+          })
+          return out
+        }
+        const v = one.fixtures.victims[0]
+        if (!v) throw new Error('no fixture victim')
+        const login = await split((i) => ({
+          username: v.username,
+          password: i === 100 ? v.password : `wrong-password-${i}`,
+        }))
+        const checked = count(login, 401)
+        check.that(
+          checked >= 1 && checked <= 5,
+          `login: ${checked} wrong passwords checked over both (limit 5)`,
+        )
+        check.that(login[100]?.status === 429, `login: the right password got ${login[100]?.status}`)
+        check.that(count(login, 429) === 201 - checked, `login: ${fmt(tally(login))}`)
+        const spray = await split((i) => ({
+          username: `spray${String(i).padStart(3, '0')}`,
+          password: 'spray-password',
+        }))
+        const sprayChecked = count(spray, 401)
+        check.that(
+          sprayChecked <= 50 - checked,
+          `spraying: ${sprayChecked} names checked over both (per-IP budget left ${50 - checked})`,
+        )
+        check.that(
+          spray.every((x) => x.status === 401 || x.status === 429),
+          `spraying: ${fmt(tally(spray))}`,
+        )
+        check.note(`two instances, one Redis — login: ${fmt(tally(login))}; spraying: ${fmt(tally(spray))}`)
+      } finally {
+        await Promise.all([one.stop(), two?.stop()])
+      }
     },
   },
   {

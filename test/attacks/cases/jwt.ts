@@ -12,7 +12,6 @@ import {
   selfSignedX5c,
   startExpectingFailure,
   startSink,
-  withWritableDb,
 } from '@auth-lab/test'
 import { exportSPKI, generateKeyPair, importJWK, type JWK, SignJWT } from 'jose'
 import { minter } from './mint.js'
@@ -640,8 +639,7 @@ export const jwtCases: AttackCase[] = [
       const m = await minter(ctx, 'version')
       const v = ctx.victim(m.issuer)
       const gone = await m.sign(m.fresh({ sub: String(v.id), ver: 0 }))
-      if (target === 'stateless')
-        withWritableDb(m.issuer.dbPath, (db) => db.prepare('DELETE FROM users WHERE id = ?').run(v.id))
+      if (target === 'stateless') (await ctx.probe(m.issuer)).deleteUser(v.id)
       const url = await ctx.verifierUrl(target, 'version')
       const before = target === 'stateless' ? await ctx.before(m.issuer) : undefined
       await probeTokens(check, target, url, [

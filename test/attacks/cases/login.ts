@@ -1,12 +1,6 @@
-import {
-  describeTiming,
-  LEAK_PATTERN,
-  loginTimingCheck,
-  request,
-  rowsForUser,
-  sameOrigin,
-} from '@auth-lab/test'
+import { describeTiming, LEAK_PATTERN, loginTimingCheck, request, sameOrigin } from '@auth-lab/test'
 import { THROTTLE_WINDOW_S } from './profiles.js'
+import { BOTH_STORES } from './store-probe.js'
 import type { AttackCase } from './types.js'
 import { headerNames, loginCounts, sleep } from './util.js'
 
@@ -18,13 +12,15 @@ export const loginCases: AttackCase[] = [
     group: 'login',
     apps: ['stateful', 'stateless'],
     pace: 'fast',
+    stores: BOTH_STORES,
     expected:
       '200; no-store on login and /me; JSON; password not echoed; credential only in Set-Cookie/body as designed; one session/family row',
     async run(ctx, app, check) {
       const server = await ctx.server(app)
       const a = ctx.adapter(app)
+      const probe = await ctx.probe(server)
       const alice = server.fixtures.users.alice
-      const rowsBefore = rowsForUser(server.dbPath, alice.id)
+      const rowsBefore = await probe.forUser(alice.id)
       const { res, cred } = await a.login(server, alice.username, alice.password)
       check.status('login', res, 200)
       check.that(
@@ -59,7 +55,7 @@ export const loginCases: AttackCase[] = [
           '/me lacks Cache-Control: no-store',
         )
       }
-      const rowsAfter = rowsForUser(server.dbPath, alice.id)
+      const rowsAfter = await probe.forUser(alice.id)
       const grew = Object.entries(rowsAfter).filter(([t, n]) => n !== (rowsBefore[t] ?? 0))
       check.that(
         grew.length > 0 && grew.every(([t, n]) => n - (rowsBefore[t] ?? 0) === 1),
@@ -130,6 +126,7 @@ export const loginCases: AttackCase[] = [
     group: 'login',
     apps: ['stateful', 'stateless'],
     pace: 'timer',
+    stores: BOTH_STORES,
     expected:
       '6th wrong attempt 429 + Retry-After; correct password still 429; 200 after the window; name variants share one counter; per-IP limiter engages within 50 names',
     async run(ctx, app, check) {
@@ -204,6 +201,7 @@ export const loginCases: AttackCase[] = [
     group: 'login',
     apps: ['stateful', 'stateless'],
     pace: 'fast',
+    stores: BOTH_STORES,
     expected:
       'still 429 at the 6th attempt although every attempt claims another X-Forwarded-For / X-Real-IP / Forwarded',
     async run(ctx, app, check) {

@@ -1,3 +1,4 @@
+import type { StoreKind } from './store-probe.js'
 import type { AttackCase, Pace, Target } from './types.js'
 
 /**
@@ -20,6 +21,15 @@ export function withPace<C extends AttackCase>(cases: readonly C[], pace: Pace):
   return cases.filter((c) => c.pace === pace)
 }
 
+/** The stores a case runs on (SQLite unless it says otherwise). */
+export function storesOf(c: AttackCase): readonly StoreKind[] {
+  return c.stores ?? ['sqlite']
+}
+
+export function onStore<C extends AttackCase>(cases: readonly C[], store: StoreKind): C[] {
+  return cases.filter((c) => storesOf(c).includes(store))
+}
+
 /** What a case runs against: its apps, or for a verifier case the stateless app (+ the naive verifier if asked). */
 export function targetsOf(c: AttackCase, opts: { naive?: boolean } = {}): Target[] {
   if (c.verifier) return opts.naive ? ['stateless', 'naive'] : ['stateless']
@@ -32,11 +42,18 @@ export interface Phase {
   jobs: { c: AttackCase; target: Target }[]
 }
 
-/** Every (case, target) pair grouped in run order by pace: what the bench runs, phase after phase. */
-export function schedule(cases: readonly AttackCase[], opts: { naive?: boolean } = {}): Phase[] {
+/**
+ * Every (case, target) pair grouped in run order by pace: what the bench runs, phase after phase. Only the cases
+ * that run on `opts.store` (default SQLite, the bench's store), so a Redis-only case never meets a SQLite server.
+ */
+export function schedule(
+  cases: readonly AttackCase[],
+  opts: { naive?: boolean; store?: StoreKind } = {},
+): Phase[] {
+  const mine = onStore(cases, opts.store ?? 'sqlite')
   return PACE_ORDER.map((pace) => ({
     pace,
     sideBySide: PACES[pace].sideBySide,
-    jobs: withPace(cases, pace).flatMap((c) => targetsOf(c, opts).map((target) => ({ c, target }))),
+    jobs: withPace(mine, pace).flatMap((c) => targetsOf(c, opts).map((target) => ({ c, target }))),
   }))
 }

@@ -1,17 +1,7 @@
 import { randomBytes } from 'node:crypto'
-import {
-  decodeJwt,
-  fileContains,
-  findValue,
-  isClearing,
-  rawRequest,
-  refresh,
-  request,
-  tableNames,
-  withDb,
-} from '@auth-lab/test'
+import { decodeJwt, isClearing, rawRequest, refresh, request } from '@auth-lab/test'
 import { minter } from './mint.js'
-import { familyRow, liveTokens, tokenRow } from './stateless-db.js'
+import { BOTH_STORES } from './store-probe.js'
 import type { AttackCase } from './types.js'
 import { describeRes, isRejectB, mustLogin, nowS, sleep } from './util.js'
 
@@ -25,6 +15,7 @@ export const refreshCases: AttackCase[] = [
     group: 'refresh',
     apps: ['stateless'],
     pace: 'fast',
+    stores: BOTH_STORES,
     expected:
       '__Secure-rt; Path=/auth; HttpOnly; Secure; SameSite=Strict; no Domain; Max-Age ≤ family lifetime; ≥128 bits; only its hash in the DB',
     async run(ctx, _t, check) {
@@ -56,8 +47,7 @@ export const refreshCases: AttackCase[] = [
         Buffer.from(c.value, 'base64url').length >= 16,
         `refresh token carries ${Buffer.from(c.value, 'base64url').length * 8} bits`,
       )
-      check.that(!fileContains(server.dbPath, c.value), 'the raw refresh token is in the DB file')
-      const stored = findValue(server.dbPath, c.value)
+      const stored = await (await ctx.probe(server)).stored(c.value)
       check.that(stored.hashed && !stored.raw, `stored as hash: ${stored.hashed}, raw: ${stored.raw}`)
       check.note(
         `${c.raw.replace(c.value, '<rt>')}; ${Buffer.from(c.value, 'base64url').length * 8} bits; only SHA-256 stored`,
@@ -70,6 +60,7 @@ export const refreshCases: AttackCase[] = [
     group: 'refresh',
     apps: ['stateless'],
     pace: 'fast',
+    stores: BOTH_STORES,
     expected:
       '200 with a new access token (new jti) and RT2 ≠ RT1, no-store; RT1 kept as used in the same family',
     async run(ctx, _t, check) {
@@ -87,15 +78,16 @@ export const refreshCases: AttackCase[] = [
       const j2 = decodeJwt(c2?.access ?? '..').payload
       check.that(j2.jti !== j1.jti && j2.exp > nowS(), 'access token not fresh')
       if (c2) check.status('/me with the new token', await ctx.adapter('stateless').me(server, c2), 200)
+      const probe = await ctx.probe(server)
       check.that(
-        findValue(server.dbPath, c1.refresh ?? '').hashed,
+        (await probe.stored(c1.refresh ?? '')).hashed,
         'RT1 no longer stored (should be kept, marked used)',
       )
-      const t1 = tokenRow(server.dbPath, c1.refresh ?? '')
-      const t2 = tokenRow(server.dbPath, c2?.refresh ?? '')
+      const t1 = await probe.token(c1.refresh ?? '')
+      const t2 = await probe.token(c2?.refresh ?? '')
       check.that(
-        !!t1?.used_at && t1.family_id === t2?.family_id && t2?.used_at === null,
-        `DB: RT1 ${JSON.stringify(t1)}, RT2 ${JSON.stringify(t2)}`,
+        !!t1?.used && t1.familyId === t2?.familyId && t2?.used === false,
+        `store: RT1 ${JSON.stringify(t1)}, RT2 ${JSON.stringify(t2)}`,
       )
       const sessions = (await ctx.adapter('stateless').sessions(server, c2 ?? c1)).json?.sessions ?? []
       check.that(sessions.length === 1, `${sessions.length} families after one rotation`)
@@ -108,6 +100,7 @@ export const refreshCases: AttackCase[] = [
     group: 'refresh',
     apps: ['stateless'],
     pace: 'fast',
+    stores: BOTH_STORES,
     expected:
       'RT1 again → 401 refresh_token_reused; the newest RT2 → 401 too; other families untouched; a new login works',
     async run(ctx, _t, check) {
@@ -120,11 +113,12 @@ export const refreshCases: AttackCase[] = [
       check.error('RT1 reused', reuse.res, 401, 'refresh_token_reused')
       const newest = await refresh(server, r.cred?.refresh)
       check.that(newest.res.status === 401, `RT2 after reuse: ${describeRes(newest.res)}`)
-      const fam = familyRow(server.dbPath, decodeJwt(c1.access ?? '').payload.sid)
-      check.that(!!fam?.revoked_at, `DB: the family is not revoked (${JSON.stringify(fam)})`)
+      const probe = await ctx.probe(server)
+      const fam = await probe.family(decodeJwt(c1.access ?? '').payload.sid)
+      check.that(!!fam?.revokedAt, `store: the family is not revoked (${JSON.stringify(fam)})`)
       check.that(
-        familyRow(server.dbPath, decodeJwt(other.access ?? '').payload.sid)?.revoked_at === null,
-        'DB: the other device was revoked',
+        (await probe.family(decodeJwt(other.access ?? '').payload.sid))?.revokedAt === null,
+        'store: the other device was revoked',
       )
       const otherRes = await refresh(server, other.refresh)
       check.status("the user's other device", otherRes.res, 200)
@@ -139,7 +133,7 @@ export const refreshCases: AttackCase[] = [
         200,
       )
       check.note(
-        `reuse → ${describeRes(reuse.res)}; RT2 → ${describeRes(newest.res)}; family revoked (${fam?.revoked_reason}); other families 200`,
+        `reuse → ${describeRes(reuse.res)}; RT2 → ${describeRes(newest.res)}; family revoked (${fam?.reason}); other families 200`,
       )
     },
   },
@@ -149,6 +143,7 @@ export const refreshCases: AttackCase[] = [
     group: 'refresh',
     apps: ['stateless'],
     pace: 'fast',
+    stores: BOTH_STORES,
     expected: '20 simultaneous refreshes of one token → exactly one 200, the rest 401; never two live tokens',
     async run(ctx, _t, check) {
       const server = await ctx.server('stateless')
@@ -165,8 +160,8 @@ export const refreshCases: AttackCase[] = [
       )
       const issued = new Set(ok.map((r) => r.cred?.refresh))
       check.that(issued.size <= 1, 'two live refresh tokens')
-      const live = liveTokens(server.dbPath, decodeJwt(c.access ?? '').payload.sid)
-      check.that(live <= 1, `DB: ${live} live refresh tokens in the family`)
+      const live = await (await ctx.probe(server)).liveTokens(decodeJwt(c.access ?? '').payload.sid)
+      check.that(live <= 1, `store: ${live} live refresh tokens in the family`)
       check.note(
         `${[...codes].map(([k, n]) => `${n}× ${k}`).join(', ')}; ${live} live token(s) left in the family`,
       )
@@ -178,6 +173,7 @@ export const refreshCases: AttackCase[] = [
     group: 'refresh',
     apps: ['stateless'],
     pace: 'timer',
+    stores: BOTH_STORES,
     expected:
       'refresh past the absolute (7 s) or idle (3 s) limit → 401; random, SQL-shaped, missing cookie → 401; 1 MB cookie → 431; never 500',
     async run(ctx, _t, check) {
@@ -247,6 +243,7 @@ export const refreshCases: AttackCase[] = [
     group: 'refresh',
     apps: ['stateless'],
     pace: 'fast',
+    stores: BOTH_STORES,
     expected:
       '204 + clearing cookie; the access token → 401 invalid_token at once (denylist); refresh → 401; second logout 204; expired AT + valid RT still revokes',
     async run(ctx, _t, check) {
@@ -261,18 +258,12 @@ export const refreshCases: AttackCase[] = [
       check.that(!!cleared && isClearing(cleared), `clearing cookie: ${cleared?.raw ?? 'none'}`)
       const me = await a.me(server, c)
       check.that(isRejectB(me), `/me after logout: ${describeRes(me)}`)
-      // The deny-list entry outlives the token: kept until at least its exp (gray-box read of the file).
+      // The deny-list entry outlives the token: kept until at least its exp (gray-box read of the store).
       const at = decodeJwt(c.access ?? '').payload
-      const entry = withDb(server.dbPath, (db) =>
-        tableNames(db).includes('token_denylist')
-          ? (db.prepare('SELECT expires_at FROM token_denylist WHERE key LIKE ?').get(`%${at.jti}%`) as
-              | { expires_at: number }
-              | undefined)
-          : undefined,
-      )
+      const until = await (await ctx.probe(server)).deniedUntil(v.id, at.jti)
       check.that(
-        !!entry && entry.expires_at >= at.exp * 1000,
-        `deny-list entry for the jti: ${JSON.stringify(entry)} (exp ${at.exp})`,
+        until !== undefined && until >= at.exp * 1000,
+        `deny-list entry for the jti: until ${until} (exp ${at.exp})`,
       )
       check.status('refresh after logout', (await refresh(server, c.refresh)).res, 401)
       // Logout with the Bearer token only (no cookie, e.g. another path): the device's family still ends.
@@ -325,6 +316,7 @@ export const refreshCases: AttackCase[] = [
     group: 'refresh',
     apps: ['stateless'],
     pace: 'fast',
+    stores: BOTH_STORES,
     expected:
       'after logout-all / password change: both access tokens → 401 before exp; both refresh tokens → 401; fresh login works; bob unaffected',
     async run(ctx, _t, check) {
@@ -334,11 +326,8 @@ export const refreshCases: AttackCase[] = [
       const v = ctx.victim(server)
       const c1 = await mustLogin(ctx, server, v.username, v.password)
       const c2 = await mustLogin(ctx, server, v.username, v.password)
-      const version = () =>
-        withDb(
-          server.dbPath,
-          (db) => db.prepare('SELECT token_version FROM users WHERE id = ?').pluck().get(v.id) as number,
-        )
+      const probe = await ctx.probe(server)
+      const version = () => probe.tokenVersion(v.id)
       const v0 = version()
       check.status('logout-all', await a.logoutAll(server, c1), 204)
       check.that(version() === v0 + 1, `token_version ${v0} → ${version()}`)
@@ -378,6 +367,7 @@ export const refreshCases: AttackCase[] = [
     group: 'refresh',
     apps: ['stateless'],
     pace: 'fast',
+    stores: BOTH_STORES,
     expected:
       'evil Origin, Origin null, Sec-Fetch-Site cross-site → 403 csrf; text/plain or form without Origin → 415; no CORS reflection; refresh token not consumed; same-origin refresh → 200',
     async run(ctx, _t, check) {

@@ -1,16 +1,6 @@
 import { randomBytes } from 'node:crypto'
-import {
-  findValue,
-  isClearing,
-  type Res,
-  rawRequest,
-  refresh,
-  request,
-  rowCounts,
-  rowsForUser,
-  sameOrigin,
-  withWritableDb,
-} from '@auth-lab/test'
+import { isClearing, type Res, rawRequest, refresh, request, sameOrigin } from '@auth-lab/test'
+import { BOTH_STORES } from './store-probe.js'
 import type { AttackCase } from './types.js'
 import { describeRes, headerNames, isRejectA, isRejectB, mustLogin, sleep } from './util.js'
 
@@ -98,9 +88,11 @@ export const sessionCases: AttackCase[] = [
     group: 'session',
     apps: ['stateful'],
     pace: 'fast',
+    stores: BOTH_STORES,
     expected: 'login with a planted valid S0 issues S1 ≠ S0; /me with S0 → 401, with S1 → 200; no row for S0',
     async run(ctx, _app, check) {
       const server = await ctx.server('stateful')
+      const probe = await ctx.probe(server)
       const a = ctx.adapter('stateful')
       const anon = await request(server.url, 'GET', '/me')
       check.that(isRejectA(anon), `/me without cookie: ${describeRes(anon)}`)
@@ -126,10 +118,10 @@ export const sessionCases: AttackCase[] = [
       )
       // Positive control first: the store keys rows by a hash of the ID that findValue recognises.
       check.that(
-        findValue(server.dbPath, s1).hashed,
+        (await probe.stored(s1)).hashed,
         'S1 is not found hashed in the DB (the NL check would be vacuous)',
       )
-      const stored = findValue(server.dbPath, s0)
+      const stored = await probe.stored(s0)
       check.that(
         !stored.raw && !stored.hashed,
         `S0 still stored (raw ${stored.raw}, hashed ${stored.hashed})`,
@@ -143,10 +135,12 @@ export const sessionCases: AttackCase[] = [
     group: 'session',
     apps: ['stateful'],
     pace: 'fast',
+    stores: BOTH_STORES,
     expected:
       '/me with an invented ID → 401; login with it issues a different ID; the invented value is never stored',
     async run(ctx, _app, check) {
       const server = await ctx.server('stateful')
+      const probe = await ctx.probe(server)
       const chosen = 'A'.repeat(43)
       const me = await request(server.url, 'GET', '/me', { cookies: { '__Host-sid': chosen } })
       check.that(isRejectA(me), `/me: ${describeRes(me)}`)
@@ -160,7 +154,7 @@ export const sessionCases: AttackCase[] = [
       check.status('login', login, 200)
       const issued = login.cookie('__Host-sid')?.value
       check.that(!!issued && issued !== chosen, 'the invented ID was adopted')
-      const stored = findValue(server.dbPath, chosen)
+      const stored = await probe.stored(chosen)
       check.that(!stored.raw && !stored.hashed, 'a row exists under the invented ID')
       check.note('invented ID refused, not echoed, not stored; login issued a fresh one')
     },
@@ -205,6 +199,7 @@ export const sessionCases: AttackCase[] = [
     group: 'session',
     apps: ['stateful'],
     pace: 'fast',
+    stores: BOTH_STORES,
     expected:
       'flipped, truncated, 4 KB, SQL-shaped, non-ASCII, 50 copies, unprefixed name → 401, never 500; the real session untouched',
     async run(ctx, _app, check) {
@@ -259,10 +254,12 @@ export const sessionCases: AttackCase[] = [
     // `fast`, though it waits one short idle TTL (~4 s): "no rows created" counts every row of the server's DB, which
     // only holds while no other case logs in on that server meanwhile (timer cases run side by side).
     pace: 'fast',
+    stores: BOTH_STORES,
     expected:
       'never-issued, expired and logged-out IDs get identical 401s; 500 random IDs → 401, no rows created',
     async run(ctx, _app, check) {
       const server = await ctx.server('stateful', 'short')
+      const probe = await ctx.probe(server)
       const a = ctx.adapter('stateful')
       const v1 = ctx.victim(server)
       const v2 = ctx.victim(server)
@@ -279,7 +276,7 @@ export const sessionCases: AttackCase[] = [
       check.that(rs.every(isRejectA), `statuses ${rs.map(describeRes).join(', ')}`)
       check.that(new Set(rs.map((r) => r.text)).size === 1, 'bodies differ')
       check.that(new Set(rs.map(headerNames)).size === 1, 'header names differ')
-      const counts0 = rowCounts(server.dbPath)
+      const counts0 = await probe.counts()
       let non401 = 0
       for (let i = 0; i < 500; i += 25) {
         const batch = await Promise.all(
@@ -292,7 +289,7 @@ export const sessionCases: AttackCase[] = [
         non401 += batch.filter((r) => r.status !== 401 && r.status !== 429).length
       }
       check.that(non401 === 0, `${non401} guesses not refused`)
-      const counts1 = rowCounts(server.dbPath)
+      const counts1 = await probe.counts()
       const grown = Object.keys(counts1).filter((t) => (counts1[t] ?? 0) > (counts0[t] ?? 0))
       check.that(grown.length === 0, `rows created by guesses: ${grown.join(',')}`)
       check.note(
@@ -306,15 +303,17 @@ export const sessionCases: AttackCase[] = [
     group: 'session',
     apps: ['stateful'],
     pace: 'fast',
+    stores: BOTH_STORES,
     expected:
       '204; last Set-Cookie clears the cookie (Max-Age=0); /me with the old ID → 401; row deleted, also when the logout races in-flight requests',
     async run(ctx, _app, check) {
       const server = await ctx.server('stateful')
+      const probe = await ctx.probe(server)
       const a = ctx.adapter('stateful')
       const v = ctx.victim(server)
       const cred = await mustLogin(ctx, server, v.username, v.password)
       check.that(
-        findValue(server.dbPath, cred.sid ?? '').hashed,
+        (await probe.stored(cred.sid ?? '')).hashed,
         'the live session is not found hashed in the DB',
       )
       const res = await a.logout(server, cred)
@@ -323,7 +322,7 @@ export const sessionCases: AttackCase[] = [
       check.that(!!c && c.value === '' && isClearing(c), `clearing cookie: ${c?.raw ?? 'none'}`)
       const me = await a.me(server, cred)
       check.that(isRejectA(me), `/me after logout: ${describeRes(me)}`)
-      const stored = findValue(server.dbPath, cred.sid ?? '')
+      const stored = await probe.stored(cred.sid ?? '')
       check.that(!stored.raw && !stored.hashed, 'session row still there')
       // Logout racing in-flight requests (hono-sessions' upsert would resurrect the row, libraries.md §1): fire
       // requests on a second session while it logs out; afterwards it must stay dead.
@@ -336,7 +335,7 @@ export const sessionCases: AttackCase[] = [
         isRejectA(after),
         `session resurrected after a logout raced 30 requests: ${describeRes(after)}`,
       )
-      check.that(!findValue(server.dbPath, racer.sid ?? '').hashed, 'raced session row still there')
+      check.that(!(await probe.stored(racer.sid ?? '')).hashed, 'raced session row still there')
       check.note(
         `${res.status}; ${c?.raw.split(';').slice(0, 3).join(';')}; /me → ${me.status}; row gone; logout racing 30 requests stays dead`,
       )
@@ -398,9 +397,11 @@ export const sessionCases: AttackCase[] = [
     group: 'session',
     apps: ['stateful'],
     pace: 'timer',
+    stores: BOTH_STORES,
     expected: 'idle 3 s: a resent cookie after 4 s → 401 (row gone); activity every ~1 s keeps it alive',
     async run(ctx, _app, check) {
       const server = await ctx.server('stateful', 'short')
+      const probe = await ctx.probe(server)
       const a = ctx.adapter('stateful')
       const idle = Number(server.env.SESSION_IDLE_TTL)
       const v1 = ctx.victim(server)
@@ -420,7 +421,7 @@ export const sessionCases: AttackCase[] = [
         statuses.every((s) => s === 200),
         `active session statuses ${statuses.join(',')}`,
       )
-      const stored = findValue(server.dbPath, idleCred.sid ?? '')
+      const stored = await probe.stored(idleCred.sid ?? '')
       check.note(
         `idle → ${idleMe.status} (row ${stored.hashed ? 'still present until purge' : 'gone'}); active every ${Math.round(stepMs)} ms → ${statuses.join(',')}`,
       )
@@ -432,6 +433,7 @@ export const sessionCases: AttackCase[] = [
     group: 'session',
     apps: ['stateful'],
     pace: 'timer',
+    stores: BOTH_STORES,
     expected: 'absolute 7 s, idle 3 s: /me every ~1 s → 200 until 7 s, then 401',
     async run(ctx, _app, check) {
       const server = await ctx.server('stateful', 'short')
@@ -476,6 +478,7 @@ export const sessionCases: AttackCase[] = [
     group: 'session',
     apps: ['stateful', 'stateless'],
     pace: 'fast',
+    stores: BOTH_STORES,
     expected:
       'evil Origin, Sec-Fetch-Site cross-site/same-site, Origin null, prefix-trick Origin → 403 csrf; text/plain without Origin → 415; same-origin 2xx; nothing changed',
     async run(ctx, app, check) {
@@ -576,9 +579,11 @@ export const sessionCases: AttackCase[] = [
     group: 'session',
     apps: ['stateful'],
     pace: 'fast',
+    stores: BOTH_STORES,
     expected: 'new cookie S3 ≠ S1; S1 and S2 → 401; S3 → 200; new password works, old → 401; one row left',
     async run(ctx, _app, check) {
       const server = await ctx.server('stateful')
+      const probe = await ctx.probe(server)
       const a = ctx.adapter('stateful')
       const v = ctx.victim(server)
       const s1 = await mustLogin(ctx, server, v.username, v.password)
@@ -590,7 +595,7 @@ export const sessionCases: AttackCase[] = [
       check.that(isRejectA(await a.me(server, s1)), 'S1 still valid')
       check.that(isRejectA(await a.me(server, s2)), 'S2 still valid')
       if (s3) check.status('/me with S3', await a.me(server, s3), 200)
-      const rows = Object.values(rowsForUser(server.dbPath, v.id)).reduce((x, y) => x + y, 0)
+      const rows = Object.values(await probe.forUser(v.id)).reduce((x, y) => x + y, 0)
       check.that(rows === 1, `${rows} session rows left for the user`)
       check.error(
         'old password',
@@ -608,6 +613,7 @@ export const sessionCases: AttackCase[] = [
     group: 'session',
     apps: ['stateful', 'stateless'],
     pace: 'fast',
+    stores: BOTH_STORES,
     expected:
       "3 logins → 3 entries with opaque handles (never the credential), one current; revoking two ends them; another user's handle → 404",
     async run(ctx, app, check) {
@@ -662,6 +668,7 @@ export const sessionCases: AttackCase[] = [
     group: 'session',
     apps: ['stateful', 'stateless'],
     pace: 'fast',
+    stores: BOTH_STORES,
     expected:
       'after users.disabled=1: stateful /me → 401; stateless (REVOCATION=version) /me → 401 invalid_token and refresh → 401',
     async run(ctx, app, check) {
@@ -671,9 +678,7 @@ export const sessionCases: AttackCase[] = [
       const a = ctx.adapter(app)
       const v = ctx.victim(server)
       const cred = await mustLogin(ctx, server, v.username, v.password)
-      withWritableDb(server.dbPath, (db) =>
-        db.prepare('UPDATE users SET disabled = 1 WHERE id = ?').run(v.id),
-      )
+      ;(await ctx.probe(server)).setDisabled(v.id)
       const me = await a.me(server, cred)
       if (app === 'stateful') {
         check.that(isRejectA(me), `/me: ${describeRes(me)}`)
@@ -693,10 +698,12 @@ export const sessionCases: AttackCase[] = [
     group: 'session',
     apps: ['stateful'],
     pace: 'fast',
+    stores: BOTH_STORES,
     expected: '1 000 cookie-less GET /me and GET / create no rows',
     async run(ctx, _app, check) {
       const server = await ctx.server('stateful')
-      const counts0 = rowCounts(server.dbPath)
+      const probe = await ctx.probe(server)
+      const counts0 = await probe.counts()
       let statuses = new Map<number, number>()
       for (let i = 0; i < 1000; i += 50) {
         const batch = await Promise.all(
@@ -704,7 +711,7 @@ export const sessionCases: AttackCase[] = [
         )
         for (const r of batch) statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1)
       }
-      const counts1 = rowCounts(server.dbPath)
+      const counts1 = await probe.counts()
       const grown = Object.keys(counts1).filter((t) => (counts1[t] ?? 0) !== (counts0[t] ?? 0))
       check.that(
         grown.length === 0,

@@ -1,4 +1,5 @@
 import type { Adapter, AppName, AppServer, DbSnapshot, FixtureUser, Res } from '@auth-lab/test'
+import type { StoreKind, StoreProbe } from './store-probe.js'
 
 /**
  * An attack case is data plus a function: the vitest files and the bench scenario run the same definitions, so
@@ -35,6 +36,12 @@ interface CaseInfo {
   expected: string
   /** `fast`: requests only; `timer`: waits out a throttle window or a TTL; `timing`: measures login timing. */
   pace: Pace
+  /**
+   * The stores the case runs on (default: SQLite only). Cases about per-session / per-token state (rotation,
+   * revocation, reuse, the throttle) list `redis` too: the vitest files run them once more with every server on
+   * the file's redis-server (issue 12). A case listing only `redis` needs what only a shared store gives.
+   */
+  stores?: readonly StoreKind[]
 }
 
 /** A case against the real apps only. */
@@ -74,6 +81,12 @@ export interface CaseContext {
   /** Base URL of whatever verifies access tokens for a JWT case: the stateless app, or the naive verifier. */
   verifierUrl(target: Target, profile?: Profile): Promise<string>
   adapter(app: AppName): Adapter
+  /** Where this context's servers keep sessions, refresh state and the throttle. */
+  readonly store: StoreKind
+  /** Env that puts a server on this context's store (empty for SQLite; Redis URL, prefix, stores for Redis). */
+  storeEnv(): Promise<Record<string, string>>
+  /** Gray-box reads of a server's store (cases never read SQLite or Redis themselves). */
+  probe(server: AppServer): Promise<StoreProbe>
   /** A fixture user no other case has touched. */
   victim(server: AppServer): FixtureUser
   /** Call before the attack: makes sure bob holds a credential, then snapshots the DB for `nothingLost`. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { clusterNodes } from '../redis/client.js'
 import { ConfigError, envBool, envEnum, envInt, envOrigins, readCommonConfig } from './env.js'
 
 describe('env parsing', () => {
@@ -63,5 +64,28 @@ describe('issue 10 F9 settings', () => {
         { port: 1, dbPath: ':memory:', app: 'x' },
       ),
     ).toThrow(/HTTP_HEADERS_TIMEOUT/)
+  })
+})
+
+describe('Redis Cluster settings', () => {
+  const read = (env: Record<string, string>) =>
+    readCommonConfig(env, { port: 1, dbPath: ':memory:', app: 'x' }).redis
+  it('REDIS_CLUSTER_NODES becomes a redis+cluster:// URL for the client factory', () => {
+    expect(read({ REDIS_CLUSTER_NODES: '10.0.0.1:7000, 10.0.0.2:7001' }).url).toBe(
+      'redis+cluster://10.0.0.1:7000,10.0.0.2:7001',
+    )
+    expect(clusterNodes('redis+cluster://10.0.0.1:7000,10.0.0.2:7001')).toEqual([
+      '10.0.0.1:7000',
+      '10.0.0.2:7001',
+    ])
+    expect(clusterNodes('redis://127.0.0.1:6379')).toBeUndefined()
+  })
+  it('refuses both REDIS_URL and REDIS_CLUSTER_NODES, and malformed nodes', () => {
+    expect(() => read({ REDIS_URL: 'redis://a:1', REDIS_CLUSTER_NODES: 'b:2' })).toThrow(ConfigError)
+    expect(() => read({ REDIS_CLUSTER_NODES: 'no-port' })).toThrow(ConfigError)
+    expect(() => read({ REDIS_CLUSTER_NODES: 'a:1,,b:2' })).toThrow(ConfigError)
+  })
+  it('keeps the client cache available on a cluster (node-redis 6 pools it per node)', () => {
+    expect(read({ REDIS_CLUSTER_NODES: 'a:1', REDIS_CLIENT_CACHE: '1' }).clientCache).toBe(true)
   })
 })

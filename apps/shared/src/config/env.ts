@@ -161,9 +161,20 @@ export function readCommonConfig(
 }
 
 function readRedisConfig(env: Env): CommonConfig['redis'] {
-  const url = envOptional(env, 'REDIS_URL')
+  let url = envOptional(env, 'REDIS_URL')
   if (url !== undefined && !/^rediss?:\/\/[^\s]+$/.test(url)) {
     throw new ConfigError('REDIS_URL must be a redis:// or rediss:// URL')
+  }
+  // Redis Cluster: REDIS_CLUSTER_NODES=host:port,host:port (the root nodes) instead of REDIS_URL; the client
+  // factory opens createCluster for the resulting `redis+cluster://` URL (apps/shared/src/redis/client.ts).
+  const nodes = envOptional(env, 'REDIS_CLUSTER_NODES')
+  if (nodes !== undefined) {
+    if (url !== undefined) throw new ConfigError('set REDIS_URL or REDIS_CLUSTER_NODES, not both')
+    const list = nodes.split(',').map((n) => n.trim())
+    if (list.length === 0 || !list.every((n) => /^[A-Za-z0-9.-]+:\d{1,5}$/.test(n))) {
+      throw new ConfigError('REDIS_CLUSTER_NODES must be host:port[,host:port…]')
+    }
+    url = `redis+cluster://${list.join(',')}`
   }
   const prefix = envString(env, 'REDIS_PREFIX', 'auth-lab:')
   if (!/^[A-Za-z0-9:_.-]{1,64}$/.test(prefix) || prefix.includes('{')) {

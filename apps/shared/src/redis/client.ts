@@ -9,8 +9,12 @@
  * - `REDIS_CLIENT_CACHE=1`: server-assisted client-side caching (CLIENT TRACKING, RESP3 pushes). node-redis clears
  *   the cache when the socket errors; the `ready` handler clears it again after every (re)connect, because an
  *   invalidation pushed while we were disconnected is lost for good.
+ * - Redis Cluster: a `redis+cluster://host:port,host:port` URL (what REDIS_CLUSTER_NODES becomes) opens node-redis
+ *   `createCluster({ rootNodes, RESP: 3 })` with the same per-node options; the stores see the same command API
+ *   (every multi-key command, MULTI and script they send stays inside one hash tag, docs/redis.md). The cache is
+ *   the cluster's pooled client-side cache; it is cleared whenever any node becomes ready again.
  */
-import { createClient } from 'redis'
+import { createClient, createCluster } from 'redis'
 import { StoreUnavailableError } from '../http/errors.js'
 
 export interface RedisSettings {
@@ -29,27 +33,54 @@ export const REDIS_DEFAULTS = {
 
 export type Redis = ReturnType<typeof newClient>
 
+const CLUSTER_URL = /^redis\+cluster:\/\/(.+)$/
+
+/** The root nodes of a `redis+cluster://h:p,h:p` URL, or undefined for a plain `redis://` / `rediss://` URL. */
+export function clusterNodes(url: string): string[] | undefined {
+  const m = CLUSTER_URL.exec(url)
+  return m ? (m[1] ?? '').split(',').filter(Boolean) : undefined
+}
+
 /**
  * `connected()` tells the reconnect strategy whether the client has ever been ready: before that, a few quick
  * retries and then give up (so a server without its store exits at start instead of hanging); after that, retry
  * forever, 50 ms doubling to a 500 ms cap.
  */
 function newClient(settings: RedisSettings, connected: () => boolean) {
-  return createClient({
-    url: settings.url,
-    RESP: 3,
-    disableOfflineQueue: true,
-    socket: {
-      connectTimeout: 2000,
-      reconnectStrategy: (retries: number, cause: Error) => {
-        if (!connected() && retries >= 3) return new Error(`cannot connect to Redis: ${cause.message}`)
-        return Math.min(50 * 2 ** Math.min(retries, 4), REDIS_DEFAULTS.reconnectCapMs)
-      },
+  const socket = {
+    connectTimeout: 2000,
+    reconnectStrategy: (retries: number, cause: Error) => {
+      if (!connected() && retries >= 3) return new Error(`cannot connect to Redis: ${cause.message}`)
+      return Math.min(50 * 2 ** Math.min(retries, 4), REDIS_DEFAULTS.reconnectCapMs)
     },
+  }
+  const cache = settings.clientCache
+    ? { clientSideCache: { maxEntries: REDIS_DEFAULTS.clientCacheEntries, evictPolicy: 'LRU' as const } }
+    : {}
+  return createClient({ url: settings.url, RESP: 3, disableOfflineQueue: true, socket, ...cache })
+}
+
+/**
+ * The cluster client, typed as the single-node client: the stores only use commands both have (no SCAN / INFO on
+ * the request path; those are per node on a cluster), so they run unchanged on either.
+ */
+function newCluster(nodes: string[], settings: RedisSettings, connected: () => boolean): Redis {
+  const socket = {
+    connectTimeout: 2000,
+    reconnectStrategy: (retries: number, cause: Error) => {
+      if (!connected() && retries >= 3) return new Error(`cannot connect to Redis: ${cause.message}`)
+      return Math.min(50 * 2 ** Math.min(retries, 4), REDIS_DEFAULTS.reconnectCapMs)
+    },
+  }
+  const cluster = createCluster({
+    rootNodes: nodes.map((n) => ({ url: `redis://${n}` })),
+    RESP: 3,
+    defaults: { disableOfflineQueue: true, socket },
     ...(settings.clientCache
       ? { clientSideCache: { maxEntries: REDIS_DEFAULTS.clientCacheEntries, evictPolicy: 'LRU' as const } }
       : {}),
   })
+  return cluster as unknown as Redis
 }
 
 export interface RedisHandle {
@@ -76,7 +107,8 @@ export async function openRedis(
   onError: (err: unknown) => void = (err) => console.error('[auth-lab] redis:', err),
 ): Promise<RedisHandle> {
   let ready = 0
-  const client = newClient(settings, () => ready > 0)
+  const nodes = clusterNodes(settings.url)
+  const client = nodes ? newCluster(nodes, settings, () => ready > 0) : newClient(settings, () => ready > 0)
   let lastReport = 0
   client.on('error', (err: unknown) => {
     const now = Date.now()
@@ -89,7 +121,16 @@ export async function openRedis(
     // Invalidations sent while disconnected are lost: nothing cached before this point may be trusted.
     if (ready > 1) client.clientSideCache?.clear()
   })
+  if (nodes) {
+    // A cluster emits per-node events; any node coming back may have missed pushes: clear the whole pooled cache.
+    let nodeReady = 0
+    client.on('node-ready', () => {
+      if (++nodeReady > nodes.length) client.clientSideCache?.clear()
+    })
+    client.on('node-error', (err: unknown) => client.emit('error', err))
+  }
   await client.connect()
+  if (nodes) ready = Math.max(ready, 1) // the cluster has no client-level `ready`: connected means ready
   return {
     client,
     settings,

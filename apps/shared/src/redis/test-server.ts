@@ -60,11 +60,13 @@ export async function commandCalls(
 }
 
 export async function startRedisServer(
-  opts: { appendonly?: boolean; appendfsync?: 'always' | 'everysec' } = {},
+  opts: { appendonly?: boolean; appendfsync?: 'always' | 'everysec'; cluster?: boolean } = {},
 ): Promise<RedisTestServer> {
   const bin = process.env.REDIS_SERVER || 'redis-server'
   const dir = mkdtempSync(join(tmpdir(), 'auth-lab-redis-'))
   let port = await freePort()
+  // The cluster bus would default to port + 10 000, which may be taken or above 65 535: pick a free one too.
+  const busPort = opts.cluster ? await freePort() : 0
   let child: ChildProcess | undefined
 
   const launch = async (): Promise<void> => {
@@ -87,6 +89,17 @@ export async function startRedisServer(
       'no',
       '--loglevel',
       'notice',
+      // A cluster node keeps its node table in its own dir (nodes.conf), so the three never share one.
+      ...(opts.cluster
+        ? [
+            '--cluster-enabled',
+            'yes',
+            '--cluster-config-file',
+            'nodes.conf',
+            '--cluster-port',
+            String(busPort),
+          ]
+        : []),
     ]
     const proc = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] })
     child = proc
@@ -155,4 +168,59 @@ export async function startRedisServer(
       rmSync(dir, { recursive: true, force: true })
     },
   }
+}
+
+export interface RedisTestCluster {
+  /** `host:port` of every master, for REDIS_CLUSTER_NODES. */
+  nodes: string[]
+  servers: RedisTestServer[]
+  /** SIGTERM every node, wait, remove their dirs. */
+  stop(): Promise<void>
+}
+
+/**
+ * A real 3-master Redis Cluster for tests: three redis-servers started like `startRedisServer` plus
+ * `--cluster-enabled yes` (each with its node file in its own temp dir), joined and given the 16 384 slots with
+ * `redis-cli --cluster create … --cluster-replicas 0 --cluster-yes` (redis-cli from REDIS_CLI or PATH); resolves
+ * once every node reports `cluster_state:ok`. Stopped by PID like the single server.
+ */
+export async function startRedisCluster(masters = 3): Promise<RedisTestCluster> {
+  const servers: RedisTestServer[] = []
+  const stop = async () => {
+    await Promise.all(servers.map((s) => s.stop()))
+  }
+  try {
+    for (let i = 0; i < masters; i++) servers.push(await startRedisServer({ cluster: true }))
+    const nodes = servers.map((s) => `127.0.0.1:${s.port}`)
+    const cli = process.env.REDIS_CLI || 'redis-cli'
+    await run(cli, ['--cluster', 'create', ...nodes, '--cluster-replicas', '0', '--cluster-yes'])
+    const deadline = Date.now() + 10_000
+    for (const s of servers) {
+      for (;;) {
+        const info = await run(cli, ['-p', String(s.port), 'cluster', 'info'])
+        if (info.includes('cluster_state:ok')) break
+        if (Date.now() > deadline) throw new Error(`cluster not ok on ${s.port}: ${info}`)
+        await new Promise((r) => setTimeout(r, 100))
+      }
+    }
+    return { nodes, servers, stop }
+  } catch (err) {
+    await stop()
+    throw err
+  }
+}
+
+function run(bin: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+    let out = ''
+    p.stdout?.on('data', (b: Buffer) => {
+      out += b.toString()
+    })
+    p.stderr?.on('data', (b: Buffer) => {
+      out += b.toString()
+    })
+    p.once('error', (err) => reject(new Error(`cannot run ${bin}: ${err.message}`)))
+    p.once('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${bin} exited ${code}: ${out}`))))
+  })
 }
