@@ -66,7 +66,7 @@ export async function buildGroup(spec: GroupSpec, users: number, dir: string): P
         .map((c) => c.split(';')[0]!)
         .findLast((c) => /^(__Host-)?sid=./.test(c))
       if (!sid) throw new Error(`${spec.id}: login set no session cookie`)
-      headers.push({ cookie: sid })
+      headers.push({ cookie: await withSnapshot(app, spec, sid) })
     } else {
       const body = (await res.json()) as { access_token?: string }
       if (!body.access_token) throw new Error(`${spec.id}: login returned no access token`)
@@ -81,6 +81,26 @@ export async function buildGroup(spec: GroupSpec, users: number, dir: string): P
     ],
     close: () => opened.close(),
   }
+}
+
+/**
+ * With a session cookie cache, the first /me after login sets the snapshot a browser would then send (as the HTTP
+ * layer's `meAndKeep` does): without it every measured request would be a cache miss that re-signs a snapshot.
+ */
+async function withSnapshot(
+  app: { request: (path: string, init: RequestInit) => Response | Promise<Response> },
+  spec: GroupSpec,
+  sid: string,
+): Promise<string> {
+  if (spec.env.SESSION_COOKIE_CACHE === undefined) return sid
+  const res = await app.request('/me', { headers: { cookie: sid } })
+  if (res.status !== 200) throw new Error(`${spec.id}: first /me answered ${res.status}`)
+  const snap = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0]!)
+    .findLast((c) => /^(__Host-)?sid_cache=./.test(c))
+  if (!snap) throw new Error(`${spec.id}: first /me set no snapshot cookie`)
+  return `${sid}; ${snap}`
 }
 
 async function buildFloor(spec: GroupSpec, users: number, dir: string): Promise<BuiltGroup> {
