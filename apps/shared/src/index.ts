@@ -73,7 +73,7 @@ export { DEFAULT_HASH_LIMITS, OWASP_MINIMUM, PasswordHasher, TEST_COST } from '.
 export { userMigrations } from './users/schema.js'
 export { checkPassword, SqliteUserStore } from './users/sqlite-user-store.js'
 export type { UserColumns } from './users/user-row.js'
-export { userColumns, userFromRow } from './users/user-row.js'
+export { userColumns, userFromRow, userFromValues } from './users/user-row.js'
 export type { NewUser, PublicUser, User, UserStore } from './users/user-store.js'
 export { publicUser, UserStoreError } from './users/user-store.js'
 export {

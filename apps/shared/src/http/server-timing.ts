@@ -5,9 +5,9 @@ import type { Context } from 'hono'
  * autocannon's latency histogram has 1 ms resolution, so this header is how sub-millisecond auth cost is seen.
  */
 export function authTimer(): (c: Context) => void {
-  const start = process.hrtime.bigint()
+  // performance.now() is the same monotonic clock as hrtime, as a double: no BigInt allocations per request.
+  const start = performance.now()
   return (c) => {
-    const ms = Number(process.hrtime.bigint() - start) / 1e6
-    c.header('Server-Timing', `auth;dur=${ms.toFixed(3)}`)
+    c.header('Server-Timing', `auth;dur=${(performance.now() - start).toFixed(3)}`)
   }
 }

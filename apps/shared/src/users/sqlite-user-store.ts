@@ -5,7 +5,7 @@ import type { StoreCounters } from '../db/store-counters.js'
 import { HashPopulation } from './hash-population.js'
 import type { PasswordHasher } from './password.js'
 import type { UserColumns } from './user-row.js'
-import { userFromRow } from './user-row.js'
+import { plainUserColumns, userFromRow, userFromValues } from './user-row.js'
 import type { NewUser, User, UserStore } from './user-store.js'
 import { UserStoreError } from './user-store.js'
 import { PASSWORD_MAX, PASSWORD_MIN, parseUsername } from './username.js'
@@ -14,7 +14,7 @@ interface UserRow extends UserColumns {
   password_hash: string
 }
 
-function toUser(r: UserRow): User {
+function toUser(r: UserColumns): User {
   return userFromRow(r)!
 }
 
@@ -29,7 +29,9 @@ export class SqliteUserStore implements UserStore {
     private readonly clock: Clock = systemClock,
   ) {
     this.stmt = {
-      byId: db.prepare<[number], UserRow>('SELECT * FROM users WHERE id = ?'),
+      // The User's columns only (no password_hash), as an array row: findById runs on every request of the memory
+      // and Redis session stores and of REVOCATION=version (issue 11 item 9).
+      byId: db.prepare<[number], unknown[]>(`SELECT ${plainUserColumns()} FROM users WHERE id = ?`).raw(),
       byName: db.prepare<[string], UserRow>('SELECT * FROM users WHERE username = ?'),
       insert: db.prepare(
         `INSERT INTO users (username, password_hash, role, disabled, created_at, updated_at)
@@ -84,7 +86,7 @@ export class SqliteUserStore implements UserStore {
   findById(id: number): User | null {
     this.counters.read('users')
     const r = this.stmt.byId.get(id)
-    return r ? toUser(r) : null
+    return r ? userFromValues(r) : null
   }
 
   findByUsername(username: string): User | null {

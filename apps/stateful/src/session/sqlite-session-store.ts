@@ -1,5 +1,5 @@
 import type { Db, StoreCounters } from '@auth-lab/shared'
-import { userColumns, userFromRow } from '@auth-lab/shared'
+import { userColumns, userFromValues } from '@auth-lab/shared'
 import type { SessionRecord, SessionStore, SessionWithUser } from './session-store.js'
 
 interface Row {
@@ -32,6 +32,37 @@ function toRecord(r: Row): SessionRecord {
   }
 }
 
+/** The session columns in the order `recordFromValues` reads them (the per-request lookup reads array rows). */
+const SESSION_COLUMNS = [
+  'id_hash',
+  'handle',
+  'user_id',
+  'credential_epoch',
+  'data',
+  'created_at',
+  'last_seen_at',
+  'expires_at',
+  'absolute_expires_at',
+  'user_agent',
+  'ip',
+] as const
+
+function recordFromValues(v: readonly unknown[]): SessionRecord {
+  return {
+    idHash: v[0] as string,
+    handle: v[1] as string,
+    userId: v[2] as number,
+    credentialEpoch: v[3] as number,
+    data: JSON.parse(v[4] as string) as Record<string, unknown>,
+    createdAt: v[5] as number,
+    lastSeenAt: v[6] as number,
+    expiresAt: v[7] as number,
+    absoluteExpiresAt: v[8] as number,
+    userAgent: v[9] as string | null,
+    ip: v[10] as string | null,
+  }
+}
+
 /**
  * Sessions in the shared SQLite file (table created by `sessionMigrations`). Statements are prepared once.
  * The per-request lookup is one statement, the session joined to its user, counted as ONE read of `sessions`:
@@ -46,10 +77,14 @@ export class SqliteSessionStore implements SessionStore {
     private readonly counters: StoreCounters,
   ) {
     this.stmt = {
-      // The row plus the user's columns as `u_id, u_username, …` (all null when the user row is gone).
-      find: db.prepare<[string], Row>(
-        `SELECT s.*, ${userColumns('u')} FROM sessions s LEFT JOIN users u ON u.id = s.user_id WHERE s.id_hash = ?`,
-      ),
+      // The row plus the user's columns (all null when the user row is gone), as an ARRAY row (`.raw()`): the same
+      // 19 values without building an object with 19 named keys, ~30 % cheaper per request (issue 11 item 9).
+      find: db
+        .prepare<[string], unknown[]>(
+          `SELECT ${SESSION_COLUMNS.map((c) => `s.${c}`).join(', ')}, ${userColumns('u')}
+           FROM sessions s LEFT JOIN users u ON u.id = s.user_id WHERE s.id_hash = ?`,
+        )
+        .raw(),
       insert: db.prepare(
         `INSERT INTO sessions (id_hash, handle, user_id, credential_epoch, data, created_at, last_seen_at,
                                expires_at, absolute_expires_at, user_agent, ip)
@@ -80,7 +115,7 @@ export class SqliteSessionStore implements SessionStore {
   async find(idHash: string): Promise<SessionWithUser | null> {
     this.counters.read('sessions')
     const r = this.stmt.find.get(idHash)
-    return r ? { session: toRecord(r), user: userFromRow(r, 'u_') } : null
+    return r ? { session: recordFromValues(r), user: userFromValues(r, SESSION_COLUMNS.length) } : null
   }
 
   async insert(s: SessionRecord): Promise<void> {

@@ -24,14 +24,15 @@ const SCHEME = /^([A-Za-z][A-Za-z0-9!#$%&'*+\-.^_`|~]*)(?: |$)/
 export type BearerRead = { kind: 'none' } | { kind: 'malformed' } | { kind: 'token'; token: string }
 
 export function readBearer(c: Context): BearerRead {
-  const header = c.req.header('authorization')
+  const raw = c.req.header('authorization')
   const inQuery = c.req.query('access_token') !== undefined
-  if (header === undefined || header.trim() === '') return { kind: 'none' }
-  const scheme = SCHEME.exec(header.trim())?.[1]
+  const header = raw?.trim()
+  if (header === undefined || header === '') return { kind: 'none' }
+  const scheme = SCHEME.exec(header)?.[1]
   if (scheme === undefined || scheme.toLowerCase() !== 'bearer') {
     return scheme === undefined ? { kind: 'malformed' } : { kind: 'none' }
   }
-  const m = BEARER.exec(header.trim())
+  const m = BEARER.exec(header)
   if (!m?.[1]) return { kind: 'malformed' }
   if (inQuery) return { kind: 'malformed' } // RFC 6750 §3.1: more than one method
   return { kind: 'token', token: m[1] }

@@ -66,7 +66,7 @@ export async function buildGroup(spec: GroupSpec, users: number, dir: string): P
         .map((c) => c.split(';')[0]!)
         .findLast((c) => /^(__Host-)?sid=./.test(c))
       if (!sid) throw new Error(`${spec.id}: login set no session cookie`)
-      headers.push({ cookie: await withSnapshot(app, sid) })
+      headers.push({ cookie: await withSnapshot(app, spec, sid) })
     } else {
       const body = (await res.json()) as { access_token?: string }
       if (!body.access_token) throw new Error(`${spec.id}: login returned no access token`)
@@ -84,21 +84,23 @@ export async function buildGroup(spec: GroupSpec, users: number, dir: string): P
 }
 
 /**
- * The cookie header a browser holds after its first page load: with SESSION_COOKIE_CACHE the first GET /me sets the
- * session snapshot cookie next to the session cookie, and every later request sends both (the HTTP layer does the
- * same with meAndKeep). Without a cookie cache, GET /me sets nothing and the header stays the session cookie alone.
+ * With a session cookie cache, the first /me after login sets the snapshot a browser would then send (as the HTTP
+ * layer's `meAndKeep` does): without it every measured request would be a cache miss that re-signs a snapshot.
  */
 async function withSnapshot(
   app: { request: (path: string, init: RequestInit) => Response | Promise<Response> },
+  spec: GroupSpec,
   sid: string,
-) {
+): Promise<string> {
+  if (spec.env.SESSION_COOKIE_CACHE === undefined) return sid
   const res = await app.request('/me', { headers: { cookie: sid } })
-  if (res.status !== 200) throw new Error(`first GET /me answered ${res.status}`)
-  const extra = res.headers
+  if (res.status !== 200) throw new Error(`${spec.id}: first /me answered ${res.status}`)
+  const snap = res.headers
     .getSetCookie()
     .map((c) => c.split(';')[0]!)
-    .filter((c) => !/^(__Host-)?sid=/.test(c) && !c.endsWith('='))
-  return [sid, ...extra].join('; ')
+    .findLast((c) => /^(__Host-)?sid_cache=./.test(c))
+  if (!snap) throw new Error(`${spec.id}: first /me set no snapshot cookie`)
+  return `${sid}; ${snap}`
 }
 
 async function buildFloor(spec: GroupSpec, users: number, dir: string): Promise<BuiltGroup> {
