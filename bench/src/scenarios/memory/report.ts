@@ -165,8 +165,8 @@ export function buildMemoryResult(points: readonly MemoryPoint[], sizes: MemoryS
     title: 'Memory per session (C13)',
     claims: [...CLAIMS],
     method: [
-      `One server per configuration with ${Math.max(...sizes.checkpoints)} users seeded in its DB. Users log in through real \`POST /auth/login\` requests `,
-      `(${sizes.concurrency} in flight) until each checkpoint (${sizes.checkpoints.join(', ')} sessions). At every checkpoint the server runs a full V8 garbage collection `,
+      `One server per configuration with ${Math.max(...sizes.checkpoints)} users seeded in its DB; the configurations fill side by side (each reading is one process's own heap and RSS, which the other does not change). `,
+      `Users log in through real \`POST /auth/login\` requests (${sizes.concurrency} in flight per server, each answer checked for its session cookie or access token) until each checkpoint (${sizes.checkpoints.join(', ')} sessions). At every checkpoint the server runs a full V8 garbage collection `,
       '(a preload used only by this experiment, triggered by SIGUSR2), then the V8 heap in use is read from `/metrics` and the RSS from `/proc/<pid>/status`.',
       '\n\nLogins use cheap argon2 (ARGON2_MEMORY_KIB=256, ARGON2_TIME_COST=1) so tens of thousands fit in the time bound; argon2 memory is freed after each hash and does not stay in the heap.',
       ` Filling stops after ${Math.round(sizes.budgetMs / 1000)} s per configuration; a lower count than asked is marked in the table.`,
@@ -176,7 +176,7 @@ export function buildMemoryResult(points: readonly MemoryPoint[], sizes: MemoryS
     verdicts: memoryVerdicts(points),
     invalid: [],
     notes: [
-      'Servers are not pinned to cores in this experiment (logins fill faster on every core; memory does not depend on it).',
+      'Servers are not pinned to cores in this experiment (logins fill faster on every core; memory does not depend on it). The logins/s column is each server’s rate while the other configuration filled at the same time: a fill rate, not a capacity figure.',
       ...(short.length > 0
         ? [
             `The time budget ran out before ${short.map((p) => `${p.config} @ ${p.target}`).join(', ')}: logins were slower than expected on this machine.`,
