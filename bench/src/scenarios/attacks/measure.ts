@@ -16,8 +16,8 @@ import { useServerLauncher } from '@auth-lab/test'
 import { nodeArgsFor } from '../../lib/bundle.js'
 import { startNaiveVerifier } from '../../naive-verifier/naive-verifier.js'
 
-/** About 150 s on a quiet 2-core machine, whatever the options: the cases' timers do not scale. */
-export const ATTACKS_ESTIMATE_SEC = 150
+/** About 40 s on a quiet 2-core machine (74 s measured at load average ~5), whatever the options: the cases' timers do not scale. */
+export const ATTACKS_ESTIMATE_SEC = 40
 
 export async function measureAttacks(
   progress: { update(label: string): void; log(line: string): void },

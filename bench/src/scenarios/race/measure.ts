@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs'
 import type { RaceCombination } from '@auth-lab/test/e2e'
 import { launchChromium, runRace, startLabForTests } from '@auth-lab/test/e2e'
+import { nodeArgsFor } from '../../lib/bundle.js'
 import type { RunOptions } from '../../report/schema.js'
 
 export interface RaceSizes {
@@ -37,7 +38,8 @@ export async function measureRace(
   sizes: RaceSizes,
   progress: (line: string) => void,
 ): Promise<RaceMeasurement> {
-  const lab = await startLabForTests()
+  // The lab's child servers start (and restart per grace setting) from the harness bundle, like every bench server.
+  const lab = await startLabForTests({ nodeArgs: nodeArgsFor })
   const browser = await launchChromium()
   try {
     const context = await browser.newContext()
