@@ -51,11 +51,13 @@ export function restartSizes(options: Pick<RunOptions, 'quick' | 'connections'>)
 }
 
 /** Cost for the runner's estimate: ≈2 s per restart (Node + tsx start-up) plus lead and tail under load. */
+/** Per configuration: a start (~1.5 s from the bundle), then per signal the logins, the load around the restart
+ * (lead + restart ~1 s + tail) and the re-checks. */
 export function restartEstimateSec(s: RestartSizes, configs: number): number {
   const perSignal = SIGNALS.map(
-    (sig) => 2 + (s.loadedSignals.includes(sig) ? s.leadSec + s.tailSec : 0) + 0.5 + s.users / 200,
+    (sig) => 1.5 + (s.loadedSignals.includes(sig) ? s.leadSec + s.tailSec : 0) + 0.5 + s.users / 200,
   )
-  return configs * (2 + perSignal.reduce((a, b) => a + b, 0))
+  return configs * (1.5 + perSignal.reduce((a, b) => a + b, 0))
 }
 
 export interface RestartMeasureOptions {
