@@ -38,9 +38,9 @@ export function stormSizes(options: Pick<RunOptions, 'quick'>): StormSizes {
 }
 
 export function stormEstimateSec(s: StormSizes): number {
-  // Two starts, logins (~1 ms each on 2 cores with the node:http client), then per case one TTL (wave 2 starts while
-  // wave 1 drains) + a drain of ~1,500 refreshes/s.
-  return 3 + s.users * 0.001 + 2 * (s.accessTtlSec + 1 + s.users / 1500)
+  // Two starts, logins (~1.2 ms each on 2 cores with the node:http client), then per case wave 1's drain at ~1,400
+  // refreshes/s, one TTL, wave 2's drain; jitter spreads the jittered case's waves over its extra seconds.
+  return 3 + s.users * 0.0012 + 2 * (s.accessTtlSec + 1 + s.users / 1400) + 1.5 * s.jitterSec
 }
 
 export interface WaveStats {
