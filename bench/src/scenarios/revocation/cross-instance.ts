@@ -48,7 +48,7 @@ export const propagationSizes = (quick: boolean) => ({ trials: quick ? 40 : 200,
 
 /** Rough seconds: start 2 instances per configuration, and a few requests per trial. */
 export const propagationEstimateSec = (trials: number, configs = PROPAGATION_CONFIGS.length) =>
-  configs * (6 + trials * 0.03)
+  configs * (1 + trials * 0.008)
 
 async function trial(a: ServerHandle, b: ServerHandle, username: string, boundMs: number) {
   const cred: Credential = await login(a.url, 'stateful', username)
