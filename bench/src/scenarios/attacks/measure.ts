@@ -16,8 +16,8 @@ import { useServerLauncher } from '@auth-lab/test'
 import { nodeArgsFor } from '../../lib/bundle.js'
 import { startNaiveVerifier } from '../../naive-verifier/naive-verifier.js'
 
-/** About 40 s on a quiet 2-core machine (74 s measured at load average ~5), whatever the options: the cases' timers do not scale. */
-export const ATTACKS_ESTIMATE_SEC = 40
+/** About 55 s on a 2-core machine (58 s measured at load average ~2, 74 s at ~5), whatever the options: the cases' timers do not scale. */
+export const ATTACKS_ESTIMATE_SEC = 55
 
 export async function measureAttacks(
   progress: { update(label: string): void; log(line: string): void },
