@@ -10,9 +10,11 @@
  * absolute path. `import.meta.url` is rewritten to each source file's own URL, so files read beside a module
  * (`new URL('./x.client.js', import.meta.url)`) still resolve. `BENCH_BUNDLE=0` goes back to tsx.
  *
- * Bundles live in one temp directory per harness process, removed when it exits.
+ * Bundles live in one temp directory per harness process (`auth-lab-bundle-<pid>-*`), removed when it exits; a
+ * process that never runs its exit handlers (a vitest worker is killed) leaves one behind, which the next harness
+ * process removes once that PID is gone.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
@@ -26,9 +28,30 @@ const NATIVE = /^(better-sqlite3|@node-rs\/argon2)$/
 const built = new Map<string, Promise<string>>()
 let dir: string | null = null
 
+const PREFIX = 'auth-lab-bundle-'
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/** Removes bundle directories left by harness processes that are gone (by the PID in the name). */
+function sweepStale(): void {
+  for (const name of readdirSync(tmpdir())) {
+    const pid = Number(/^auth-lab-bundle-(\d+)-/.exec(name)?.[1])
+    if (pid > 0 && pid !== process.pid && !alive(pid))
+      rmSync(join(tmpdir(), name), { recursive: true, force: true })
+  }
+}
+
 function outDir(): string {
   if (dir) return dir
-  const d = mkdtempSync(join(tmpdir(), 'auth-lab-bundle-'))
+  sweepStale()
+  const d = mkdtempSync(join(tmpdir(), `${PREFIX}${process.pid}-`))
   dir = d
   process.once('exit', () => rmSync(d, { recursive: true, force: true }))
   return d
