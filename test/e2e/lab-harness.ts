@@ -22,7 +22,9 @@ export interface LabUnderTest {
 }
 
 /** `https`: the lab in HTTPS mode (self-signed certificate in the temporary directory, COOKIE_SECURE=1 apps). */
-export async function startLabForTests(opts: { https?: boolean } = {}): Promise<LabUnderTest> {
+export async function startLabForTests(
+  opts: { https?: boolean; nodeArgs?: (entry: string) => Promise<string[]> } = {},
+): Promise<LabUnderTest> {
   const dir = mkdtempSync(join(tmpdir(), 'auth-lab-e2e-'))
   const dbPath = join(dir, 'auth-lab.db')
   const shared = openSharedDeps({
@@ -51,6 +53,7 @@ export async function startLabForTests(opts: { https?: boolean } = {}): Promise<
     childEnv: { ...CHEAP_ARGON2 },
     log: (id, line) => lines.push(`[${id}] ${line}`),
     raceReportPath: join(REPORT_DIR, 'multi-tab-race.json'),
+    nodeArgs: opts.nodeArgs,
   })
   return {
     lab,

@@ -43,13 +43,15 @@ export async function runRace(o: RaceOptions): Promise<RaceCombination[]> {
     await o.restartWithGrace(grace)
     for (const client of o.clients ?? ['none', 'locks']) {
       const group = `race-${client}-${grace}-${Date.now()}`
-      const tabs: Page[] = []
-      for (let i = 0; i < o.n; i++) {
-        const t = await o.context.newPage()
-        await t.goto(`${o.labUrl}/race.html?instance=stateless&coord=${client}&group=${group}`)
-        await t.waitForFunction(() => document.getElementById('state')?.textContent === 'ready')
-        tabs.push(t)
-      }
+      // The tabs load side by side: nothing is measured until every one is ready and the race is conducted.
+      const tabs: Page[] = await Promise.all(
+        Array.from({ length: o.n }, async () => {
+          const t = await o.context.newPage()
+          await t.goto(`${o.labUrl}/race.html?instance=stateless&coord=${client}&group=${group}`)
+          await t.waitForFunction(() => document.getElementById('state')?.textContent === 'ready')
+          return t
+        }),
+      )
       const c: RaceCombination = {
         client: client === 'locks' ? 'Web Locks + BroadcastChannel' : 'no coordination',
         grace,

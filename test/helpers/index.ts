@@ -28,8 +28,15 @@ export { killPid } from './processes.js'
 export { rawRequest } from './raw-http.js'
 export { connectRedis, fileRedis, redisEnv, stopFileRedis } from './redis.js'
 export { REPO_ROOT } from './repo.js'
-export type { AppName, AppServer, StartOptions } from './server.js'
-export { CHEAP_ARGON2, METRICS_AUTH, METRICS_TOKEN, startApp, startExpectingFailure } from './server.js'
+export type { AppName, AppServer, ServerLauncher, StartOptions } from './server.js'
+export {
+  CHEAP_ARGON2,
+  METRICS_AUTH,
+  METRICS_TOKEN,
+  startApp,
+  startExpectingFailure,
+  useServerLauncher,
+} from './server.js'
 export type { TimingSample } from './timing.js'
 export { describeTiming, loginTimingCheck, sampleLoginTiming } from './timing.js'
 export type { AttackerKey, DecodedJwt, Signer } from './tokens.js'

@@ -9,6 +9,19 @@ import { REPO_ROOT } from './repo.js'
 
 export type AppName = 'stateful' | 'stateless'
 
+/** Node arguments that run a server entry (absolute path): tsx's loader unless a caller installs another launcher. */
+export type ServerLauncher = (entry: string) => Promise<string[]>
+
+let launcher: ServerLauncher = async (entry) => ['--import', 'tsx', entry]
+
+/**
+ * Replaces how servers are launched for the rest of the process. The bench's attacks scenario installs its bundled
+ * launcher (bench/src/lib/bundle.ts: same code, a third of the start-up CPU); the vitest suites keep tsx.
+ */
+export function useServerLauncher(next: ServerLauncher): void {
+  launcher = next
+}
+
 export interface StartOptions {
   app: AppName
   /** Extra env for the server (timers, JWT_ALG, COOKIE_SECURE, throttle limits, …). */
@@ -70,7 +83,7 @@ export async function startApp(opts: StartOptions): Promise<AppServer> {
     ...(cost === 'cheap' ? CHEAP_ARGON2 : {}),
     ...opts.env,
   }
-  const child = spawnServer(opts.app, env)
+  const child = await spawnServer(opts.app, env)
   const out: string[] = []
   const collect = (b: Buffer) => {
     if (out.join('').length < 64_000) out.push(b.toString())
@@ -120,7 +133,7 @@ export async function startExpectingFailure(
     ...CHEAP_ARGON2,
     ...extraEnv,
   }
-  const child = spawnServer(app, env)
+  const child = await spawnServer(app, env)
   let output = ''
   child.stdout?.on('data', (b: Buffer) => {
     output += b.toString()
@@ -141,10 +154,11 @@ export async function startExpectingFailure(
   return { exitCode, listened, output }
 }
 
-function spawnServer(app: AppName, env: Record<string, string>): ChildProcess {
+async function spawnServer(app: AppName, env: Record<string, string>): Promise<ChildProcess> {
   // `node --import tsx <entry>` rather than the tsx CLI: the CLI runs the server in a second process, so its PID
   // would be the wrapper's and a SIGKILL would orphan the real server.
-  const child = spawn(process.execPath, ['--import', 'tsx', `apps/${app}/src/server.ts`], {
+  const args = await launcher(join(REPO_ROOT, `apps/${app}/src/server.ts`))
+  const child = spawn(process.execPath, args, {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'test', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

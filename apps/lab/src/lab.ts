@@ -22,6 +22,8 @@ export interface StartLabOptions {
   childEnv?: Record<string, string>
   log?: (id: InstanceId | 'lab', line: string) => void
   raceReportPath?: string
+  /** How children are launched (ChildServersOptions.nodeArgs); default tsx. */
+  nodeArgs?: (entry: string) => Promise<string[]>
 }
 
 /**
@@ -41,6 +43,7 @@ export async function startLab(config: LabConfig, opts: StartLabOptions = {}): P
     labOrigins,
     baseEnv: { ...opts.childEnv, ...(config.keysDir ? { JWT_KEYS_DIR: config.keysDir } : {}) },
     log: opts.log,
+    nodeArgs: opts.nodeArgs,
   })
   // One child first: the first start creates the file and runs the migrations; the others then find them done.
   const [first, ...rest] = config.instances

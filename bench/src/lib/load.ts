@@ -2,6 +2,7 @@ import type { ChildProcess } from 'node:child_process'
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { repoRoot } from '@auth-lab/shared'
+import { nodeArgsFor } from './bundle.js'
 import type { LoadOptions, LoadResult } from './load-types.js'
 import type { OpenLoopOptions, OpenLoopResult } from './open-loop.js'
 import { pinnedCommand } from './pinning.js'
@@ -13,7 +14,7 @@ type Reply = { id: number; result?: LoadResult | OpenLoopResult; error?: string 
 
 /**
  * A long-lived autocannon process (load-worker.ts) that runs one load at a time. Reusing it across the many short
- * runs of an experiment saves a tsx start (~0.5 s) per run; it is registered with the process registry like any
+ * runs of an experiment saves a process start per run; it is registered with the process registry like any
  * server, so it dies with the harness.
  */
 export class LoadGenerator {
@@ -43,7 +44,7 @@ export class LoadGenerator {
 
   /** Starts the generator process, pinned to `cpu` with taskset when given. */
   static async start(opts: { cpu?: number | null } = {}): Promise<LoadGenerator> {
-    const [cmd, args] = pinnedCommand(opts.cpu, process.execPath, ['--import', 'tsx', WORKER])
+    const [cmd, args] = pinnedCommand(opts.cpu, process.execPath, await nodeArgsFor(WORKER))
     const child = spawn(cmd, args, { cwd: repoRoot(), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
     processRegistry.add(child, 'load-generator')
     await new Promise<void>((resolve, reject) => {

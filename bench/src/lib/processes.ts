@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { repoRoot } from '@auth-lab/shared'
+import { nodeArgsFor } from './bundle.js'
 import { BENCH_METRICS_TOKEN } from './metrics-scrape.js'
 import { pinProcess } from './pinning.js'
 import { freePort } from './ports.js'
@@ -13,7 +14,7 @@ import { processRegistry } from './process-registry.js'
 
 export type ServerKind = 'stateful' | 'stateless' | 'floor'
 
-/** Entry files, relative to the repo root, run through tsx's loader. */
+/** Entry files, relative to the repo root; run from a bundle built once per harness process (bundle.ts). */
 export const SERVER_ENTRIES: Record<ServerKind, string> = {
   stateful: 'apps/stateful/src/server.ts',
   stateless: 'apps/stateless/src/server.ts',
@@ -32,7 +33,7 @@ export interface StartServerOptions {
   cpu?: number | null
   /** A label for progress and error messages (default: kind). */
   label?: string
-  /** How long to wait for GET /health (default 30 s: tsx transpiles on first start). */
+  /** How long to wait for GET /health (default 30 s: a start takes ~0.5 s idle, far longer on a loaded machine). */
   healthTimeoutMs?: number
 }
 
@@ -100,9 +101,9 @@ export function tempDbPath(prefix = 'auth-lab-bench-'): string {
 }
 
 /**
- * Starts a server as a child process — `node --import tsx <entry>` rather than the tsx CLI, because the CLI runs the
- * program in a second child: its PID would measure the wrong process's CPU, and SIGKILL would orphan the real
- * server. Waits until GET /health answers 200.
+ * Starts a server as a child process — `node <bundle.mjs>` (bundle.ts; or `node --import tsx <entry>` with
+ * BENCH_BUNDLE=0), never the tsx CLI, because the CLI runs the program in a second child: its PID would measure the
+ * wrong process's CPU, and SIGKILL would orphan the real server. Waits until GET /health answers 200.
  */
 export async function startServer(opts: StartServerOptions): Promise<ServerHandle> {
   const label = opts.label ?? opts.kind
@@ -112,6 +113,7 @@ export async function startServer(opts: StartServerOptions): Promise<ServerHandl
   const env = { ...defaultServerEnv(port, dbPath, label), ...opts.env }
   const url = `http://127.0.0.1:${port}`
   const root = repoRoot()
+  const nodeArgs = await nodeArgsFor(join(root, SERVER_ENTRIES[opts.kind]))
   const lines: string[] = []
   let child: ChildProcess
   let exitInfo: ExitInfo | null = null
@@ -119,7 +121,7 @@ export async function startServer(opts: StartServerOptions): Promise<ServerHandl
 
   const launch = () => {
     exitInfo = null
-    child = spawn(process.execPath, ['--import', 'tsx', join(root, SERVER_ENTRIES[opts.kind])], {
+    child = spawn(process.execPath, nodeArgs, {
       cwd: root,
       env: { ...baseEnv(), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -24,7 +24,12 @@ export function capacitySection(results: ResultsFile): CapacitySection {
       missing:
         'This run has no valid overhead figures (run the overhead scenario), so there is nothing to scale.',
     }
-  return { intro: INTRO, tables: [...model.tables, assumptionsTable()], walls: model.walls, missing: null }
+  return {
+    intro: INTRO,
+    tables: [...model.tables, assumptionsTable(model.assumptions, model.measured)],
+    walls: model.walls,
+    missing: null,
+  }
 }
 
 /** `renderTable` turns a Table into the target format (the renderers pass their own, so folding stays uniform). */

@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import {
   activeUsers,
+  assumptionsTable,
   capacityModel,
   coresFor,
   DEFAULT_ASSUMPTIONS,
@@ -90,6 +91,26 @@ describe('capacity model from a results.json', () => {
     expect(m.walls.length).toBeGreaterThan(0)
     // The quick sample's heap per session is inside its resolution: it is not used as a figure.
     expect(m.heapBytesPerSession).toBeNull()
+  })
+  it('takes the storm window from the storm experiment when the run has one, and says so', () => {
+    expect(capacityModel(sample)!.assumptions.stormWindowSec).toBe(DEFAULT_ASSUMPTIONS.stormWindowSec)
+    const wave = (requests: number, peakDuePerSec: number) => ({ requests, peakDuePerSec })
+    const storm = {
+      id: 'storm',
+      raw: {
+        cases: [
+          { jitterSec: 0, wave1: wave(8000, 40_000), wave2: wave(8000, 3200) },
+          { jitterSec: 6, wave1: wave(8000, 40_000), wave2: wave(8000, 800) },
+        ],
+      },
+    } as unknown as ResultsFile['experiments'][number]
+    const m = capacityModel({ ...sample, experiments: [...sample.experiments, storm] })!
+    // 8,000 tokens back at a peak of 3,200/s: a 2.5 s window (the jitter case is not the no-jitter window).
+    expect(m.assumptions.stormWindowSec).toBe(2.5)
+    expect(stormPeak(100_000, m.assumptions, false)).toBe(activeUsers(100_000, a) / 2.5)
+    const row = assumptionsTable(m.assumptions, m.measured).rows.find((r) => r[0] === 'stormWindowSec')!
+    expect(row[1]).toBe('2.5 s')
+    expect(String(row[3])).toMatch(/^measured/)
   })
   it('returns null when the run has no overhead figures', () => {
     expect(capacityModel({ ...sample, experiments: [] })).toBeNull()

@@ -4,7 +4,7 @@
  * stored state takes, and where each design hits a wall. Every input that is not measured here is an assumption
  * listed in ASSUMPTIONS with its value and, where one exists, its published source. Pure arithmetic, unit-tested.
  */
-import { memoryFigures, type OverheadFigures, overheadFigures } from './figures.js'
+import { memoryFigures, type OverheadFigures, overheadFigures, stormFigures } from './figures.js'
 import type { ResultsFile, Table } from './schema.js'
 
 export interface Assumption {
@@ -108,8 +108,8 @@ export const ASSUMPTIONS = {
     key: 'stormWindowSec',
     value: 10,
     unit: 's',
-    what: 'without expiry jitter, tokens issued at once (deploy, restart with per-boot keys) come back within ~10 s',
-    source: 'assumption; the storm experiment measures it when present',
+    what: 'without expiry jitter, the window in which tokens issued at once (deploy, restart with per-boot keys) come back',
+    source: 'assumption, used only when the run has no storm experiment (measuredAssumptions replaces it)',
   },
   jitterFraction: {
     key: 'jitterFraction',
@@ -124,6 +124,37 @@ export type Assumptions = { [K in keyof typeof ASSUMPTIONS]: number }
 export const DEFAULT_ASSUMPTIONS: Assumptions = Object.fromEntries(
   Object.entries(ASSUMPTIONS).map(([k, a]) => [k, a.value]),
 ) as Assumptions
+
+/** An assumption this run measured instead: its value and where it came from (shown in the assumptions table). */
+export interface MeasuredAssumption {
+  key: keyof Assumptions
+  value: number
+  source: string
+}
+
+/**
+ * The assumptions this run's experiments measure. The storm window: in the storm experiment's wave 2 without jitter,
+ * N tokens issued at once came back at a peak of P refreshes/s; N ÷ P is the window a flat wave with the same peak
+ * would have, which is exactly what `stormPeak` divides by.
+ */
+export function measuredAssumptions(results: ResultsFile): MeasuredAssumption[] {
+  const storm = stormFigures(results)
+  if (!storm) return []
+  return [
+    {
+      key: 'stormWindowSec',
+      value: storm.windowSec,
+      source: `measured by this run's storm experiment: ${fmt(storm.clients)} tokens issued at once came back at up to ${fmt(storm.peakPerSec)} refreshes/s (wave 2, no jitter); ${fmt(storm.clients)} ÷ ${fmt(storm.peakPerSec)}/s`,
+    },
+  ]
+}
+
+/** `a` with every assumption this run measured replaced by its measured value. */
+export function withMeasured(a: Assumptions, measured: readonly MeasuredAssumption[]): Assumptions {
+  const out = { ...a }
+  for (const m of measured) out[m.key] = m.value
+  return out
+}
 
 export const TARGET_RPS = [10_000, 100_000, 1_000_000] as const
 export const TARGET_USERS = [1_000_000, 100_000_000] as const
@@ -285,6 +316,9 @@ const bytes = (n: number) =>
       : `${fmt(n / 1024 ** 2)} MiB`
 
 export interface CapacityModel {
+  /** The assumptions the model used: the defaults (or the caller's) with this run's measured ones in place. */
+  assumptions: Assumptions
+  measured: MeasuredAssumption[]
   mechanisms: Mechanism[]
   heapBytesPerSession: number | null
   tables: Table[]
@@ -294,10 +328,12 @@ export interface CapacityModel {
 /** The model for this run; null when the run has no overhead figures to build it from. */
 export function capacityModel(
   results: ResultsFile,
-  a: Assumptions = DEFAULT_ASSUMPTIONS,
+  assumed: Assumptions = DEFAULT_ASSUMPTIONS,
 ): CapacityModel | null {
   const ms = mechanismsFrom(overheadFigures(results))
   if (ms.length === 0) return null
+  const measured = measuredAssumptions(results)
+  const a = withMeasured(assumed, measured)
   const mem = memoryFigures(results)
   const heap = mem?.heapBytesPerSession.get('stateful-memory') ?? null
   // A heap slope inside the method's resolution is not a figure: fall back to the assumed record size.
@@ -363,18 +399,32 @@ export function capacityModel(
     ],
   }
   const wallLines = firstWalls(ms, a)
-  return { mechanisms: ms, heapBytesPerSession: heapOk, tables: [cores, store, memory], walls: wallLines }
+  return {
+    assumptions: a,
+    measured,
+    mechanisms: ms,
+    heapBytesPerSession: heapOk,
+    tables: [cores, store, memory],
+    walls: wallLines,
+  }
 }
 
-export function assumptionsTable(a: Assumptions = DEFAULT_ASSUMPTIONS): Table {
+/** The model's inputs besides the overhead figures: assumed, or (listed in `measured`) measured by this run. */
+export function assumptionsTable(
+  a: Assumptions = DEFAULT_ASSUMPTIONS,
+  measured: readonly MeasuredAssumption[] = [],
+): Table {
   return {
-    title: 'Assumptions (every input not measured by this run)',
+    title: 'Assumptions (every input not measured by this run) and inputs this run measured',
     columns: ['assumption', 'value', 'what', 'source'],
-    rows: Object.values(ASSUMPTIONS).map((x) => [
-      x.key,
-      `${fmt(a[x.key as keyof Assumptions])} ${x.unit}`,
-      x.what,
-      x.source,
-    ]),
+    rows: Object.values(ASSUMPTIONS).map((x) => {
+      const m = measured.find((y) => y.key === x.key)
+      return [
+        x.key,
+        `${fmt(m?.value ?? a[x.key as keyof Assumptions])} ${x.unit}`,
+        x.what,
+        m?.source ?? x.source,
+      ]
+    }),
   }
 }

@@ -178,3 +178,24 @@ export function attackFigures(
     appAccepted: t.rows.filter((r) => accepted(r[app])).length,
   }
 }
+
+export interface StormFigures {
+  /** Clients whose tokens were issued at once, and came back together in wave 2. */
+  clients: number
+  /** Highest rate (/s) at which those clients asked for a refresh in wave 2 without jitter (busiest bucket). */
+  peakPerSec: number
+  /** The effective window: clients ÷ peak rate — the width of a flat wave that would peak as high. */
+  windowSec: number
+}
+
+/** The storm experiment's no-jitter wave 2 (the tokens issued at once coming back), or null without one. */
+export function stormFigures(results: ResultsFile): StormFigures | null {
+  const raw = experiment(results, 'storm')?.raw
+  if (!isObj(raw) || !Array.isArray(raw.cases)) return null
+  const plain = raw.cases.find((c): c is Record<string, unknown> => isObj(c) && c.jitterSec === 0)
+  const wave = plain && isObj(plain.wave2) ? plain.wave2 : null
+  const clients = num(wave?.requests)
+  const peakPerSec = num(wave?.peakDuePerSec)
+  if (clients === null || peakPerSec === null || clients <= 0 || peakPerSec <= 0) return null
+  return { clients, peakPerSec, windowSec: clients / peakPerSec }
+}

@@ -13,7 +13,7 @@ export const lbScenario: Scenario = {
   title: 'Load balancer: sticky sessions, central store, shared keys (C3)',
   claims: CLAIMS,
   // The Redis rows run one policy, so counting them as full rows overestimates a little.
-  estimateSec: (options) => lbEstimateSec(lbSizes(options), STATE_CONFIGS.length + REDIS_LB_CONFIGS.length),
+  estimateSec: (options) => lbEstimateSec(lbSizes(options), STATE_CONFIGS.length, REDIS_LB_CONFIGS.length),
   async run(ctx) {
     const sizes = lbSizes(ctx.options)
     // Not pinned: N instances, the balancer and the load generator share the machine's cores.

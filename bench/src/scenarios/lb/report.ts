@@ -231,7 +231,7 @@ export function buildLbResult(r: LbResults, sizes: LbSizes): ExperimentResult {
     method: [
       `Per configuration, ${sizes.instances} instances share one temp DB file (users; SQLite sessions; refresh tokens, deny-list and, with persisted keys, the key file next to it) `,
       "and sit behind a balancer on 127.0.0.1 (bench/src/lib/proxy.ts: Hono's `proxy` helper on @hono/node-server). ",
-      `For each policy ${sizes.users} users log in **through the balancer**, then autocannon calls \`/me\` for ${sizes.loadSec} s with ${sizes.connections} connections, each a different user. `,
+      `For each policy ${sizes.users} users log in **through the balancer**, then autocannon calls \`/me\` for ${sizes.loadSec} s with ${sizes.connections} connections, each a different user (thousands of responses per cell: the 2xx share it yields does not need longer; full runs before issue 14's time budget used 4 s). `,
       "**round-robin** sends request i to instance i mod N; **sticky** pins a client to the instance that served its first request with the balancer's own affinity cookie (as HAProxy `cookie insert` or AWS ALB do), ",
       'falling back to a hash of the session cookie / refresh cookie / Authorization header.',
       `\n\nUnder sticky routing, the instance holding most users is SIGKILLed ${sizes.killAtSec} s into a ${sizes.killLoadSec} s load; the balancer marks it down and redispatches its users to the next live instance; then every user is checked once more.`,

@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs'
 import type { RaceCombination } from '@auth-lab/test/e2e'
 import { launchChromium, runRace, startLabForTests } from '@auth-lab/test/e2e'
+import { nodeArgsFor } from '../../lib/bundle.js'
 import type { RunOptions } from '../../report/schema.js'
 
 export interface RaceSizes {
@@ -23,9 +24,10 @@ export function raceSizes(options: RunOptions): RaceSizes {
   return { tabs: 5, trials: options.rounds ?? (options.quick ? 5 : 20) }
 }
 
-/** About 0.4 s per trial per combination (4 combinations), plus starting the lab and the browser. */
+/** Starting the lab and the browser (~15 s), then per combination (4) a restart and the tabs (~2.5 s) and about
+ * 0.3 s per trial of 5 tabs. */
 export function raceEstimateSec(sizes: RaceSizes): number {
-  return 20 + 4 * sizes.trials * 0.4 * (sizes.tabs / 5)
+  return 15 + 4 * (2.5 + sizes.trials * 0.3 * (sizes.tabs / 5))
 }
 
 /** null = no Chromium on this machine: the scenario reports an invalid entry instead of a number. */
@@ -37,7 +39,8 @@ export async function measureRace(
   sizes: RaceSizes,
   progress: (line: string) => void,
 ): Promise<RaceMeasurement> {
-  const lab = await startLabForTests()
+  // The lab's child servers start (and restart per grace setting) from the harness bundle, like every bench server.
+  const lab = await startLabForTests({ nodeArgs: nodeArgsFor })
   const browser = await launchChromium()
   try {
     const context = await browser.newContext()

@@ -39,9 +39,9 @@ export function faultSizes(o: Pick<RunOptions, 'quick'>): FaultSizes {
     : { users: 30, connections: 15, beforeSec: 1, outageSec: 5, afterSec: 3 }
 }
 
-/** Per app: start (~4 s on a busy 2-core box), logins, the 1.2 s AOF wait, the load. */
+/** Per app: start (~1 s from the bundle) and its redis-server, logins, the 1.2 s AOF wait, the load. */
 export const faultEstimateSec = (s: FaultSizes) =>
-  FAULT_CONFIGS.length * (6 + s.beforeSec + s.outageSec + s.afterSec)
+  FAULT_CONFIGS.length * (3.5 + s.beforeSec + s.outageSec + s.afterSec)
 
 export interface FaultRun {
   config: ConfigId

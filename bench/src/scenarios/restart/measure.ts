@@ -11,8 +11,9 @@
 import { rmSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { Credential, Outcome } from '../../lib/client.js'
-import { authHeaders, login, mapLimit, meStatus, refresh } from '../../lib/client.js'
+import { authHeaders, mapLimit, meStatus, refresh } from '../../lib/client.js'
 import type { AppConfig, ConfigId } from '../../lib/configs.js'
+import { fastLogin } from '../../lib/fast-login.js'
 import type { LoadGenerator } from '../../lib/load.js'
 import type { TimeBucket } from '../../lib/load-types.js'
 import type { ExitInfo, ServerHandle } from '../../lib/processes.js'
@@ -51,11 +52,13 @@ export function restartSizes(options: Pick<RunOptions, 'quick' | 'connections'>)
 }
 
 /** Cost for the runner's estimate: ≈2 s per restart (Node + tsx start-up) plus lead and tail under load. */
+/** Per configuration: a start (~1.5 s from the bundle), then per signal the logins, the load around the restart
+ * (lead + restart ~1 s + tail) and the re-checks. */
 export function restartEstimateSec(s: RestartSizes, configs: number): number {
   const perSignal = SIGNALS.map(
-    (sig) => 2 + (s.loadedSignals.includes(sig) ? s.leadSec + s.tailSec : 0) + 0.5 + s.users / 200,
+    (sig) => 1.5 + (s.loadedSignals.includes(sig) ? s.leadSec + s.tailSec : 0) + 0.5 + s.users / 200,
   )
-  return configs * (2 + perSignal.reduce((a, b) => a + b, 0))
+  return configs * (1.5 + perSignal.reduce((a, b) => a + b, 0))
 }
 
 export interface RestartMeasureOptions {
@@ -139,7 +142,9 @@ async function measureConfig(
     for (const signal of opts.signals) {
       const srv = server
       opts.progress?.(`restart: ${cfg.id}, ${signal}: logging in ${opts.users} users`)
-      const creds = await mapLimit(usernames, 16, (u) => login(srv.url, cfg.kind, u))
+      // node:http logins (fast-login.ts): the same requests at a fraction of fetch's harness CPU.
+      const client = fastLogin(srv.url, cfg.kind, 16)
+      const creds = await mapLimit(usernames, 16, (u) => client.login(u)).finally(() => client.close())
       const before = await checkAll(srv.url, creds)
 
       const loaded = opts.loadedSignals.includes(signal)

@@ -53,7 +53,7 @@ export const propagationSizes = (quick: boolean) => ({ trials: quick ? 40 : 200,
 
 /** Rough seconds: start 2 instances per configuration, and a few requests per trial. */
 export const propagationEstimateSec = (trials: number, configs = PROPAGATION_CONFIGS.length) =>
-  configs * (6 + trials * 0.03)
+  configs * (1 + trials * 0.008)
 
 async function trial(
   a: ServerHandle,

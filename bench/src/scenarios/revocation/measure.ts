@@ -72,8 +72,9 @@ export function revocationSizes(options: Pick<RunOptions, 'quick'>): RevocationS
 }
 
 /** Cost for the runner's estimate: every mode and event runs at once, so about one ACCESS_TTL plus the slack. */
+/** Five servers start at once (~3 s from the bundle), logins and events (~2 s), then the replays run to the bound. */
 export function revocationEstimateSec(s: RevocationSizes): number {
-  return 4 + replayBoundSec(s)
+  return 5 + replayBoundSec(s)
 }
 
 /** Old credentials are replayed for at most the longest lifetime under test plus the slack. */

@@ -1,7 +1,7 @@
 /**
  * The two helper processes of the rotation experiment: the JWKS-consuming verifier (jwks-verifier.ts) and the real
  * `keys rotate` CLI started ahead of its cue (rotate-on-cue.ts). Both are registered with the process registry, so
- * they die with the harness.
+ * they die with the harness. The verifier runs from the harness's bundle (bundle.ts), like the servers.
  */
 import type { ChildProcess } from 'node:child_process'
 import { spawn } from 'node:child_process'
@@ -9,6 +9,7 @@ import { statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { repoRoot } from '@auth-lab/shared'
+import { nodeArgsFor } from '../../lib/bundle.js'
 import { processRegistry } from '../../lib/process-registry.js'
 import type { ServerHandle } from '../../lib/processes.js'
 
@@ -29,7 +30,7 @@ export class JwksVerifier {
   }
 
   static async start(env: Record<string, string>): Promise<JwksVerifier> {
-    const child = spawn(process.execPath, ['--import', 'tsx', VERIFIER], {
+    const child = spawn(process.execPath, await nodeArgsFor(VERIFIER), {
       cwd: repoRoot(),
       env: { ...process.env, ...env },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -65,6 +66,7 @@ const ROTATOR = fileURLToPath(new URL('./rotate-on-cue.ts', import.meta.url))
 export async function startRotator(
   server: ServerHandle,
 ): Promise<{ go(): Promise<{ exit: number | null; rotatedAt: number }>; kill(): void }> {
+  // Through tsx, not the bundle: it imports the real CLI (a .ts file) only on its cue, by URL.
   const child = spawn(process.execPath, ['--import', 'tsx', ROTATOR], {
     cwd: repoRoot(),
     env: { ...process.env, JWT_ALG: server.env.JWT_ALG ?? 'HS256', DB_PATH: server.dbPath },

@@ -39,7 +39,8 @@ export function ttlSizes(options: Pick<RunOptions, 'quick'>): TtlSizes {
 }
 
 export function ttlEstimateSec(s: TtlSizes): number {
-  return 6 + s.users * 0.01 + (s.ttlsSec.length + 1) * (s.windowSec + 0.3)
+  // A start from the bundle (~1 s), the logins, the warm-up, the idle baseline and one window per TTL.
+  return 2 + s.users * 0.01 + (s.ttlsSec.length + 1) * (s.windowSec + 0.3)
 }
 
 export interface TtlPoint {
