@@ -1,5 +1,5 @@
 /**
- * Harness side of the in-process layer: starts one worker process per group (`node --import tsx worker.ts`),
+ * Harness side of the in-process layer: starts one worker process per group (worker.ts, from the run's bundle),
  * builds its app there, then pins it and all its threads to the measuring core (`taskset -a -cp`, as the HTTP layer
  * pins its servers) — the build itself may use both cores. Every worker is in the process registry, so it dies
  * with the harness.
@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { repoRoot } from '@auth-lab/shared'
+import { nodeArgsFor } from '../../../lib/bundle.js'
 import { pinProcess } from '../../../lib/pinning.js'
 import { readCpuTimes } from '../../../lib/proc-stats.js'
 import { processRegistry } from '../../../lib/process-registry.js'
@@ -51,7 +52,8 @@ export class InprocWorker {
   /** Starts the worker, builds the group with `users` logged-in users, then pins it to `cpu` (when given). */
   static async start(spec: GroupSpec, users: number, cpu: number | null): Promise<InprocWorker> {
     const dir = mkdtempSync(join(tmpdir(), `auth-lab-inprocess-${spec.id}-`))
-    const child = spawn(process.execPath, ['--import', 'tsx', WORKER], {
+    // From the run's esbuild bundle like the servers (lib/bundle.ts): a worker start costs ~0.5 s of CPU, not ~1.8.
+    const child = spawn(process.execPath, await nodeArgsFor(WORKER), {
       cwd: repoRoot(),
       env: workerEnv(),
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
