@@ -2,11 +2,11 @@
  * A fixed reference workload for the noise guard's speed check. On a shared host the same code can run 1.5× slower
  * for minutes with no steal time showing in /proc/stat (measured here: a pinned 50 ms SHA-256 loop took 42–56 ms
  * between runs, and an app's GET /public went from 17 to 29 µs p50 within ten minutes). The in-process worker times
- * this workload right before and right after each measured visit: a visit during which the machine's speed changed
- * is not comparable with its own baseline and is flagged.
+ * this workload right before each measured visit; a visit whose reference is far off the run's median ran on a
+ * machine of another speed and is flagged (lib/noise.ts says how far, and why not before/after the same visit).
  *
  * The workload mixes what a request does: HMAC-SHA256 of a small buffer (native crypto) and short-lived object
- * allocation (JS, young-generation GC). Best of five ~2 ms repetitions, so one preemption does not count.
+ * allocation (JS, young-generation GC). Best of five ~2 ms repetitions (~2.5 ms each here), so one preemption does not count.
  */
 import { createHmac } from 'node:crypto'
 

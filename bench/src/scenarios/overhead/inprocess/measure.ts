@@ -8,7 +8,7 @@ import type { NoiseLimits, RoundNoise } from '../../../lib/noise.js'
 import { harnessCpuUs, judgeNoise, NoiseSampler, noiseLimits } from '../../../lib/noise.js'
 import { pinSelfAway } from '../../../lib/pinning.js'
 import type { Progress } from '../../../lib/progress.js'
-import { roundOrders } from '../../../lib/stats.js'
+import { median, roundOrders } from '../../../lib/stats.js'
 import type { InvalidEntry, RunOptions } from '../../../report/schema.js'
 import type { GroupSpec } from '../variants.js'
 import { GROUPS, selectGroups } from '../variants.js'
@@ -49,8 +49,8 @@ export function inprocessSettings(o: RunOptions): InprocSettings {
 /** Seconds the layer takes: worker start-up (two at a time) plus every path's budget per round (and re-runs). */
 export function inprocessEstimateSec(specs: readonly GroupSpec[], s: InprocSettings): number {
   const paths = specs.reduce((n, g) => n + g.targets.length + 1, 0)
-  // + 10 ms per path of IPC and result handling, + 25 ms per visit for the calibration before and after it.
-  const perRound = (paths * (s.timeMs + s.rewarmMs + 10) + specs.length * 25) / 1000
+  // + 10 ms per path of IPC and result handling, + 115 ms per visit for the calibration before it.
+  const perRound = (paths * (s.timeMs + s.rewarmMs + 10) + specs.length * 115) / 1000
   return (specs.length * 2.5) / 2 + (paths * s.warmupMs) / 1000 + s.rounds * perRound * (s.rerun ? 1.15 : 1)
 }
 
@@ -120,6 +120,7 @@ export async function measureInprocess(
     if (opts.cpuProf && !profiled) progress.log(`--cpu-prof: no worker serves ${opts.cpuProf.variant}`)
     if (profiled) await profiled.call({ op: 'profile-start' })
     const failed = new Set<string>()
+    const calibrations: number[] = []
     // The harness (IPC, /proc reads) stays off the measured core while the workers are measured.
     const unpin = pinSelfAway(cpu)
     const own = () => workers.reduce((sum, w) => sum + w.cpuUs(), 0) + harnessCpuUs()
@@ -131,11 +132,13 @@ export async function measureInprocess(
         progress.update(`in-process round ${round}/${s.rounds} · ${w.spec.id}`)
         const attempt = async () => {
           const sampler = new NoiseSampler(own, cpu === null ? null : { cpu, cpuUs: () => w.cpuUs() })
-          // The reference workload before and after: did the machine's speed hold during the visit?
-          const cal0 = await w.calibrate()
+          // The reference workload on the measured core before the visit: is the machine running at the speed it
+          // ran at for the rest of the run? (Compared with the median of the visits so far, once there are three.)
+          const cal = await w.calibrate()
+          const ref = calibrations.length >= 3 ? median(calibrations) : cal
+          calibrations.push(cal)
           const res = await w.measure(seq, s.timeMs, round === 1 ? s.warmupMs : s.rewarmMs)
-          const cal1 = await w.calibrate()
-          const noise = { ...sampler.stop(), calibrationNs: cal0, speedDrift: Math.abs(cal1 / cal0 - 1) }
+          const noise = { ...sampler.stop(), calibrationNs: cal, speedDrift: Math.abs(cal / ref - 1) }
           return { res, noise, reasons: judgeNoise(noise, limits) }
         }
         if (failed.has(w.spec.id)) continue

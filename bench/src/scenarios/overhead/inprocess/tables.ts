@@ -74,7 +74,7 @@ export function noiseTable(
       'steal %',
       'run queue mean (max)',
       'irq + softirq (cores, own loopback traffic)',
-      'speed change in the round',
+      'machine speed vs the run (reference workload)',
       're-run',
       'verdict',
     ],
@@ -95,7 +95,7 @@ export function noiseTable(
     ]),
     notes: Object.entries(record.limits).map(
       ([layer, l]) =>
-        `${layer} limits: other work ≤ ${l.otherCores} cores, ≤ ${l.otherOnPinnedCore} on the measured core, steal ≤ ${l.stealShare * 100} %, run queue ≤ ${l.ownRunnable + l.runQueueExcess}${l.speedDrift === undefined ? '' : `, speed change within a round ≤ ${l.speedDrift * 100} % where calibrated`}. Interrupt time is recorded, not counted (the kernel charges the round's own loopback traffic to no process). Why: docs/benchmarks.md (noise guard).`,
+        `${layer} limits: other work ≤ ${l.otherCores} cores, ≤ ${l.otherOnPinnedCore} on the measured core, steal ≤ ${l.stealShare * 100} %, run queue ≤ ${l.ownRunnable + l.runQueueExcess}${l.speedDrift === undefined ? '' : `, reference workload within ${l.speedDrift * 100} % of the run's median where calibrated`}. Interrupt time is recorded, not counted (the kernel charges the round's own loopback traffic to no process). Why: docs/benchmarks.md (noise guard).`,
     ),
   }
 }

@@ -59,6 +59,8 @@ async function handle(msg: WorkerCall): Promise<unknown> {
   switch (msg.op) {
     case 'setup':
       group = await buildGroup(msg.spec, msg.users, msg.dir)
+      // Optimise the reference workload before any round times it (its first runs are interpreted).
+      for (let i = 0; i < 20; i++) calibrateNs(1)
       return group.targets.map((t) => t.id)
     case 'measure': {
       const out: PathResult[] = []
@@ -66,6 +68,9 @@ async function handle(msg: WorkerCall): Promise<unknown> {
       return out
     }
     case 'calibrate':
+      // A pause first: after a measured path (this worker's or the previous worker's) V8's concurrent GC and
+      // compiler threads, pinned to this core, may still be finishing; they would slow the reference.
+      await new Promise((r) => setTimeout(r, 100))
       return calibrateNs()
     case 'profile-start':
       profiler = new Session()
