@@ -121,6 +121,9 @@ export async function measureInprocess(
     if (profiled) await profiled.call({ op: 'profile-start' })
     const failed = new Set<string>()
     const calibrations: number[] = []
+    // Let the freshly built workers' background threads (V8 compiling the build's hot code, GC) go quiet first:
+    // right after the builds, round 1 saw a run queue of 3.2–3.7 for its first visits.
+    await new Promise((r) => setTimeout(r, 2000))
     // The harness (IPC, /proc reads) stays off the measured core while the workers are measured.
     const unpin = pinSelfAway(cpu)
     const own = () => workers.reduce((sum, w) => sum + w.cpuUs(), 0) + harnessCpuUs()
