@@ -20,7 +20,7 @@ export interface InprocSettings {
   rounds: number
   /** tinybench time budget per path per round, ms. */
   timeMs: number
-  /** Thrown-away requests before each path in round 1 (ms), and in later rounds. */
+  /** Thrown-away requests per path in the warm-up pass before round 1 (ms), and before each path in every round. */
   warmupMs: number
   rewarmMs: number
   users: number
@@ -121,8 +121,18 @@ export async function measureInprocess(
     if (profiled) await profiled.call({ op: 'profile-start' })
     const failed = new Set<string>()
     const calibrations: number[] = []
-    // Let the freshly built workers' background threads (V8 compiling the build's hot code, GC) go quiet first:
-    // right after the builds, round 1 saw a run queue of 3.2–3.7 for its first visits.
+    // Warm-up pass before any measured round: every worker runs every path (thrown away), then the workers'
+    // background threads (V8 compiling the hot code, GC) get 2 s to go quiet. Warming inside round 1 made round 1
+    // the noisy one: other workers' compiler threads on the same core (run queue 3.2–4.0, the reference up to 2.7×
+    // slower), so nearly every round-1 visit was re-run.
+    for (const w of workers) {
+      progress.update(`in-process warm-up · ${w.spec.id}`)
+      try {
+        await w.measure(w.targets, 10, s.warmupMs)
+      } catch {
+        // a worker that fails here fails again in round 1, where it is recorded as invalid
+      }
+    }
     await new Promise((r) => setTimeout(r, 2000))
     // The harness (IPC, /proc reads) stays off the measured core while the workers are measured.
     const unpin = pinSelfAway(cpu)
@@ -140,7 +150,7 @@ export async function measureInprocess(
           const cal = await w.calibrate()
           const ref = calibrations.length >= 3 ? median(calibrations) : cal
           calibrations.push(cal)
-          const res = await w.measure(seq, s.timeMs, round === 1 ? s.warmupMs : s.rewarmMs)
+          const res = await w.measure(seq, s.timeMs, s.rewarmMs)
           const noise = { ...sampler.stop(), calibrationNs: cal, speedDrift: Math.abs(cal / ref - 1) }
           return { res, noise, reasons: judgeNoise(noise, limits) }
         }
