@@ -19,6 +19,11 @@ export interface OverheadFigures {
   cpuAddedUs: Spread
   /** req/s of GET /me ÷ req/s of GET /public. */
   ratio: Spread
+  /**
+   * In-process µs a GET /me adds over GET /public (the layer the verdicts use: median request per round, min–max
+   * over rounds); null when the run has no in-process layer (results from before it).
+   */
+  inprocAddedUs: Spread | null
   readsPerReq: number
   writesPerReq: number
   credentialBytes: number
@@ -45,6 +50,12 @@ export function overheadFigures(results: ResultsFile): Map<string, OverheadFigur
   const out = new Map<string, OverheadFigures>()
   const raw = experiment(results, 'overhead')?.raw
   if (!isObj(raw) || !Array.isArray(raw.variants)) return out
+  const inproc = new Map<string, Spread>()
+  for (const v of Array.isArray(raw.inprocess) ? raw.inprocess : []) {
+    if (!isObj(v) || v.valid !== true || typeof v.id !== 'string') continue
+    const ns = spread(v.addedNs)
+    if (ns) inproc.set(v.id, { median: ns.median / 1000, min: ns.min / 1000, max: ns.max / 1000 })
+  }
   for (const v of raw.variants) {
     if (!isObj(v) || v.valid !== true || typeof v.id !== 'string') continue
     const cpuUs = spread(v.cpuUs)
@@ -55,6 +66,7 @@ export function overheadFigures(results: ResultsFile): Map<string, OverheadFigur
       cpuUs,
       cpuAddedUs,
       ratio,
+      inprocAddedUs: inproc.get(v.id) ?? null,
       readsPerReq: num(v.readsPerReq) ?? 0,
       writesPerReq: num(v.writesPerReq) ?? 0,
       credentialBytes: num(v.credentialBytes) ?? 0,
