@@ -101,6 +101,7 @@ export async function measureInprocess(
   const samples: InprocSample[] = []
   const visits: InprocVisit[] = []
   let profile: string | undefined
+  let unpin = () => {}
   try {
     progress.update(`in-process: starting ${specs.length} workers, ${s.users} users each`)
     // Two at a time: the build (tsx transpiling, argon2 logins) is CPU-bound on a 2-core machine.
@@ -135,7 +136,7 @@ export async function measureInprocess(
     }
     await new Promise((r) => setTimeout(r, 2000))
     // The harness (IPC, /proc reads) stays off the measured core while the workers are measured.
-    const unpin = pinSelfAway(cpu)
+    unpin = pinSelfAway(cpu)
     const own = () => workers.reduce((sum, w) => sum + w.cpuUs(), 0) + harnessCpuUs()
     for (const [r, order] of roundOrders(workers, s.rounds, 11).entries()) {
       const round = r + 1
@@ -187,10 +188,12 @@ export async function measureInprocess(
       }
     }
     unpin()
+    unpin = () => {}
     if (profiled && opts.cpuProf) {
       profile = (await profiled.call({ op: 'profile-stop', file: opts.cpuProf.file })) as string
     }
   } finally {
+    unpin() // back on every core even when the layer threw
     await Promise.all(workers.map((w) => w.close().catch(() => undefined)))
   }
   return { settings: s, samples, visits, invalid, limits, profile }
