@@ -47,17 +47,30 @@ export function clusterNodes(url: string): string[] | undefined {
  * forever, 50 ms doubling to a 500 ms cap.
  */
 function newClient(settings: RedisSettings, connected: () => boolean) {
-  const socket = {
+  return createClient({
+    url: settings.url,
+    RESP: 3,
+    disableOfflineQueue: true,
+    socket: socketOptions(connected),
+    ...cacheOptions(settings),
+  })
+}
+
+/** Connect timeout and reconnect strategy, the same for a single node and for every node of a cluster. */
+function socketOptions(connected: () => boolean) {
+  return {
     connectTimeout: 2000,
     reconnectStrategy: (retries: number, cause: Error) => {
       if (!connected() && retries >= 3) return new Error(`cannot connect to Redis: ${cause.message}`)
       return Math.min(50 * 2 ** Math.min(retries, 4), REDIS_DEFAULTS.reconnectCapMs)
     },
   }
-  const cache = settings.clientCache
+}
+
+function cacheOptions(settings: RedisSettings) {
+  return settings.clientCache
     ? { clientSideCache: { maxEntries: REDIS_DEFAULTS.clientCacheEntries, evictPolicy: 'LRU' as const } }
     : {}
-  return createClient({ url: settings.url, RESP: 3, disableOfflineQueue: true, socket, ...cache })
 }
 
 /**
@@ -65,20 +78,11 @@ function newClient(settings: RedisSettings, connected: () => boolean) {
  * the request path; those are per node on a cluster), so they run unchanged on either.
  */
 function newCluster(nodes: string[], settings: RedisSettings, connected: () => boolean): Redis {
-  const socket = {
-    connectTimeout: 2000,
-    reconnectStrategy: (retries: number, cause: Error) => {
-      if (!connected() && retries >= 3) return new Error(`cannot connect to Redis: ${cause.message}`)
-      return Math.min(50 * 2 ** Math.min(retries, 4), REDIS_DEFAULTS.reconnectCapMs)
-    },
-  }
   const cluster = createCluster({
     rootNodes: nodes.map((n) => ({ url: `redis://${n}` })),
     RESP: 3,
-    defaults: { disableOfflineQueue: true, socket },
-    ...(settings.clientCache
-      ? { clientSideCache: { maxEntries: REDIS_DEFAULTS.clientCacheEntries, evictPolicy: 'LRU' as const } }
-      : {}),
+    defaults: { disableOfflineQueue: true, socket: socketOptions(connected) },
+    ...cacheOptions(settings),
   })
   return cluster as unknown as Redis
 }
