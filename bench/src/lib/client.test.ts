@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { credentialBytes, lastCookie } from './client.js'
+import { absorbAnswer, credentialBytes, lastCookie } from './client.js'
 
 describe('lastCookie', () => {
   it('takes the LAST Set-Cookie of the wanted name, without attributes', () => {
@@ -14,5 +14,26 @@ describe('lastCookie', () => {
 describe('credentialBytes', () => {
   it('counts the header line as sent', () => {
     expect(credentialBytes({ cookie: 'sid=abc' })).toBe('cookie: sid=abc\r\n'.length)
+  })
+})
+
+describe('absorbAnswer', () => {
+  const start = {
+    app: 'stateful' as const,
+    username: 'u',
+    password: 'p',
+    session: 'sid=old',
+    snapshot: 'sid_cache=s',
+  }
+  it('takes the new cookies and the access token, and drops a cleared cookie', () => {
+    const next = absorbAnswer(start, ['__Host-sid=new; Path=/; HttpOnly', 'sid_cache=; Max-Age=0'], {
+      access_token: 'tok',
+    })
+    expect(next.session).toBe('__Host-sid=new')
+    expect(next.snapshot).toBeUndefined()
+    expect(next.access).toBe('tok')
+  })
+  it('keeps what the answer does not mention', () => {
+    expect(absorbAnswer(start, [], undefined)).toEqual(start)
   })
 })

@@ -54,21 +54,30 @@ export function authHeaders(cred: Credential, path = '/me'): Record<string, stri
 
 /** Folds the cookies and tokens of a response into the credential (what a browser + SPA would keep). */
 async function absorb(cred: Credential, res: Response): Promise<Credential> {
+  let body: unknown
+  if (res.headers.get('content-type')?.includes('application/json') && res.status === 200)
+    body = await res.json()
+  else await res.arrayBuffer()
+  return absorbAnswer(cred, res.headers.getSetCookie(), body)
+}
+
+/**
+ * The credential as a browser holds it after an answer with these Set-Cookie lines and (for a 200 JSON answer)
+ * this parsed body: a cleared cookie (`name=`) drops it, an access token in the body replaces the old one. Shared by
+ * the fetch client above and the bulk-login client (fast-login.ts).
+ */
+export function absorbAnswer(cred: Credential, setCookies: readonly string[], body: unknown): Credential {
   const next: Credential = { ...cred }
-  const session = lastCookie(res.headers.getSetCookie(), SESSION_NAMES)
+  const session = lastCookie(setCookies, SESSION_NAMES)
   if (session !== undefined) next.session = session.endsWith('=') ? undefined : session
-  const snapshot = lastCookie(res.headers.getSetCookie(), SNAPSHOT_NAMES)
+  const snapshot = lastCookie(setCookies, SNAPSHOT_NAMES)
   if (snapshot !== undefined) next.snapshot = snapshot.endsWith('=') ? undefined : snapshot
-  const refresh = lastCookie(res.headers.getSetCookie(), REFRESH_NAMES)
+  const refresh = lastCookie(setCookies, REFRESH_NAMES)
   if (refresh !== undefined) next.refresh = refresh.endsWith('=') ? undefined : refresh
-  const affinity = lastCookie(res.headers.getSetCookie(), [AFFINITY_COOKIE])
+  const affinity = lastCookie(setCookies, [AFFINITY_COOKIE])
   if (affinity !== undefined) next.affinity = affinity
-  if (res.headers.get('content-type')?.includes('application/json') && res.status === 200) {
-    const body = (await res.json()) as { access_token?: string }
-    if (typeof body.access_token === 'string') next.access = body.access_token
-  } else {
-    await res.arrayBuffer()
-  }
+  const access = (body as { access_token?: unknown } | undefined)?.access_token
+  if (typeof access === 'string') next.access = access
   return next
 }
 
@@ -98,7 +107,7 @@ async function send(
 const JSON_HEADERS = { 'content-type': 'application/json' }
 
 /** The last `name=value` pair among Set-Cookie headers whose name is one of `names` (ignores attributes). */
-export function lastCookie(setCookies: string[], names: string[]): string | undefined {
+export function lastCookie(setCookies: readonly string[], names: string[]): string | undefined {
   let found: string | undefined
   for (const sc of setCookies) {
     const pair = sc.split(';', 1)[0]?.trim() ?? ''

@@ -6,7 +6,7 @@
  * returned as client.ts's `login` would hold it.
  */
 import { Agent, request } from 'node:http'
-import { type Credential, HttpStatusError, lastCookie } from './client.js'
+import { absorbAnswer, type Credential, HttpStatusError } from './client.js'
 import type { AppKind } from './configs.js'
 import { BENCH_PASSWORD } from './users.js'
 
@@ -36,22 +36,15 @@ export function fastLogin(base: string, app: AppKind, maxSockets: number): FastL
           res.on('end', () => {
             if (res.statusCode !== 200)
               return reject(new HttpStatusError(res.statusCode ?? 'error', `login of ${username} at ${base}`))
-            const cookies = res.headers['set-cookie'] ?? []
-            const cred: Credential = { app, username, password: BENCH_PASSWORD }
-            if (app === 'stateful') {
-              cred.session = lastCookie(cookies, ['sid', '__Host-sid'])
-              const snapshot = lastCookie(cookies, ['sid_cache', '__Host-sid_cache'])
-              if (snapshot && !snapshot.endsWith('=')) cred.snapshot = snapshot
-            } else {
-              cred.refresh = lastCookie(cookies, ['rt', '__Secure-rt'])
-              try {
-                const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { access_token?: unknown }
-                if (typeof body.access_token === 'string') cred.access = body.access_token
-              } catch {
-                // no JSON body: no access token, refused below
-              }
+            let body: unknown
+            try {
+              body = JSON.parse(Buffer.concat(chunks).toString('utf8'))
+            } catch {
+              // no JSON body: no access token, refused below
             }
-            const ok = app === 'stateful' ? cred.session?.endsWith('=') === false : cred.access !== undefined
+            const start: Credential = { app, username, password: BENCH_PASSWORD }
+            const cred = absorbAnswer(start, res.headers['set-cookie'] ?? [], body)
+            const ok = app === 'stateful' ? cred.session !== undefined : cred.access !== undefined
             if (!ok) reject(new Error(`login of ${username} at ${base} returned no credential`))
             else resolve(cred)
           })
