@@ -21,7 +21,15 @@ export type { CpuTimes } from './lib/proc-stats.js'
 export { readCpuTimes, readRssBytes } from './lib/proc-stats.js'
 export { processRegistry } from './lib/process-registry.js'
 export type { ExitInfo, ServerHandle, ServerKind, StartServerOptions } from './lib/processes.js'
-export { defaultServerEnv, SERVER_ENTRIES, sleep, startServer, stopAll, tempDbPath } from './lib/processes.js'
+export {
+  defaultServerEnv,
+  removeTempDb,
+  SERVER_ENTRIES,
+  sleep,
+  startServer,
+  stopAll,
+  tempDbPath,
+} from './lib/processes.js'
 export { formatSec, Progress } from './lib/progress.js'
 export type { Scenario, ScenarioContext } from './lib/scenario.js'
 export type { Summary } from './lib/stats.js'

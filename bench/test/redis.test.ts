@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LoadGenerator } from '../src/lib/load.js'
+import { removeTempDb } from '../src/lib/processes.js'
 import type { BenchRedis } from '../src/lib/redis.js'
 import { startBenchRedis } from '../src/lib/redis.js'
 import { renderSvg } from '../src/report/charts.js'
@@ -43,6 +44,7 @@ describe('overhead: Redis variants', () => {
   }, 120_000)
   afterAll(async () => {
     await Promise.all(groups.map((g) => g.server.stop('SIGKILL')))
+    for (const g of groups) removeTempDb(g.server.dbPath) // setupGroup's DB dirs are the caller's to remove
     await redis?.stop()
   })
 

@@ -21,11 +21,24 @@ export interface LabUnderTest {
   stop(): Promise<void>
 }
 
-/** `https`: the lab in HTTPS mode (self-signed certificate in the temporary directory, COOKIE_SECURE=1 apps). */
-export async function startLabForTests(
-  opts: { https?: boolean; nodeArgs?: (entry: string) => Promise<string[]> } = {},
-): Promise<LabUnderTest> {
+interface LabTestOptions {
+  /** The lab in HTTPS mode (self-signed certificate in the temporary directory, COOKIE_SECURE=1 apps). */
+  https?: boolean
+  nodeArgs?: (entry: string) => Promise<string[]>
+}
+
+/** Starts the lab on a fresh temporary directory; `stop()` stops it and removes the directory. */
+export async function startLabForTests(opts: LabTestOptions = {}): Promise<LabUnderTest> {
   const dir = mkdtempSync(join(tmpdir(), 'auth-lab-e2e-'))
+  try {
+    return await startLabIn(dir, opts)
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true }) // the caller gets no handle to stop
+    throw err
+  }
+}
+
+async function startLabIn(dir: string, opts: LabTestOptions): Promise<LabUnderTest> {
   const dbPath = join(dir, 'auth-lab.db')
   const shared = openSharedDeps({
     app: 'e2e',

@@ -65,6 +65,15 @@ export const CHEAP_ARGON2 = { ARGON2_MEMORY_KIB: '256', ARGON2_TIME_COST: '1' }
  */
 export async function startApp(opts: StartOptions): Promise<AppServer> {
   const dir = mkdtempSync(join(tmpdir(), `auth-lab-${opts.app}-`))
+  try {
+    return await startAppIn(dir, opts)
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true }) // the caller gets no handle to stop
+    throw err
+  }
+}
+
+async function startAppIn(dir: string, opts: StartOptions): Promise<AppServer> {
   const dbPath = join(dir, 'auth-lab.db')
   const keysDir = join(dir, 'keys')
   const cost = opts.cost ?? 'cheap'

@@ -1,8 +1,6 @@
 import type { ChildProcess } from 'node:child_process'
 import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { repoRoot } from '@auth-lab/shared'
 import { nodeArgsFor } from './bundle.js'
 import { BENCH_METRICS_TOKEN } from './metrics-scrape.js'
@@ -11,6 +9,7 @@ import { freePort } from './ports.js'
 import type { CpuTimes } from './proc-stats.js'
 import { readCpuTimes, readRssBytes } from './proc-stats.js'
 import { processRegistry } from './process-registry.js'
+import { makeTempDir, removeTempDir } from './temp-dirs.js'
 
 export type ServerKind = 'stateful' | 'stateless' | 'floor'
 
@@ -95,9 +94,17 @@ function baseEnv(): Record<string, string> {
   return out
 }
 
-/** A fresh temp directory for one server's DB (and, for the stateless app, its keys). */
+/**
+ * A fresh temp directory for one server's DB (and, for the stateless app, its keys). The caller removes it with
+ * `removeTempDb` in a `finally`; whatever is left when the harness exits is removed then (temp-dirs.ts).
+ */
 export function tempDbPath(prefix = 'auth-lab-bench-'): string {
-  return join(mkdtempSync(join(tmpdir(), prefix)), 'auth-lab.db')
+  return join(makeTempDir(prefix), 'auth-lab.db')
+}
+
+/** Removes the directory `tempDbPath` made for `dbPath` (the DB, -wal, -shm, keys, seed files). */
+export function removeTempDb(dbPath: string): void {
+  removeTempDir(dirname(dbPath))
 }
 
 /**
@@ -187,6 +194,7 @@ export async function startServer(opts: StartServerOptions): Promise<ServerHandl
     await waitHealthy()
   } catch (err) {
     await stop('SIGKILL')
+    if (ownDb) removeTempDb(dbPath)
     throw err
   }
 
@@ -205,7 +213,7 @@ export async function startServer(opts: StartServerOptions): Promise<ServerHandl
     },
     async stop(signal = 'SIGTERM', timeoutMs = 5000) {
       const info = await stop(signal, timeoutMs)
-      if (ownDb) rmSync(join(dbPath, '..'), { recursive: true, force: true })
+      if (ownDb) removeTempDb(dbPath)
       return info
     },
     kill: () => stop('SIGKILL'),

@@ -1,17 +1,17 @@
 import { spawn } from 'node:child_process'
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
+import { testDir } from './test-dir.js'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 const tsx = resolve(here, '../../../../node_modules/.bin/tsx')
 
 describe('migrations under concurrent process starts', () => {
   it('four processes migrating one new file at once apply every step exactly once', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'auth-lab-mig-'))
+    const dir = testDir('auth-lab-mig-')
     const file = join(dir, 'shared.db')
     const script = join(dir, 'run.ts')
     writeFileSync(

@@ -1,9 +1,8 @@
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { migrate } from './migrate.js'
 import { openDatabase } from './open-database.js'
+import { testDir } from './test-dir.js'
 
 const steps = [
   { version: 1, name: 't1', up: 'CREATE TABLE t1 (x INTEGER)' },
@@ -12,7 +11,7 @@ const steps = [
 
 describe('migrate', () => {
   it('applies each step once, per namespace, across several connections to one file', () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'auth-lab-migrate-')), 'm.db')
+    const file = join(testDir('auth-lab-migrate-'), 'm.db')
     const a = openDatabase(file)
     const b = openDatabase(file)
     expect(migrate(a, 'ns', steps)).toBe(2)

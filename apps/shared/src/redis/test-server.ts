@@ -139,8 +139,11 @@ export async function startRedisServer(
       proc.kill(signal)
     })
 
-  // A test process that dies before its afterAll must not leave a redis-server behind.
-  const onExit = () => child?.kill('SIGKILL')
+  // A test process that dies before its afterAll must not leave a redis-server (or its dir) behind.
+  const onExit = () => {
+    child?.kill('SIGKILL')
+    rmSync(dir, { recursive: true, force: true })
+  }
   process.once('exit', onExit)
 
   for (let attempt = 0; ; attempt++) {
@@ -148,7 +151,13 @@ export async function startRedisServer(
       await launch()
       break
     } catch (err) {
-      if (attempt >= 2) throw err
+      if (attempt >= 2) {
+        // Never started (redis-server missing or three lost port races): the caller gets no handle to stop.
+        process.off('exit', onExit)
+        if (child?.pid !== undefined) await waitExit(child, 'SIGKILL') // no pid: it never ran (ENOENT)
+        rmSync(dir, { recursive: true, force: true })
+        throw err
+      }
       port = await freePort() // lost the race for the port: try another
     }
   }

@@ -1,18 +1,17 @@
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { manualClock } from '../clock.js'
 import { migrate } from '../db/migrate.js'
 import { openDatabase } from '../db/open-database.js'
 import { StoreCounters } from '../db/store-counters.js'
+import { testDir } from '../db/test-dir.js'
 import { PasswordHasher, TEST_COST } from './password.js'
 import { userMigrations } from './schema.js'
 import { SqliteUserStore } from './sqlite-user-store.js'
 import { UserStoreError } from './user-store.js'
 
 function setup() {
-  const dir = mkdtempSync(join(tmpdir(), 'auth-lab-users-'))
+  const dir = testDir('auth-lab-users-') // removed when the test ends
   const db = openDatabase(join(dir, 'nested', 'test.db'))
   migrate(db, 'users', userMigrations)
   const counters = new StoreCounters()

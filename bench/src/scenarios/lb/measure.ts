@@ -20,7 +20,7 @@ import { CONFIGS, pickApp } from '../../lib/configs.js'
 import type { LoadGenerator } from '../../lib/load.js'
 import type { TimeBucket } from '../../lib/load-types.js'
 import type { ServerHandle } from '../../lib/processes.js'
-import { startServer, tempDbPath } from '../../lib/processes.js'
+import { removeTempDb, startServer, tempDbPath } from '../../lib/processes.js'
 import type { ProxyPolicy } from '../../lib/proxy.js'
 import { AFFINITY_COOKIE, startProxy } from '../../lib/proxy.js'
 import type { BenchRedis } from '../../lib/redis.js'
@@ -345,7 +345,11 @@ async function revocationModePair(
   opts: LbMeasureOptions,
 ): Promise<LbReplay> {
   const dbPath = tempDbPath('auth-lab-lb-rev-')
-  const [username] = await seedUsers(dbPath, { count: 1, prefix: 'lb-rev-' })
+  // Seeded before the try below: a failed seed removes the directory itself.
+  const [username] = await seedUsers(dbPath, { count: 1, prefix: 'lb-rev-' }).catch((err: unknown) => {
+    removeTempDb(dbPath)
+    throw err
+  })
   let pair: ServerHandle[] = []
   try {
     opts.progress?.(`lb: logout on A, replay on B, stateless REVOCATION=${mode}`)

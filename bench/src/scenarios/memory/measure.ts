@@ -19,7 +19,7 @@ import { type ConfigId, pickApp } from '../../lib/configs.js'
 import { fastLogin } from '../../lib/fast-login.js'
 import { fetchMetrics, parsePrometheus } from '../../lib/metrics-scrape.js'
 import type { ServerHandle } from '../../lib/processes.js'
-import { startServer, tempDbPath } from '../../lib/processes.js'
+import { removeTempDb, startServer, tempDbPath } from '../../lib/processes.js'
 import { seedUsers } from '../../lib/users.js'
 import type { RunOptions } from '../../report/schema.js'
 
@@ -116,7 +116,13 @@ async function measureConfig(
   const app = pickApp(cfg.config)
   const max = Math.max(...opts.checkpoints)
   const dbPath = tempDbPath('auth-lab-memory-')
-  const usernames = await seedUsers(dbPath, { count: Math.max(1, max), prefix: 'mem-' })
+  // Seeded before the try below: a failed seed removes the directory itself.
+  const usernames = await seedUsers(dbPath, { count: Math.max(1, max), prefix: 'mem-' }).catch(
+    (err: unknown) => {
+      removeTempDb(dbPath)
+      throw err
+    },
+  )
   let server: ServerHandle | undefined
   const points: MemoryPoint[] = []
   try {

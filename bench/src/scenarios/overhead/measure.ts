@@ -1,5 +1,3 @@
-import { rmSync } from 'node:fs'
-import { dirname } from 'node:path'
 import { LoadGenerator } from '../../lib/load.js'
 import type { LatencyMs } from '../../lib/load-types.js'
 import { diffStoreCounts, scrapeStoreCounters } from '../../lib/metrics-scrape.js'
@@ -7,7 +5,7 @@ import type { RoundNoise } from '../../lib/noise.js'
 import { cpuUsOf, harnessCpuUs, judgeNoise, NoiseSampler, noiseLimits } from '../../lib/noise.js'
 import { pinSelfAway } from '../../lib/pinning.js'
 import { readCpuTimes } from '../../lib/proc-stats.js'
-import { stopAll } from '../../lib/processes.js'
+import { removeTempDb, stopAll } from '../../lib/processes.js'
 import type { Progress } from '../../lib/progress.js'
 import type { BenchRedis } from '../../lib/redis.js'
 import type { ScenarioContext } from '../../lib/scenario.js'
@@ -334,6 +332,6 @@ export async function measureOverhead(
   } finally {
     await gen.close()
     await stopAll(groups.map((g) => g.server))
-    for (const g of groups) rmSync(dirname(g.server.dbPath), { recursive: true, force: true })
+    for (const g of groups) removeTempDb(g.server.dbPath)
   }
 }

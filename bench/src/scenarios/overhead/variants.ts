@@ -1,11 +1,10 @@
-import { rmSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import type { FloorAsym } from '../../floor/seed.js'
 import { FLOOR_ASYM, makeFloorSeed, writeFloorSeed } from '../../floor/seed.js'
 import { authHeaders, credentialBytes, loginUsers, mapLimit, meAndKeep } from '../../lib/client.js'
 import { type AppConfig, CONFIGS, type ConfigId, pickApp } from '../../lib/configs.js'
 import type { ServerHandle, ServerKind } from '../../lib/processes.js'
-import { startServer, tempDbPath } from '../../lib/processes.js'
+import { removeTempDb, startServer, tempDbPath } from '../../lib/processes.js'
 import { seedUsers } from '../../lib/users.js'
 import type { InvalidEntry } from '../../report/schema.js'
 
@@ -182,10 +181,31 @@ function medianBytes(creds: Record<string, string>[]): number {
 
 /**
  * Starts one server on a fresh temp DB, seeds `users` users and logs each in (apps) or writes the floor's seed
- * file, and returns the loadable targets. Every connection later gets a different user's credential.
+ * file, and returns the loadable targets. Every connection later gets a different user's credential. The group's
+ * owner removes the DB directory after stopping the server (`removeTempDb(group.server.dbPath)`); when the setup
+ * fails it is removed here.
  */
 export async function setupGroup(spec: GroupSpec, users: number, cpu: number | null): Promise<Group> {
   const dbPath = tempDbPath(`auth-lab-overhead-${spec.id}-`)
+  let server: ServerHandle | undefined
+  try {
+    return await startGroup(spec, users, cpu, dbPath, (s) => {
+      server = s
+    })
+  } catch (err) {
+    await server?.stop()
+    removeTempDb(dbPath)
+    throw err
+  }
+}
+
+async function startGroup(
+  spec: GroupSpec,
+  users: number,
+  cpu: number | null,
+  dbPath: string,
+  started: (server: ServerHandle) => void,
+): Promise<Group> {
   const baselineTarget = (): Target => ({
     id: `${spec.id}:public`,
     label: 'GET /public',
@@ -206,6 +226,7 @@ export async function setupGroup(spec: GroupSpec, users: number, cpu: number | n
       cpu,
       label: spec.id,
     })
+    started(server)
     const targets = spec.targets.map((t): Target => {
       const credentials = seed.users.map(
         (u): Record<string, string> =>
@@ -224,34 +245,23 @@ export async function setupGroup(spec: GroupSpec, users: number, cpu: number | n
     return { spec, server, baseline: baselineTarget(), targets }
   }
   const names = await seedUsers(dbPath, { count: users, prefix: 'bench-user-' })
-  let server: ServerHandle
-  try {
-    server = await startServer({ kind: spec.kind, dbPath, env: spec.env, cpu, label: spec.id })
-  } catch (err) {
-    rmSync(dirname(dbPath), { recursive: true, force: true })
-    throw err
-  }
-  try {
-    let creds = await loginUsers(server.url, spec.kind, names)
-    // With a session cookie cache, the first /me after login sets the snapshot a browser would then send.
-    if (spec.env.SESSION_COOKIE_CACHE !== undefined)
-      creds = await mapLimit(creds, 8, async (c) => (await meAndKeep(server.url, c)).cred)
-    const credentials = creds.map((c) => authHeaders(c))
-    const targets = spec.targets.map(
-      (t): Target => ({
-        id: t.id,
-        label: t.label,
-        path: t.path,
-        credentials,
-        credentialBytes: medianBytes(credentials),
-      }),
-    )
-    return { spec, server, baseline: baselineTarget(), targets }
-  } catch (err) {
-    await server.stop()
-    rmSync(dirname(dbPath), { recursive: true, force: true })
-    throw err
-  }
+  const server = await startServer({ kind: spec.kind, dbPath, env: spec.env, cpu, label: spec.id })
+  started(server)
+  let creds = await loginUsers(server.url, spec.kind, names)
+  // With a session cookie cache, the first /me after login sets the snapshot a browser would then send.
+  if (spec.env.SESSION_COOKIE_CACHE !== undefined)
+    creds = await mapLimit(creds, 8, async (c) => (await meAndKeep(server.url, c)).cred)
+  const credentials = creds.map((c) => authHeaders(c))
+  const targets = spec.targets.map(
+    (t): Target => ({
+      id: t.id,
+      label: t.label,
+      path: t.path,
+      credentials,
+      credentialBytes: medianBytes(credentials),
+    }),
+  )
+  return { spec, server, baseline: baselineTarget(), targets }
 }
 
 /**

@@ -17,7 +17,7 @@ import { fastLogin } from '../../lib/fast-login.js'
 import type { LoadGenerator } from '../../lib/load.js'
 import type { TimeBucket } from '../../lib/load-types.js'
 import type { ExitInfo, ServerHandle } from '../../lib/processes.js'
-import { startServer, tempDbPath } from '../../lib/processes.js'
+import { removeTempDb, startServer, tempDbPath } from '../../lib/processes.js'
 import { share } from '../../lib/stats.js'
 import { seedUsers } from '../../lib/users.js'
 import type { RunOptions } from '../../report/schema.js'
@@ -127,7 +127,13 @@ async function measureConfig(
   gen: LoadGenerator,
 ): Promise<RestartRow[]> {
   const dbPath = tempDbPath('auth-lab-restart-')
-  const usernames = await seedUsers(dbPath, { count: opts.users, prefix: 'restart-' })
+  // Seeded before the try below: a failed seed removes the directory itself.
+  const usernames = await seedUsers(dbPath, { count: opts.users, prefix: 'restart-' }).catch(
+    (err: unknown) => {
+      removeTempDb(dbPath)
+      throw err
+    },
+  )
   let server: ServerHandle | undefined
   const rows: RestartRow[] = []
   try {

@@ -7,12 +7,10 @@
  *     --variants stateful-sqlite,stateless-hs256-none --floors floor-hs-sqlite,floor-jose [--windows 8] [--users 64]
  * Not part of the bench run: a developer's tool; the bench's in-process layer (measure.ts) is what reports.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { Bench } from 'tinybench'
 import { needsRedis, redisEnv, startBenchRedis } from '../../../lib/redis.js'
+import { makeTempDir, removeTempDir } from '../../../lib/temp-dirs.js'
 import { GROUPS } from '../variants.js'
 import type { BuiltGroup, BuiltTarget } from './build.js'
 import { buildGroup } from './build.js'
@@ -47,7 +45,8 @@ for (const spec0 of specs) {
     redis && (needsRedis(spec0.env) || spec0.targets.some((t) => t.id === 'floor-redis'))
       ? { ...spec0, env: { ...spec0.env, ...redisEnv(redis.url, `probe-${spec0.id}`) } }
       : spec0
-  const dir = mkdtempSync(join(tmpdir(), `auth-lab-probe-${spec.id}-`))
+  // Removed at the end, or by temp-dirs' exit hook when a build or a measurement throws.
+  const dir = makeTempDir(`auth-lab-probe-${spec.id}-`)
   dirs.push(dir)
   const group = await buildGroup(spec, users, dir)
   for (const t of group.targets) {
@@ -127,5 +126,5 @@ for (const v of [...variants, ...variants.map((x) => `${x.split(':')[0]}:public`
 }
 for (const b of new Set(built.map((x) => x.group))) b.close()
 await redis?.stop()
-for (const d of dirs) rmSync(d, { recursive: true, force: true })
+for (const d of dirs) removeTempDir(d)
 process.exit(0)

@@ -6,15 +6,13 @@
  */
 import type { ChildProcess } from 'node:child_process'
 import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { repoRoot } from '@auth-lab/shared'
 import { nodeArgsFor } from '../../../lib/bundle.js'
 import { pinProcess } from '../../../lib/pinning.js'
 import { readCpuTimes } from '../../../lib/proc-stats.js'
 import { processRegistry } from '../../../lib/process-registry.js'
+import { makeTempDir, removeTempDir } from '../../../lib/temp-dirs.js'
 import type { GroupSpec } from '../variants.js'
 import type { PathResult, WorkerCall, WorkerReply } from './protocol.js'
 
@@ -51,25 +49,15 @@ export class InprocWorker {
 
   /** Starts the worker, builds the group with `users` logged-in users, then pins it to `cpu` (when given). */
   static async start(spec: GroupSpec, users: number, cpu: number | null): Promise<InprocWorker> {
-    const dir = mkdtempSync(join(tmpdir(), `auth-lab-inprocess-${spec.id}-`))
-    // From the run's esbuild bundle like the servers (lib/bundle.ts): a worker start costs ~0.5 s of CPU, not ~1.8.
-    const child = spawn(process.execPath, await nodeArgsFor(WORKER), {
-      cwd: repoRoot(),
-      env: workerEnv(),
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    })
-    processRegistry.add(child, `inprocess-${spec.id}`)
-    await new Promise<void>((resolve, reject) => {
-      const onMsg = (m: WorkerReply) => {
-        if ('ready' in m) {
-          child.off('message', onMsg)
-          resolve()
-        }
-      }
-      child.on('message', onMsg)
-      child.once('exit', (code) => reject(new Error(`${spec.id}: worker exited at start (${code})`)))
-      child.once('error', reject)
-    })
+    // The worker's DB (and keys) live here; close() removes it once the worker has exited.
+    const dir = makeTempDir(`auth-lab-inprocess-${spec.id}-`)
+    let child: ChildProcess
+    try {
+      child = await spawnWorker(spec)
+    } catch (err) {
+      removeTempDir(dir) // never started, or exited at start: nothing writes into it any more
+      throw err
+    }
     const w = new InprocWorker(spec, child, dir)
     try {
       w.targets = (await w.call({ op: 'setup', spec, users, dir })) as string[]
@@ -124,8 +112,31 @@ export class InprocWorker {
       await gone
       clearTimeout(timer)
     }
-    rmSync(this.dir, { recursive: true, force: true })
+    removeTempDir(this.dir)
   }
+}
+
+/** Spawns a worker and waits for its `ready`; rejects when it fails to spawn or exits first. */
+async function spawnWorker(spec: GroupSpec): Promise<ChildProcess> {
+  // From the run's esbuild bundle like the servers (lib/bundle.ts): a worker start costs ~0.5 s of CPU, not ~1.8.
+  const child = spawn(process.execPath, await nodeArgsFor(WORKER), {
+    cwd: repoRoot(),
+    env: workerEnv(),
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  })
+  processRegistry.add(child, `inprocess-${spec.id}`)
+  await new Promise<void>((resolve, reject) => {
+    const onMsg = (m: WorkerReply) => {
+      if ('ready' in m) {
+        child.off('message', onMsg)
+        resolve()
+      }
+    }
+    child.on('message', onMsg)
+    child.once('exit', (code) => reject(new Error(`${spec.id}: worker exited at start (${code})`)))
+    child.once('error', reject)
+  })
+  return child
 }
 
 /** The harness's env minus test-runner variables (as processes.ts does for servers). */
