@@ -1,6 +1,6 @@
 /**
  * `pnpm bench [--quick] [--scenario overhead|restart|lb|revocation|memory|attacks|all] [--duration s]
- *  [--connections n] [--rounds r] [--variants a,b] [--out dir] [--no-pin] [--cpu-prof variant]`
+ *  [--connections n] [--rounds r] [--variants a,b] [--out dir] [--no-pin] [--serial] [--cpu-prof variant]`
  * Parses the flags and hands the run to runner.ts, which writes reports/<run-id>/{results.json,report.md,
  * report.html,*.svg}; prints the report's path. Every child process is killed by PID on exit, Ctrl-C or failure.
  */
@@ -22,6 +22,8 @@ const HELP = `usage: pnpm bench [options]
   --variants <a,b>     only these variants (overhead: stateful-memory, stateless-es256, floor-hmac, …)
   --out <dir>          output directory (default reports/<run-id>)
   --no-pin             do not pin server and load generator to different cores
+  --serial             run every scenario alone (by default attacks, reuse, rotation and race share
+                       the machine in two lanes, and --quick runs everything after overhead in two lanes)
   --cpu-prof <variant> overhead: write <out>/cpu-<variant>.cpuprofile, a CPU profile of that variant's
                        in-process worker over its measured rounds (open in Chrome DevTools or speedscope)
   --help`
@@ -45,6 +47,7 @@ export function parseCli(argv: string[], now = new Date()): { options: RunOption
       variants: { type: 'string' },
       out: { type: 'string' },
       'no-pin': { type: 'boolean', default: false },
+      serial: { type: 'boolean', default: false },
       'cpu-prof': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
@@ -80,6 +83,7 @@ export function parseCli(argv: string[], now = new Date()): { options: RunOption
       .map((v) => v.trim())
       .filter(Boolean),
     pin: !values['no-pin'],
+    serial: values.serial,
     cpuProf: values['cpu-prof'],
     // pnpm runs the script in bench/; INIT_CWD is where the user typed the command.
     outDir: values.out

@@ -8,13 +8,18 @@ export class Progress {
   private laterSec = 0
   private estimateSec = 0
   private scenarioStarted = Date.now()
-  private readonly started = Date.now()
   private lastLen = 0
 
   constructor(
     private readonly out: NodeJS.WriteStream = process.stderr,
     private readonly enabled = true,
+    private readonly started = Date.now(),
   ) {}
+
+  /** A second progress for a lane running beside this one: same stream, same switch, same run clock. */
+  fork(): Progress {
+    return new Progress(this.out, this.enabled, this.started)
+  }
 
   /** Called by the runner when a scenario starts: its own estimate and that of the scenarios after it. */
   beginScenario(id: string, estimateSec: number, laterSec: number): void {

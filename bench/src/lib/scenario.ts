@@ -23,6 +23,11 @@ export interface Scenario {
   id: string
   title: string
   claims: readonly Claim[]
+  /**
+   * True when the results are outcomes and windows of seconds that another scenario's CPU load does not change (no
+   * CPU, throughput or millisecond-latency figure): a full run may run it beside another such scenario (lib/lanes.ts).
+   */
+  sideBySide?: boolean
   /** Rough wall-clock seconds with these options: the cost the runner's "time left" is built from. */
   estimateSec(options: RunOptions): number
   run(ctx: ScenarioContext): Promise<ExperimentResult>

@@ -85,6 +85,8 @@ export interface RunOptions {
   rounds?: number
   variants?: string[]
   pin: boolean
+  /** --serial: every scenario alone, also those that may run side by side (lib/lanes.ts). */
+  serial?: boolean
   outDir: string
   /** overhead: write a CPU profile of this variant's in-process worker over its measured rounds (--cpu-prof). */
   cpuProf?: string

@@ -20,12 +20,13 @@ import { ttlScenario } from './ttl/index.js'
 export const SCENARIOS: Readonly<Record<string, Scenario>> = Object.fromEntries(
   [
     ...[overheadScenario, restartScenario, lbScenario, revocationScenario, memoryScenario, attacksScenario],
+    // attacks, reuse, rotation and race may run side by side (lib/lanes.ts): keep them consecutive.
     reuseScenario,
     rotationScenario,
+    raceScenario,
     ttlScenario,
     sizeScenario,
     stormScenario,
-    raceScenario,
     redisFaultScenario,
   ].map((s) => [s.id, s]),
 )

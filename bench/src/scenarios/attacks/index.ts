@@ -9,6 +9,7 @@ import { buildAttacksResult, CLAIMS } from './report.js'
 
 export const attacksScenario: Scenario = {
   id: 'attacks',
+  sideBySide: true,
   title: 'Attacks: the security catalogue against both apps, and a naive verifier for contrast',
   claims: CLAIMS,
   estimateSec: () => ATTACKS_ESTIMATE_SEC,

@@ -64,9 +64,10 @@ export type LbSizes = Omit<LbMeasureOptions, 'configs' | 'progress'>
 export function lbSizes(options: Pick<RunOptions, 'quick' | 'connections' | 'durationSec'>): LbSizes {
   const base = options.quick
     ? { instances: 3, users: 24, connections: 12, loadSec: 1, killLoadSec: 1.5, killAtSec: 0.5 }
-    : // 2 s of load per cell (was 4): the 2xx share is read over 2,000+ responses either way (±1 %), and the
-      // round-robin failures it shows are structural (1 in N instances holds the session).
-      { instances: 3, users: 60, connections: 30, loadSec: 2, killLoadSec: 3, killAtSec: 1 }
+    : // 1.5 s of load per cell (was 4, then 2): the 2xx share is read over 1,500+ responses (±1 %), and the
+      // round-robin failures it shows are structural (1 in N instances holds the session); the kill lands 1 s into
+      // 2.5 s of load, so the series shows a second before it and 1.5 s after.
+      { instances: 3, users: 60, connections: 30, loadSec: 1.5, killLoadSec: 2.5, killAtSec: 1 }
   const connections = Math.min(options.connections ?? base.connections, base.users)
   return {
     ...base,
@@ -301,7 +302,7 @@ async function killOne(
     : 'i0'
   const victimIndex = Number(victim.slice(1))
   opts.progress?.(
-    `lb: ${cfg.id}, sticky: SIGKILL ${victim} (${byHome.get(victim) ?? 0} pinned users) during ${opts.killLoadSec}s of load`,
+    `lb: ${cfg.id}, ${creds.some((c) => c.affinity) ? 'sticky' : 'round-robin'}: SIGKILL ${victim} (${byHome.get(victim) ?? 0} pinned users) during ${opts.killLoadSec}s of load`,
   )
   proxy.resetCounts()
   const loadDone = gen.run({

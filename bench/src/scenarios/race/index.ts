@@ -9,6 +9,7 @@ import { buildRaceResult, CLAIMS, raceSkipped } from './report.js'
 
 export const raceScenario: Scenario = {
   id: 'race',
+  sideBySide: true,
   title: 'The multi-tab refresh race (real browser tabs)',
   claims: CLAIMS,
   estimateSec: (options) => raceEstimateSec(raceSizes(options)),

@@ -8,6 +8,7 @@ import { buildReuseResult, CLAIMS } from './report.js'
 
 export const reuseScenario: Scenario = {
   id: 'reuse',
+  sideBySide: true,
   title: 'Refresh-token reuse race (C7)',
   claims: CLAIMS,
   estimateSec: (options) => reuseEstimateSec(reuseSizes(options)),

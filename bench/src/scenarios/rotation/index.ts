@@ -8,6 +8,7 @@ import { buildRotationResult, CLAIMS } from './report.js'
 
 export const rotationScenario: Scenario = {
   id: 'rotation',
+  sideBySide: true,
   title: 'Key rotation under load',
   claims: CLAIMS,
   estimateSec: (options) => rotationEstimateSec(rotationSizes(options)),
