@@ -125,6 +125,19 @@ describe.each(['stateful', 'stateless'] as const)('%s on a 3-master Redis Cluste
 })
 
 describe('keys on the cluster', () => {
+  it('countKeys counts on every master (a cluster client has no SCAN of its own)', async () => {
+    const redis = await connectRedis(`redis+cluster://${cluster.nodes.join(',')}`)
+    const prefix = `count-${process.pid}:`
+    try {
+      // 30 keys under 30 hash tags: spread over the three masters' slots.
+      for (let i = 0; i < 30; i++) await redis.client.set(`${prefix}{t${i}}`, '1', { PX: 60_000 })
+      expect(await redis.countKeys(`${prefix}*`)).toBe(30)
+      expect(await redis.countKeys(`${prefix}{t1}*`)).toBe(1)
+    } finally {
+      await redis.close()
+    }
+  })
+
   it('every key on every node has a TTL (SCAN + PTTL per node)', async () => {
     let total = 0
     let nodesWithKeys = 0

@@ -32,6 +32,7 @@ export const REDIS_DEFAULTS = {
 } as const
 
 export type Redis = ReturnType<typeof newClient>
+type RedisCluster = ReturnType<typeof createCluster>
 
 const CLUSTER_URL = /^redis\+cluster:\/\/(.+)$/
 
@@ -94,7 +95,27 @@ export interface RedisHandle {
   key(suffix: string): string
   /** How many times the client became ready (1 after the first connect); tests wait on it. */
   readyCount(): number
+  /**
+   * Keys matching a full pattern, counted with SCAN — on every master of a cluster (a cluster client has no SCAN of
+   * its own: each node holds its slots). Diagnostics and tests only: never on the request path.
+   */
+  countKeys(match: string): Promise<number>
   close(): Promise<void>
+}
+
+async function countKeys(client: Redis, cluster: boolean, match: string): Promise<number> {
+  const nodes = cluster
+    ? await Promise.all(
+        (client as unknown as RedisCluster).masters.map((m) =>
+          (client as unknown as RedisCluster).nodeClient(m),
+        ),
+      )
+    : [client]
+  let n = 0
+  for (const node of nodes) {
+    for await (const keys of (node as Redis).scanIterator({ MATCH: match, COUNT: 1000 })) n += keys.length
+  }
+  return n
 }
 
 /**
@@ -140,6 +161,7 @@ export async function openRedis(
     settings,
     key: (suffix) => settings.prefix + suffix,
     readyCount: () => ready,
+    countKeys: (match) => countKeys(client, nodes !== undefined, match),
     async close() {
       if (client.isOpen) await client.close()
       else client.destroy()

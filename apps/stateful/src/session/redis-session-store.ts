@@ -212,18 +212,9 @@ export class RedisSessionStore implements SessionStore {
     return 0
   }
 
-  /** Live session keys under this prefix (SCAN; tests and diagnostics only). */
+  /** Live session keys under this prefix (SCAN, on every master of a cluster; tests and diagnostics only). */
   async count(): Promise<number> {
     this.counters.read('sessions')
-    let n = 0
-    await redisCall(async () => {
-      for await (const keys of this.redis.client.scanIterator({
-        MATCH: this.redis.key('s:*'),
-        COUNT: 1000,
-      })) {
-        n += keys.length
-      }
-    })
-    return n
+    return redisCall(() => this.redis.countKeys(this.redis.key('s:*')))
   }
 }
