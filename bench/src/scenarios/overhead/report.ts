@@ -5,6 +5,7 @@ import type { Pinning } from '../../lib/pinning.js'
 import type { Claim, ExperimentResult, InvalidEntry } from '../../report/schema.js'
 import type { CacheStat } from './cache-stats.js'
 import { cacheTable } from './cache-stats.js'
+import { loadedTable, summarizeLoaded } from './inprocess/loaded.js'
 import type { InprocRun, InprocVisit } from './inprocess/measure.js'
 import { summarizeInprocess } from './inprocess/summary.js'
 import { inprocessTable, latencyTable, noiseTable } from './inprocess/tables.js'
@@ -102,6 +103,7 @@ export function buildOverheadResult(x: OverheadInputs): ExperimentResult {
     x.inproc.settings.rounds,
     x.inproc.invalid,
   )
+  const loaded = summarizeLoaded(x.inproc.loaded ?? [])
   const invalid = [...x.invalid]
   for (const v of variants)
     if (!v.valid) invalid.push({ variant: v.id, reason: `HTTP: ${v.reason ?? 'invalid'}` })
@@ -140,7 +142,11 @@ export function buildOverheadResult(x: OverheadInputs): ExperimentResult {
       stabilityTable(variants, settings.rounds),
       baselineTable(variants),
       descriptionTable(variants),
-      ...[cacheTable(x.cacheStats ?? []), redisTripsTable(x.redisTrips ?? [])].filter((t) => t !== null),
+      ...[
+        loadedTable(loaded, x.inproc.settings.loaded),
+        cacheTable(x.cacheStats ?? []),
+        redisTripsTable(x.redisTrips ?? []),
+      ].filter((t) => t !== null),
     ],
     charts: [ratioChart(variants), decompositionChart(parts)],
     verdicts: [
@@ -170,6 +176,8 @@ export function buildOverheadResult(x: OverheadInputs): ExperimentResult {
       visits: { inprocess: x.inproc.visits, http: x.visits },
       cacheStats: x.cacheStats ?? [],
       redisTrips: x.redisTrips ?? [],
+      loaded,
+      loadedSamples: x.inproc.loaded ?? [],
     },
   }
 }

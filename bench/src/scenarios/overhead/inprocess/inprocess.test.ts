@@ -5,6 +5,7 @@ import type { BenchRedis } from '../../../lib/redis.js'
 import { startBenchRedis } from '../../../lib/redis.js'
 import { withRedis } from '../redis-run.js'
 import type { GroupSpec } from '../variants.js'
+import { LOADED_TARGETS, loadedTable, summarizeLoaded } from './loaded.js'
 import type { InprocRun } from './measure.js'
 import { inprocessGroups, measureInprocess } from './measure.js'
 import type { InprocVariant } from './summary.js'
@@ -30,7 +31,15 @@ describe('in-process cost layer (smoke: 2 rounds × 15 ms per path, 3 users)', (
   it('measures every variant and floor with 200s only and ns > 0', async () => {
     run = await measureInprocess(
       specs,
-      { rounds: 2, timeMs: 15, warmupMs: 10, rewarmMs: 5, users: 3, rerun: false },
+      {
+        rounds: 2,
+        timeMs: 15,
+        warmupMs: 10,
+        rewarmMs: 5,
+        users: 3,
+        rerun: false,
+        loaded: { rounds: 1, inFlight: 4, requests: 40 },
+      },
       0,
       new Progress(process.stderr, false),
     )
@@ -51,6 +60,21 @@ describe('in-process cost layer (smoke: 2 rounds × 15 ms per path, 3 users)', (
     expect(run.visits).toHaveLength(specs.length * 2)
     for (const v of run.visits) expect(v.noise.wallSec).toBeGreaterThan(0)
   }, 170_000)
+
+  it('measured the pass under load: every loaded target and its /public, 200s only, CPU > 0', () => {
+    const rows = summarizeLoaded(run.loaded)
+    expect(rows.map((r) => r.id)).toEqual(LOADED_TARGETS.map((t) => t.id))
+    for (const r of rows) {
+      expect(r.bad, r.id).toBe(0)
+      expect(r.requests, r.id).toBe(40)
+      expect(r.cpuUs!.median, r.id).toBeGreaterThan(0)
+      expect(r.addedUs, r.id).not.toBeNull()
+    }
+    // /public of every visited worker was measured in the same visit (the added cost needs it).
+    for (const s of run.loaded) expect(s.inFlight).toBe(4)
+    const table = loadedTable(rows, { rounds: 1, inFlight: 4, requests: 40 })
+    expect(table?.rows).toHaveLength(LOADED_TARGETS.length)
+  })
 
   it('left no worker running', () => {
     expect(processRegistry.list()).toEqual([])

@@ -13,6 +13,8 @@ import type { InvalidEntry, RunOptions } from '../../../report/schema.js'
 import type { GroupSpec } from '../variants.js'
 import { GROUPS, selectGroups } from '../variants.js'
 import { publicId } from './build.js'
+import type { LoadedSample, LoadedSettings } from './loaded.js'
+import { LOADED_DEFAULTS, measureLoaded } from './loaded.js'
 import type { PathResult } from './protocol.js'
 import { InprocWorker } from './workers.js'
 
@@ -26,6 +28,8 @@ export interface InprocSettings {
   users: number
   /** Re-run a noisy round once (off for --quick: a smoke run only flags). */
   rerun: boolean
+  /** The pass under load after the rounds (loaded.ts). */
+  loaded: LoadedSettings
 }
 
 export const INPROCESS_DEFAULTS = {
@@ -43,6 +47,7 @@ export function inprocessSettings(o: RunOptions): InprocSettings {
     rewarmMs: d.rewarmMs,
     users: o.connections ?? d.users,
     rerun: !o.quick,
+    loaded: { ...(o.quick ? LOADED_DEFAULTS.quick : LOADED_DEFAULTS.full) },
   }
 }
 
@@ -51,7 +56,14 @@ export function inprocessEstimateSec(specs: readonly GroupSpec[], s: InprocSetti
   const paths = specs.reduce((n, g) => n + g.targets.length + 1, 0)
   // + 10 ms per path of IPC and result handling, + 115 ms per visit for the calibration before it.
   const perRound = (paths * (s.timeMs + s.rewarmMs + 10) + specs.length * 115) / 1000
-  return (specs.length * 2.5) / 2 + (paths * s.warmupMs) / 1000 + s.rounds * perRound * (s.rerun ? 1.15 : 1)
+  // The pass under load: ~19 paths at ~80 µs × 1.25 × requests each, per round.
+  const loaded = s.loaded.rounds * 19 * (s.loaded.requests * 1.25 * 80e-6 + 0.02)
+  return (
+    (specs.length * 2.5) / 2 +
+    (paths * s.warmupMs) / 1000 +
+    s.rounds * perRound * (s.rerun ? 1.15 : 1) +
+    loaded
+  )
 }
 
 /** The groups the in-process layer measures: every target (opt-in floors too: they cost no load run) unless named. */
@@ -86,6 +98,8 @@ export interface InprocRun {
   limits: NoiseLimits
   /** Where --cpu-prof wrote its profile. */
   profile?: string
+  /** The pass under load (loaded.ts). */
+  loaded: LoadedSample[]
 }
 
 export async function measureInprocess(
@@ -101,6 +115,7 @@ export async function measureInprocess(
   const samples: InprocSample[] = []
   const visits: InprocVisit[] = []
   let profile: string | undefined
+  let loaded: LoadedSample[] = []
   let unpin = () => {}
   try {
     progress.update(`in-process: starting ${specs.length} workers, ${s.users} users each`)
@@ -187,6 +202,11 @@ export async function measureInprocess(
           samples.push({ ...p, round, group: w.spec.id, position })
       }
     }
+    // After the rounds (so it cannot disturb them): the same workers with requests in flight.
+    loaded = await measureLoaded(workers, s.loaded, progress, (w) => {
+      const sampler = new NoiseSampler(own, cpu === null ? null : { cpu, cpuUs: () => w.cpuUs() })
+      return { stop: () => judgeNoise(sampler.stop(), limits) }
+    })
     unpin()
     unpin = () => {}
     if (profiled && opts.cpuProf) {
@@ -196,5 +216,5 @@ export async function measureInprocess(
     unpin() // back on every core even when the layer threw
     await Promise.all(workers.map((w) => w.close().catch(() => undefined)))
   }
-  return { settings: s, samples, visits, invalid, limits, profile }
+  return { settings: s, samples, visits, invalid, limits, profile, loaded }
 }

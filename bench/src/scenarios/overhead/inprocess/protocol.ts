@@ -4,6 +4,7 @@ import type { GroupSpec } from '../variants.js'
 export type WorkerCall =
   | { id: number; op: 'setup'; spec: GroupSpec; users: number; dir: string }
   | { id: number; op: 'measure'; order: string[]; timeMs: number; warmupMs: number }
+  | { id: number; op: 'loaded'; order: string[]; requests: number; inFlight: number }
   | { id: number; op: 'calibrate' }
   | { id: number; op: 'profile-start' }
   | { id: number; op: 'profile-stop'; file: string }
@@ -25,4 +26,16 @@ export interface PathResult {
   /** Responses that were not 200: any makes the variant invalid. */
   bad: number
   statuses: Record<string, number>
+}
+
+/** One path driven with `inFlight` requests at once (loaded.ts): CPU and wall time per request. */
+export interface LoadedResult {
+  target: string
+  n: number
+  inFlight: number
+  /** process.cpuUsage() (all threads) over the measured requests ÷ requests. */
+  cpuNsPerReq: number
+  /** Wall time of the measured requests ÷ requests (throughput's inverse on one core). */
+  wallNsPerReq: number
+  bad: number
 }

@@ -9,7 +9,7 @@ import { Bench } from 'tinybench'
 import { calibrateNs } from '../../../lib/calibrate.js'
 import type { BuiltGroup } from './build.js'
 import { buildGroup } from './build.js'
-import type { PathResult, WorkerCall, WorkerReply } from './protocol.js'
+import type { LoadedResult, PathResult, WorkerCall, WorkerReply } from './protocol.js'
 
 let group: BuiltGroup | null = null
 let profiler: Session | null = null
@@ -55,6 +55,44 @@ async function measurePath(id: string, timeMs: number, warmupMs: number): Promis
   }
 }
 
+/**
+ * One path with `inFlight` requests at once (loaded.ts): `inFlight` loops share one counter, each awaiting its
+ * response before the next, so exactly that many are in flight; a quarter of `requests` first, thrown away.
+ */
+async function measureLoaded(id: string, requests: number, inFlight: number): Promise<LoadedResult> {
+  const g = group
+  const t = g?.targets.find((x) => x.id === id)
+  if (!g || !t) throw new Error(`unknown target ${id}`)
+  const url = `http://127.0.0.1${t.path}`
+  let bad = 0
+  const drive = async (n: number) => {
+    let i = 0
+    const loop = async () => {
+      while (i < n) {
+        const res = await g.fetch(new Request(url, { headers: t.headers[i++ % t.headers.length] }))
+        if (res.status !== 200) bad++
+        await res.arrayBuffer()
+      }
+    }
+    await Promise.all(Array.from({ length: inFlight }, loop))
+  }
+  await drive(Math.ceil(requests / 4))
+  bad = 0
+  const c0 = process.cpuUsage()
+  const t0 = performance.now()
+  await drive(requests)
+  const wallMs = performance.now() - t0
+  const c1 = process.cpuUsage(c0)
+  return {
+    target: id,
+    n: requests,
+    inFlight,
+    cpuNsPerReq: ((c1.user + c1.system) * 1000) / requests,
+    wallNsPerReq: (wallMs * 1e6) / requests,
+    bad,
+  }
+}
+
 async function handle(msg: WorkerCall): Promise<unknown> {
   switch (msg.op) {
     case 'setup':
@@ -65,6 +103,11 @@ async function handle(msg: WorkerCall): Promise<unknown> {
     case 'measure': {
       const out: PathResult[] = []
       for (const id of msg.order) out.push(await measurePath(id, msg.timeMs, msg.warmupMs))
+      return out
+    }
+    case 'loaded': {
+      const out: LoadedResult[] = []
+      for (const id of msg.order) out.push(await measureLoaded(id, msg.requests, msg.inFlight))
       return out
     }
     case 'calibrate':

@@ -14,7 +14,7 @@ import { readCpuTimes } from '../../../lib/proc-stats.js'
 import { processRegistry } from '../../../lib/process-registry.js'
 import { makeTempDir, removeTempDir } from '../../../lib/temp-dirs.js'
 import type { GroupSpec } from '../variants.js'
-import type { PathResult, WorkerCall, WorkerReply } from './protocol.js'
+import type { LoadedResult, PathResult, WorkerCall, WorkerReply } from './protocol.js'
 
 const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url))
 
@@ -88,6 +88,11 @@ export class InprocWorker {
 
   measure(order: string[], timeMs: number, warmupMs: number): Promise<PathResult[]> {
     return this.call({ op: 'measure', order, timeMs, warmupMs }) as Promise<PathResult[]>
+  }
+
+  /** Each path with `inFlight` requests at once (loaded.ts). */
+  loaded(order: string[], requests: number, inFlight: number): Promise<LoadedResult[]> {
+    return this.call({ op: 'loaded', order, requests, inFlight }) as Promise<LoadedResult[]>
   }
 
   /** ns of the fixed reference workload on the worker's core (lib/calibrate.ts). */

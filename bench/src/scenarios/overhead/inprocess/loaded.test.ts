@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest'
+import type { LoadedSample } from './loaded.js'
+import { addedOver, loadedTable, summarizeLoaded } from './loaded.js'
+
+const s = (
+  round: number,
+  group: string,
+  target: string,
+  cpuUs: number,
+  noise: string[] = [],
+): LoadedSample => ({
+  round,
+  group,
+  target,
+  n: 100,
+  inFlight: 16,
+  cpuNsPerReq: cpuUs * 1000,
+  wallNsPerReq: cpuUs * 1000,
+  bad: 0,
+  noise,
+})
+
+// Two rounds: stateful-memory adds 40 then 44 µs over its /public, stateful-redis 60 then 50, floor-map 2 then 4.
+const samples: LoadedSample[] = [
+  s(1, 'stateful-memory', 'stateful-memory:public', 20),
+  s(1, 'stateful-memory', 'stateful-memory', 60),
+  s(2, 'stateful-memory', 'stateful-memory:public', 21),
+  s(2, 'stateful-memory', 'stateful-memory', 65),
+  s(1, 'stateful-redis', 'stateful-redis:public', 20),
+  s(1, 'stateful-redis', 'stateful-redis', 80, ['run queue 4.0 > 3']),
+  s(2, 'stateful-redis', 'stateful-redis:public', 22),
+  s(2, 'stateful-redis', 'stateful-redis', 72),
+  s(1, 'floor', 'floor:public', 15),
+  s(1, 'floor', 'floor-map', 17),
+  s(2, 'floor', 'floor:public', 15),
+  s(2, 'floor', 'floor-map', 19),
+]
+
+describe('the pass under load: summary', () => {
+  const rows = summarizeLoaded(samples)
+
+  it('reports each measured target in catalogue order, its CPU and what it adds over /public of the same visit', () => {
+    expect(rows.map((r) => r.id)).toEqual(['stateful-memory', 'stateful-redis', 'floor-map'])
+    const redis = rows.find((r) => r.id === 'stateful-redis')!
+    expect(redis.cpuUs).toMatchObject({ min: 72, max: 80, median: 76 })
+    expect(redis.addedUs).toMatchObject({ min: 50, max: 60, median: 55 })
+    expect(redis.noisyRounds).toBe(1)
+    expect(redis.requests).toBe(200)
+  })
+
+  it('compares added costs by their medians: Redis over floor-map, and over the same app on a Map', () => {
+    expect(addedOver(rows, 'stateful-redis', 'floor-map')).toBeCloseTo(55 - 3)
+    expect(addedOver(rows, 'stateful-redis', 'stateful-memory')).toBeCloseTo(55 - 42)
+    expect(addedOver(rows, 'stateful-redis', 'stateful-redis-cached')).toBeNull()
+  })
+
+  it('renders a row per target with the comparisons, and nothing when there was no pass', () => {
+    const t = loadedTable(rows, { rounds: 2, inFlight: 16, requests: 100 })!
+    const redis = t.rows.find((r) => r[0] === 'stateful-redis')!
+    expect(redis[3]).toBe('+52.0')
+    expect(redis[4]).toBe('+13.0 (vs stateful-memory)')
+    expect(loadedTable([], { rounds: 2, inFlight: 16, requests: 100 })).toBeNull()
+  })
+})
