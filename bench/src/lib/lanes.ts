@@ -2,14 +2,15 @@
  * Which scenarios of a run may share the machine, and in which order. A full run keeps every measurement alone,
  * except the scenarios that declare `sideBySide`: their results are outcomes (which attack was refused, which tab
  * won a refresh race, how many access tokens a thief got) and windows of seconds (a JWKS cooldown), which another
- * scenario's CPU load does not change; consecutive ones run in two lanes. A `--quick` run is a smoke run (no
- * verdicts, figures only): everything after the overhead experiment runs in two lanes, and the report says so.
- * `--serial` turns lanes off.
+ * scenario's CPU load does not change; consecutive ones run in three lanes (rotation mostly waits out a JWKS
+ * cooldown, so it overlaps the two busy ones: measured 78 s for two lanes against 142 s one after another). A
+ * `--quick` run is a smoke run (no verdicts, figures only): everything after the overhead experiment runs in two
+ * lanes (its scenarios are busy ones), and the report says so. `--serial` turns lanes off.
  */
 import type { RunOptions } from '../report/schema.js'
 import type { Scenario } from './scenario.js'
 
-/** One step of a run: a single scenario, or two lanes that run at the same time (each lane in order). */
+/** One step of a run: a single scenario, or lanes that run at the same time (each lane in order). */
 export type Batch = { kind: 'alone'; scenario: Scenario } | { kind: 'lanes'; lanes: Scenario[][] }
 
 /**
@@ -17,6 +18,9 @@ export type Batch = { kind: 'alone'; scenario: Scenario } | { kind: 'lanes'; lan
  * lanes took ~1.2× their serial time; the full run's side-by-side scenarios mostly wait on timers).
  */
 const CONTENTION = { quick: 1.2, full: 1.1 } as const
+
+/** How many lanes a batch may use. */
+const LANES = { quick: 2, full: 3 } as const
 
 /** May `s` share the machine in this run? */
 function sharable(s: Scenario, options: RunOptions): boolean {
@@ -27,8 +31,8 @@ function sharable(s: Scenario, options: RunOptions): boolean {
 }
 
 /**
- * Splits `scenarios` (registry order) into batches: maximal runs of sharable scenarios become two lanes, balanced by
- * their estimates (longest first onto the lighter lane); the rest run alone. A run of one sharable scenario runs
+ * Splits `scenarios` (registry order) into batches: maximal runs of sharable scenarios become lanes, balanced by
+ * their estimates (longest first onto the lightest lane); the rest run alone. A run of one sharable scenario runs
  * alone.
  */
 export function planBatches(scenarios: readonly Scenario[], options: RunOptions): Batch[] {
@@ -51,17 +55,14 @@ export function planBatches(scenarios: readonly Scenario[], options: RunOptions)
 }
 
 function balance(run: readonly Scenario[], options: RunOptions): Scenario[][] {
-  const lanes: { items: Scenario[]; sec: number }[] = [
-    { items: [], sec: 0 },
-    { items: [], sec: 0 },
-  ]
+  const count = Math.min(run.length, options.quick ? LANES.quick : LANES.full)
+  const lanes = Array.from({ length: count }, () => ({ items: [] as Scenario[], sec: 0 }))
   const order = run.map((s, i) => ({ s, i, sec: s.estimateSec(options) }))
   order.sort((a, b) => b.sec - a.sec || a.i - b.i)
   for (const o of order) {
-    const lane =
-      (lanes[0] as (typeof lanes)[0]).sec <= (lanes[1] as (typeof lanes)[0]).sec ? lanes[0] : lanes[1]
-    lane?.items.push(o.s)
-    if (lane) lane.sec += o.sec
+    const lane = lanes.reduce((a, b) => (b.sec < a.sec ? b : a))
+    lane.items.push(o.s)
+    lane.sec += o.sec
   }
   // Within a lane, keep the registry order (a later scenario may quote an earlier one).
   const rank = new Map(run.map((s, i) => [s.id, i]))
@@ -84,5 +85,5 @@ export function lanesNote(batches: readonly Batch[], options: RunOptions): strin
   const lanes = shared.map((b) => b.lanes.map((l) => l.map((s) => s.id).join(' → ')).join(' ‖ ')).join('; ')
   return options.quick
     ? `Smoke run: after overhead, the scenarios ran in two lanes side by side (${lanes}), so their figures include each other's load; a full run keeps every measurement alone.`
-    : `Side by side in two lanes (${lanes}): these scenarios report outcomes and windows of seconds, not CPU, throughput or millisecond latency, so the other lane's load does not change them; every other scenario ran alone. \`--serial\` runs everything alone.`
+    : `Side by side in lanes (${lanes}): these scenarios report outcomes and windows of seconds, not CPU, throughput or millisecond latency, so the other lane's load does not change them; every other scenario ran alone. \`--serial\` runs everything alone.`
 }

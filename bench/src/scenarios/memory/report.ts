@@ -127,7 +127,7 @@ export function memoryVerdicts(points: readonly MemoryPoint[]): Verdict[] {
         status: 'inconclusive',
         text:
           `The in-memory store's heap grew ${Math.round(mem)} bytes per session, below the resolution of this method (±${Math.round(resMem)} B at ${n} sessions: ` +
-          `${NOISE_MIB} MiB of heap noise over the sessions added), so no per-session cost can be read from this run; the full run goes to 30,000 sessions.`,
+          `${NOISE_MIB} MiB of heap noise over the sessions added), so no per-session cost can be read from this run; the full run goes to 25,000 sessions.`,
       },
     ]
   const res = resolutionBytes(points.filter((p) => p.config === 'stateless')) ?? 0
@@ -142,7 +142,7 @@ export function memoryVerdicts(points: readonly MemoryPoint[]): Verdict[] {
         status: 'inconclusive',
         text:
           `At ${n} sessions the memory store's extra heap (${Math.round(extraMiB * 10) / 10} MiB over the stateless app) is within the heap's ` +
-          `run-to-run noise of about ${NOISE_MIB} MiB, so no per-session cost can be read from this run; the full run goes to 30,000 sessions.`,
+          `run-to-run noise of about ${NOISE_MIB} MiB, so no per-session cost can be read from this run; the full run goes to 25,000 sessions.`,
       },
     ]
   }
@@ -170,7 +170,7 @@ export function buildMemoryResult(points: readonly MemoryPoint[], sizes: MemoryS
       '(a preload used only by this experiment, triggered by SIGUSR2), then the V8 heap in use is read from `/metrics` and the RSS from `/proc/<pid>/status`.',
       '\n\nLogins use cheap argon2 (ARGON2_MEMORY_KIB=256, ARGON2_TIME_COST=1) so tens of thousands fit in the time bound; argon2 memory is freed after each hash and does not stay in the heap.',
       ` Filling stops after ${Math.round(sizes.budgetMs / 1000)} s per configuration; a lower count than asked is marked in the table.`,
-      ' The full run stops at 30,000 sessions (earlier runs went to 50,000): the per-session slope is read over the 20,000 sessions between the last two readings, which resolves about ±105 B against 2 MiB of heap noise, far below the few hundred bytes a stored session costs.',
+      ' The full run stops at 25,000 sessions (earlier runs went to 50,000, then 30,000): the per-session slope is read over the 15,000 sessions between the last two readings, which resolves about ±140 B against 2 MiB of heap noise, far below the few hundred bytes a stored session costs.',
     ].join(''),
     tables: [memoryTable(points), perSessionTable(points)],
     charts: [memoryChart(points)],
