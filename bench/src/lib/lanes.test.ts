@@ -27,9 +27,9 @@ const shape = (bs: Batch[]) =>
   bs.map((b) => (b.kind === 'alone' ? b.scenario.id : b.lanes.map((l) => l.map((s) => s.id))))
 
 describe('planBatches', () => {
-  it('runs only consecutive side-by-side scenarios in lanes (3 at most), balanced by estimate, registry order kept per lane', () => {
+  it('runs only consecutive side-by-side scenarios in two lanes, balanced by estimate, registry order kept per lane', () => {
     const list = [fake('a', 10), fake('b', 40, true), fake('c', 5, true), fake('d', 30, true), fake('e', 20)]
-    expect(shape(planBatches(list, opts()))).toEqual(['a', [['b'], ['d'], ['c']], 'e'])
+    expect(shape(planBatches(list, opts()))).toEqual(['a', [['b'], ['c', 'd']], 'e'])
     const more = [
       fake('b', 40, true),
       fake('c', 5, true),
@@ -37,8 +37,13 @@ describe('planBatches', () => {
       fake('f', 25, true),
       fake('g', 3, true),
     ]
-    // Longest first onto the lightest lane: b | d | f, then c → f's lane (25), then g → d's lane (30 = c+f's: first).
-    expect(shape(planBatches(more, opts()))).toEqual([[['b'], ['d', 'g'], ['c', 'f']]])
+    // Longest first onto the lighter lane: b | d, then f → d's (30 < 40: 55), c → b's (45), g → b's (48 < 55).
+    expect(shape(planBatches(more, opts()))).toEqual([
+      [
+        ['b', 'c', 'g'],
+        ['d', 'f'],
+      ],
+    ])
   })
 
   it('runs a lone side-by-side scenario alone, and everything alone with --serial', () => {

@@ -36,6 +36,7 @@ describe('in-process cost layer (smoke: 2 rounds × 15 ms per path, 3 users)', (
         timeMs: 15,
         warmupMs: 10,
         rewarmMs: 5,
+        chunks: 2,
         users: 3,
         rerun: false,
         loaded: { rounds: 1, inFlight: 4, requests: 40 },

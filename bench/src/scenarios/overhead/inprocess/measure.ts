@@ -25,6 +25,8 @@ export interface InprocSettings {
   /** Thrown-away requests per path in the warm-up pass before round 1 (ms), and before each path in every round. */
   warmupMs: number
   rewarmMs: number
+  /** Slices per path per visit, the paths alternating (worker.ts measureVisit): a host drift hits both alike. */
+  chunks: number
   users: number
   /** Re-run a noisy round once (off for --quick: a smoke run only flags). */
   rerun: boolean
@@ -34,8 +36,8 @@ export interface InprocSettings {
 
 export const INPROCESS_DEFAULTS = {
   // Per path per round: 200 ms ≈ 2 000–10 000 requests, whose median repeats within ~3 % on a steady machine.
-  full: { rounds: 5, timeMs: 200, warmupMs: 300, rewarmMs: 30, users: 50 },
-  quick: { rounds: 2, timeMs: 40, warmupMs: 60, rewarmMs: 10, users: 16 },
+  full: { rounds: 5, timeMs: 200, warmupMs: 300, rewarmMs: 30, chunks: 5, users: 50 },
+  quick: { rounds: 2, timeMs: 40, warmupMs: 60, rewarmMs: 10, chunks: 2, users: 16 },
 } as const
 
 export function inprocessSettings(o: RunOptions): InprocSettings {
@@ -45,6 +47,7 @@ export function inprocessSettings(o: RunOptions): InprocSettings {
     timeMs: o.durationSec !== undefined ? Math.min(d.timeMs, o.durationSec * 1000) : d.timeMs,
     warmupMs: d.warmupMs,
     rewarmMs: d.rewarmMs,
+    chunks: d.chunks,
     users: o.connections ?? d.users,
     rerun: !o.quick,
     loaded: { ...(o.quick ? LOADED_DEFAULTS.quick : LOADED_DEFAULTS.full) },
@@ -55,9 +58,9 @@ export function inprocessSettings(o: RunOptions): InprocSettings {
 export function inprocessEstimateSec(specs: readonly GroupSpec[], s: InprocSettings): number {
   const paths = specs.reduce((n, g) => n + g.targets.length + 1, 0)
   // + 10 ms per path of IPC and result handling, + 115 ms per visit for the calibration before it.
-  const perRound = (paths * (s.timeMs + s.rewarmMs + 10) + specs.length * 115) / 1000
-  // The pass under load: ~19 paths at ~80 µs × 1.25 × requests each, per round.
-  const loaded = s.loaded.rounds * 19 * (s.loaded.requests * 1.25 * 80e-6 + 0.02)
+  const perRound = (paths * (s.timeMs + s.rewarmMs + 10 + s.chunks) + specs.length * 115) / 1000
+  // The pass under load: ~19 paths at ~80 µs × 1.25 × requests each, per round and for its warm-up visit.
+  const loaded = (s.loaded.rounds + 1) * 19 * (s.loaded.requests * 1.25 * 80e-6 + 0.02)
   return (
     (specs.length * 2.5) / 2 +
     (paths * s.warmupMs) / 1000 +
@@ -166,7 +169,7 @@ export async function measureInprocess(
           const cal = await w.calibrate()
           const ref = calibrations.length >= 3 ? median(calibrations) : cal
           calibrations.push(cal)
-          const res = await w.measure(seq, s.timeMs, s.rewarmMs)
+          const res = await w.measure(seq, s.timeMs, s.rewarmMs, s.chunks)
           const noise = { ...sampler.stop(), calibrationNs: cal, speedDrift: Math.abs(cal / ref - 1) }
           return { res, noise, reasons: judgeNoise(noise, limits) }
         }

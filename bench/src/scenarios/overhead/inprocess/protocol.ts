@@ -3,7 +3,7 @@ import type { GroupSpec } from '../variants.js'
 
 export type WorkerCall =
   | { id: number; op: 'setup'; spec: GroupSpec; users: number; dir: string }
-  | { id: number; op: 'measure'; order: string[]; timeMs: number; warmupMs: number }
+  | { id: number; op: 'measure'; order: string[]; timeMs: number; warmupMs: number; chunks?: number }
   | { id: number; op: 'loaded'; order: string[]; requests: number; inFlight: number }
   | { id: number; op: 'calibrate' }
   | { id: number; op: 'profile-start' }

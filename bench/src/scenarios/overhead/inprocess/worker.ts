@@ -14,45 +14,76 @@ import type { LoadedResult, PathResult, WorkerCall, WorkerReply } from './protoc
 let group: BuiltGroup | null = null
 let profiler: Session | null = null
 
-/** One path: a warm-up bench (thrown away), then the measured bench with the CPU the process used around it. */
-async function measurePath(id: string, timeMs: number, warmupMs: number): Promise<PathResult> {
+/**
+ * One worker visit: every path of `order` warmed (thrown away), then measured in `chunks` slices of
+ * timeMs / chunks each, the paths alternating forward and backward (A B B A A B …), each slice's samples kept.
+ * Why slices: the host changes speed over seconds (no steal shows); measured in one block, /public and the path ran
+ * 200 ms apart and a speed change between the two blocks moved their ratio. Interleaved, a drift slower than a
+ * slice hits both paths alike. Per path: the median and mean of all its samples, p99, the mean's 95 % CI, and the
+ * CPU the process used over its slices.
+ */
+async function measureVisit(
+  order: readonly string[],
+  timeMs: number,
+  warmupMs: number,
+  chunks: number,
+): Promise<PathResult[]> {
   const g = group
-  const t = g?.targets.find((x) => x.id === id)
-  if (!g || !t) throw new Error(`unknown target ${id}`)
-  const url = `http://127.0.0.1${t.path}`
-  const statuses: Record<string, number> = {}
-  let i = 0
-  const fn = async () => {
-    const res = await g.fetch(new Request(url, { headers: t.headers[i++ % t.headers.length] }))
-    const code = String(res.status)
-    statuses[code] = (statuses[code] ?? 0) + 1
-  }
-  if (warmupMs > 0) {
+  if (!g) throw new Error('no group built')
+  const paths = order.map((id) => {
+    const t = g.targets.find((x) => x.id === id)
+    if (!t) throw new Error(`unknown target ${id}`)
+    const url = `http://127.0.0.1${t.path}`
+    const statuses: Record<string, number> = {}
+    let i = 0
+    const fn = async () => {
+      const res = await g.fetch(new Request(url, { headers: t.headers[i++ % t.headers.length] }))
+      const code = String(res.status)
+      statuses[code] = (statuses[code] ?? 0) + 1
+    }
+    return { id, fn, statuses, samples: [] as number[], cpuUs: 0 }
+  })
+  for (const p of paths) {
+    if (warmupMs <= 0) continue
     const warm = new Bench({ time: warmupMs, iterations: 1, warmup: false })
-    warm.add(id, fn)
+    warm.add(p.id, p.fn)
     await warm.run()
+    for (const k of Object.keys(p.statuses)) delete p.statuses[k]
   }
-  for (const k of Object.keys(statuses)) delete statuses[k]
-  const bench = new Bench({ time: timeMs, iterations: 8, warmup: false })
-  bench.add(id, fn)
-  const c0 = process.cpuUsage()
-  await bench.run()
-  const c1 = process.cpuUsage(c0)
-  const r = bench.tasks[0]!.result
-  if (r.state !== 'completed') throw new Error(`${id}: tinybench ended in state ${r.state}`)
-  const n = r.latency.samplesCount
+  const slice = timeMs / Math.max(1, chunks)
+  for (let c = 0; c < Math.max(1, chunks); c++) {
+    for (const p of c % 2 === 0 ? paths : [...paths].reverse()) {
+      const bench = new Bench({ time: slice, iterations: 4, warmup: false, retainSamples: true })
+      bench.add(p.id, p.fn)
+      const c0 = process.cpuUsage()
+      await bench.run()
+      const c1 = process.cpuUsage(c0)
+      const r = bench.tasks[0]!.result
+      if (r.state !== 'completed') throw new Error(`${p.id}: tinybench ended in state ${r.state}`)
+      p.samples.push(...(r.latency.samples ?? []))
+      p.cpuUs += c1.user + c1.system
+    }
+  }
   const ms = 1e6 // tinybench reports milliseconds
-  return {
-    target: id,
-    n,
-    meanNs: r.latency.mean * ms,
-    moeNs: r.latency.moe * ms,
-    p50Ns: r.latency.p50 * ms,
-    p99Ns: r.latency.p99 * ms,
-    cpuNsPerReq: ((c1.user + c1.system) * 1000) / Math.max(1, n),
-    bad: Object.entries(statuses).reduce((s, [code, k]) => s + (code === '200' ? 0 : k), 0),
-    statuses: { ...statuses },
-  }
+  return paths.map((p) => {
+    const xs = [...p.samples].sort((a, b) => a - b)
+    const n = xs.length
+    const mean = xs.reduce((s, x) => s + x, 0) / Math.max(1, n)
+    const sd = Math.sqrt(xs.reduce((s, x) => s + (x - mean) ** 2, 0) / Math.max(1, n - 1))
+    const at = (q: number) => xs[Math.min(n - 1, Math.max(0, Math.ceil(q * n) - 1))] ?? 0
+    return {
+      target: p.id,
+      n,
+      meanNs: mean * ms,
+      // Thousands of samples: Student's t at 97.5 % is 1.96 to three figures.
+      moeNs: ((1.96 * sd) / Math.sqrt(Math.max(1, n))) * ms,
+      p50Ns: (n % 2 === 1 ? at(0.5) : ((xs[n / 2 - 1] ?? 0) + (xs[n / 2] ?? 0)) / 2) * ms,
+      p99Ns: at(0.99) * ms,
+      cpuNsPerReq: (p.cpuUs * 1000) / Math.max(1, n),
+      bad: Object.entries(p.statuses).reduce((s, [code, k]) => s + (code === '200' ? 0 : k), 0),
+      statuses: { ...p.statuses },
+    }
+  })
 }
 
 /**
@@ -100,11 +131,8 @@ async function handle(msg: WorkerCall): Promise<unknown> {
       // Optimise the reference workload before any round times it (its first runs are interpreted).
       for (let i = 0; i < 20; i++) calibrateNs(1)
       return group.targets.map((t) => t.id)
-    case 'measure': {
-      const out: PathResult[] = []
-      for (const id of msg.order) out.push(await measurePath(id, msg.timeMs, msg.warmupMs))
-      return out
-    }
+    case 'measure':
+      return measureVisit(msg.order, msg.timeMs, msg.warmupMs, msg.chunks ?? 1)
     case 'loaded': {
       const out: LoadedResult[] = []
       for (const id of msg.order) out.push(await measureLoaded(id, msg.requests, msg.inFlight))

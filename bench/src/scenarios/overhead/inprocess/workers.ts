@@ -86,8 +86,9 @@ export class InprocWorker {
     }
   }
 
-  measure(order: string[], timeMs: number, warmupMs: number): Promise<PathResult[]> {
-    return this.call({ op: 'measure', order, timeMs, warmupMs }) as Promise<PathResult[]>
+  /** One visit: the paths warmed, then measured in `chunks` interleaved slices (worker.ts measureVisit). */
+  measure(order: string[], timeMs: number, warmupMs: number, chunks = 1): Promise<PathResult[]> {
+    return this.call({ op: 'measure', order, timeMs, warmupMs, chunks }) as Promise<PathResult[]>
   }
 
   /** Each path with `inFlight` requests at once (loaded.ts). */
