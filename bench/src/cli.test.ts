@@ -10,7 +10,7 @@ describe('parseCli', () => {
     if (r === 'help') throw new Error('unexpected help')
     expect(r.runId).toBe('2026-11-25T12-00-05Z')
     expect(r.options.scenarios).toEqual(SCENARIO_IDS)
-    expect(r.options).toMatchObject({ quick: false, pin: true })
+    expect(r.options).toMatchObject({ quick: false, pin: true, serial: false })
     expect(r.options.durationSec).toBeUndefined()
     expect(r.options.outDir).toMatch(/reports\/2026-11-25T12-00-05Z$/)
   })
@@ -30,6 +30,7 @@ describe('parseCli', () => {
         '--variants',
         'stateful-sqlite,floor-hmac',
         '--no-pin',
+        '--serial',
       ],
       NOW,
     )
@@ -43,6 +44,7 @@ describe('parseCli', () => {
       rounds: 3,
       variants: ['stateful-sqlite', 'floor-hmac'],
       pin: false,
+      serial: true,
     })
   })
 

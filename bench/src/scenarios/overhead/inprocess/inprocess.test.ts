@@ -39,7 +39,7 @@ describe('in-process cost layer (smoke: 2 rounds × 15 ms per path, 3 users)', (
         chunks: 2,
         users: 3,
         rerun: false,
-        loaded: { rounds: 1, inFlight: 4, requests: 40 },
+        loaded: { rounds: 1, inFlight: 4, requests: 40, chunks: 2 },
       },
       0,
       new Progress(process.stderr, false),
@@ -73,7 +73,7 @@ describe('in-process cost layer (smoke: 2 rounds × 15 ms per path, 3 users)', (
     }
     // /public of every visited worker was measured in the same visit (the added cost needs it).
     for (const s of run.loaded) expect(s.inFlight).toBe(4)
-    const table = loadedTable(rows, { rounds: 1, inFlight: 4, requests: 40 })
+    const table = loadedTable(rows, { rounds: 1, inFlight: 4, requests: 40, chunks: 2 })
     expect(table?.rows).toHaveLength(LOADED_TARGETS.length)
   })
 

@@ -15,6 +15,7 @@ const s = (
   n: 100,
   inFlight: 16,
   cpuNsPerReq: cpuUs * 1000,
+  cpuMeanNsPerReq: cpuUs * 1000,
   wallNsPerReq: cpuUs * 1000,
   bad: 0,
   noise,
@@ -55,10 +56,10 @@ describe('the pass under load: summary', () => {
   })
 
   it('renders a row per target with the comparisons, and nothing when there was no pass', () => {
-    const t = loadedTable(rows, { rounds: 2, inFlight: 16, requests: 100 })!
+    const t = loadedTable(rows, { rounds: 2, inFlight: 16, requests: 100, chunks: 2 })!
     const redis = t.rows.find((r) => r[0] === 'stateful-redis')!
     expect(redis[3]).toBe('+52.0')
     expect(redis[4]).toBe('+13.0 (vs stateful-memory)')
-    expect(loadedTable([], { rounds: 2, inFlight: 16, requests: 100 })).toBeNull()
+    expect(loadedTable([], { rounds: 2, inFlight: 16, requests: 100, chunks: 2 })).toBeNull()
   })
 })

@@ -20,11 +20,13 @@ export interface LoadedSettings {
   inFlight: number
   /** Measured requests per path per round (a quarter as many again are thrown away first). */
   requests: number
+  /** Slices per path per visit, the paths alternating; the figure is the median slice. */
+  chunks: number
 }
 
 export const LOADED_DEFAULTS = {
-  full: { rounds: 3, inFlight: 16, requests: 1200 },
-  quick: { rounds: 1, inFlight: 16, requests: 300 },
+  full: { rounds: 3, inFlight: 16, requests: 1200, chunks: 6 },
+  quick: { rounds: 1, inFlight: 16, requests: 300, chunks: 2 },
 } as const
 
 /**
@@ -65,14 +67,19 @@ export async function measureLoaded(
   // request path for many promises in flight.
   for (const w of chosen) {
     progress.update(`in-process under load (${s.inFlight} in flight) warm-up · ${w.spec.id}`)
-    await w.loaded([publicId(w.spec.id), ...w.targets.filter((t) => wanted.has(t))], s.requests, s.inFlight)
+    await w.loaded(
+      [publicId(w.spec.id), ...w.targets.filter((t) => wanted.has(t))],
+      s.requests,
+      s.inFlight,
+      1,
+    )
   }
   for (const [r, order] of roundOrders(chosen, s.rounds, 23).entries()) {
     for (const w of order) {
       progress.update(`in-process under load (${s.inFlight} in flight) ${r + 1}/${s.rounds} · ${w.spec.id}`)
       const ids = [publicId(w.spec.id), ...w.targets.filter((t) => wanted.has(t))]
       const sampler = guard(w)
-      const res = await w.loaded(ids, s.requests, s.inFlight)
+      const res = await w.loaded(ids, s.requests, s.inFlight, s.chunks)
       const noise = sampler.stop()
       for (const x of res) out.push({ ...x, round: r + 1, group: w.spec.id, noise })
     }
@@ -157,7 +164,7 @@ export function loadedTable(rows: readonly LoadedRow[], s: LoadedSettings): Tabl
     ],
     rows: body,
     notes: [
-      `The same pinned workers as the rounds above, driven with ${s.inFlight} app.fetch calls in flight instead of one at a time; CPU = process.cpuUsage() (all threads) ÷ requests. Redis runs in its own process on the other core: its CPU is not in these figures. Each visit is watched by the same noise guard as the rounds (flagged visits are counted here, not re-run).`,
+      `The same pinned workers as the rounds above, driven with ${s.inFlight} app.fetch calls in flight instead of one at a time; CPU = process.cpuUsage() (all threads) ÷ requests, per visit the median of ${s.chunks} slices with the paths alternating (a GC landing in one slice does not move it). Redis runs in its own process on the other core: its CPU is not in these figures. Each visit is watched by the same noise guard as the rounds (flagged visits are counted here, not re-run).`,
       'One request at a time (the rounds above), a Redis variant pays a whole loopback round trip per request (~40 µs of CPU for a node-redis GET here: a write, a wake-up, a read). A loaded instance shares those system calls: node-redis sends every command issued in one tick with one write and reads the replies together. This table is the CPU a loaded instance pays per request.',
     ],
   }

@@ -4,7 +4,7 @@ import type { GroupSpec } from '../variants.js'
 export type WorkerCall =
   | { id: number; op: 'setup'; spec: GroupSpec; users: number; dir: string }
   | { id: number; op: 'measure'; order: string[]; timeMs: number; warmupMs: number; chunks?: number }
-  | { id: number; op: 'loaded'; order: string[]; requests: number; inFlight: number }
+  | { id: number; op: 'loaded'; order: string[]; requests: number; inFlight: number; chunks?: number }
   | { id: number; op: 'calibrate' }
   | { id: number; op: 'profile-start' }
   | { id: number; op: 'profile-stop'; file: string }
@@ -33,8 +33,9 @@ export interface LoadedResult {
   target: string
   n: number
   inFlight: number
-  /** process.cpuUsage() (all threads) over the measured requests ÷ requests. */
+  /** process.cpuUsage() (all threads) ÷ requests: the median of the path's slices, and the mean over all of them. */
   cpuNsPerReq: number
+  cpuMeanNsPerReq: number
   /** Wall time of the measured requests ÷ requests (throughput's inverse on one core). */
   wallNsPerReq: number
   bad: number

@@ -87,41 +87,66 @@ async function measureVisit(
 }
 
 /**
- * One path with `inFlight` requests at once (loaded.ts): `inFlight` loops share one counter, each awaiting its
- * response before the next, so exactly that many are in flight; a quarter of `requests` first, thrown away.
+ * The visit's paths with `inFlight` requests at once (loaded.ts): `inFlight` loops share one counter, each awaiting
+ * its response before the next, so exactly that many are in flight. Each path first gets a quarter of `requests`,
+ * thrown away; then `chunks` slices of requests / chunks, the paths alternating (A B B A …). Per path the figure is
+ * its median slice, for the reason the rounds use the median request: a major GC lands in one window and not the
+ * next (the mean over all slices is kept beside it).
  */
-async function measureLoaded(id: string, requests: number, inFlight: number): Promise<LoadedResult> {
+async function measureLoadedVisit(
+  order: readonly string[],
+  requests: number,
+  inFlight: number,
+  chunks: number,
+): Promise<LoadedResult[]> {
   const g = group
-  const t = g?.targets.find((x) => x.id === id)
-  if (!g || !t) throw new Error(`unknown target ${id}`)
-  const url = `http://127.0.0.1${t.path}`
-  let bad = 0
-  const drive = async (n: number) => {
+  if (!g) throw new Error('no group built')
+  const paths = order.map((id) => {
+    const t = g.targets.find((x) => x.id === id)
+    if (!t) throw new Error(`unknown target ${id}`)
+    return { id, t, url: `http://127.0.0.1${t.path}`, bad: 0, cpu: [] as number[], wallMs: 0, n: 0 }
+  })
+  const drive = async (p: (typeof paths)[number], n: number) => {
     let i = 0
     const loop = async () => {
       while (i < n) {
-        const res = await g.fetch(new Request(url, { headers: t.headers[i++ % t.headers.length] }))
-        if (res.status !== 200) bad++
+        const res = await g.fetch(new Request(p.url, { headers: p.t.headers[i++ % p.t.headers.length] }))
+        if (res.status !== 200) p.bad++
         await res.arrayBuffer()
       }
     }
     await Promise.all(Array.from({ length: inFlight }, loop))
   }
-  await drive(Math.ceil(requests / 4))
-  bad = 0
-  const c0 = process.cpuUsage()
-  const t0 = performance.now()
-  await drive(requests)
-  const wallMs = performance.now() - t0
-  const c1 = process.cpuUsage(c0)
-  return {
-    target: id,
-    n: requests,
-    inFlight,
-    cpuNsPerReq: ((c1.user + c1.system) * 1000) / requests,
-    wallNsPerReq: (wallMs * 1e6) / requests,
-    bad,
+  for (const p of paths) {
+    await drive(p, Math.ceil(requests / 4))
+    p.bad = 0
   }
+  const per = Math.max(1, Math.round(requests / Math.max(1, chunks)))
+  for (let c = 0; c < Math.max(1, chunks); c++) {
+    for (const p of c % 2 === 0 ? paths : [...paths].reverse()) {
+      const c0 = process.cpuUsage()
+      const t0 = performance.now()
+      await drive(p, per)
+      p.wallMs += performance.now() - t0
+      const c1 = process.cpuUsage(c0)
+      p.cpu.push(((c1.user + c1.system) * 1000) / per)
+      p.n += per
+    }
+  }
+  return paths.map((p) => {
+    const xs = [...p.cpu].sort((a, b) => a - b)
+    const mid = xs.length >> 1
+    const median = xs.length % 2 === 1 ? (xs[mid] ?? 0) : ((xs[mid - 1] ?? 0) + (xs[mid] ?? 0)) / 2
+    return {
+      target: p.id,
+      n: p.n,
+      inFlight,
+      cpuNsPerReq: median,
+      cpuMeanNsPerReq: xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length),
+      wallNsPerReq: (p.wallMs * 1e6) / Math.max(1, p.n),
+      bad: p.bad,
+    }
+  })
 }
 
 async function handle(msg: WorkerCall): Promise<unknown> {
@@ -133,11 +158,8 @@ async function handle(msg: WorkerCall): Promise<unknown> {
       return group.targets.map((t) => t.id)
     case 'measure':
       return measureVisit(msg.order, msg.timeMs, msg.warmupMs, msg.chunks ?? 1)
-    case 'loaded': {
-      const out: LoadedResult[] = []
-      for (const id of msg.order) out.push(await measureLoaded(id, msg.requests, msg.inFlight))
-      return out
-    }
+    case 'loaded':
+      return measureLoadedVisit(msg.order, msg.requests, msg.inFlight, msg.chunks ?? 1)
     case 'calibrate':
       // A pause first: after a measured path (this worker's or the previous worker's) V8's concurrent GC and
       // compiler threads, pinned to this core, may still be finishing; they would slow the reference.

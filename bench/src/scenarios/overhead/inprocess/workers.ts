@@ -91,9 +91,9 @@ export class InprocWorker {
     return this.call({ op: 'measure', order, timeMs, warmupMs, chunks }) as Promise<PathResult[]>
   }
 
-  /** Each path with `inFlight` requests at once (loaded.ts). */
-  loaded(order: string[], requests: number, inFlight: number): Promise<LoadedResult[]> {
-    return this.call({ op: 'loaded', order, requests, inFlight }) as Promise<LoadedResult[]>
+  /** The paths with `inFlight` requests at once, in `chunks` interleaved slices (loaded.ts). */
+  loaded(order: string[], requests: number, inFlight: number, chunks = 1): Promise<LoadedResult[]> {
+    return this.call({ op: 'loaded', order, requests, inFlight, chunks }) as Promise<LoadedResult[]>
   }
 
   /** ns of the fixed reference workload on the worker's core (lib/calibrate.ts). */
