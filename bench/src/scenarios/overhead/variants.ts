@@ -234,13 +234,7 @@ async function startGroup(
             ? { cookie: `sid=${u.sid}` }
             : { authorization: `Bearer ${t.credential === 'bearer' ? u.token : u.asym?.[t.credential]}` },
       )
-      return {
-        id: t.id,
-        label: t.label,
-        path: t.path,
-        credentials,
-        credentialBytes: medianBytes(credentials),
-      }
+      return toTarget(t, credentials)
     })
     return { spec, server, baseline: baselineTarget(), targets }
   }
@@ -252,16 +246,13 @@ async function startGroup(
   if (spec.env.SESSION_COOKIE_CACHE !== undefined)
     creds = await mapLimit(creds, 8, async (c) => (await meAndKeep(server.url, c)).cred)
   const credentials = creds.map((c) => authHeaders(c))
-  const targets = spec.targets.map(
-    (t): Target => ({
-      id: t.id,
-      label: t.label,
-      path: t.path,
-      credentials,
-      credentialBytes: medianBytes(credentials),
-    }),
-  )
+  const targets = spec.targets.map((t) => toTarget(t, credentials))
   return { spec, server, baseline: baselineTarget(), targets }
+}
+
+/** A load target: the spec's path with the credentials its requests carry (one per user). */
+function toTarget(t: GroupSpec['targets'][number], credentials: Record<string, string>[]): Target {
+  return { id: t.id, label: t.label, path: t.path, credentials, credentialBytes: medianBytes(credentials) }
 }
 
 /**

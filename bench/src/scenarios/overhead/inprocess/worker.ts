@@ -14,6 +14,18 @@ import type { LoadedResult, PathResult, WorkerCall, WorkerReply } from './protoc
 let group: BuiltGroup | null = null
 let profiler: Session | null = null
 
+function builtGroup(): BuiltGroup {
+  if (!group) throw new Error('no group built')
+  return group
+}
+
+/** A target of the built group and the URL its requests go to (app.fetch never opens it). */
+function target(g: BuiltGroup, id: string) {
+  const t = g.targets.find((x) => x.id === id)
+  if (!t) throw new Error(`unknown target ${id}`)
+  return { t, url: `http://127.0.0.1${t.path}` }
+}
+
 /**
  * One worker visit: every path of `order` warmed (thrown away), then measured in `chunks` slices of
  * timeMs / chunks each, the paths alternating forward and backward (A B B A A B …), each slice's samples kept.
@@ -28,12 +40,9 @@ async function measureVisit(
   warmupMs: number,
   chunks: number,
 ): Promise<PathResult[]> {
-  const g = group
-  if (!g) throw new Error('no group built')
+  const g = builtGroup()
   const paths = order.map((id) => {
-    const t = g.targets.find((x) => x.id === id)
-    if (!t) throw new Error(`unknown target ${id}`)
-    const url = `http://127.0.0.1${t.path}`
+    const { t, url } = target(g, id)
     const statuses: Record<string, number> = {}
     let i = 0
     const fn = async () => {
@@ -99,13 +108,8 @@ async function measureLoadedVisit(
   inFlight: number,
   chunks: number,
 ): Promise<LoadedResult[]> {
-  const g = group
-  if (!g) throw new Error('no group built')
-  const paths = order.map((id) => {
-    const t = g.targets.find((x) => x.id === id)
-    if (!t) throw new Error(`unknown target ${id}`)
-    return { id, t, url: `http://127.0.0.1${t.path}`, bad: 0, cpu: [] as number[], wallMs: 0, n: 0 }
-  })
+  const g = builtGroup()
+  const paths = order.map((id) => ({ id, ...target(g, id), bad: 0, cpu: [] as number[], wallMs: 0, n: 0 }))
   const drive = async (p: (typeof paths)[number], n: number) => {
     let i = 0
     const loop = async () => {
