@@ -6,7 +6,8 @@
  * against a Map lookup's ~1 µs. A loaded server never runs like that: node-redis writes every command issued in one
  * tick with one write and reads their replies together, so the system calls are shared by the requests in flight.
  * The CPU per request with 16 in flight is what a loaded instance pays, and what the Redis goals are judged on.
- * Only the Redis variants and what they are compared with are measured (3 rounds × ~0.15 s per path).
+ * Only the Redis variants and what they are compared with are measured (a warm-up visit, then 3 rounds; ~0.1 s
+ * per path each).
  */
 import type { Summary } from '../../../lib/stats.js'
 import { roundOrders, summarize } from '../../../lib/stats.js'

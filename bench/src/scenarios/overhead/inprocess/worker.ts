@@ -28,7 +28,7 @@ function target(g: BuiltGroup, id: string) {
 
 /**
  * One worker visit: every path of `order` warmed (thrown away), then measured in `chunks` slices of
- * timeMs / chunks each, the paths alternating forward and backward (A B B A A B …), each slice's samples kept.
+ * timeMs / chunks each, the paths alternating forward and backward (A B, B A, A B, …), each slice's samples kept.
  * Why slices: the host changes speed over seconds (no steal shows); measured in one block, /public and the path ran
  * 200 ms apart and a speed change between the two blocks moved their ratio. Interleaved, a drift slower than a
  * slice hits both paths alike. Per path: the median and mean of all its samples, p99, the mean's 95 % CI, and the
@@ -69,7 +69,9 @@ async function measureVisit(
       const c1 = process.cpuUsage(c0)
       const r = bench.tasks[0]!.result
       if (r.state !== 'completed') throw new Error(`${p.id}: tinybench ended in state ${r.state}`)
-      p.samples.push(...(r.latency.samples ?? []))
+      const kept = r.latency.samples
+      if (!kept) throw new Error(`${p.id}: tinybench kept no samples`)
+      for (const x of kept) p.samples.push(x)
       p.cpuUs += c1.user + c1.system
     }
   }
@@ -98,7 +100,7 @@ async function measureVisit(
 /**
  * The visit's paths with `inFlight` requests at once (loaded.ts): `inFlight` loops share one counter, each awaiting
  * its response before the next, so exactly that many are in flight. Each path first gets a quarter of `requests`,
- * thrown away; then `chunks` slices of requests / chunks, the paths alternating (A B B A …). Per path the figure is
+ * thrown away; then `chunks` slices of requests / chunks, the paths alternating (A B, B A, …). Per path the figure is
  * its median slice, for the reason the rounds use the median request: a major GC lands in one window and not the
  * next (the mean over all slices is kept beside it).
  */
