@@ -178,6 +178,7 @@ export function buildOverheadResult(x: OverheadInputs): ExperimentResult {
       redisTrips: x.redisTrips ?? [],
       loaded,
       loadedSamples: x.inproc.loaded ?? [],
+      settled: x.inproc.settled ?? [],
     },
   }
 }

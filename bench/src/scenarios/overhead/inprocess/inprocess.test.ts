@@ -34,6 +34,7 @@ describe('in-process cost layer (smoke: 2 rounds × 15 ms per path, 3 users)', (
       {
         rounds: 2,
         timeMs: 15,
+        settle: { requests: 30, maxMs: 500 },
         warmupMs: 10,
         rewarmMs: 5,
         chunks: 2,
@@ -60,6 +61,12 @@ describe('in-process cost layer (smoke: 2 rounds × 15 ms per path, 3 users)', (
     expect(order(1)).not.toEqual(order(2))
     expect(run.visits).toHaveLength(specs.length * 2)
     for (const v of run.visits) expect(v.noise.wallSec).toBeGreaterThan(0)
+    // Every worker settled every one of its paths before the rounds: 30 requests each (well inside 500 ms).
+    expect(run.settled.map((w) => w.group)).toEqual(specs.map((g) => g.id))
+    for (const w of run.settled) {
+      expect(w.paths.length, w.group).toBeGreaterThan(1)
+      for (const p of w.paths) expect(p.requests, `${w.group} ${p.target}`).toBe(30)
+    }
   }, 170_000)
 
   it('measured the pass under load: every loaded target and its /public, 200s only, CPU > 0', () => {

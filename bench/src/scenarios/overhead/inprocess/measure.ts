@@ -15,13 +15,15 @@ import { GROUPS, selectGroups } from '../variants.js'
 import { publicId } from './build.js'
 import type { LoadedSample, LoadedSettings } from './loaded.js'
 import { LOADED_DEFAULTS, measureLoaded } from './loaded.js'
-import type { PathResult } from './protocol.js'
+import type { PathResult, SettleResult } from './protocol.js'
 import { InprocWorker } from './workers.js'
 
 export interface InprocSettings {
   rounds: number
   /** tinybench time budget per path per round, ms. */
   timeMs: number
+  /** Per path at setup, unpinned: run until this many requests or this many ms (worker.ts settlePaths). */
+  settle: { requests: number; maxMs: number }
   /** Thrown-away requests per path in the warm-up pass before round 1 (ms), and before each path in every round. */
   warmupMs: number
   rewarmMs: number
@@ -36,8 +38,27 @@ export interface InprocSettings {
 
 export const INPROCESS_DEFAULTS = {
   // Per path per round: 200 ms ≈ 2 000–10 000 requests, whose median repeats within ~3 % on a steady machine.
-  full: { rounds: 5, timeMs: 200, warmupMs: 300, rewarmMs: 30, chunks: 5, users: 50 },
-  quick: { rounds: 2, timeMs: 40, warmupMs: 60, rewarmMs: 10, chunks: 2, users: 16 },
+  // settle: 15,000 requests covers the drift measured on the slowest-settling paths (HS256 ~17,000 calls in, Redis
+  // ~2 s); 2 s caps the asymmetric and Redis paths, which settle in fewer calls. The pinned warm-up pass after it
+  // only brings caches back (the code is optimized by then): 150 ms.
+  full: {
+    rounds: 5,
+    timeMs: 200,
+    settle: { requests: 15_000, maxMs: 2000 },
+    warmupMs: 150,
+    rewarmMs: 30,
+    chunks: 5,
+    users: 50,
+  },
+  quick: {
+    rounds: 2,
+    timeMs: 40,
+    settle: { requests: 3000, maxMs: 300 },
+    warmupMs: 60,
+    rewarmMs: 10,
+    chunks: 2,
+    users: 16,
+  },
 } as const
 
 export function inprocessSettings(o: RunOptions): InprocSettings {
@@ -45,6 +66,7 @@ export function inprocessSettings(o: RunOptions): InprocSettings {
   return {
     rounds: o.rounds ?? d.rounds,
     timeMs: o.durationSec !== undefined ? Math.min(d.timeMs, o.durationSec * 1000) : d.timeMs,
+    settle: { ...d.settle },
     warmupMs: d.warmupMs,
     rewarmMs: d.rewarmMs,
     chunks: d.chunks,
@@ -61,8 +83,11 @@ export function inprocessEstimateSec(specs: readonly GroupSpec[], s: InprocSetti
   const perRound = (paths * (s.timeMs + s.rewarmMs + 10 + s.chunks) + specs.length * 115) / 1000
   // The pass under load: ~19 paths at ~80 µs × 1.25 × requests each, per round and for its warm-up visit.
   const loaded = (s.loaded.rounds + 1) * 19 * (s.loaded.requests * 1.25 * 80e-6 + 0.02)
+  // Settling runs two workers at once; ~80 µs per request is a middling path (cheap ones stop at `requests`).
+  const settle = (paths * Math.min(s.settle.maxMs / 1000, s.settle.requests * 80e-6)) / 2
   return (
     (specs.length * 2.5) / 2 +
+    settle +
     (paths * s.warmupMs) / 1000 +
     s.rounds * perRound * (s.rerun ? 1.15 : 1) +
     loaded
@@ -103,6 +128,8 @@ export interface InprocRun {
   profile?: string
   /** The pass under load (loaded.ts). */
   loaded: LoadedSample[]
+  /** Per worker, what the settle step ran on each path before the rounds. */
+  settled: { group: string; paths: SettleResult[] }[]
 }
 
 export async function measureInprocess(
@@ -125,7 +152,9 @@ export async function measureInprocess(
     // Two at a time: the build (tsx transpiling, argon2 logins) is CPU-bound on a 2-core machine.
     for (let i = 0; i < specs.length; i += 2) {
       const batch = specs.slice(i, i + 2)
-      const started = await Promise.allSettled(batch.map((spec) => InprocWorker.start(spec, s.users, cpu)))
+      const started = await Promise.allSettled(
+        batch.map((spec) => InprocWorker.start(spec, s.users, cpu, s.settle)),
+      )
       for (const [j, r] of started.entries()) {
         if (r.status === 'fulfilled') workers.push(r.value)
         else {
@@ -219,5 +248,6 @@ export async function measureInprocess(
     unpin() // back on every core even when the layer threw
     await Promise.all(workers.map((w) => w.close().catch(() => undefined)))
   }
-  return { settings: s, samples, visits, invalid, limits, profile, loaded }
+  const settled = workers.map((w) => ({ group: w.spec.id, paths: w.settled }))
+  return { settings: s, samples, visits, invalid, limits, profile, loaded, settled }
 }

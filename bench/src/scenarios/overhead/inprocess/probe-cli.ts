@@ -23,6 +23,7 @@ const { values } = parseArgs({
     'window-ms': { type: 'string', default: '300' },
     users: { type: 'string', default: '64' },
     public: { type: 'boolean', default: false },
+    series: { type: 'boolean', default: false },
   },
 })
 const variants = values.variants.split(',').filter(Boolean)
@@ -104,6 +105,8 @@ for (const t of tasks) {
   console.log(
     `${t.id.padEnd(36)} cpu ${median(cpus.get(t.id)!).toFixed(1).padStart(7)} µs  p50 ${m.toFixed(1).padStart(7)} µs  (windows ${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)})  bad ${t.bad()}  n ${counts.get(t.id)}`,
   )
+  // --series: every window's p50 in order, to see a drift (warm-up) across the windows.
+  if (values.series) console.log(`  p50 by window: ${xs.map((x) => x.toFixed(0)).join(' ')}`)
 }
 // Variant − floor: the median of the per-window differences (each pair measured in the same window, so a drift of
 // the machine's speed between windows cancels), and the difference of the medians beside it.

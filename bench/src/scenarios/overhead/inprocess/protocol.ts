@@ -3,6 +3,7 @@ import type { GroupSpec } from '../variants.js'
 
 export type WorkerCall =
   | { id: number; op: 'setup'; spec: GroupSpec; users: number; dir: string }
+  | { id: number; op: 'settle'; order: string[]; requests: number; maxMs: number }
   | { id: number; op: 'measure'; order: string[]; timeMs: number; warmupMs: number; chunks?: number }
   | { id: number; op: 'loaded'; order: string[]; requests: number; inFlight: number; chunks?: number }
   | { id: number; op: 'calibrate' }
@@ -26,6 +27,13 @@ export interface PathResult {
   /** Responses that were not 200: any makes the variant invalid. */
   bad: number
   statuses: Record<string, number>
+}
+
+/** How long one path ran before the rounds, unpinned, to let V8 finish optimizing it (worker.ts settlePaths). */
+export interface SettleResult {
+  target: string
+  requests: number
+  ms: number
 }
 
 /** One path driven with `inFlight` requests at once (loaded.ts): CPU and wall time per request. */

@@ -14,7 +14,7 @@ import { readCpuTimes } from '../../../lib/proc-stats.js'
 import { processRegistry } from '../../../lib/process-registry.js'
 import { makeTempDir, removeTempDir } from '../../../lib/temp-dirs.js'
 import type { GroupSpec } from '../variants.js'
-import type { LoadedResult, PathResult, WorkerCall, WorkerReply } from './protocol.js'
+import type { LoadedResult, PathResult, SettleResult, WorkerCall, WorkerReply } from './protocol.js'
 
 const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url))
 
@@ -25,6 +25,8 @@ export class InprocWorker {
   private readonly pending = new Map<number, { resolve: (r: unknown) => void; reject: (e: Error) => void }>()
   private exited = false
   targets: string[] = []
+  /** What the settle step ran per path before pinning (empty when not asked for). */
+  settled: SettleResult[] = []
 
   private constructor(
     readonly spec: GroupSpec,
@@ -47,8 +49,16 @@ export class InprocWorker {
     })
   }
 
-  /** Starts the worker, builds the group with `users` logged-in users, then pins it to `cpu` (when given). */
-  static async start(spec: GroupSpec, users: number, cpu: number | null): Promise<InprocWorker> {
+  /**
+   * Starts the worker, builds the group with `users` logged-in users, runs every path until it has settled
+   * (`settle`: worker.ts settlePaths), then pins it to `cpu` (when given).
+   */
+  static async start(
+    spec: GroupSpec,
+    users: number,
+    cpu: number | null,
+    settle?: { requests: number; maxMs: number },
+  ): Promise<InprocWorker> {
     // The worker's DB (and keys) live here; close() removes it once the worker has exited.
     const dir = makeTempDir(`auth-lab-inprocess-${spec.id}-`)
     let child: ChildProcess
@@ -61,6 +71,7 @@ export class InprocWorker {
     const w = new InprocWorker(spec, child, dir)
     try {
       w.targets = (await w.call({ op: 'setup', spec, users, dir })) as string[]
+      if (settle) w.settled = (await w.call({ op: 'settle', order: w.targets, ...settle })) as SettleResult[]
       if (cpu !== null && child.pid !== undefined) pinProcess(child.pid, cpu)
       return w
     } catch (err) {
