@@ -149,19 +149,28 @@ export async function measureInprocess(
   let unpin = () => {}
   try {
     progress.update(`in-process: starting ${specs.length} workers, ${s.users} users each`)
-    // Two at a time: the build (tsx transpiling, argon2 logins) is CPU-bound on a 2-core machine.
-    for (let i = 0; i < specs.length; i += 2) {
-      const batch = specs.slice(i, i + 2)
-      const started = await Promise.allSettled(
-        batch.map((spec) => InprocWorker.start(spec, s.users, cpu, s.settle)),
-      )
-      for (const [j, r] of started.entries()) {
-        if (r.status === 'fulfilled') workers.push(r.value)
-        else {
-          const reason = `in-process setup failed: ${r.reason instanceof Error ? r.reason.message.split('\n')[0] : String(r.reason)}`
-          for (const t of batch[j]!.targets) invalid.push({ variant: t.id, reason })
-          progress.log(`${batch[j]!.id}: ${reason}`)
-        }
+    // Two at a time: the build (argon2 logins) and the settle step are CPU-bound on a 2-core machine. A pool, not
+    // pairs: the floor settles 14 paths (~16 s) while an app worker settles 2, so pairs left a core idle.
+    const started: (PromiseSettledResult<InprocWorker> | undefined)[] = new Array(specs.length)
+    let next = 0
+    const lane = async () => {
+      while (next < specs.length) {
+        const i = next++
+        const spec = specs[i]!
+        started[i] = await InprocWorker.start(spec, s.users, cpu, s.settle).then(
+          (value) => ({ status: 'fulfilled', value }) as const,
+          (reason: unknown) => ({ status: 'rejected', reason }) as const,
+        )
+      }
+    }
+    await Promise.all([lane(), lane()])
+    for (const [i, r] of started.entries()) {
+      if (r?.status === 'fulfilled') workers.push(r.value)
+      else {
+        const why = r?.reason instanceof Error ? r.reason.message.split('\n')[0] : String(r?.reason)
+        const reason = `in-process setup failed: ${why}`
+        for (const t of specs[i]!.targets) invalid.push({ variant: t.id, reason })
+        progress.log(`${specs[i]!.id}: ${reason}`)
       }
     }
     const profiled = opts.cpuProf ? workers.find((w) => w.targets.includes(opts.cpuProf!.variant)) : undefined
