@@ -4,6 +4,8 @@
  * targets back to back (baseline first in odd rounds, last in even ones). Each worker visit is one measured round
  * for the noise guard: flagged rounds are re-run once (not in --quick, which is a smoke run).
  */
+
+import { mapLimit } from '../../../lib/client.js'
 import type { NoiseLimits, RoundNoise } from '../../../lib/noise.js'
 import { harnessCpuUs, judgeNoise, NoiseSampler, noiseLimits } from '../../../lib/noise.js'
 import { pinSelfAway } from '../../../lib/pinning.js'
@@ -151,24 +153,16 @@ export async function measureInprocess(
     progress.update(`in-process: starting ${specs.length} workers, ${s.users} users each`)
     // Two at a time: the build (argon2 logins) and the settle step are CPU-bound on a 2-core machine. A pool, not
     // pairs: the floor settles 14 paths (~16 s) while an app worker settles 2, so pairs left a core idle.
-    const started: (PromiseSettledResult<InprocWorker> | undefined)[] = new Array(specs.length)
-    let next = 0
-    const lane = async () => {
-      while (next < specs.length) {
-        const i = next++
-        const spec = specs[i]!
-        started[i] = await InprocWorker.start(spec, s.users, cpu, s.settle).then(
-          (value) => ({ status: 'fulfilled', value }) as const,
-          (reason: unknown) => ({ status: 'rejected', reason }) as const,
-        )
-      }
-    }
-    await Promise.all([lane(), lane()])
+    const started = await mapLimit(specs, 2, (spec) =>
+      InprocWorker.start(spec, s.users, cpu, s.settle).then(
+        (value) => ({ ok: true, value }) as const,
+        (err: unknown) => ({ ok: false, err }) as const,
+      ),
+    )
     for (const [i, r] of started.entries()) {
-      if (r?.status === 'fulfilled') workers.push(r.value)
+      if (r.ok) workers.push(r.value)
       else {
-        const why = r?.reason instanceof Error ? r.reason.message.split('\n')[0] : String(r?.reason)
-        const reason = `in-process setup failed: ${why}`
+        const reason = `in-process setup failed: ${r.err instanceof Error ? r.err.message.split('\n')[0] : String(r.err)}`
         for (const t of specs[i]!.targets) invalid.push({ variant: t.id, reason })
         progress.log(`${specs[i]!.id}: ${reason}`)
       }
@@ -244,7 +238,7 @@ export async function measureInprocess(
           return { res, noise, reasons: judgeNoise(noise, limits) }
         }
         if (failed.has(w.spec.id)) continue
-        let first: Awaited<ReturnType<typeof attempt>>
+        let first: Attempt
         try {
           first = await attempt()
         } catch (err) {
