@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
-import { judgeNoise, NoiseSampler, noiseLimits, parseProcStat, roundNoise } from './noise.js'
+import { judgeNoise, NoiseSampler, noiseLimits, parseProcStat, roundNoise, summarizeNoise } from './noise.js'
 
 const stat = (cpu0: number[], cpu1: number[], running = 1) => {
   const sum = cpu0.map((x, i) => x + cpu1[i]!)
@@ -66,5 +66,71 @@ describe('noise guard arithmetic', () => {
     await new Promise((r) => spinner.once('exit', r))
     expect(n.otherCores).toBeGreaterThan(0.5)
     expect(judgeNoise(n, noiseLimits('http')).join(' ')).toMatch(/other work/)
+  })
+})
+
+describe("the guard's verdict over a run (summarizeNoise)", () => {
+  // 18 workers × 5 in-process rounds + 18 servers × 3 HTTP rounds = 144 rounds, as in a full run.
+  const run = (overrides: Record<string, { reasons: string[]; rerun: boolean }> = {}) => {
+    const out = []
+    for (const [layer, rounds] of [
+      ['in-process', 5],
+      ['http', 3],
+    ] as const)
+      for (let g = 0; g < 18; g++)
+        for (let r = 1; r <= rounds; r++) {
+          const label = `round ${r} w${g}`
+          const o = overrides[`${layer} ${label}`] ?? { reasons: [], rerun: false }
+          out.push({
+            layer,
+            group: `w${g}`,
+            label,
+            ...o,
+            kept: o.rerun ? ('rerun' as const) : ('first' as const),
+          })
+        }
+    return out
+  }
+  const limits = { inprocess: noiseLimits('inprocess'), http: noiseLimits('http') }
+  const again = { reasons: ['other work 0.30 cores > 0.25'], rerun: true }
+
+  it('passes a quiet run, and one whose re-runs all came back quiet', () => {
+    expect(summarizeNoise(run(), limits).passed).toBe(true)
+    const r = summarizeNoise(run({ 'in-process round 2 w3': { reasons: [], rerun: true } }), limits)
+    expect(r).toMatchObject({ passed: true, rerun: 1, stillNoisy: 0, failures: [] })
+  })
+
+  it('leaves out a round noisy again after its re-run, and passes while each worker keeps all but one round', () => {
+    const r = summarizeNoise(
+      run({ 'in-process round 1 w0': again, 'in-process round 2 w1': again, 'http round 3 w1': again }),
+      limits,
+    )
+    expect(r).toMatchObject({ passed: true, rounds: 144, rerun: 3, stillNoisy: 3, notRerun: 0 })
+    expect(r.flagged).toHaveLength(3)
+    expect(r.flagged[0]).toMatch(/round 1 w0: other work .*left out/)
+  })
+
+  it('fails when one worker loses two rounds of a layer', () => {
+    const r = summarizeNoise(run({ 'in-process round 1 w4': again, 'in-process round 4 w4': again }), limits)
+    expect(r.passed).toBe(false)
+    expect(r.failures?.join(' ')).toMatch(/in-process w4 lost 2 rounds/)
+  })
+
+  it('fails when more than 5 % of all rounds are left out, even one per worker', () => {
+    const eight = Object.fromEntries(Array.from({ length: 8 }, (_, g) => [`in-process round 3 w${g}`, again]))
+    const r = summarizeNoise(run(eight), limits)
+    expect(r.passed).toBe(false)
+    expect(r.failures?.join(' ')).toMatch(/8 of 144 rounds left out \(at most 7, 5 %\)/)
+    expect(summarizeNoise(run(Object.fromEntries(Object.entries(eight).slice(0, 7))), limits).passed).toBe(
+      true,
+    )
+  })
+
+  it('fails a run with a noisy round it could not re-run (--quick)', () => {
+    const r = summarizeNoise(
+      run({ 'http round 1 w2': { reasons: ['steal 3.0 % > 2 %'], rerun: false } }),
+      limits,
+    )
+    expect(r).toMatchObject({ passed: false, notRerun: 1, stillNoisy: 0 })
   })
 })

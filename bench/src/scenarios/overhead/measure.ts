@@ -44,7 +44,8 @@ export interface MeasureSettings {
  */
 export const OVERHEAD_DEFAULTS = {
   full: { rounds: 3, durationSec: 0.75, warmupSec: 0.6, rewarmSec: 0.3, connections: 50, latencySec: 0.5 },
-  quick: { rounds: 2, durationSec: 0.3, warmupSec: 0.3, rewarmSec: 0.1, connections: 32, latencySec: 0.15 },
+  // quick is a smoke run (no verdicts, no spread goal): one HTTP round shows every figure; a second cost ~20 s.
+  quick: { rounds: 1, durationSec: 0.3, warmupSec: 0.3, rewarmSec: 0.1, connections: 32, latencySec: 0.15 },
 } as const
 
 export function overheadSettings(o: RunOptions): MeasureSettings {
@@ -195,7 +196,8 @@ export async function measureRounds(
       progress.update(`http re-runs ${i + 1}/${retries.length} · round ${x.round} · ${x.g.spec.id}`, left())
       await gen.run({ ...loadOptions(x.g, x.seq[0]!, s), durationSec: Math.max(0.15, s.rewarmSec) })
       const again = await x.visit()
-      samples.push(...again.got)
+      // Noisy again: left out of every figure (lib/noise.ts NOISE_POLICY); the visit stays on record.
+      if (again.reasons.length === 0) samples.push(...again.got)
       visits[x.slot] = {
         round: x.round,
         group: x.g.spec.id,

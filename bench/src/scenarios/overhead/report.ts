@@ -41,7 +41,7 @@ const METHOD = `Two layers, the same variants.
 
 **Library floors.** The floor worker/server also serves the auth libraries alone: raw \`jose.jwtVerify\` (pre-imported CryptoKey, the app's verify options, a token of the app's shape; one route per algorithm) and raw hono-sessions (\`sessionMiddleware\` over a MemoryStore, and over a minimal Store on the floor's SQLite table). Each app variant's cost splits into framework (floor /public), app base, mechanism (raw floor routes), library (library floor − mechanism) and **our code** (variant − library floor).
 
-**Noise guard.** Every measured round (one worker or server visit) records, from /proc/stat, the machine's busy and steal time minus the CPU of the harness's own processes, the other work on the measured core, and the run queue; interrupt time (irq + softirq, the round's own loopback traffic, charged by the kernel to no process) is recorded apart. In-process rounds also time a fixed reference workload (HMAC-SHA256 + allocation, best of five) on the measured core right before the visit: a round whose reference is more than 20 % off the median of the run's earlier rounds ran on a machine of another speed and is flagged. The harness itself is moved off the measured core while a layer measures. A round over the limits is re-run once, after the layer's last round (the host's slow spells last seconds to minutes: an immediate re-run mostly landed in the same spell), not with --quick, and the report counts re-runs; if any kept round is still over the limits the run is marked noisy, a banner says so and no verdict badge is given.
+**Noise guard.** Every measured round (one worker or server visit) records, from /proc/stat, the machine's busy and steal time minus the CPU of the harness's own processes, the other work on the measured core, and the run queue; interrupt time (irq + softirq, the round's own loopback traffic, charged by the kernel to no process) is recorded apart. In-process rounds also time a fixed reference workload (HMAC-SHA256 + allocation, best of five) on the measured core right before the visit: a round whose reference is more than 20 % off the median of the run's earlier rounds ran on a machine of another speed and is flagged. The harness itself is moved off the measured core while a layer measures. A round over the limits is re-run once, after the layer's last round (the host's slow spells last seconds to minutes: an immediate re-run mostly landed in the same spell), not with --quick, and the report counts re-runs. A round still over the limits after its re-run is left out of every figure (both attempts' samples dropped). The run passes the guard when no worker or server lost more than one round per layer (in-process keeps ≥ 4 of 5 rounds, above the verdicts' 3-round minimum; HTTP ≥ 2 of 3) and at most 5 % of all rounds were left out; otherwise (or when a --quick round stayed noisy) the run is marked noisy, a banner says so and no verdict badge is given.
 
 **Verdicts.** ✔/✘ only when the difference between two variants exceeds the between-round spread (max − min over rounds of either) in every round, with the same sign, in at least 3 rounds of a run that passed the noise guard; "no measurable difference" only when every round's difference and both spreads stay within 5 % (≥ 1 µs). Anything else is inconclusive and names the overlapping numbers. A --quick run is a smoke run: figures, no badges.
 
@@ -123,13 +123,13 @@ export function buildOverheadResult(x: OverheadInputs): ExperimentResult {
         : ` The machine was also busy: ${noise.flagged.length} of ${noise.rounds} measured rounds over the noise limits.`)
     : noise.passed
       ? undefined
-      : `NOISY RUN: ${noise.stillNoisy + noise.notRerun} of ${noise.rounds} measured rounds stayed over the noise limits after ${noise.rerun} re-run(s); verdicts are withheld. Rerun on a quiet machine.`
+      : `NOISY RUN: ${noise.stillNoisy + noise.notRerun} of ${noise.rounds} measured rounds stayed over the noise limits after ${noise.rerun} re-run(s) (${(noise.failures ?? []).join('; ')}); verdicts are withheld. Rerun on a quiet machine.`
   return {
     id: 'overhead',
     title: 'Per-request auth overhead',
     claims: [...CLAIMS],
     banner,
-    method: `${METHOD}\n\nThis run: in-process settle ${x.inproc.settings.settle.requests} requests or ${x.inproc.settings.settle.maxMs} ms per path, then ${x.inproc.settings.rounds} round(s) × ${x.inproc.settings.timeMs} ms per path, ${x.inproc.settings.users} users per worker; HTTP ${settings.rounds} round(s) × ${settings.durationSec} s per run, ${settings.warmupSec} s warm-up per server in round 1 and ${settings.rewarmSec} s in later rounds, ${settings.connections} connections (= ${settings.connections} distinct users per server), open-loop latency ${settings.latencySec} s per path at ${LATENCY_SHARE * 100} % of its capacity. Noise guard: ${noise.rounds} measured rounds, ${noise.rerun} re-run, ${noise.stillNoisy} still noisy after the re-run, ${noise.notRerun} noisy and not re-run (--quick does not re-run). ${pinning.note}.${x.inproc.profile ? ` CPU profile: ${x.inproc.profile}.` : ''}`,
+    method: `${METHOD}\n\nThis run: in-process settle ${x.inproc.settings.settle.requests} requests or ${x.inproc.settings.settle.maxMs} ms per path, then ${x.inproc.settings.rounds} round(s) × ${x.inproc.settings.timeMs} ms per path, ${x.inproc.settings.users} users per worker; HTTP ${settings.rounds} round(s) × ${settings.durationSec} s per run, ${settings.warmupSec} s warm-up per server in round 1 and ${settings.rewarmSec} s in later rounds, ${settings.connections} connections (= ${settings.connections} distinct users per server), open-loop latency ${settings.latencySec} s per path at ${LATENCY_SHARE * 100} % of its capacity. Noise guard: ${noise.rounds} measured rounds, ${noise.rerun} re-run, ${noise.stillNoisy} noisy again after the re-run and left out of every figure, ${noise.notRerun} noisy and not re-run (--quick does not re-run). ${pinning.note}.${x.inproc.profile ? ` CPU profile: ${x.inproc.profile}.` : ''}`,
     tables: [
       inprocessTable(inproc, x.inproc.settings.rounds),
       decompositionTable(parts),
@@ -186,6 +186,7 @@ export function buildOverheadResult(x: OverheadInputs): ExperimentResult {
 function judged(layer: string, v: InprocVisit | HttpVisit) {
   return {
     layer,
+    group: v.group,
     label: `round ${v.round} ${v.group}`,
     reasons: v.reasons,
     rerun: v.rerun,

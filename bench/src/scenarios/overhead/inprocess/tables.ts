@@ -64,7 +64,7 @@ export function noiseTable(
     )
     .slice(0, 12)
   return {
-    title: `Noise guard: ${record.passed ? 'passed' : 'FAILED'} — ${record.rounds} measured rounds, ${record.rerun} re-run, ${record.stillNoisy} still noisy after the re-run, ${record.notRerun} noisy and not re-run (the busiest rounds)`,
+    title: `Noise guard: ${record.passed ? 'passed' : 'FAILED'} — ${record.rounds} measured rounds, ${record.rerun} re-run, ${record.stillNoisy} noisy again after the re-run (left out of every figure), ${record.notRerun} noisy and not re-run${record.passed ? '' : `; failed: ${(record.failures ?? []).join('; ')}`} (the busiest rounds)`,
     columns: [
       'layer',
       'round',
@@ -91,7 +91,7 @@ export function noiseTable(
         ? '–'
         : `${(v.noise.speedDrift * 100).toFixed(1)} %`,
       v.rerun ? 'yes' : 'no',
-      v.reasons.length > 0 ? `noisy: ${v.reasons.join('; ')}` : 'quiet',
+      v.reasons.length > 0 ? `noisy${v.rerun ? ' again: left out' : ''}: ${v.reasons.join('; ')}` : 'quiet',
     ]),
     notes: Object.entries(record.limits).map(
       ([layer, l]) =>
