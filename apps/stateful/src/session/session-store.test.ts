@@ -187,6 +187,28 @@ describe.each(['sqlite', 'memory', 'redis'] as const)('%s session store', (kind)
   })
 })
 
+describe('memory session store: the per-user index stays in step with the rows', () => {
+  it('lists and deletes only live rows after every kind of removal, and re-indexes a user after their last row', async () => {
+    const { store, alice, bob } = await setup('memory')
+    const [a1, a2, a3, a4] = [0, 1, 2, 3].map((i) => record(alice, { createdAt: T0 + i }))
+    const stale = record(alice, { createdAt: T0 + 4, expiresAt: T0 + 10 })
+    const others = Array.from({ length: 50 }, () => record(bob))
+    for (const r of [a1!, a2!, a3!, a4!, stale, ...others]) await store.insert(strip(r))
+    expect(await store.delete(a1!.idHash)).toBe(true)
+    expect(await store.deleteByHandle(alice, a2!.handle)).toBe(true)
+    expect(await store.purgeExpired(T0 + 10)).toBe(1)
+    expect((await store.listForUser(alice, T0)).map((x) => x.handle)).toEqual([a4!.handle, a3!.handle])
+    expect(await store.deleteByHandle(alice, a2!.handle)).toBe(false)
+    expect(await store.deleteForUser(alice)).toBe(2)
+    expect(await store.listForUser(alice, T0)).toEqual([])
+    expect(await store.count()).toBe(50)
+    const again = record(alice)
+    await store.insert(strip(again))
+    expect((await store.listForUser(alice, T0)).map((x) => x.handle)).toEqual([again.handle])
+    expect(await store.listForUser(bob, T0)).toHaveLength(50)
+  })
+})
+
 describe('redis session store: keys and round trips', () => {
   it('every key it writes has a TTL = min(idle, absolute) remaining; the index lives until the last absolute expiry', async () => {
     const { store, alice, redis } = await setup('redis')
