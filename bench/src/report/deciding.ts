@@ -113,10 +113,16 @@ export function decidingFigure(results: ResultsFile, id: string): string | null 
   }
 }
 
-/** A per-session byte figure, or the honest "below resolution" when it sits within the method's noise. */
+/**
+ * A per-session byte figure, or the honest "below resolution" when it sits within the method's noise. A slope below
+ * −resolution is no cost either: the heap shrank between the readings because something that is not per-session
+ * state was freed (a fill left more transient memory at one reading than the ±2 MiB the resolution assumes), so it
+ * is named as that, never printed as a negative per-session figure.
+ */
 export function memoryFigure(bytes: number, resolution: number): string {
   const res = Math.round(resolution)
-  return Math.abs(bytes) <= resolution
-    ? `below the resolution of this method (±${res} B)`
-    : `${Math.round(bytes)} B (±${res} B)`
+  if (Math.abs(bytes) <= resolution) return `below the resolution of this method (±${res} B)`
+  if (bytes < 0)
+    return `no growth: the heap shrank by ${Math.round(-bytes)} B per session between the readings, more than the ±${res} B noise allowance (memory freed that was not per-session state)`
+  return `${Math.round(bytes)} B (±${res} B)`
 }

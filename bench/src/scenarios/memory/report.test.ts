@@ -85,6 +85,24 @@ describe('memory section', () => {
     expect(r.verdicts[0]?.text).not.toContain('-147')
   })
 
+  it('names a heap that shrank by more than the noise as no growth, never as a negative cost (session 5 run)', () => {
+    // The stateless app's heap: 13.8 MiB at 0, 18.4 at 10,000, 15.6 at 25,000 logins: −198 B per login, beyond ±140 B.
+    const shrank = [
+      point('stateful-memory', 0, 13.6),
+      point('stateful-memory', 10_000, 23.5),
+      point('stateful-memory', 25_000, 31.7),
+      point('stateless', 0, 13.8),
+      point('stateless', 10_000, 18.4),
+      point('stateless', 25_000, 15.57),
+    ]
+    const r = buildMemoryResult(shrank, memorySizes({ quick: false }))
+    const row = r.tables[1]?.rows.find((x) => x[0] === 'stateless')
+    expect(String(row?.[2])).toMatch(/^no growth: the heap shrank by 19\d B per session .*±140 B/)
+    expect(r.verdicts[0]?.status).toBe('supported')
+    expect(r.verdicts[0]?.text).toContain('against no growth for the stateless app')
+    expect(r.verdicts[0]?.text).not.toMatch(/-19\d/)
+  })
+
   it('produces a valid section whose chart renders', async () => {
     const r = buildMemoryResult(points, memorySizes({ quick: true }))
     expect(() => parseResults({ schemaVersion: 1, context: {}, experiments: [r] })).not.toThrow()

@@ -118,7 +118,8 @@ export function memoryVerdicts(points: readonly MemoryPoint[]): Verdict[] {
   const n = points.filter((p) => p.config === 'stateful-memory').at(-1)?.sessions ?? 0
   if (mem === null || stateless === null)
     return [{ claim: 'C13', status: 'inconclusive', text: 'Not enough readings to compare.' }]
-  const extraMiB = ((mem - stateless) * n) / MiB
+  // A shrinking stateless heap is no negative cost: it counts as no growth (deciding.ts memoryFigure).
+  const extraMiB = ((mem - Math.max(0, stateless)) * n) / MiB
   const resMem = resolutionBytes(points.filter((p) => p.config === 'stateful-memory')) ?? 0
   if (mem <= resMem)
     return [
@@ -134,7 +135,9 @@ export function memoryVerdicts(points: readonly MemoryPoint[]): Verdict[] {
   const statelessText =
     Math.abs(stateless) <= res
       ? `against no measurable growth for the stateless app (below the resolution of this method, ±${Math.round(res)} B per login)`
-      : `against ${Math.round(stateless)} bytes per login for the stateless app`
+      : stateless < 0
+        ? `against no growth for the stateless app (its heap shrank between the readings by more than the ±${Math.round(res)} B noise allowance)`
+        : `against ${Math.round(stateless)} bytes per login for the stateless app`
   if (extraMiB < NOISE_MIB) {
     return [
       {
