@@ -1,6 +1,14 @@
 import { spawn } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
-import { judgeNoise, NoiseSampler, noiseLimits, parseProcStat, roundNoise, summarizeNoise } from './noise.js'
+import {
+  judgeNoise,
+  NoiseSampler,
+  noiseLimits,
+  parseProcStat,
+  publicReference,
+  roundNoise,
+  summarizeNoise,
+} from './noise.js'
 
 const stat = (cpu0: number[], cpu1: number[], running = 1) => {
   const sum = cpu0.map((x, i) => x + cpu1[i]!)
@@ -132,5 +140,32 @@ describe("the guard's verdict over a run (summarizeNoise)", () => {
       limits,
     )
     expect(r).toMatchObject({ passed: false, notRerun: 1, stillNoisy: 0 })
+  })
+})
+
+describe('the GET /public control (in-process)', () => {
+  const quiet = () => {
+    const s = stat([100, 0, 0, 900, 0, 0, 0, 0], [100, 0, 0, 900, 0, 0, 0, 0])
+    return roundNoise(s, s, 1, 0, [2], null)
+  }
+
+  it('takes the lower quartile of the visits as the reference: a slow mode in a third of them does not move it', () => {
+    // Run H1's shape: most visits near 16.4 µs, a third in the host's slow mode near 25 µs.
+    const visits = [
+      ...Array.from({ length: 40 }, (_, i) => 16_000 + i * 20),
+      ...Array.from({ length: 20 }, () => 25_000),
+    ]
+    expect(publicReference(visits)).toBe(16_280)
+    expect(publicReference([1, 2, 3])).toBeNull()
+  })
+
+  it('flags a visit whose /public ran more than 15 % above the reference, and only in-process', () => {
+    const slow = { ...quiet(), publicDrift: 0.52 }
+    expect(judgeNoise(slow, noiseLimits('inprocess'))).toEqual([
+      "GET /public 52 % slower than the run's reference > 15 %",
+    ])
+    expect(judgeNoise({ ...quiet(), publicDrift: 0.13 }, noiseLimits('inprocess'))).toEqual([])
+    expect(judgeNoise({ ...quiet(), publicDrift: null }, noiseLimits('inprocess'))).toEqual([])
+    expect(judgeNoise(slow, noiseLimits('http'))).toEqual([])
   })
 })

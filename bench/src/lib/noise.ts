@@ -81,6 +81,12 @@ export interface RoundNoise {
   speedDrift: number | null
   /** The reference workload's ns before the round (null: not calibrated). */
   calibrationNs: number | null
+  /**
+   * In-process only: this visit's GET /public median ÷ the run's reference /public − 1 (see publicReference). Every
+   * app worker serves the same /public through the same app-wide stack, measured inside the visit, interleaved
+   * with the target path, so it sees what the target saw. Null where not judged (HTTP, or too few visits).
+   */
+  publicDrift?: number | null
 }
 
 /** Limits above which a round counts as noisy; each layer has its own (see noiseLimits). */
@@ -94,6 +100,8 @@ export interface NoiseLimits {
   ownRunnable: number
   /** Largest change of the machine's speed within one round (see RoundNoise.speedDrift). */
   speedDrift: number
+  /** Most a visit's /public may run above the run's reference /public (RoundNoise.publicDrift); in-process only. */
+  publicDrift?: number
 }
 
 /**
@@ -112,6 +120,13 @@ export interface NoiseLimits {
  *   the reference itself varies by up to ±15 % between visits (other workers' GC and compiler threads finishing
  *   on the same core). Comparing the reference before and after the same visit was tried and dropped: right after
  *   a visit the worker's own V8 background threads slowed it by up to 2.4×, which is not the machine.
+ * - The reference workload (HMAC, small allocations) misses one slow mode of this host: for minutes the request
+ *   path — allocation-heavy, memory-bound — runs ~1.5× slower while the reference runs at its usual speed. Every
+ *   app worker's GET /public is the same code, measured inside each visit beside the target, so it is the control:
+ *   on the quiet runs on record (F4, G4) every visit's /public was within −8 … +11 % of the run's median but one
+ *   (+32 %), while noisy runs had 18–21 visits at +43 … +58 % that passed every other check (runs G3, H1) and moved
+ *   the figures they carried by up to 2× (stateful-memory 34.6 → 67.8 µs). A visit whose /public is more than 15 %
+ *   above the run's reference is noisy.
  */
 export function noiseLimits(layer: 'inprocess' | 'http'): NoiseLimits {
   return layer === 'inprocess'
@@ -122,6 +137,7 @@ export function noiseLimits(layer: 'inprocess' | 'http'): NoiseLimits {
         runQueueExcess: 1,
         ownRunnable: 2,
         speedDrift: 0.2,
+        publicDrift: 0.15,
       }
     : {
         otherCores: 0.1,
@@ -149,6 +165,15 @@ export function judgeNoise(n: RoundNoise, limits: NoiseLimits): string[] {
     reasons.push(`steal ${(n.stealShare * 100).toFixed(1)} % > ${(limits.stealShare * 100).toFixed(0)} %`)
   if (n.runQueueMean - limits.ownRunnable > limits.runQueueExcess)
     reasons.push(`run queue ${n.runQueueMean.toFixed(1)} > ${limits.ownRunnable + limits.runQueueExcess}`)
+  if (
+    n.publicDrift !== null &&
+    n.publicDrift !== undefined &&
+    limits.publicDrift !== undefined &&
+    n.publicDrift > limits.publicDrift
+  )
+    reasons.push(
+      `GET /public ${(n.publicDrift * 100).toFixed(0)} % slower than the run's reference > ${(limits.publicDrift * 100).toFixed(0)} %`,
+    )
   if (n.speedDrift !== null && n.speedDrift > limits.speedDrift)
     reasons.push(
       `machine speed ${(n.speedDrift * 100).toFixed(0)} % off the run's median > ${(limits.speedDrift * 100).toFixed(0)} %`,
@@ -228,6 +253,18 @@ export class NoiseSampler {
     const pinned = this.pinned ? { cpu: this.pinned.cpu, ownCpuUs: this.pinned.cpuUs() - this.pinned0 } : null
     return roundNoise(this.s0, s1, wall, this.ownCpuUs() - this.own0, this.q, pinned)
   }
+}
+
+/**
+ * The run's reference GET /public for the publicDrift check: the lower quartile of the visits' /public medians.
+ * Interference only adds time, and on a host that spent much of a run in its slow mode (run G1: 38 of 90 visits)
+ * the median itself is slow; the quartile stays with the fast mode while at least a quarter of the visits ran in
+ * it. Null below 4 visits.
+ */
+export function publicReference(values: readonly number[]): number | null {
+  if (values.length < 4) return null
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.floor((sorted.length - 1) / 4)] ?? null
 }
 
 /**

@@ -7,7 +7,7 @@
 
 import { mapLimit } from '../../../lib/client.js'
 import type { NoiseLimits, RoundNoise } from '../../../lib/noise.js'
-import { harnessCpuUs, judgeNoise, NoiseSampler, noiseLimits } from '../../../lib/noise.js'
+import { harnessCpuUs, judgeNoise, NoiseSampler, noiseLimits, publicReference } from '../../../lib/noise.js'
 import { pinSelfAway } from '../../../lib/pinning.js'
 import type { Progress } from '../../../lib/progress.js'
 import { median, roundOrders } from '../../../lib/stats.js'
@@ -195,13 +195,15 @@ export async function measureInprocess(
     unpin = pinSelfAway(cpu)
     const own = () => workers.reduce((sum, w) => sum + w.cpuUs(), 0) + harnessCpuUs()
     type Attempt = { res: PathResult[]; noise: InprocVisit['noise']; reasons: string[] }
-    const retries: {
+    type Visit = {
       slot: number
       round: number
       w: InprocWorker
       first: Attempt
       attempt: () => Promise<Attempt>
-    }[] = []
+    }
+    const firsts: Visit[] = []
+    const retries: Visit[] = []
     const keep = (
       slot: number,
       round: number,
@@ -257,13 +259,37 @@ export async function measureInprocess(
         // The visit's place in the run's order is kept whether or not it is re-run later.
         const slot = visits.length
         visits.push({ round, group: w.spec.id, noise: first.noise, reasons: first.reasons, rerun: false })
-        if (first.reasons.length > 0 && s.rerun) {
-          progress.log(
-            `in-process round ${round} ${w.spec.id} noisy (${first.reasons.join('; ')}): re-running once after the rounds`,
-          )
-          retries.push({ slot, round, w, first, attempt })
-        } else keep(slot, round, w, first)
+        firsts.push({ slot, round, w, first, attempt })
       }
+    }
+    // The /public control (lib/noise.ts publicReference): judged once every visit has run, against the lower
+    // quartile of the app workers' /public (the floor's /public, without the apps' middleware, against its own).
+    const publicOf = (w: InprocWorker, a: Attempt) =>
+      a.res.find((p) => p.target === publicId(w.spec.id))?.p50Ns
+    const isFloor = (w: InprocWorker) => w.spec.id === 'floor'
+    const refs = new Map<boolean, number | null>(
+      [true, false].map((floor) => [
+        floor,
+        publicReference(
+          firsts.filter((v) => isFloor(v.w) === floor).flatMap((v) => publicOf(v.w, v.first) ?? []),
+        ),
+      ]),
+    )
+    const judged = (w: InprocWorker, a: Attempt): Attempt => {
+      const ref = refs.get(isFloor(w))
+      const pub = publicOf(w, a)
+      const noise = { ...a.noise, publicDrift: ref && pub ? pub / ref - 1 : null }
+      return { ...a, noise, reasons: judgeNoise(noise, limits) }
+    }
+    for (const v of firsts) {
+      const first = judged(v.w, v.first)
+      visits[v.slot] = { ...visits[v.slot]!, noise: first.noise, reasons: first.reasons }
+      if (first.reasons.length > 0 && s.rerun) {
+        progress.log(
+          `in-process round ${v.round} ${v.w.spec.id} noisy (${first.reasons.join('; ')}): re-running once after the rounds`,
+        )
+        retries.push({ ...v, first })
+      } else keep(v.slot, v.round, v.w, first)
     }
     // Re-runs after the last round, not right away: the host's slow spells last seconds to minutes, so an immediate
     // re-run mostly landed in the same spell (runs G1, G2, both layers: 21 of 64 and 24 of 77 re-runs passed).
@@ -271,7 +297,7 @@ export async function measureInprocess(
       if (failed.has(x.w.spec.id)) continue
       progress.update(`in-process re-runs ${i + 1}/${retries.length} · round ${x.round} · ${x.w.spec.id}`)
       try {
-        const again = await x.attempt()
+        const again = judged(x.w, await x.attempt())
         keep(x.slot, x.round, x.w, again, { noise: x.first.noise, reasons: x.first.reasons })
       } catch (err) {
         fail(x.w, `in-process re-run of round ${x.round}`, err)

@@ -75,6 +75,7 @@ export function noiseTable(
       'run queue mean (max)',
       'irq + softirq (cores, own loopback traffic)',
       'machine speed vs the run (reference workload)',
+      "GET /public vs the run's reference",
       're-run',
       'verdict',
     ],
@@ -90,12 +91,15 @@ export function noiseTable(
       v.noise.speedDrift === null || v.noise.speedDrift === undefined
         ? '–'
         : `${(v.noise.speedDrift * 100).toFixed(1)} %`,
+      v.noise.publicDrift === null || v.noise.publicDrift === undefined
+        ? '–'
+        : `${v.noise.publicDrift >= 0 ? '+' : ''}${(v.noise.publicDrift * 100).toFixed(1)} %`,
       v.rerun ? 'yes' : 'no',
       v.reasons.length > 0 ? `noisy${v.rerun ? ' again: left out' : ''}: ${v.reasons.join('; ')}` : 'quiet',
     ]),
     notes: Object.entries(record.limits).map(
       ([layer, l]) =>
-        `${layer} limits: other work ≤ ${l.otherCores} cores, ≤ ${l.otherOnPinnedCore} on the measured core, steal ≤ ${l.stealShare * 100} %, run queue ≤ ${l.ownRunnable + l.runQueueExcess}${l.speedDrift === undefined ? '' : `, reference workload within ${l.speedDrift * 100} % of the run's median where calibrated`}. Interrupt time is recorded, not counted (the kernel charges the round's own loopback traffic to no process). Why: docs/benchmarks.md (noise guard).`,
+        `${layer} limits: other work ≤ ${l.otherCores} cores, ≤ ${l.otherOnPinnedCore} on the measured core, steal ≤ ${l.stealShare * 100} %, run queue ≤ ${l.ownRunnable + l.runQueueExcess}${l.speedDrift === undefined ? '' : `, reference workload within ${l.speedDrift * 100} % of the run's median where calibrated`}${l.publicDrift === undefined ? '' : `, GET /public at most ${l.publicDrift * 100} % above the run's reference (lower quartile of the visits)`}. Interrupt time is recorded, not counted (the kernel charges the round's own loopback traffic to no process). Why: docs/benchmarks.md (noise guard).`,
     ),
   }
 }
