@@ -31,9 +31,14 @@ const YES = ['supported'] as const
 const NO = ['refuted'] as const
 const YES_OR_MIXED = ['supported', 'mixed'] as const
 
+/**
+ * A variant's added cost per request: the in-process figure the verdicts are decided on (so the advice quotes the
+ * number in the summary's table), or, in a results file without the in-process layer, the HTTP server CPU.
+ */
 const cpu = (r: ResultsFile, id: string) => {
   const f = overheadFigures(r).get(id)
-  return f ? us(f.cpuAddedUs) : 'its measured cost'
+  if (!f) return 'its measured cost'
+  return f.inprocAddedUs ? `${us(f.inprocAddedUs)} in-process` : `${us(f.cpuAddedUs)} of server CPU`
 }
 
 const RULES: readonly Rule[] = [
