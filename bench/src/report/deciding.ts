@@ -5,12 +5,17 @@
  */
 import {
   attackFigures,
+  experiment,
   lbFigures,
   memoryFigures,
   overheadFigures,
   restartFigures,
+  reuseFigures,
   revocationFigures,
+  rotationFigures,
   type Spread,
+  sizeFigures,
+  ttlFigures,
 } from './figures.js'
 import type { ResultsFile } from './schema.js'
 
@@ -101,6 +106,71 @@ export function decidingFigure(results: ResultsFile, id: string): string | null 
       return a
         ? `forged-token cases accepted: naive verifier ${a.naiveAccepted} of ${a.cases}, the stateless app ${a.appAccepted} of ${a.cases}`
         : null
+    }
+    case 'C7': {
+      // Strict rotation (no grace) with a deny-list: the races, and the victim who stays away.
+      const strict = reuseFigures(results).filter((r) => r.graceSec === 0 && r.revocation === 'denylist')
+      const races = strict.filter((r) => r.order !== 'victim-idle')
+      const idle = strict.find((r) => r.order === 'victim-idle')
+      if (races.length === 0) return null
+      const most = Math.max(...races.map((r) => r.attackerTokens))
+      return (
+        `strict rotation: attacker's access tokens ≤ ${most} per race (${races.length} races), ` +
+        `${idle ? `${idle.attackerTokens} while the victim stayed away; ` : ''}` +
+        `family revoked in ${strict.filter((r) => r.familyDied).length} of ${strict.length}, victim logged out in ${strict.filter((r) => r.victimLoggedOut).length} of ${strict.length}`
+      )
+    }
+    case 'C8': {
+      const rows = ttlFigures(results)
+      const short = rows[0]
+      const long = rows.at(-1)
+      if (!short || !long || short === long) return null
+      const cpu = (r: (typeof rows)[number]) =>
+        r.cpuResolved ? `${(r.cores * 100).toFixed(1)} % of a core` : 'CPU below resolution'
+      return (
+        `per 10,000 active users: ACCESS_TTL ${short.ttlSec} s → ${short.refreshesPerSec.toFixed(1)} refreshes/s, ${cpu(short)}, stolen token usable ≤ ${short.exposureSec} s; ` +
+        `${long.ttlSec} s → ${long.refreshesPerSec.toFixed(1)}/s, ${cpu(long)}, ≤ ${long.exposureSec} s`
+      )
+    }
+    case 'C9': {
+      const z = sizeFigures(results)
+      if (!z) return null
+      const { small, large } = z
+      return (
+        `JWT with ${small.dataBytes} → ${large.dataBytes} B of claims (${small.requestBytes} → ${large.requestBytes} B per request): ` +
+        `${Math.round(small.cpuUsPerReq)} → ${Math.round(large.cpuUsPerReq)} µs server CPU/req, ${Math.round(small.rps)} → ${Math.round(large.rps)} req/s`
+      )
+    }
+    case 'storm': {
+      const raw = experiment(results, 'storm')?.raw as { cases?: unknown } | undefined
+      const cases = Array.isArray(raw?.cases) ? (raw.cases as Record<string, unknown>[]) : []
+      const peak = (jitter: boolean) => {
+        const c = cases.find((x) => (x.jitterSec === 0) !== jitter)
+        const w = c?.wave2 as { peakDuePerSec?: number; non2xx?: number; errors?: number } | undefined
+        return c && w && typeof w.peakDuePerSec === 'number'
+          ? { peak: w.peakDuePerSec, failed: (w.non2xx ?? 0) + (w.errors ?? 0), jitterSec: c.jitterSec }
+          : null
+      }
+      const plain = peak(false)
+      const jittered = peak(true)
+      if (!plain) return null
+      return (
+        `refreshes asked for when the tokens expired: peak ${Math.round(plain.peak)}/s without jitter` +
+        (jittered
+          ? `, ${Math.round(jittered.peak)}/s with ${String(jittered.jitterSec)} s of jitter; failed: ${plain.failed + jittered.failed}`
+          : `; failed: ${plain.failed}`)
+      )
+    }
+    case 'rotation': {
+      const f = rotationFigures(results)
+      if (!f) return null
+      const p = f.verifierPickupMs
+      return (
+        `failed requests across \`keys rotate\`: ${f.failed} of ${f.responses.toLocaleString('en-US')} (${f.configs} algorithms)` +
+        (p
+          ? `; the JWKS verifier took the new key after ${(p.median / 1000).toFixed(1)} s (${(p.min / 1000).toFixed(1)}–${(p.max / 1000).toFixed(1)})`
+          : '')
+      )
     }
     case 'C13': {
       const m = memoryFigures(results)

@@ -211,3 +211,116 @@ export function stormFigures(results: ResultsFile): StormFigures | null {
   if (clients === null || peakPerSec === null || clients <= 0 || peakPerSec <= 0) return null
   return { clients, peakPerSec, windowSec: clients / peakPerSec }
 }
+
+/** One row of the reuse race (C7) as results.json carries it. */
+export interface ReuseRowFigure {
+  graceSec: number
+  revocation: string
+  order: string
+  attackerTokens: number
+  victimLoggedOut: boolean
+  familyDied: boolean
+}
+
+/** The reuse experiment's rows (C7), or an empty list. */
+export function reuseFigures(results: ResultsFile): ReuseRowFigure[] {
+  const raw = experiment(results, 'reuse')?.raw
+  if (!isObj(raw) || !Array.isArray(raw.rows)) return []
+  return raw.rows.flatMap((r) => {
+    if (!isObj(r)) return []
+    const graceSec = num(r.graceSec)
+    const attackerTokens = num(r.attackerTokens)
+    if (graceSec === null || attackerTokens === null || typeof r.order !== 'string') return []
+    return [
+      {
+        graceSec,
+        revocation: typeof r.revocation === 'string' ? r.revocation : '',
+        order: r.order,
+        attackerTokens,
+        victimLoggedOut: r.victimLoggedOut === true,
+        familyDied: num(r.familyDiedMs) !== null,
+      },
+    ]
+  })
+}
+
+/** One ACCESS_TTL of the TTL sweep (C8). `cpuResolved` is false where the CPU sat within the method's ticks. */
+export interface TtlFigure {
+  ttlSec: number
+  refreshesPerSec: number
+  cores: number
+  cpuResolved: boolean
+  exposureSec: number
+}
+
+/** The TTL sweep's rows (C8), shortest TTL first, or an empty list. */
+export function ttlFigures(results: ResultsFile): TtlFigure[] {
+  const raw = experiment(results, 'ttl')?.raw
+  if (!isObj(raw) || !Array.isArray(raw.rows)) return []
+  return raw.rows
+    .flatMap((r) => {
+      if (!isObj(r) || r.valid !== true) return []
+      const ttlSec = num(r.ttlSec)
+      const refreshesPerSec = num(r.targetRps)
+      const cores = num(r.cores)
+      const exposureSec = num(r.exposureSec)
+      if (ttlSec === null || refreshesPerSec === null || cores === null || exposureSec === null) return []
+      // Rows written before the resolution was recorded: resolved unless the CPU is under one tick per second.
+      const resolution = num(r.resolutionCores) ?? 0.005
+      return [{ ttlSec, refreshesPerSec, cores, cpuResolved: cores > resolution, exposureSec }]
+    })
+    .sort((a, b) => a.ttlSec - b.ttlSec)
+}
+
+/** The size sweep's smallest and largest JWT (C9): claims bytes, request bytes, CPU µs per request, req/s. */
+export function sizeFigures(results: ResultsFile): { small: SizePoint; large: SizePoint } | null {
+  const raw = experiment(results, 'size')?.raw
+  const points = isObj(raw) && isObj(raw.measurement) ? raw.measurement.points : null
+  if (!Array.isArray(points)) return null
+  const jwt = points
+    .flatMap((p): SizePoint[] => {
+      if (!isObj(p) || p.app !== 'stateless' || num(p.non2xx) !== 0 || num(p.errors) !== 0) return []
+      const dataBytes = num(p.dataBytes)
+      const requestBytes = num(p.requestBytes)
+      const cpuUsPerReq = num(p.cpuUsPerReq)
+      const rps = num(p.rps)
+      if (dataBytes === null || requestBytes === null || cpuUsPerReq === null || rps === null) return []
+      return [{ dataBytes, requestBytes, cpuUsPerReq, rps }]
+    })
+    .sort((a, b) => a.dataBytes - b.dataBytes)
+  const small = jwt[0]
+  const large = jwt.at(-1)
+  return small && large && large.dataBytes > small.dataBytes ? { small, large } : null
+}
+
+export interface SizePoint {
+  dataBytes: number
+  requestBytes: number
+  cpuUsPerReq: number
+  rps: number
+}
+
+/** Key rotation under load: failed requests across `keys rotate`, and when the JWKS verifier took the new key. */
+export function rotationFigures(
+  results: ResultsFile,
+): { configs: number; failed: number; responses: number; verifierPickupMs: Spread | null } | null {
+  const raw = experiment(results, 'rotation')?.raw
+  if (!isObj(raw) || !Array.isArray(raw.rows) || raw.rows.length === 0) return null
+  let failed = 0
+  let responses = 0
+  const pickups: number[] = []
+  for (const r of raw.rows) {
+    if (!isObj(r)) continue
+    const load = isObj(r.load) ? r.load : {}
+    failed += (num(load.non2xx) ?? 0) + (num(load.errors) ?? 0) + (num(load.timeouts) ?? 0)
+    responses += num(load.responses) ?? 0
+    const p = num(r.verifierPickupMs)
+    if (p !== null) pickups.push(p)
+  }
+  pickups.sort((a, b) => a - b)
+  const verifierPickupMs =
+    pickups.length > 0
+      ? { median: pickups[Math.floor((pickups.length - 1) / 2)]!, min: pickups[0]!, max: pickups.at(-1)! }
+      : null
+  return { configs: raw.rows.length, failed, responses, verifierPickupMs }
+}

@@ -131,3 +131,32 @@ describe('choose rules (counterfactual inputs)', () => {
     expect(c.undecided).toEqual(['smoke run: C1, C5', 'inconclusive: C4', 'no experiment in this run: C7'])
   })
 })
+
+describe('deciding numbers for the claims decided outside the overhead experiment', () => {
+  // The committed sample: every claim row must carry its number (issue 14: "the one number that decides it").
+  const sample = load(join(import.meta.dirname, '../../../docs/sample-report/results.json'))
+
+  it('gives every claim of the full sample run a deciding number', () => {
+    const missing = buildSummary(sample).rows.filter((r) => !r.figure || r.figure === '–')
+    expect(missing.map((r) => r.id)).toEqual([])
+  })
+
+  it('reads C7, C8, C9, storm and rotation from their raw data', () => {
+    const fig = (id: string) => buildSummary(sample).rows.find((r) => r.id === id)?.figure ?? ''
+    expect(fig('C7')).toMatch(
+      /^strict rotation: attacker's access tokens ≤ \d+ per race \(3 races\), \d+ while the victim stayed away; family revoked in \d of \d, victim logged out in \d of \d$/,
+    )
+    expect(fig('C8')).toMatch(
+      /^per 10,000 active users: ACCESS_TTL 30 s → 333\.3 refreshes\/s, [\d.]+ % of a core, stolen token usable ≤ 35 s; 3600 s → 2\.8\/s, /,
+    )
+    expect(fig('C9')).toMatch(
+      /^JWT with \d+ → \d+ B of claims \(\d+ → \d+ B per request\): \d+ → \d+ µs server CPU\/req, \d+ → \d+ req\/s$/,
+    )
+    expect(fig('storm')).toMatch(
+      /^refreshes asked for when the tokens expired: peak \d+\/s without jitter, \d+\/s with \d+ s of jitter; failed: \d+$/,
+    )
+    expect(fig('rotation')).toMatch(
+      /^failed requests across `keys rotate`: \d+ of [\d,]+ \(3 algorithms\); the JWKS verifier took the new key after/,
+    )
+  })
+})
