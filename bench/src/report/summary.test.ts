@@ -156,7 +156,7 @@ describe('deciding numbers for the claims decided outside the overhead experimen
       /^refreshes asked for when the tokens expired: peak \d+\/s without jitter, \d+\/s with \d+ s of jitter; failed: \d+$/,
     )
     expect(fig('rotation')).toMatch(
-      /^failed requests across `keys rotate`: \d+ of [\d,]+ \(3 algorithms\); the JWKS verifier took the new key after/,
+      /^failed requests across the key rotation: \d+ of [\d,]+ \(3 algorithms\); the JWKS verifier took the new key after/,
     )
   })
 })
