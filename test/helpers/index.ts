@@ -18,7 +18,7 @@ export {
 export type { Fixtures, FixtureUser } from './fixtures.js'
 export { LONG_PASSWORD, SIXTY_FOUR, seedFixtures, VICTIM_PASSWORD } from './fixtures.js'
 export type { ReqOptions, Res } from './http-client.js'
-export { LEAK_PATTERN, median, percentile, request, sameOrigin } from './http-client.js'
+export { LEAK_PATTERN, leaks, median, percentile, request, sameOrigin } from './http-client.js'
 export type { KeyFile, KeyFileEntry } from './keys.js'
 export { currentSigningKey, readKeyFile } from './keys.js'
 export type { SinkListener } from './listener.js'

@@ -1,4 +1,4 @@
-import { LEAK_PATTERN, METRICS_AUTH, type Res, rawRequest, request, sameOrigin } from '@auth-lab/test'
+import { leaks, METRICS_AUTH, type Res, rawRequest, request, sameOrigin } from '@auth-lab/test'
 import type { AttackCase, Check } from './types.js'
 import { metricValue, mustLogin } from './util.js'
 
@@ -6,7 +6,7 @@ const JSON_HEADERS = { 'content-type': 'application/json' }
 
 function noLeak(check: Check, label: string, res: Res): void {
   check.that(res.status !== 500, `${label}: 500`)
-  check.that(!LEAK_PATTERN.test(res.text), `${label}: library/stack text in the body`)
+  check.that(!leaks(res.text), `${label}: library/stack text in the body`)
 }
 
 /** §3.2 Input handling (both apps; login, password-change and refresh bodies). */

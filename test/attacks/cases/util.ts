@@ -1,4 +1,4 @@
-import { type AppServer, type Cred, LEAK_PATTERN, METRICS_AUTH, type Res, request } from '@auth-lab/test'
+import { type AppServer, type Cred, leaks, METRICS_AUTH, type Res, request } from '@auth-lab/test'
 import type { CaseContext, Check, Target } from './types.js'
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
@@ -7,17 +7,12 @@ export const nowS = () => Math.floor(Date.now() / 1000)
 /** REJECT-B: 401, `WWW-Authenticate: Bearer … error="invalid_token"`, nothing leaked, never 500. */
 export function isRejectB(res: Res): boolean {
   const www = res.headers.get('www-authenticate') ?? ''
-  return (
-    res.status === 401 &&
-    /^Bearer\b/i.test(www) &&
-    /error="invalid_token"/.test(www) &&
-    !LEAK_PATTERN.test(res.text)
-  )
+  return res.status === 401 && /^Bearer\b/i.test(www) && /error="invalid_token"/.test(www) && !leaks(res.text)
 }
 
 /** REJECT-A: 401 `unauthenticated`, nothing leaked. */
 export function isRejectA(res: Res): boolean {
-  return res.status === 401 && res.json?.error === 'unauthenticated' && !LEAK_PATTERN.test(res.text)
+  return res.status === 401 && res.json?.error === 'unauthenticated' && !leaks(res.text)
 }
 
 export function isReject(app: Target, res: Res): boolean {
