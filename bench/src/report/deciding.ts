@@ -5,7 +5,6 @@
  */
 import {
   attackFigures,
-  experiment,
   lbFigures,
   memoryFigures,
   overheadFigures,
@@ -15,6 +14,7 @@ import {
   rotationFigures,
   type Spread,
   sizeFigures,
+  stormWaves,
   ttlFigures,
 } from './figures.js'
 import type { ResultsFile } from './schema.js'
@@ -142,22 +142,14 @@ export function decidingFigure(results: ResultsFile, id: string): string | null 
       )
     }
     case 'storm': {
-      const raw = experiment(results, 'storm')?.raw as { cases?: unknown } | undefined
-      const cases = Array.isArray(raw?.cases) ? (raw.cases as Record<string, unknown>[]) : []
-      const peak = (jitter: boolean) => {
-        const c = cases.find((x) => (x.jitterSec === 0) !== jitter)
-        const w = c?.wave2 as { peakDuePerSec?: number; non2xx?: number; errors?: number } | undefined
-        return c && w && typeof w.peakDuePerSec === 'number'
-          ? { peak: w.peakDuePerSec, failed: (w.non2xx ?? 0) + (w.errors ?? 0), jitterSec: c.jitterSec }
-          : null
-      }
-      const plain = peak(false)
-      const jittered = peak(true)
+      const waves = stormWaves(results)
+      const plain = waves.find((w) => w.jitterSec === 0)
+      const jittered = waves.find((w) => w.jitterSec > 0)
       if (!plain) return null
       return (
-        `refreshes asked for when the tokens expired: peak ${Math.round(plain.peak)}/s without jitter` +
+        `refreshes asked for when the tokens expired: peak ${Math.round(plain.peakDuePerSec)}/s without jitter` +
         (jittered
-          ? `, ${Math.round(jittered.peak)}/s with ${String(jittered.jitterSec)} s of jitter; failed: ${plain.failed + jittered.failed}`
+          ? `, ${Math.round(jittered.peakDuePerSec)}/s with ${jittered.jitterSec} s of jitter; failed: ${plain.failed + jittered.failed}`
           : `; failed: ${plain.failed}`)
       )
     }

@@ -212,6 +212,21 @@ export function stormFigures(results: ResultsFile): StormFigures | null {
   return { clients, peakPerSec, windowSec: clients / peakPerSec }
 }
 
+/** Each storm case's second wave (the tokens coming back at their exp): jitter, peak asked-for rate, failures. */
+export function stormWaves(
+  results: ResultsFile,
+): { jitterSec: number; peakDuePerSec: number; failed: number }[] {
+  const raw = experiment(results, 'storm')?.raw
+  if (!isObj(raw) || !Array.isArray(raw.cases)) return []
+  return raw.cases.flatMap((c) => {
+    const w = isObj(c) && isObj(c.wave2) ? c.wave2 : null
+    const jitterSec = isObj(c) ? num(c.jitterSec) : null
+    const peakDuePerSec = num(w?.peakDuePerSec)
+    if (!w || jitterSec === null || peakDuePerSec === null) return []
+    return [{ jitterSec, peakDuePerSec, failed: (num(w.non2xx) ?? 0) + (num(w.errors) ?? 0) }]
+  })
+}
+
 /** One row of the reuse race (C7) as results.json carries it. */
 export interface ReuseRowFigure {
   graceSec: number
