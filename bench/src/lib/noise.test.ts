@@ -94,7 +94,6 @@ describe("the guard's verdict over a run (summarizeNoise)", () => {
             group: `w${g}`,
             label,
             ...o,
-            kept: o.rerun ? ('rerun' as const) : ('first' as const),
           })
         }
     return out

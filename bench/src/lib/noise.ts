@@ -12,6 +12,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { readCpuTimes } from './proc-stats.js'
+import { percentile } from './quantile.js'
 
 /** Jiffies of one `cpu` line of /proc/stat, summed into the fields the guard needs. */
 export interface CpuLine {
@@ -263,8 +264,10 @@ export class NoiseSampler {
  */
 export function publicReference(values: readonly number[]): number | null {
   if (values.length < 4) return null
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.floor((sorted.length - 1) / 4)] ?? null
+  return percentile(
+    [...values].sort((a, b) => a - b),
+    25,
+  )
 }
 
 /**
@@ -302,8 +305,8 @@ export function summarizeNoise(
     group: string
     label: string
     reasons: string[]
+    /** Re-run once; a re-run that is still noisy was left out of the figures. */
     rerun: boolean
-    kept: 'first' | 'rerun'
   }[],
   limits: Record<string, NoiseLimits>,
   policy: { maxLeftOutPerGroup: number; maxLeftOutShare: number } = NOISE_POLICY,
@@ -314,8 +317,10 @@ export function summarizeNoise(
   const failures: string[] = []
   if (notRerun.length > 0) failures.push(`${notRerun.length} noisy round(s) could not be re-run`)
   const perGroup = new Map<string, number>()
-  for (const j of leftOut)
-    perGroup.set(`${j.layer} ${j.group}`, (perGroup.get(`${j.layer} ${j.group}`) ?? 0) + 1)
+  for (const j of leftOut) {
+    const key = `${j.layer} ${j.group}`
+    perGroup.set(key, (perGroup.get(key) ?? 0) + 1)
+  }
   for (const [g, n] of perGroup)
     if (n > policy.maxLeftOutPerGroup)
       failures.push(`${g} lost ${n} rounds (at most ${policy.maxLeftOutPerGroup} may be left out)`)

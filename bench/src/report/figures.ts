@@ -3,6 +3,7 @@
  * quote. Each reader looks at one experiment's `raw` (the source of every number in its tables) and returns null
  * when the experiment is missing, failed, or has another shape — a figure is never guessed.
  */
+import { summarize } from '../lib/stats.js'
 import type { ExperimentResult, ResultsFile } from './schema.js'
 
 /** A median with the range it came from (min–max over rounds or readings). */
@@ -332,10 +333,5 @@ export function rotationFigures(
     const p = num(r.verifierPickupMs)
     if (p !== null) pickups.push(p)
   }
-  pickups.sort((a, b) => a - b)
-  const verifierPickupMs =
-    pickups.length > 0
-      ? { median: pickups[Math.floor((pickups.length - 1) / 2)]!, min: pickups[0]!, max: pickups.at(-1)! }
-      : null
-  return { configs: raw.rows.length, failed, responses, verifierPickupMs }
+  return { configs: raw.rows.length, failed, responses, verifierPickupMs: summarize(pickups) }
 }

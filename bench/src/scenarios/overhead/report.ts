@@ -190,6 +190,5 @@ function judged(layer: string, v: InprocVisit | HttpVisit) {
     label: `round ${v.round} ${v.group}`,
     reasons: v.reasons,
     rerun: v.rerun,
-    kept: v.rerun ? ('rerun' as const) : ('first' as const),
   }
 }
