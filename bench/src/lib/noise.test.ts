@@ -5,6 +5,7 @@ import {
   NoiseSampler,
   noiseLimits,
   parseProcStat,
+  publicDrifts,
   publicReference,
   roundNoise,
   summarizeNoise,
@@ -142,7 +143,7 @@ describe("the guard's verdict over a run (summarizeNoise)", () => {
   })
 })
 
-describe('the GET /public control (in-process)', () => {
+describe('the GET /public control', () => {
   const quiet = () => {
     const s = stat([100, 0, 0, 900, 0, 0, 0, 0], [100, 0, 0, 900, 0, 0, 0, 0])
     return roundNoise(s, s, 1, 0, [2], null)
@@ -158,13 +159,43 @@ describe('the GET /public control (in-process)', () => {
     expect(publicReference([1, 2, 3])).toBeNull()
   })
 
-  it('flags a visit whose /public ran more than 15 % above the reference, and only in-process', () => {
+  it('flags a visit whose /public ran more than 15 % above the reference in-process, 35 % over HTTP', () => {
     const slow = { ...quiet(), publicDrift: 0.52 }
     expect(judgeNoise(slow, noiseLimits('inprocess'))).toEqual([
       "GET /public 52 % slower than the run's reference > 15 %",
     ])
     expect(judgeNoise({ ...quiet(), publicDrift: 0.13 }, noiseLimits('inprocess'))).toEqual([])
     expect(judgeNoise({ ...quiet(), publicDrift: null }, noiseLimits('inprocess'))).toEqual([])
-    expect(judgeNoise(slow, noiseLimits('http'))).toEqual([])
+    expect(judgeNoise(slow, noiseLimits('http'))).toEqual([
+      "GET /public 52 % slower than the run's reference > 35 %",
+    ])
+    // HTTP server CPU per request is coarser: a quiet visit +25 % above the lower quartile is not flagged.
+    expect(judgeNoise({ ...quiet(), publicDrift: 0.25 }, noiseLimits('http'))).toEqual([])
+  })
+
+  it('judges app visits against the apps and the floor against itself, re-runs against the same references', () => {
+    // Run J1's HTTP shape: app servers' /public at 60–70 µs CPU per request when quiet, 105–246 in a slow spell; the
+    // floor's lighter /public at 58–66.
+    type V = { group: string; pub: number | undefined }
+    const firsts: V[] = [
+      ...[62, 64, 60, 70, 67, 63, 68, 61].map((pub, i) => ({ group: `app-${i}`, pub })),
+      ...[106, 246, 190].map((pub, i) => ({ group: `slow-${i}`, pub })),
+      { group: 'floor', pub: 58 },
+      { group: 'floor', pub: 66 },
+    ]
+    const drift = publicDrifts(
+      firsts,
+      (v) => v.group === 'floor',
+      (v) => v.pub,
+    )
+    const limits = noiseLimits('http')
+    const flagged = firsts.filter((v) => judgeNoise({ ...quiet(), publicDrift: drift(v) }, limits).length > 0)
+    expect(flagged.map((v) => v.group)).toEqual(['slow-0', 'slow-1', 'slow-2'])
+    // The floor has fewer than 4 visits of its own: no reference, so it is not judged on /public.
+    expect(drift({ group: 'floor', pub: 500 })).toBeNull()
+    // A re-run of a slow visit that came back at 66 µs is judged against the same app reference, and passes.
+    // (the apps' reference: the lower quartile of their 11 first visits, 62 µs).
+    expect(drift({ group: 'slow-1', pub: 66 })).toBeCloseTo(66 / 62 - 1, 5)
+    expect(drift({ group: 'app-0', pub: undefined })).toBeNull()
   })
 })

@@ -63,11 +63,11 @@ export type LbSizes = Omit<LbMeasureOptions, 'configs' | 'progress'>
 
 export function lbSizes(options: Pick<RunOptions, 'quick' | 'connections' | 'durationSec'>): LbSizes {
   const base = options.quick
-    ? { instances: 3, users: 24, connections: 12, loadSec: 1, killLoadSec: 1.5, killAtSec: 0.5 }
-    : // 1.5 s of load per cell (was 4, then 2): the 2xx share is read over 1,500+ responses (±1 %), and the
-      // round-robin failures it shows are structural (1 in N instances holds the session); the kill lands 1 s into
-      // 2.5 s of load, so the series shows a second before it and 1.5 s after.
-      { instances: 3, users: 60, connections: 30, loadSec: 1.5, killLoadSec: 2.5, killAtSec: 1 }
+    ? { instances: 3, users: 24, connections: 12, loadSec: 0.7, killLoadSec: 1, killAtSec: 0.4 }
+    : // 1 s of load per cell (was 4, 2, then 1.5): the 2xx share is read over ~700–1,400 responses (±2 %), and the
+      // round-robin failures it shows are structural (1 in N instances holds the session); the kill lands 0.8 s
+      // into 2 s of load, so the series shows most of a second before it and 1.2 s after.
+      { instances: 3, users: 60, connections: 30, loadSec: 1, killLoadSec: 2, killAtSec: 0.8 }
   const connections = Math.min(options.connections ?? base.connections, base.users)
   return {
     ...base,

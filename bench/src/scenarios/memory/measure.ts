@@ -50,14 +50,14 @@ export function memorySizes(options: Pick<RunOptions, 'quick'>): MemorySizes {
         settleMs: 300,
       }
     : {
-        // 25,000 (was 50,000, then 30,000, which no run reached within the 45 s budget; the budget still ends most
-        // fills): the slope is read over the ~15,000 sessions between the two last readings, which resolves ±140 B
-        // per session against 2 MiB of heap noise — the memory store's 329–570 B per session in the runs on record
-        // stand 2–4× clear of it.
-        checkpoints: [0, 10_000, 25_000],
+        // 20,000 (was 50,000, 30,000, then 25,000, which took 32–36 s of the 45 s budget side by side): the slope is
+        // read over the 12,000 sessions between the two last readings, which resolves ±175 B per session against 2 MiB
+        // of heap noise — the memory store's 446–624 B per session in the runs on record (with its per-user index)
+        // stand 2.5–3.6× clear of it. ~7 s off the full run (issue 14).
+        checkpoints: [0, 8_000, 20_000],
         configs: ['stateful-memory', 'stateless'],
         concurrency: 16,
-        budgetMs: 45_000,
+        budgetMs: 36_000,
         settleMs: 500,
       }
 }

@@ -27,6 +27,14 @@ export function resolutionBytes(points: readonly MemoryPoint[]): number | null {
   return (NOISE_MIB * MiB) / (last.sessions - first.sessions)
 }
 
+/** What the checkpoints asked for can resolve (the table's own ± uses the sessions actually reached). */
+function slopeText(checkpoints: readonly number[]): string {
+  const [prev, last] = checkpoints.filter((c) => c > 0).slice(-2)
+  if (prev === undefined || last === undefined) return ''
+  const span = last - prev
+  return ` The per-session slope is read over the ${span.toLocaleString('en-US')} sessions between the last two readings, which resolves about ±${Math.round((NOISE_MIB * MiB) / span)} B against ${NOISE_MIB} MiB of heap noise, well below the few hundred bytes a stored session costs (earlier full runs went to 50,000 sessions, then 30,000, then 25,000; the time, not the count, ended most fills).`
+}
+
 function perSession(bytes: number | null, resolution: number | null): string | number | null {
   if (bytes === null) return null
   return resolution === null ? Math.round(bytes) : memoryFigure(bytes, resolution)
@@ -173,7 +181,7 @@ export function buildMemoryResult(points: readonly MemoryPoint[], sizes: MemoryS
       '(a preload used only by this experiment, triggered by SIGUSR2), then the V8 heap in use is read from `/metrics` and the RSS from `/proc/<pid>/status`.',
       '\n\nLogins use cheap argon2 (ARGON2_MEMORY_KIB=256, ARGON2_TIME_COST=1) so tens of thousands fit in the time bound; argon2 memory is freed after each hash and does not stay in the heap.',
       ` Filling stops after ${Math.round(sizes.budgetMs / 1000)} s per configuration; a lower count than asked is marked in the table.`,
-      ' The full run stops at 25,000 sessions (earlier runs went to 50,000, then 30,000): the per-session slope is read over the 15,000 sessions between the last two readings, which resolves about ±140 B against 2 MiB of heap noise, far below the few hundred bytes a stored session costs.',
+      slopeText(sizes.checkpoints),
     ].join(''),
     tables: [memoryTable(points), perSessionTable(points)],
     charts: [memoryChart(points)],

@@ -15,6 +15,7 @@ import type { Credential, Outcome } from '../../lib/client.js'
 import { mapLimit, refresh } from '../../lib/client.js'
 import { pickApp } from '../../lib/configs.js'
 import { fastLogin } from '../../lib/fast-login.js'
+import { pinProcess } from '../../lib/pinning.js'
 import type { ServerHandle } from '../../lib/processes.js'
 import { sleep, startServer, tempDbPath } from '../../lib/processes.js'
 import { percentile } from '../../lib/quantile.js'
@@ -38,9 +39,9 @@ export function stormSizes(options: Pick<RunOptions, 'quick'>): StormSizes {
 }
 
 export function stormEstimateSec(s: StormSizes): number {
-  // Two starts, logins (~1.2 ms each on 2 cores with the node:http client), then per case wave 1's drain at ~1,400
+  // Two starts, logins (~0.9 ms each, unpinned, with the node:http client), then per case wave 1's drain at ~1,400
   // refreshes/s, one TTL, wave 2's drain; jitter spreads the jittered case's waves over its extra seconds.
-  return 3 + s.users * 0.0012 + 2 * (s.accessTtlSec + 1 + s.users / 1400) + 1.5 * s.jitterSec
+  return 3 + s.users * 0.0009 + 2 * (s.accessTtlSec + 1 + s.users / 1400) + 1.5 * s.jitterSec
 }
 
 export interface WaveStats {
@@ -143,6 +144,17 @@ async function storm(url: string, creds: Credential[], s: StormSizes) {
   return { creds: next, wave1: stats(w1, s.bucketMs), wave2: stats(w2, s.bucketMs) }
 }
 
+/** Every user logged in once (node:http logins, fast-login.ts: 10,000 fetch logins cost the harness as much CPU as
+ * the server). */
+async function loginAll(server: ServerHandle, names: readonly string[]): Promise<Credential[]> {
+  const client = fastLogin(server.url, 'stateless', 32)
+  try {
+    return await mapLimit([...names], 32, (u) => client.login(u))
+  } finally {
+    client.close()
+  }
+}
+
 export async function measureStorm(
   s: StormSizes,
   opts: { serverCpu: number | null; progress?: (line: string) => void },
@@ -154,13 +166,10 @@ export async function measureStorm(
     const names = await seedUsers(dbPath, { count: s.users, prefix: 'storm-' })
     const env = { ...app.env, ACCESS_TTL: String(s.accessTtlSec), CLOCK_TOLERANCE: '0' }
     // The first server creates the key file; the second (same DB, same keys directory) starts once it exists.
-    const plain = await startServer({
-      kind: app.kind,
-      env,
-      dbPath,
-      label: 'storm-no-jitter',
-      cpu: opts.serverCpu,
-    })
+    // Both start unpinned, and the logins run so (argon2 on the server's thread pool, on both cores): 10,000 logins
+    // took 14 s with the server pinned and 9 s unpinned on a quiet machine (through both servers at once also 9 s:
+    // their SQLite writes wait on each other). Both are pinned to the server core before the storms.
+    const plain = await startServer({ kind: app.kind, env, dbPath, label: 'storm-no-jitter' })
     handles = [plain]
     handles.push(
       ...(await startMany([
@@ -170,19 +179,12 @@ export async function measureStorm(
             env: { ...env, ACCESS_TTL_JITTER: String(s.jitterSec) },
             dbPath,
             label: 'storm-jitter',
-            cpu: opts.serverCpu,
           }),
       ])),
     )
     opts.progress?.(`storm: logging in ${s.users} users`)
-    // node:http logins (fast-login.ts): 10,000 fetch logins cost the harness as much CPU as the server.
-    const client = fastLogin(plain.url, 'stateless', 32)
-    let creds: Credential[]
-    try {
-      creds = await mapLimit(names, 32, (u) => client.login(u))
-    } finally {
-      client.close()
-    }
+    let creds = await loginAll(plain, names)
+    for (const h of handles) pinProcess(h.pid, opts.serverCpu)
     const cases: StormCase[] = []
     for (const [k, server] of handles.entries()) {
       const jitterSec = k === 0 ? 0 : s.jitterSec

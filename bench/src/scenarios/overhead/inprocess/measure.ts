@@ -7,7 +7,7 @@
 
 import { mapLimit } from '../../../lib/client.js'
 import type { NoiseLimits, RoundNoise } from '../../../lib/noise.js'
-import { harnessCpuUs, judgeNoise, NoiseSampler, noiseLimits, publicReference } from '../../../lib/noise.js'
+import { harnessCpuUs, judgeNoise, NoiseSampler, noiseLimits, publicDrifts } from '../../../lib/noise.js'
 import { pinSelfAway } from '../../../lib/pinning.js'
 import type { Progress } from '../../../lib/progress.js'
 import { median, roundOrders } from '../../../lib/stats.js'
@@ -262,23 +262,15 @@ export async function measureInprocess(
         firsts.push({ slot, round, w, first, attempt })
       }
     }
-    // The /public control (lib/noise.ts publicReference): judged once every visit has run, against the lower
+    // The /public control (lib/noise.ts publicDrifts): judged once every visit has run, against the lower
     // quartile of the app workers' /public (the floor's /public, without the apps' middleware, against its own).
-    const publicOf = (w: InprocWorker, a: Attempt) =>
-      a.res.find((p) => p.target === publicId(w.spec.id))?.p50Ns
-    const isFloor = (w: InprocWorker) => w.spec.id === 'floor'
-    const refs = new Map<boolean, number | null>(
-      [true, false].map((floor) => [
-        floor,
-        publicReference(
-          firsts.filter((v) => isFloor(v.w) === floor).flatMap((v) => publicOf(v.w, v.first) ?? []),
-        ),
-      ]),
+    const drift = publicDrifts(
+      firsts.map((v) => ({ w: v.w, a: v.first })),
+      (x) => x.w.spec.id === 'floor',
+      (x) => x.a.res.find((p) => p.target === publicId(x.w.spec.id))?.p50Ns,
     )
     const judged = (w: InprocWorker, a: Attempt): Attempt => {
-      const ref = refs.get(isFloor(w))
-      const pub = publicOf(w, a)
-      const noise = { ...a.noise, publicDrift: ref && pub ? pub / ref - 1 : null }
+      const noise = { ...a.noise, publicDrift: drift({ w, a }) }
       return { ...a, noise, reasons: judgeNoise(noise, limits) }
     }
     for (const v of firsts) {
