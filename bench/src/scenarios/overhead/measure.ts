@@ -45,17 +45,18 @@ export interface MeasureSettings {
  * Defaults. The in-process layer decides verdicts and the decomposition; the HTTP layer gives throughput, server CPU
  * and latency, and its ratios need only be stable to 15 %.
  *
- * Settle, then 2 rounds (was 3 rounds, the first after a 0.6 s warm-up per server): in runs H3–H6 every server's
- * first round ran on code still being optimized — GET /public cost 1.2–2.3× its later rounds' CPU per request
- * (V8's compiler threads count in the process's CPU) — and the ratio spread over rounds 1–3 was 11–124 %, over rounds
- * 2–3 alone 0.5–20 % for all but the rows a slow spell of the host hit. So every path now runs 0.4 s (≈ 3–8 k
- * requests) before any round, and the two measured rounds are what the third round's budget bought before. Runs of
- * 0.6 s (≈ 4–10 k requests each): the spread on this VM comes from the host's slow spells, which last seconds to
- * minutes, not from the length of a run. Together ~35 s off the full run (issue 14: every scenario in < 10 min).
+ * Settle, then 2 rounds (was 3 rounds, the first after a 0.6 s warm-up per server): one server loaded alone ran its
+ * first 0.6 s of /public at 240 µs of CPU per request and every later run near 50 µs (V8 optimizing; its compiler
+ * threads count in the process's CPU), so every path now runs 0.3 s (≈ 2–6 k requests) before any round and the
+ * first path of each visit 0.3 s more. The rest of round 1's excess in runs H3–H6 (GET /public at 1.2–2.3× the later
+ * rounds) was the host's slow spells, which the /public control now catches and re-runs (measureRounds). Runs of
+ * 0.5 s (≈ 2–10 k requests each): the spread on this VM comes from those spells, which last seconds to minutes, not
+ * from the length of a run. With a latency pass of 0.4 s per path (was 0.5), ~50 s off the full run (issue 14:
+ * every scenario in < 10 min) before the re-runs the /public control adds (~1.5 s each).
  * --quick near 60 s. Flags override each.
  */
 export const OVERHEAD_DEFAULTS = {
-  full: { rounds: 2, durationSec: 0.6, settleSec: 0.4, rewarmSec: 0.3, connections: 50, latencySec: 0.5 },
+  full: { rounds: 2, durationSec: 0.5, settleSec: 0.3, rewarmSec: 0.3, connections: 50, latencySec: 0.4 },
   // quick is a smoke run (no verdicts, no spread goal): one HTTP round shows every figure; a second cost ~20 s.
   quick: { rounds: 1, durationSec: 0.25, settleSec: 0.1, rewarmSec: 0.1, connections: 32, latencySec: 0.1 },
 } as const
