@@ -50,14 +50,14 @@ export function memorySizes(options: Pick<RunOptions, 'quick'>): MemorySizes {
         settleMs: 300,
       }
     : {
-        // 20,000 (was 50,000, 30,000, then 25,000, which took 32–36 s of the 45 s budget side by side): the slope is
-        // read over the 12,000 sessions between the two last readings, which resolves ±175 B per session against 2 MiB
+        // 16,000 (was 50,000, 30,000, then 25,000, which took 32–36 s of the 45 s budget side by side): the slope is
+        // read over the 10,000 sessions between the two last readings, which resolves ±210 B per session against 2 MiB
         // of heap noise — the memory store's 446–624 B per session in the runs on record (with its per-user index)
-        // stand 2.5–3.6× clear of it. ~7 s off the full run (issue 14).
-        checkpoints: [0, 8_000, 20_000],
+        // stand 2–3× clear of it. ~12 s off the full run (issue 14).
+        checkpoints: [0, 6_000, 16_000],
         configs: ['stateful-memory', 'stateless'],
         concurrency: 16,
-        budgetMs: 36_000,
+        budgetMs: 30_000,
         settleMs: 500,
       }
 }

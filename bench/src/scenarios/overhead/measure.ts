@@ -51,12 +51,12 @@ export interface MeasureSettings {
  * first path of each visit 0.3 s more. The rest of round 1's excess in runs H3–H6 (GET /public at 1.2–2.3× the later
  * rounds) was the host's slow spells, which the /public control now catches and re-runs (measureRounds). Runs of
  * 0.5 s (≈ 2–10 k requests each): the spread on this VM comes from those spells, which last seconds to minutes, not
- * from the length of a run. With a latency pass of 0.4 s per path (was 0.5), ~50 s off the full run (issue 14:
+ * from the length of a run. With a latency pass of 0.3 s per path (was 0.5), ~55 s off the full run (issue 14:
  * every scenario in < 10 min) before the re-runs the /public control adds (~1.5 s each).
  * --quick near 60 s. Flags override each.
  */
 export const OVERHEAD_DEFAULTS = {
-  full: { rounds: 2, durationSec: 0.5, settleSec: 0.3, rewarmSec: 0.3, connections: 50, latencySec: 0.4 },
+  full: { rounds: 2, durationSec: 0.5, settleSec: 0.3, rewarmSec: 0.3, connections: 50, latencySec: 0.3 },
   // quick is a smoke run (no verdicts, no spread goal): one HTTP round shows every figure; a second cost ~20 s.
   quick: { rounds: 1, durationSec: 0.25, settleSec: 0.1, rewarmSec: 0.1, connections: 32, latencySec: 0.1 },
 } as const

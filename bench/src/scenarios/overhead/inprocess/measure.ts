@@ -39,13 +39,14 @@ export interface InprocSettings {
 }
 
 export const INPROCESS_DEFAULTS = {
-  // Per path per round: 200 ms ≈ 2 000–10 000 requests, whose median repeats within ~3 % on a steady machine.
+  // Per path per round: 160 ms ≈ 1 500–8 000 requests, whose median repeats within ~3 % on a steady machine (was
+  // 200 ms: 10 s of the full run, for issue 14's < 10 min; the spread that remains comes from the host's slow spells).
   // settle: 15,000 requests covers the drift measured on the slowest-settling paths (HS256 ~17,000 calls in, Redis
   // ~2 s); 2 s caps the asymmetric and Redis paths, which settle in fewer calls. The pinned warm-up pass after it
   // only brings caches back (the code is optimized by then): 150 ms.
   full: {
     rounds: 5,
-    timeMs: 200,
+    timeMs: 160,
     settle: { requests: 15_000, maxMs: 2000 },
     warmupMs: 150,
     rewarmMs: 30,
