@@ -197,5 +197,13 @@ describe('the GET /public control', () => {
     // (the apps' reference: the lower quartile of their 11 first visits, 62 µs).
     expect(drift({ group: 'slow-1', pub: 66 })).toBeCloseTo(66 / 62 - 1, 5)
     expect(drift({ group: 'app-0', pub: undefined })).toBeNull()
+    // A failed run (server gone: NaN CPU per request) is neither judged nor part of the reference.
+    const withFailure = publicDrifts(
+      [...firsts, { group: 'app-x', pub: Number.NaN }],
+      (v) => v.group === 'floor',
+      (v) => v.pub,
+    )
+    expect(withFailure({ group: 'app-x', pub: Number.NaN })).toBeNull()
+    expect(withFailure({ group: 'app-0', pub: 62 })).toBeCloseTo(0, 5)
   })
 })

@@ -287,7 +287,14 @@ export function publicDrifts<T>(
   const refs = new Map<boolean, number | null>(
     [true, false].map((floor) => [
       floor,
-      publicReference(firsts.filter((x) => isFloor(x) === floor).flatMap((x) => publicOf(x) ?? [])),
+      publicReference(
+        firsts
+          .filter((x) => isFloor(x) === floor)
+          .flatMap((x) => {
+            const v = publicOf(x)
+            return v !== undefined && Number.isFinite(v) ? [v] : [] // a failed run's NaN is no reference
+          }),
+      ),
     ]),
   )
   return (x) => {
