@@ -308,8 +308,9 @@ export function publicDrifts<T>(
  * When a run passes the guard. A round still noisy after its one re-run is left out of every figure (its samples
  * are dropped, like the first attempt's), so no figure or verdict carries a noisy round. The run passes when, on
  * top of that, no worker or server lost more than one round per layer (in-process keeps ≥ 4 of 5: the verdict rule
- * still has more than its 3-round minimum; HTTP, which decides no verdict, keeps ≥ 1 of 2) and at most 5 % of all rounds were left out (more
- * than that says the host was not quiet for the run as a whole, whatever the rounds that got through show).
+ * still has more than its 3-round minimum; HTTP, which decides no verdict, keeps ≥ 1 of 2) and at most 5 % of all
+ * rounds were left out (more than that says the host was not quiet for the run as a whole, whatever the rounds that
+ * got through show).
  * A round that could not be re-run (--quick) and stayed noisy is kept and fails the guard, as before.
  */
 export const NOISE_POLICY = { maxLeftOutPerGroup: 1, maxLeftOutShare: 0.05 } as const
