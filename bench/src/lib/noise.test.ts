@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
 import {
+  GuardBudget,
   judgeNoise,
   NoiseSampler,
   noiseLimits,
@@ -80,7 +81,7 @@ describe('noise guard arithmetic', () => {
 
 describe("the guard's verdict over a run (summarizeNoise)", () => {
   // 18 workers × 5 in-process rounds + 18 servers × 3 HTTP rounds = 144 rounds, as in a full run.
-  const run = (overrides: Record<string, { reasons: string[]; rerun: boolean }> = {}) => {
+  const run = (overrides: Record<string, { reasons: string[]; rerun: boolean; skipped?: boolean }> = {}) => {
     const out = []
     for (const [layer, rounds] of [
       ['in-process', 5],
@@ -132,6 +133,20 @@ describe("the guard's verdict over a run (summarizeNoise)", () => {
     expect(summarizeNoise(run(Object.fromEntries(Object.entries(eight).slice(0, 7))), limits).passed).toBe(
       true,
     )
+  })
+
+  it('counts a re-run skipped after the guard failed as kept, not as a reason of its own', () => {
+    const r = summarizeNoise(
+      run({
+        'in-process round 1 w4': again,
+        'in-process round 4 w4': again,
+        'http round 1 w2': { reasons: ['steal 3.0 % > 2 %'], rerun: false, skipped: true },
+      }),
+      limits,
+    )
+    expect(r).toMatchObject({ passed: false, notRerun: 1, skipped: 1, stillNoisy: 2 })
+    expect(r.failures).toEqual(['in-process w4 lost 2 rounds (at most 1 may be left out)'])
+    expect(r.flagged.find((f) => f.includes('http round 1 w2'))).toMatch(/already failed the guard; kept/)
   })
 
   it('fails a run with a noisy round it could not re-run (--quick)', () => {
@@ -205,5 +220,39 @@ describe('the GET /public control', () => {
     )
     expect(withFailure({ group: 'app-x', pub: Number.NaN })).toBeNull()
     expect(withFailure({ group: 'app-0', pub: 62 })).toBeCloseTo(0, 5)
+  })
+})
+
+describe('GuardBudget', () => {
+  const limits = { inprocess: noiseLimits('inprocess'), http: noiseLimits('http') }
+  it('has not failed while every worker keeps all but one round and the share stays within 5 %', () => {
+    const g = new GuardBudget(126) // cap: floor(126 × 0.05) = 6
+    for (let w = 0; w < 6; w++) g.leftOut('in-process', `w${w}`)
+    expect(g.failed).toBe(false)
+    g.leftOut('http', 'w0') // another layer: its own count per server
+    expect(g.failed).toBe(true) // 7 of 126 > 6
+  })
+
+  it('fails as soon as one worker loses a second round of a layer', () => {
+    const g = new GuardBudget(126)
+    g.leftOut('in-process', 'w1')
+    g.leftOut('http', 'w1')
+    expect(g.failed).toBe(false)
+    g.leftOut('in-process', 'w1')
+    expect(g.failed).toBe(true)
+  })
+
+  it('never says failed where summarizeNoise would pass (its share is of the planned rounds, ≥ the judged ones)', () => {
+    const g = new GuardBudget(144)
+    const judged = Array.from({ length: 144 }, (_, i) => ({
+      layer: 'in-process',
+      group: `w${i % 18}`,
+      label: `round ${i} w${i % 18}`,
+      reasons: i < 7 ? ['noisy'] : [],
+      rerun: i < 7,
+    }))
+    for (const j of judged.filter((x) => x.rerun)) g.leftOut(j.layer, j.group)
+    expect(g.failed).toBe(false)
+    expect(summarizeNoise(judged, limits).passed).toBe(true)
   })
 })

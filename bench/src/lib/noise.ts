@@ -311,9 +311,49 @@ export function publicDrifts<T>(
  * still has more than its 3-round minimum; HTTP, which decides no verdict, keeps ≥ 1 of 2) and at most 5 % of all
  * rounds were left out (more than that says the host was not quiet for the run as a whole, whatever the rounds that
  * got through show).
- * A round that could not be re-run (--quick) and stayed noisy is kept and fails the guard, as before.
+ * A round that could not be re-run (--quick) and stayed noisy is kept and fails the guard, as before. A re-run
+ * skipped because the run had already failed (GuardBudget) is kept the same way.
  */
 export const NOISE_POLICY = { maxLeftOutPerGroup: 1, maxLeftOutShare: 0.05 } as const
+
+/**
+ * Re-runs that cannot change the outcome are not run. A round left out (noisy again after its re-run) counts
+ * against NOISE_POLICY; once a worker or server has lost more rounds than it allows, or the run more than its share
+ * of the rounds PLANNED for both layers, the run has failed the guard whatever the pending re-runs show. Their first
+ * attempts are then kept, flagged as noisy and not re-run, like a --quick run's (the figures of a failed run keep
+ * every round they can; its verdicts are withheld anyway). Why: a noisy host re-ran 94 and 102 rounds in runs J6
+ * and K1 (~1–2 s each) and both runs failed the guard regardless; the re-runs only made the noisiest runs the
+ * longest. Planned rounds ≥ judged rounds (a crashed worker judges fewer), so the share used here is never below
+ * the one summarizeNoise applies: no re-run that could still make the run pass is skipped.
+ */
+export class GuardBudget {
+  private readonly lost = new Map<string, number>()
+  private total = 0
+
+  constructor(
+    private readonly plannedRounds: number,
+    private readonly policy: { maxLeftOutPerGroup: number; maxLeftOutShare: number } = NOISE_POLICY,
+  ) {}
+
+  /** A round of `group` in `layer` was noisy again after its re-run. */
+  leftOut(layer: string, group: string): void {
+    const key = `${layer} ${group}`
+    this.lost.set(key, (this.lost.get(key) ?? 0) + 1)
+    this.total++
+  }
+
+  /** Has the run already failed the guard (so a pending re-run cannot make it pass)? */
+  get failed(): boolean {
+    if (this.total > Math.floor(this.plannedRounds * this.policy.maxLeftOutShare)) return true
+    for (const n of this.lost.values()) if (n > this.policy.maxLeftOutPerGroup) return true
+    return false
+  }
+}
+
+/** The progress line when a layer starts skipping its pending re-runs (GuardBudget). */
+export function skipLine(layer: string, pending: number): string {
+  return `${layer}: the run has already failed the noise guard (more rounds left out than it allows); the remaining ${pending} re-run(s) are skipped and their first attempts kept, flagged as noisy`
+}
 
 /** The run's noise record as results.json carries it (`noise` of the overhead experiment's raw data). */
 export interface NoiseRecord {
@@ -326,6 +366,8 @@ export interface NoiseRecord {
   stillNoisy: number
   /** Rounds that could not be re-run (quick/smoke runs do not re-run) and stayed noisy; kept in the figures. */
   notRerun: number
+  /** Of `notRerun`: re-runs skipped because the run had already failed the guard (GuardBudget; absent before). */
+  skipped?: number
   /** Why the run failed the guard (empty when it passed). */
   failures?: string[]
   limits: Record<string, NoiseLimits>
@@ -342,6 +384,8 @@ export function summarizeNoise(
     reasons: string[]
     /** Re-run once; a re-run that is still noisy was left out of the figures. */
     rerun: boolean
+    /** Not re-run because the run had already failed the guard (GuardBudget). */
+    skipped?: boolean
   }[],
   limits: Record<string, NoiseLimits>,
   policy: { maxLeftOutPerGroup: number; maxLeftOutShare: number } = NOISE_POLICY,
@@ -350,7 +394,9 @@ export function summarizeNoise(
   const leftOut = noisy.filter((j) => j.rerun)
   const notRerun = noisy.filter((j) => !j.rerun)
   const failures: string[] = []
-  if (notRerun.length > 0) failures.push(`${notRerun.length} noisy round(s) could not be re-run`)
+  // A skipped re-run is a consequence of the failures below, not a reason of its own.
+  const couldNot = notRerun.filter((j) => !j.skipped)
+  if (couldNot.length > 0) failures.push(`${couldNot.length} noisy round(s) could not be re-run`)
   const perGroup = new Map<string, number>()
   for (const j of leftOut) {
     const key = `${j.layer} ${j.group}`
@@ -370,11 +416,12 @@ export function summarizeNoise(
     rerun: judged.filter((j) => j.rerun).length,
     stillNoisy: leftOut.length,
     notRerun: notRerun.length,
+    skipped: notRerun.length - couldNot.length,
     failures,
     limits,
     flagged: noisy.map(
       (j) =>
-        `${j.layer} ${j.label}: ${j.reasons.join('; ')}${j.rerun ? ' (noisy again after its re-run: left out)' : ''}`,
+        `${j.layer} ${j.label}: ${j.reasons.join('; ')}${j.rerun ? ' (noisy again after its re-run: left out)' : j.skipped ? ' (not re-run: the run had already failed the guard; kept)' : ''}`,
     ),
   }
 }

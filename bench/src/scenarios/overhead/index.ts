@@ -4,6 +4,7 @@
  * HTTP layer (saturation throughput and server CPU against each server's own GET /public, then open-loop latency).
  */
 import { join } from 'node:path'
+import { GuardBudget } from '../../lib/noise.js'
 import type { Scenario } from '../../lib/scenario.js'
 import {
   inprocessEstimateSec,
@@ -33,14 +34,17 @@ export const overheadScenario: Scenario = {
     const redis = await startOverheadRedis(selected, ctx.pinning.loadCpu, ctx.progress)
     try {
       const specs = withRedis(selected, redis?.url ?? null, 'inproc')
-      const inproc = await measureInprocess(
-        specs,
-        inprocessSettings(ctx.options),
-        ctx.pinning.serverCpu,
-        ctx.progress,
-        { cpuProf },
+      // Both layers' rounds count towards one guard: once it has failed, neither layer re-runs any more.
+      const inSettings = inprocessSettings(ctx.options)
+      const guard = new GuardBudget(
+        selected.length * inSettings.rounds +
+          selectGroups(ctx.options.variants).length * overheadSettings(ctx.options).rounds,
       )
-      const http = await measureOverhead(ctx, redis)
+      const inproc = await measureInprocess(specs, inSettings, ctx.pinning.serverCpu, ctx.progress, {
+        cpuProf,
+        guard,
+      })
+      const http = await measureOverhead(ctx, redis, guard)
       return buildOverheadResult({
         ...http,
         inproc,

@@ -1,7 +1,7 @@
 import { LoadGenerator } from '../../lib/load.js'
 import type { LatencyMs } from '../../lib/load-types.js'
 import { diffStoreCounts, scrapeStoreCounters } from '../../lib/metrics-scrape.js'
-import type { RoundNoise } from '../../lib/noise.js'
+import type { GuardBudget, RoundNoise } from '../../lib/noise.js'
 import {
   cpuUsOf,
   harnessCpuUs,
@@ -9,6 +9,7 @@ import {
   NoiseSampler,
   noiseLimits,
   publicDrifts,
+  skipLine,
 } from '../../lib/noise.js'
 import { pinSelfAway } from '../../lib/pinning.js'
 import { readCpuTimes } from '../../lib/proc-stats.js'
@@ -129,6 +130,7 @@ export async function measureRounds(
   s: MeasureSettings,
   progress: Progress,
   serverCpu: number | null = null,
+  guard?: GuardBudget,
 ): Promise<{ samples: Sample[]; visits: HttpVisit[] }> {
   const samples: Sample[] = []
   const visits: HttpVisit[] = []
@@ -228,12 +230,21 @@ export async function measureRounds(
     }
     // Re-runs after the last round (as the in-process layer does): an immediate re-run mostly landed in the same
     // slow spell of the host. Each is re-warmed first, like a later round's first path.
+    let skipping = false
     for (const [i, x] of retries.entries()) {
+      if (guard?.failed) {
+        if (!skipping) progress.log(skipLine('http', retries.length - i))
+        skipping = true
+        samples.push(...x.first.got)
+        visits[x.slot] = { ...visits[x.slot]!, skipped: true }
+        continue
+      }
       progress.update(`http re-runs ${i + 1}/${retries.length} · round ${x.round} · ${x.g.spec.id}`, left())
       await gen.run({ ...loadOptions(x.g, x.seq[0]!, s), durationSec: Math.max(0.15, s.rewarmSec) })
       const again = judged(x.g, await x.visit())
       // Noisy again: left out of every figure (lib/noise.ts NOISE_POLICY); the visit stays on record.
       if (again.reasons.length === 0) samples.push(...again.got)
+      else guard?.leftOut('http', x.g.spec.id)
       visits[x.slot] = {
         round: x.round,
         group: x.g.spec.id,
@@ -257,6 +268,8 @@ export interface HttpVisit {
   reasons: string[]
   rerun: boolean
   dropped?: { noise: RoundNoise; reasons: string[] }
+  /** Noisy, and not re-run because the run had already failed the guard (lib/noise.ts GuardBudget): kept. */
+  skipped?: boolean
 }
 
 function loadOptions(g: Group, t: Target, s: MeasureSettings) {
@@ -351,6 +364,7 @@ async function measureOneOrThrow(
 export async function measureOverhead(
   ctx: ScenarioContext,
   redis: BenchRedis | null = null,
+  guard?: GuardBudget,
 ): Promise<{
   samples: Sample[]
   visits: HttpVisit[]
@@ -376,6 +390,7 @@ export async function measureOverhead(
       settings,
       ctx.progress,
       ctx.pinning.serverCpu,
+      guard,
     )
     const latency = await measureLatency(
       groups,

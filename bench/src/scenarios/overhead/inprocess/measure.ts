@@ -6,8 +6,15 @@
  */
 
 import { mapLimit } from '../../../lib/client.js'
-import type { NoiseLimits, RoundNoise } from '../../../lib/noise.js'
-import { harnessCpuUs, judgeNoise, NoiseSampler, noiseLimits, publicDrifts } from '../../../lib/noise.js'
+import type { GuardBudget, NoiseLimits, RoundNoise } from '../../../lib/noise.js'
+import {
+  harnessCpuUs,
+  judgeNoise,
+  NoiseSampler,
+  noiseLimits,
+  publicDrifts,
+  skipLine,
+} from '../../../lib/noise.js'
 import { pinSelfAway } from '../../../lib/pinning.js'
 import type { Progress } from '../../../lib/progress.js'
 import { median, roundOrders } from '../../../lib/stats.js'
@@ -122,6 +129,8 @@ export interface InprocVisit {
    * noisy again (`reasons` not empty with `rerun`) is left out of the figures too.
    */
   dropped?: { noise: RoundNoise; reasons: string[] }
+  /** Noisy, and not re-run because the run had already failed the guard (lib/noise.ts GuardBudget): kept. */
+  skipped?: boolean
 }
 
 export interface InprocRun {
@@ -143,7 +152,7 @@ export async function measureInprocess(
   s: InprocSettings,
   cpu: number | null,
   progress: Progress,
-  opts: { cpuProf?: { variant: string; file: string } } = {},
+  opts: { cpuProf?: { variant: string; file: string }; guard?: GuardBudget } = {},
 ): Promise<InprocRun> {
   const limits = noiseLimits('inprocess')
   const invalid: InvalidEntry[] = []
@@ -286,12 +295,21 @@ export async function measureInprocess(
     }
     // Re-runs after the last round, not right away: the host's slow spells last seconds to minutes, so an immediate
     // re-run mostly landed in the same spell (runs G1, G2, both layers: 21 of 64 and 24 of 77 re-runs passed).
+    let skipping = false
     for (const [i, x] of retries.entries()) {
       if (failed.has(x.w.spec.id)) continue
+      if (opts.guard?.failed) {
+        if (!skipping) progress.log(skipLine('in-process', retries.length - i))
+        skipping = true
+        keep(x.slot, x.round, x.w, x.first)
+        visits[x.slot] = { ...visits[x.slot]!, skipped: true }
+        continue
+      }
       progress.update(`in-process re-runs ${i + 1}/${retries.length} · round ${x.round} · ${x.w.spec.id}`)
       try {
         const again = judged(x.w, await x.attempt())
         keep(x.slot, x.round, x.w, again, { noise: x.first.noise, reasons: x.first.reasons })
+        if (again.reasons.length > 0) opts.guard?.leftOut('in-process', x.w.spec.id)
       } catch (err) {
         fail(x.w, `in-process re-run of round ${x.round}`, err)
       }

@@ -64,7 +64,7 @@ export function noiseTable(
     )
     .slice(0, 12)
   return {
-    title: `Noise guard: ${record.passed ? 'passed' : 'FAILED'} — ${record.rounds} measured rounds, ${record.rerun} re-run, ${record.stillNoisy} noisy again after the re-run (left out of every figure), ${record.notRerun} noisy and not re-run${record.passed ? '' : `; failed: ${(record.failures ?? []).join('; ')}`} (the busiest rounds)`,
+    title: `Noise guard: ${record.passed ? 'passed' : 'FAILED'} — ${record.rounds} measured rounds, ${record.rerun} re-run, ${record.stillNoisy} noisy again after the re-run (left out of every figure), ${record.notRerun} noisy and not re-run${record.skipped ? ` (${record.skipped} skipped once the run had failed the guard)` : ''}${record.passed ? '' : `; failed: ${(record.failures ?? []).join('; ')}`} (the busiest rounds)`,
     columns: [
       'layer',
       'round',
