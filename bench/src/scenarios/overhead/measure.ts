@@ -232,7 +232,7 @@ export async function measureRounds(
     // slow spell of the host. Each is re-warmed first, like a later round's first path.
     let skipping = false
     for (const [i, x] of retries.entries()) {
-      if (guard?.failed) {
+      if (guard?.exhausted) {
         if (!skipping) progress.log(skipLine('http', retries.length - i))
         skipping = true
         samples.push(...x.first.got)
@@ -244,7 +244,7 @@ export async function measureRounds(
       const again = judged(x.g, await x.visit())
       // Noisy again: left out of every figure (lib/noise.ts NOISE_POLICY); the visit stays on record.
       if (again.reasons.length === 0) samples.push(...again.got)
-      else guard?.leftOut('http', x.g.spec.id)
+      else guard?.leftOut()
       visits[x.slot] = {
         round: x.round,
         group: x.g.spec.id,

@@ -127,9 +127,21 @@ export function decompositionTable(ds: Decomposition[]): Table {
     ]),
     notes: [
       'Added costs are per round (the path minus /public in the same worker visit) before the median; "our code" is computed per round against the library floor of the same round.',
+      REDIS_WAKE_NOTE,
     ],
   }
 }
+
+/**
+ * Why the uncached Redis variants' "our code" is large one request at a time (session 7, wake-probe-cli.ts: the
+ * real apps built by build.ts, pinned to one core, Redis on the other). The work after the session read took 73 µs
+ * behind a Redis round trip against 47 µs behind a Map lookup (a later probe on a busier host: 102 against 52 µs);
+ * behind a setImmediate, where the core never idles, 49–53 µs; behind a 1 ms timer, 190–280 µs. The floor-redis
+ * route has almost no code after its GET, so it pays little of this; the loaded pass, where the core never idles,
+ * is the figure for a busy instance.
+ */
+export const REDIS_WAKE_NOTE =
+  'Uncached Redis variants: one request at a time, the core idles during the Redis round trip and the code after it runs cold — the app\'s work after the session read took 1.4–2× as long behind a Redis round trip as behind a Map lookup (bench/src/scenarios/overhead/inprocess/wake-probe-cli.ts). The floor-redis route has almost nothing to run after its GET, so that wake-up lands in "our code"; the loaded table, where the core never idles, shows what a busy instance pays.'
 
 const FAMILY_COLORS = { domain: ['stateful', 'stateless', 'floor'], range: ['#4c78a8', '#f58518', '#9d9d9d'] }
 

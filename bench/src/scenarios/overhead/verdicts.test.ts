@@ -64,4 +64,19 @@ describe('overhead verdicts from in-process evidence', () => {
     expect(d!.ourCode).toMatchObject({ median: 5, min: 5, max: 6 })
     expect(verdictDecomposition([d!], open).text).toContain('our code')
   })
+
+  it("keeps hono-sessions in the Redis session variant's library floor (a signed floor: hs-memory − map + redis)", () => {
+    const evs = [
+      ev('floor-map', [1, 1, 1], 20),
+      ev('floor-sqlite', [18, 18, 18], 20),
+      ev('floor-redis', [60, 62, 61], 20),
+      ev('floor-hs-memory', [10, 10, 11], 20),
+      ev('stateful-redis', [100, 101, 103], 22),
+    ]
+    const [d] = decompose(evs)
+    // mechanism = redis + sqlite; library floor = hs-memory − map + redis + sqlite (hono-sessions' share: 9-10 µs)
+    expect(d).toMatchObject({ id: 'stateful-redis', mechanism: 79, library: 9 })
+    expect(d!.librarySource).toBe('floor-hs-memory − floor-map + floor-redis + floor-sqlite')
+    expect(d!.ourCode).toMatchObject({ median: 13, min: 12, max: 14 }) // 100 − 87, 101 − 89, 103 − 89
+  })
 })

@@ -298,7 +298,7 @@ export async function measureInprocess(
     let skipping = false
     for (const [i, x] of retries.entries()) {
       if (failed.has(x.w.spec.id)) continue
-      if (opts.guard?.failed) {
+      if (opts.guard?.exhausted) {
         if (!skipping) progress.log(skipLine('in-process', retries.length - i))
         skipping = true
         keep(x.slot, x.round, x.w, x.first)
@@ -309,7 +309,7 @@ export async function measureInprocess(
       try {
         const again = judged(x.w, await x.attempt())
         keep(x.slot, x.round, x.w, again, { noise: x.first.noise, reasons: x.first.reasons })
-        if (again.reasons.length > 0) opts.guard?.leftOut('in-process', x.w.spec.id)
+        if (again.reasons.length > 0) opts.guard?.leftOut()
       } catch (err) {
         fail(x.w, `in-process re-run of round ${x.round}`, err)
       }
