@@ -164,13 +164,20 @@ export async function startServer(opts: StartServerOptions): Promise<ServerHandl
           `${label} exited (${JSON.stringify(exitInfo)}) before /health answered:\n${lines.join('\n')}`,
         )
       }
+      let other: string | null = null
       try {
         const res = await fetch(`${url}/health`, { signal: AbortSignal.timeout(1000) })
-        await res.arrayBuffer()
-        if (res.status === 200) return
+        const body = (await res.json().catch(() => null)) as { instance?: unknown } | null
+        if (res.status === 200 && body?.instance === env.INSTANCE_ID) return
+        if (res.status === 200) other = String(body?.instance)
       } catch {
         // not listening yet
       }
+      // Another server answers on our port: ours cannot bind it and will exit; say so instead of measuring that one.
+      if (other !== null)
+        throw new Error(
+          `${label}: port ${port} is held by another server (/health answered as instance ${other}, not ${env.INSTANCE_ID})`,
+        )
       await sleep(40)
     }
     throw new Error(

@@ -110,10 +110,19 @@ async function heapUsed(url: string): Promise<number | null> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
+/** The server is gone: say how it ended and what it printed last, not just that /proc/<pid> is missing. */
+function serverGone(srv: ServerHandle, when: string): Error {
+  const tail = srv.output().split('\n').slice(-12).join('\n')
+  return new Error(
+    `${srv.label} (pid ${srv.pid}) is not running ${when}${tail ? `; its last output:\n${tail}` : ' (no output)'}`,
+  )
+}
+
 async function measureConfig(
   cfg: (typeof MEMORY_CONFIGS)[number],
   opts: MemoryMeasureOptions,
   estimateLeft: () => string,
+  aborted: () => boolean,
 ): Promise<MemoryPoint[]> {
   const app = pickApp(cfg.config)
   const max = Math.max(...opts.checkpoints)
@@ -152,6 +161,7 @@ async function measureConfig(
         try {
           await mapLimit(usernames.slice(from, target), opts.concurrency, async (u) => {
             if (Date.now() >= deadline) return // out of budget: stop filling, report what was reached
+            if (aborted()) return // another configuration failed: the experiment is over
             await client.login(u)
             done++
           })
@@ -160,9 +170,12 @@ async function measureConfig(
         }
         loginsPerSec = (done - from) / ((performance.now() - t0) / 1000)
       }
+      if (aborted()) break
       if (points.at(-1)?.sessions === done) continue // budget ran out before this checkpoint added anything
+      if (!srv.running) throw serverGone(srv, `before the reading at ${done} sessions`)
       process.kill(srv.pid, 'SIGUSR2')
       await sleep(opts.settleMs)
+      if (!srv.running) throw serverGone(srv, `after its forced GC (SIGUSR2) at ${done} sessions`)
       points.push({
         config: cfg.id,
         sessions: done,
@@ -185,10 +198,25 @@ async function measureConfig(
  */
 export async function measureMemory(opts: MemoryMeasureOptions): Promise<MemoryPoint[]> {
   const configs = MEMORY_CONFIGS.filter((c) => opts.configs.includes(c.id))
-  const each = await Promise.all(
-    configs.map((cfg) => measureConfig(cfg, opts, () => ` (${configs.length} configurations side by side)`)),
+  // One configuration failing ends the experiment: the others stop filling and are waited for, so no login loop
+  // outlives the scenario into the next one (Promise.all would reject at once and leave them running).
+  let failed = false
+  const each = await Promise.allSettled(
+    configs.map((cfg) =>
+      measureConfig(
+        cfg,
+        opts,
+        () => ` (${configs.length} configurations side by side)`,
+        () => failed,
+      ).catch((err: unknown) => {
+        failed = true
+        throw err
+      }),
+    ),
   )
-  return each.flat()
+  const rejected = each.find((r) => r.status === 'rejected')
+  if (rejected) throw rejected.reason
+  return each.flatMap((r) => (r.status === 'fulfilled' ? r.value : []))
 }
 
 /**
