@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { LoadedSample } from './loaded.js'
-import { addedOver, loadedTable, summarizeLoaded } from './loaded.js'
+import { addedOver, loadedTable, sessionAppBound, summarizeLoaded } from './loaded.js'
 
 const s = (
   round: number,
@@ -61,5 +61,29 @@ describe('the pass under load: summary', () => {
     expect(redis[3]).toBe('+52.0')
     expect(redis[4]).toBe('+13.0 (vs stateful-memory)')
     expect(loadedTable([], { rounds: 2, inFlight: 16, requests: 100, chunks: 2 })).toBeNull()
+  })
+})
+
+describe("the session-app bound under issue 12's goals", () => {
+  // floor:public 15; floor-map adds 2, floor-hs-memory 14, floor-sqlite 20 (one round); stateful-redis-cached adds 40.
+  const withFloors: LoadedSample[] = [
+    s(1, 'floor', 'floor:public', 15),
+    s(1, 'floor', 'floor-map', 17),
+    s(1, 'floor', 'floor-hs-memory', 29),
+    s(1, 'floor', 'floor-sqlite', 35),
+    s(1, 'stateful-redis-cached', 'stateful-redis-cached:public', 20),
+    s(1, 'stateful-redis-cached', 'stateful-redis-cached', 60),
+  ]
+  const rows = summarizeLoaded(withFloors)
+
+  it('is hono-sessions over a Map plus SHA-256 and one statement, over floor-map', () => {
+    expect(sessionAppBound(rows)).toBeCloseTo(14 + 20 - 2)
+    expect(sessionAppBound(rows.filter((r) => r.id !== 'floor-sqlite'))).toBeNull()
+  })
+
+  it('is stated beside the goals in the table notes', () => {
+    const t = loadedTable(rows, { rounds: 1, inFlight: 16, requests: 100, chunks: 2 })!
+    expect(t.notes?.[0]).toMatch(/= \+32\.0 µs over floor-map in this run/)
+    expect(t.notes?.[0]).toMatch(/stateful-redis-cached \+38\.0 µs \(goal ≤ \+10\)/)
   })
 })

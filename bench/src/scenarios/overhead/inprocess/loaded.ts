@@ -44,7 +44,23 @@ export const LOADED_TARGETS: readonly { id: string; sameAppLocal: string | null 
   { id: 'stateless-hs256-denylist-redis-cached', sameAppLocal: 'stateless-hs256-denylist' },
   { id: 'floor-map', sameAppLocal: null },
   { id: 'floor-redis', sameAppLocal: null },
+  // The bound under issue 12's goals: hono-sessions over a Map, and SHA-256 + one SQLite statement (the users read
+  // F2 requires on every request). No session app built on hono-sessions with F2 can add less than both.
+  { id: 'floor-hs-memory', sameAppLocal: null },
+  { id: 'floor-sqlite', sameAppLocal: null },
 ]
+
+/**
+ * The least a session app with hono-sessions and the per-request users read can add over floor-map under load: it
+ * does at least what floor-hs-memory (hono-sessions + a Map lookup) and floor-sqlite (SHA-256 + one prepared
+ * statement) do, so its added CPU is ≥ their sum; minus floor-map's, to compare with goals set over floor-map.
+ * Added CPU medians; null when a floor is missing or invalid.
+ */
+export function sessionAppBound(rows: readonly LoadedRow[]): number | null {
+  const added = (id: string) => rows.find((r) => r.id === id && r.bad === 0)?.addedUs?.median
+  const [hs, sql, map] = [added('floor-hs-memory'), added('floor-sqlite'), added('floor-map')]
+  return hs === undefined || sql === undefined || map === undefined ? null : hs + sql - map
+}
 
 export interface LoadedSample extends LoadedResult {
   round: number
@@ -165,8 +181,24 @@ export function loadedTable(rows: readonly LoadedRow[], s: LoadedSettings): Tabl
     ],
     rows: body,
     notes: [
+      ...boundNote(rows),
       `The same pinned workers as the rounds above, driven with ${s.inFlight} app.fetch calls in flight instead of one at a time; CPU = process.cpuUsage() (all threads) ÷ requests, per visit the median of ${s.chunks} slices with the paths alternating (a GC landing in one slice does not move it). Redis runs in its own process on the other core: its CPU is not in these figures. Each visit is watched by the same noise guard as the rounds (flagged visits are counted here, not re-run).`,
       'One request at a time (the rounds above), a Redis variant pays a whole loopback round trip per request (~40 µs of CPU for a node-redis GET here: a write, a wake-up, a read). A loaded instance shares those system calls: node-redis sends every command issued in one tick with one write and reads the replies together. This table is the CPU a loaded instance pays per request.',
     ],
   }
+}
+
+/** Issue 12's CPU goals against the bound this run measured (sessionAppBound), for the Redis session variants. */
+function boundNote(rows: readonly LoadedRow[]): string[] {
+  const bound = sessionAppBound(rows)
+  if (bound === null) return []
+  const over = (id: string) => addedOver(rows, id, 'floor-map')
+  const line = (id: string, goal: number) => {
+    const x = over(id)
+    return x === null ? null : `${id} ${signed(x)} µs (goal ≤ +${goal})`
+  }
+  const got = [line('stateful-redis', 25), line('stateful-redis-cached', 10)].filter((x) => x !== null)
+  return [
+    `The floor under any session app on hono-sessions that reads the users row on every request (F2): (floor-hs-memory + floor-sqlite) − floor-map = ${signed(bound)} µs over floor-map in this run (hono-sessions over a Map, and SHA-256 + one prepared SQLite statement). Issue 12's goals are set against floor-map alone${got.length > 0 ? `; this run: ${got.join(', ')}` : ''}. A goal below this floor cannot be met by the store: only by dropping hono-sessions or the users read.`,
+  ]
 }
