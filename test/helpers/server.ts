@@ -87,7 +87,8 @@ async function startAppIn(dir: string, opts: StartOptions): Promise<AppServer> {
     HOST: '127.0.0.1',
     DB_PATH: dbPath,
     JWT_KEYS_DIR: keysDir,
-    INSTANCE_ID: `${opts.app}-test-${port}`,
+    // Unique across vitest's worker processes too: waitHealthy checks that /health answers as THIS server.
+    INSTANCE_ID: `${opts.app}-test-${port}-${process.pid}`,
     METRICS_TOKEN,
     ...(cost === 'cheap' ? CHEAP_ARGON2 : {}),
     ...opts.env,
@@ -105,7 +106,7 @@ async function startAppIn(dir: string, opts: StartOptions): Promise<AppServer> {
     rmSync(dir, { recursive: true, force: true })
   }
   try {
-    await waitHealthy(url, child, opts.startTimeoutMs ?? 30_000, () => out.join(''))
+    await waitHealthy(url, child, opts.startTimeoutMs ?? 30_000, () => out.join(''), env.INSTANCE_ID)
   } catch (err) {
     await stop()
     throw err
@@ -181,18 +182,26 @@ async function waitHealthy(
   child: ChildProcess,
   timeoutMs: number,
   output: () => string,
+  instance?: string,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
       throw new Error(`server exited with ${child.exitCode} before answering /health:\n${output()}`)
     }
+    let other: string | null = null
     try {
       const res = await fetch(`${url}/health`, { signal: AbortSignal.timeout(1000) })
-      if (res.status === 200) return
+      const body = (await res.json().catch(() => null)) as { instance?: unknown } | null
+      if (res.status === 200 && (instance === undefined || body?.instance === instance)) return
+      if (res.status === 200) other = String(body?.instance)
     } catch {
       // not listening yet
     }
+    // Another server holds the port (freePort's race with another process): ours cannot bind it. Say so, rather
+    // than run the test against someone else's server.
+    if (other !== null)
+      throw new Error(`${url} is held by another server (/health answered as ${other}, not ${instance})`)
     await new Promise((r) => setTimeout(r, 100))
   }
   throw new Error(`server did not answer /health within ${timeoutMs} ms:\n${output()}`)
