@@ -123,7 +123,7 @@ export function buildOverheadResult(x: OverheadInputs): ExperimentResult {
         : ` The machine was also busy: ${noise.flagged.length} of ${noise.rounds} measured rounds over the noise limits.`)
     : noise.passed
       ? undefined
-      : `NOISY RUN: ${noise.stillNoisy + noise.notRerun} of ${noise.rounds} measured rounds stayed over the noise limits after ${noise.rerun} re-run(s) (${(noise.failures ?? []).join('; ')}); verdicts are withheld. Rerun on a quiet machine.`
+      : `NOISY RUN: ${noise.stillNoisy + noise.notRerun} of ${noise.rounds} measured rounds stayed over the noise limits after ${noise.rerun} re-run(s)${noise.skipped ? ` (${noise.stillNoisy} noisy again; ${noise.skipped} not re-run once the run had failed)` : ''} (${(noise.failures ?? []).join('; ')}); verdicts are withheld. Rerun on a quiet machine.`
   return {
     id: 'overhead',
     title: 'Per-request auth overhead',
