@@ -127,7 +127,8 @@ export function decompositionTable(ds: Decomposition[]): Table {
     ]),
     notes: [
       'Added costs are per round (the path minus /public in the same worker visit) before the median; "our code" is computed per round against the library floor of the same round.',
-      REDIS_WAKE_NOTE,
+      // Only where an uncached Redis variant was measured (a --variants run may have none).
+      ...(ds.some((d) => d.id.includes('redis') && !d.id.endsWith('-cached')) ? [REDIS_WAKE_NOTE] : []),
     ],
   }
 }
