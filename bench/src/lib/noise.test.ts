@@ -2,6 +2,8 @@ import { spawn } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
 import {
   GuardBudget,
+  hostSpeed,
+  hostSpeedLine,
   judgeNoise,
   NoiseSampler,
   noiseLimits,
@@ -249,5 +251,40 @@ describe('GuardBudget', () => {
       expect(g.exhausted).toBe(n > 7)
       expect(summarizeNoise(judged(n), limits).passed).toBe(n <= 7)
     }
+  })
+})
+
+describe('host speed over a run (hostSpeed)', () => {
+  it('finds the slow spells of a two-speed host against its fastest quarter', () => {
+    // 2026-12-01's host: a third of the visits at ~2.1 ms, the rest at ~3.6 ms.
+    const cals = [
+      ...Array.from({ length: 10 }, (_, i) => 2.1e6 + i * 1e4),
+      ...Array.from({ length: 20 }, (_, i) => 3.6e6 + i * 1e4),
+    ]
+    const s = hostSpeed(cals)!
+    expect(s.visits).toBe(30)
+    expect(s.q25Ns).toBeGreaterThanOrEqual(2.1e6)
+    expect(s.q25Ns).toBeLessThan(2.2e6)
+    expect(s.medianNs).toBeGreaterThanOrEqual(3.6e6)
+    expect(s.maxNs).toBe(3.79e6)
+    expect(s.slow).toBe(20)
+    const line = hostSpeedLine(s)
+    expect(line).toContain('20 of 30 ran more than 20 % slower than the fastest quarter')
+    expect(line).toMatch(
+      /^Host speed .*: 2\.1\d ms in the fastest quarter of 30 visits, median 3\.6\d ms, slowest 3\.79 ms/,
+    )
+  })
+
+  it('counts none on a steady host, and uses the limit it is given', () => {
+    const steady = Array.from({ length: 20 }, (_, i) => 1.67e6 * (1 + (i % 5) * 0.03))
+    expect(hostSpeed(steady)!.slow).toBe(0)
+    expect(hostSpeedLine(hostSpeed(steady)!)).toContain('none ran more than 20 % slower')
+    expect(hostSpeed(steady, 0.05)!.slow).toBeGreaterThan(0)
+  })
+
+  it('needs four calibrated visits, and ignores missing or broken values', () => {
+    expect(hostSpeed([2e6, 2e6, 2e6])).toBeNull()
+    expect(hostSpeed([2e6, Number.NaN, 0, 2e6, 2e6])).toBeNull()
+    expect(hostSpeed([2e6, Number.NaN, 2e6, 2e6, 3e6])!.visits).toBe(4)
   })
 })

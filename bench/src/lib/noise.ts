@@ -346,6 +346,51 @@ export class GuardBudget {
   }
 }
 
+/** How fast the host ran over a layer's visits, from the reference workload timed before each one (lib/calibrate.ts). */
+export interface HostSpeed {
+  visits: number
+  /** The reference workload's ns: the run's fastest quarter (lower quartile), median and slowest visit. */
+  q25Ns: number
+  medianNs: number
+  maxNs: number
+  /** Visits whose reference took more than `slowAbove` longer than the lower quartile: the host's slow spells. */
+  slow: number
+  slowAbove: number
+}
+
+/**
+ * The host's speed over a run: every calibrated visit's reference workload (first attempts and re-runs alike).
+ * Why: on a shared host the same VM runs at two speeds for minutes at a time (2026-12-01: the reference took
+ * ~2.1 ms in a third of the visits and ~3.6 ms in the rest, where the quiet sample run J3 took 1.67 ms in nearly all
+ * of them). The per-visit flags name each slow visit; this says in one line whether the run failed on the host's
+ * own speed, which no other check and no process list shows. `slowAbove` is the speed check's limit. Null below 4
+ * calibrated visits.
+ */
+export function hostSpeed(calibrationsNs: readonly number[], slowAbove = 0.2): HostSpeed | null {
+  const cals = calibrationsNs.filter((x) => Number.isFinite(x) && x > 0).sort((a, b) => a - b)
+  const q25 = publicReference(cals)
+  if (q25 === null) return null
+  return {
+    visits: cals.length,
+    q25Ns: q25,
+    medianNs: percentile(cals, 50)!,
+    maxNs: cals[cals.length - 1]!,
+    slow: cals.filter((x) => x / q25 - 1 > slowAbove).length,
+    slowAbove,
+  }
+}
+
+/** One sentence for the report (noise notes, and the banner of a run that failed the guard). */
+export function hostSpeedLine(s: HostSpeed): string {
+  const ms = (ns: number) => `${(ns / 1e6).toFixed(2)} ms`
+  const limit = `${s.slowAbove * 100} % slower than the fastest quarter`
+  const spells =
+    s.slow === 0
+      ? `none ran more than ${limit}`
+      : `${s.slow} of ${s.visits} ran more than ${limit} (the machine itself was slower then; other processes are counted apart, in the table)`
+  return `Host speed (the reference workload before each in-process visit): ${ms(s.q25Ns)} in the fastest quarter of ${s.visits} visits, median ${ms(s.medianNs)}, slowest ${ms(s.maxNs)}; ${spells}.`
+}
+
 /** The progress line when a layer starts skipping its pending re-runs (GuardBudget). */
 export function skipLine(layer: string, pending: number): string {
   return `${layer}: more rounds left out than the noise guard allows (the run has failed it); the remaining ${pending} re-run(s) are skipped and their first attempts kept, flagged as noisy`

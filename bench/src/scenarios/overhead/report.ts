@@ -1,6 +1,6 @@
 /** The overhead section of the report: method, tables, charts and verdicts from the measured samples. */
 import type { Gate } from '../../lib/evidence.js'
-import { noiseLimits, summarizeNoise } from '../../lib/noise.js'
+import { hostSpeed, hostSpeedLine, noiseLimits, summarizeNoise } from '../../lib/noise.js'
 import type { Pinning } from '../../lib/pinning.js'
 import type { Claim, ExperimentResult, InvalidEntry } from '../../report/schema.js'
 import type { CacheStat } from './cache-stats.js'
@@ -113,6 +113,18 @@ export function buildOverheadResult(x: OverheadInputs): ExperimentResult {
     [...x.inproc.visits.map((v) => judged('in-process', v)), ...x.visits.map((v) => judged('http', v))],
     { inprocess: x.inproc.limits, http: noiseLimits('http') },
   )
+  // Every calibrated attempt, dropped first attempts included: the host's speed over the whole layer.
+  const speed = hostSpeed(
+    x.inproc.visits.flatMap((v) =>
+      [v.noise.calibrationNs, v.dropped?.noise.calibrationNs].flatMap((c) =>
+        typeof c === 'number' ? [c] : [],
+      ),
+    ),
+    x.inproc.limits.speedDrift,
+  )
+  // A failed run whose host ran slow for a tenth of its visits or more says so beside the failure: that is the
+  // remedy the reader needs (another time or machine), not a process to stop.
+  const slowHost = !noise.passed && speed !== null && speed.slow >= Math.max(1, speed.visits / 10)
   const gate: Gate = { smoke: x.quick, noisePassed: noise.passed, source: 'in-process layer' }
   const evs = evidenceFrom(inproc, variants)
   const parts = decompose(evs)
@@ -120,10 +132,10 @@ export function buildOverheadResult(x: OverheadInputs): ExperimentResult {
     ? 'Smoke run (--quick): figures only, no verdict badges.' +
       (noise.passed
         ? ''
-        : ` The machine was also busy: ${noise.flagged.length} of ${noise.rounds} measured rounds over the noise limits.`)
+        : ` The machine was also busy: ${noise.flagged.length} of ${noise.rounds} measured rounds over the noise limits.${slowHost && speed ? ` ${hostSpeedLine(speed)}` : ''}`)
     : noise.passed
       ? undefined
-      : `NOISY RUN: ${noise.stillNoisy + noise.notRerun} of ${noise.rounds} measured rounds stayed over the noise limits after ${noise.rerun} re-run(s)${noise.skipped ? ` (${noise.stillNoisy} noisy again; ${noise.skipped} not re-run once the run had failed)` : ''} (${(noise.failures ?? []).join('; ')}); verdicts are withheld. Rerun on a quiet machine.`
+      : `NOISY RUN: ${noise.stillNoisy + noise.notRerun} of ${noise.rounds} measured rounds stayed over the noise limits after ${noise.rerun} re-run(s)${noise.skipped ? ` (${noise.stillNoisy} noisy again; ${noise.skipped} not re-run once the run had failed)` : ''} (${(noise.failures ?? []).join('; ')}); verdicts are withheld. ${slowHost && speed ? `${hostSpeedLine(speed)} ` : ''}Rerun on a quiet machine.`
   return {
     id: 'overhead',
     title: 'Per-request auth overhead',
@@ -133,10 +145,14 @@ export function buildOverheadResult(x: OverheadInputs): ExperimentResult {
     tables: [
       inprocessTable(inproc, x.inproc.settings.rounds),
       decompositionTable(parts),
-      noiseTable(noise, [
-        ...x.inproc.visits.map((v) => ['in-process', v] as const),
-        ...x.visits.map((v) => ['http', v] as const),
-      ]),
+      noiseTable(
+        noise,
+        [
+          ...x.inproc.visits.map((v) => ['in-process', v] as const),
+          ...x.visits.map((v) => ['http', v] as const),
+        ],
+        speed,
+      ),
       mainTable(variants, settings.rounds),
       latencyTable(x.latency),
       stabilityTable(variants, settings.rounds),

@@ -1,5 +1,6 @@
 /** Tables of the in-process layer, the noise guard and the open-loop latency pass. */
-import type { NoiseRecord, RoundNoise } from '../../../lib/noise.js'
+import type { HostSpeed, NoiseRecord, RoundNoise } from '../../../lib/noise.js'
+import { hostSpeedLine } from '../../../lib/noise.js'
 import type { Summary } from '../../../lib/stats.js'
 import type { Cell, Table } from '../../../report/schema.js'
 import type { LatencyRow } from '../latency.js'
@@ -56,6 +57,7 @@ export function noiseTable(
     string,
     { round: number; group: string; noise: RoundNoise; reasons: string[]; rerun: boolean },
   ])[],
+  speed: HostSpeed | null = null,
 ): Table {
   // Flagged rounds first, then the busiest.
   const worst = [...visits]
@@ -97,10 +99,13 @@ export function noiseTable(
       v.rerun ? 'yes' : 'no',
       v.reasons.length > 0 ? `noisy${v.rerun ? ' again: left out' : ''}: ${v.reasons.join('; ')}` : 'quiet',
     ]),
-    notes: Object.entries(record.limits).map(
-      ([layer, l]) =>
-        `${layer} limits: other work ≤ ${l.otherCores} cores, ≤ ${l.otherOnPinnedCore} on the measured core, steal ≤ ${l.stealShare * 100} %, run queue ≤ ${l.ownRunnable + l.runQueueExcess}${l.speedDrift === undefined ? '' : `, reference workload within ${l.speedDrift * 100} % of the run's median where calibrated`}${l.publicDrift === undefined ? '' : `, GET /public at most ${l.publicDrift * 100} % above the run's reference (lower quartile of the visits)`}. Interrupt time is recorded, not counted (the kernel charges the round's own loopback traffic to no process). Why: docs/benchmarks.md (noise guard).`,
-    ),
+    notes: [
+      ...Object.entries(record.limits).map(
+        ([layer, l]) =>
+          `${layer} limits: other work ≤ ${l.otherCores} cores, ≤ ${l.otherOnPinnedCore} on the measured core, steal ≤ ${l.stealShare * 100} %, run queue ≤ ${l.ownRunnable + l.runQueueExcess}${l.speedDrift === undefined ? '' : `, reference workload within ${l.speedDrift * 100} % of the run's median where calibrated`}${l.publicDrift === undefined ? '' : `, GET /public at most ${l.publicDrift * 100} % above the run's reference (lower quartile of the visits)`}. Interrupt time is recorded, not counted (the kernel charges the round's own loopback traffic to no process). Why: docs/benchmarks.md (noise guard).`,
+      ),
+      ...(speed ? [hostSpeedLine(speed)] : []),
+    ],
   }
 }
 
