@@ -282,6 +282,22 @@ describe.each(['sqlite', 'memory', 'redis'] as const)('session core over the %s 
     expect((await sessions.validate(b.id))?.user.id).toBe(bob)
   })
 
+  it('F9: logins in the same millisecond never end the session they just created', async () => {
+    const { sessions, alice } = await setup(kind, {
+      idleTtlSeconds: 600,
+      absoluteTtlSeconds: 3600,
+      touchIntervalSeconds: 60,
+      maxPerUser: 2,
+    })
+    // The clock never moves: every session has the same createdAt, so "oldest" among them is arbitrary, but the
+    // login's own new session must survive its own eviction (review finding: it could end it before).
+    for (let i = 0; i < 12; i++) {
+      const { id } = await sessions.create(fresh(alice), CLIENT)
+      expect(await sessions.validate(id)).not.toBeNull()
+      expect((await sessions.list(alice)).length).toBeLessThanOrEqual(2)
+    }
+  })
+
   it('invalidateUser (with an exception), list and invalidateByHandle (owner only), purge', async () => {
     const { sessions, store, counts, alice, bob, clock } = await setup(kind)
     const a1 = await sessions.create(fresh(alice), CLIENT)

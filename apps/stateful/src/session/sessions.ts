@@ -117,18 +117,21 @@ export class Sessions {
       ip: client.ip,
     }
     await this.store.insert(session)
-    await this.evictBeyondCap(user.id)
+    await this.evictBeyondCap(user.id, session.handle)
     return { id, session }
   }
 
   /**
    * F9: a user holds at most `maxPerUser` live sessions; the oldest beyond that end now. One list read per login
    * (argon2 dominates a login anyway); concurrent logins may briefly exceed the cap by their number, never grow it.
+   * Never the session just created (`keep`): concurrent logins can share a millisecond of `createdAt`, and the order
+   * among equals is arbitrary, so without this a login could end its own new session.
    */
-  private async evictBeyondCap(userId: number): Promise<void> {
+  private async evictBeyondCap(userId: number, keep: string): Promise<void> {
     if (!Number.isFinite(this.maxPerUser)) return
-    const live = await this.store.listForUser(userId, this.clock()) // newest first
-    for (const old of live.slice(this.maxPerUser)) await this.store.deleteByHandle(userId, old.handle)
+    const others = (await this.store.listForUser(userId, this.clock())).filter((s) => s.handle !== keep) // newest first
+    for (const old of others.slice(Math.max(0, this.maxPerUser - 1)))
+      await this.store.deleteByHandle(userId, old.handle)
   }
 
   /** Replaces the session's data blob. UPDATE-only: false when the session no longer exists. */

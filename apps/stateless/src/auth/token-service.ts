@@ -59,9 +59,14 @@ export class TokenService {
   /** Login: a new family (device) and its first pair. */
   async login(user: User, meta: DeviceMeta): Promise<TokenPair> {
     const refresh = await this.refreshTokens.create(user, meta)
-    await this.evictBeyondCap(user.id)
-    const access = await this.access.issue(user, refresh.familyId)
-    return { access, refresh, user: publicUser(user) }
+    // An eviction cuts the oldest device's access tokens; under REVOCATION=version that bumps the user's token
+    // version (and restamps the live families, this new one included), so the new access token must carry the
+    // version as it is now — signed with the one read before the login, it was dead on arrival (found in review).
+    const current = (await this.evictBeyondCap(user.id, refresh.familyId))
+      ? (this.users.findById(user.id) ?? user)
+      : user
+    const access = await this.access.issue(current, refresh.familyId)
+    return { access, refresh, user: publicUser(current) }
   }
 
   async refresh(token: string): Promise<RefreshOutcome> {
@@ -155,12 +160,19 @@ export class TokenService {
    * F9: at most `maxFamiliesPerUser` live devices per user; the oldest beyond it are revoked (and their access
    * tokens cut as far as the mode can). One list read per login; argon2 dominates a login anyway.
    */
-  private async evictBeyondCap(userId: number): Promise<void> {
-    if (!Number.isFinite(this.maxFamilies)) return
-    const stale = (await this.refreshTokens.listForUser(userId)).slice(this.maxFamilies) // newest first
+  /**
+   * Revokes the user's families beyond the cap, oldest first, never `keep` (the family this login just created:
+   * concurrent logins can share a millisecond of `created_at`, and the order among equals is arbitrary, so without
+   * this a login could evict its own new device). True when it revoked any (and cut their tokens).
+   */
+  private async evictBeyondCap(userId: number, keep: string): Promise<boolean> {
+    if (!Number.isFinite(this.maxFamilies)) return false
+    const others = (await this.refreshTokens.listForUser(userId)).filter((f) => f.id !== keep) // newest first
+    const stale = others.slice(Math.max(0, this.maxFamilies - 1))
     const revoked: string[] = []
     for (const f of stale) if (await this.refreshTokens.revokeFamily(f.id, 'evicted')) revoked.push(f.id)
     if (revoked.length > 0) await this.revocation.cut(userId, revoked)
+    return revoked.length > 0
   }
 
   /** Deletes dead refresh families and tokens, and revocation entries that can no longer matter. */

@@ -72,4 +72,34 @@ describe('F9: refresh families per user are capped; the oldest device is revoked
     const other = await login(t, USERS.bob)
     expect((await me(t, other.accessToken)).status).toBe(200)
   })
+
+  it.each(['denylist', 'version', 'none'])(
+    'REVOCATION=%s: the login that evicts a device gets a working access token',
+    async (mode) => {
+      t = await testApp({ env: { REFRESH_MAX_FAMILIES_PER_USER: '2', REVOCATION: mode } })
+      const first = await login(t)
+      t.clock.advance(1000)
+      const second = await login(t)
+      t.clock.advance(1000)
+      const third = await login(t) // evicts `first`; under version that bumps the user's token version
+      // The new device's first access token works (before the fix, under version: 401 invalid_token at once).
+      expect((await me(t, third.accessToken)).status).toBe(200)
+      expect((await refresh(t, third.cookie)).status).toBe(200)
+      expect((await refresh(t, first.cookie)).status).toBe(401)
+      // The device that stays keeps its refresh token whatever the mode (version cut its access token: a new one).
+      expect((await refresh(t, second.cookie)).status).toBe(200)
+    },
+  )
+
+  it('logins in the same millisecond never evict the device they just created', async () => {
+    t = await testApp({ env: { REFRESH_MAX_FAMILIES_PER_USER: '2', REVOCATION: 'version' } })
+    // The manual clock does not move: every family has the same created_at (review finding: the new one could
+    // be the one evicted, its refresh token dead on arrival).
+    for (let i = 0; i < 8; i++) {
+      const l = await login(t)
+      expect((await me(t, l.accessToken)).status).toBe(200)
+      const r = await refresh(t, l.cookie)
+      expect(r.status).toBe(200)
+    }
+  })
 })
