@@ -294,6 +294,17 @@ describe.each(CONFIGS)('contract: $name', ({ app, store }) => {
         'invalid_credentials',
       )
       expectErrorShape((await a.changePassword(main, cred, v.password, 'short')).res, 400, 'invalid_request')
+      // Lone surrogates have no UTF-8 form: argon2 would hash U+FFFD instead, so different passwords would collide.
+      // Refused, never altered; the old password still logs in (found in review).
+      const lone = '\ud800'.repeat(10)
+      expectErrorShape((await a.changePassword(main, cred, v.password, lone)).res, 400, 'invalid_request')
+      expectErrorShape(
+        (await a.changePassword(main, cred, lone, 'new-password-123')).res,
+        400,
+        'invalid_request',
+      )
+      expectErrorShape((await a.login(main, v.username, '\udfff'.repeat(10))).res, 400, 'invalid_request')
+      expect((await a.login(main, v.username, v.password)).res.status).toBe(200)
       expectErrorShape(
         await a.send(main, undefined, 'POST', '/auth/password', {
           json: { current_password: v.password, new_password: 'new-password-123' },

@@ -1,5 +1,8 @@
 import type { Server } from 'node:http'
-import { serve } from '@hono/node-server'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { getRequestListener } from '@hono/node-server'
+import { installClientErrorHandler, transportErrorHandler } from './transport-errors.js'
 
 export interface ServeOptions {
   app: string
@@ -13,6 +16,8 @@ export interface ServeOptions {
   graceMs?: number
   /** Time limits per request (HTTP_HEADERS_TIMEOUT / HTTP_REQUEST_TIMEOUT); defaults in `HTTP_TIMEOUTS`. */
   timeouts?: { headersMs: number; requestMs: number }
+  /** Where an error that escaped `fetch` is reported (a bug: both apps map every error themselves). */
+  onUnexpected?: (err: unknown) => void
 }
 
 /**
@@ -31,17 +36,13 @@ export const HTTP_TIMEOUTS = { headersMs: 10_000, requestMs: 15_000, checkEveryM
  * busy, which under continuous load is forever — then cut whatever is left after the grace period and exit 0.
  */
 export function serveUntilSignal(opts: ServeOptions): Server {
-  const t = opts.timeouts ?? HTTP_TIMEOUTS
-  const serverOptions = {
-    headersTimeout: t.headersMs,
-    requestTimeout: t.requestMs,
-    connectionsCheckingInterval: Math.min(HTTP_TIMEOUTS.checkEveryMs, t.headersMs),
-  }
-  const server = serve({ fetch: opts.fetch, port: opts.port, hostname: opts.host, serverOptions }, (info) => {
+  const server = createNodeServer(opts)
+  server.listen(opts.port, opts.host, () => {
+    const info = server.address() as AddressInfo
     console.log(
       `auth-lab ${opts.app} listening on http://${opts.host}:${info.port} (instance ${opts.instanceId})`,
     )
-  }) as Server
+  })
 
   let stopping = false
   const stop = (signal: string) => {
@@ -69,5 +70,30 @@ export function serveUntilSignal(opts: ServeOptions): Server {
   }
   process.on('SIGTERM', () => stop('SIGTERM'))
   process.on('SIGINT', () => stop('SIGINT'))
+  return server
+}
+
+/**
+ * The Node HTTP server both apps run on, not yet listening: @hono/node-server's request listener (what its `serve()`
+ * builds, plus an `errorHandler`, which `serve()` cannot take) on `http.createServer` with the time limits above, and
+ * the JSON answers for requests refused below the app (transport-errors.ts).
+ */
+export function createNodeServer(
+  opts: Pick<ServeOptions, 'fetch' | 'host' | 'timeouts' | 'onUnexpected'>,
+): Server {
+  const t = opts.timeouts ?? HTTP_TIMEOUTS
+  const listener = getRequestListener(opts.fetch, {
+    hostname: opts.host,
+    errorHandler: transportErrorHandler(opts.onUnexpected ?? ((err) => console.error(err))),
+  })
+  const server = createServer(
+    {
+      headersTimeout: t.headersMs,
+      requestTimeout: t.requestMs,
+      connectionsCheckingInterval: Math.min(HTTP_TIMEOUTS.checkEveryMs, t.headersMs),
+    },
+    listener,
+  )
+  installClientErrorHandler(server)
   return server
 }

@@ -1,4 +1,4 @@
-import { PASSWORD_MAX, PASSWORD_MIN } from '../users/username.js'
+import { isWellFormedText, PASSWORD_MAX, PASSWORD_MIN } from '../users/username.js'
 import { ApiError } from './errors.js'
 
 /**
@@ -23,6 +23,7 @@ function requireString(body: Record<string, unknown>, field: string, max: number
   if (typeof v !== 'string') throw new ApiError('invalid_request', `"${field}" must be a string`)
   if (v.length === 0) throw new ApiError('invalid_request', `"${field}" must not be empty`)
   if (v.length > max) throw new ApiError('invalid_request', `"${field}" must be at most ${max} characters`)
+  if (!isWellFormedText(v)) throw new ApiError('invalid_request', `"${field}" must be well-formed Unicode`)
   return v
 }
 

@@ -53,6 +53,11 @@ describe('SqliteUserStore', () => {
     await expect(users.create({ username: 'longy', password: 'x'.repeat(257) })).rejects.toMatchObject({
       code: 'invalid_password',
     })
+    // A lone surrogate would be hashed as U+FFFD (no UTF-8 form): refused, not altered. Pairs (emoji) are fine.
+    await expect(users.create({ username: 'lone', password: 'pass\ud800word' })).rejects.toMatchObject({
+      code: 'invalid_password',
+    })
+    await expect(users.create({ username: 'emoji', password: 'pass😀word' })).resolves.toBeDefined()
   })
 
   it('stores only an argon2id hash and returns it only through findCredentials', async () => {

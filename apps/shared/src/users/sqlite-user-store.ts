@@ -8,7 +8,7 @@ import type { UserColumns } from './user-row.js'
 import { plainUserColumns, userFromRow, userFromValues } from './user-row.js'
 import type { NewUser, User, UserStore } from './user-store.js'
 import { UserStoreError } from './user-store.js'
-import { PASSWORD_MAX, PASSWORD_MIN, parseUsername } from './username.js'
+import { isWellFormedText, PASSWORD_MAX, PASSWORD_MIN, parseUsername } from './username.js'
 
 interface UserRow extends UserColumns {
   password_hash: string
@@ -191,5 +191,8 @@ export function checkPassword(password: string): void {
       'invalid_password',
       `password must be ${PASSWORD_MIN}-${PASSWORD_MAX} characters`,
     )
+  }
+  if (!isWellFormedText(password)) {
+    throw new UserStoreError('invalid_password', 'password must be well-formed Unicode (no lone surrogates)')
   }
 }

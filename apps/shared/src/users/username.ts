@@ -17,3 +17,16 @@ export function parseUsername(input: string): string | null {
 
 export const PASSWORD_MIN = 8
 export const PASSWORD_MAX = 256
+
+/**
+ * Lone UTF-16 surrogates (`"\ud800"` in JSON) have no UTF-8 form: the native argon2 binding and SQLite both replace
+ * each with U+FFFD, so what is hashed or stored is not what was sent, and passwords differing only in their lone
+ * surrogates all verify against one hash (found in review: ten \ud800 set as a password, then ten \udfff or ten
+ * U+FFFD logged in). Such strings are refused, never altered. A regex, not `String#isWellFormed` (ES2024; our lib
+ * is ES2023): in `u` mode `\p{Surrogate}` matches only a surrogate that is not half of a pair.
+ */
+const LONE_SURROGATE = /\p{Surrogate}/u
+
+export function isWellFormedText(s: string): boolean {
+  return !LONE_SURROGATE.test(s)
+}
