@@ -330,6 +330,26 @@ describe.each(CONFIGS)('contract: $name', ({ app, store }) => {
       expectErrorShape((await a.login(main, v.username, v.password)).res, 401, 'invalid_credentials')
       expect((await a.login(main, v.username, next)).res.status).toBe(200)
     })
+
+    it('of two changes racing with the same current password exactly one wins', async () => {
+      // Review finding: both answered 2xx and the last write won, so an attacker knowing the old password could
+      // race the victim's own change and keep the account. The change is now conditional on the verified hash.
+      const v = nextVictim()
+      const [c1, c2] = [await login(main, v.username, v.password), await login(main, v.username, v.password)]
+      const [n1, n2] = ['racing-password-one', 'racing-password-two']
+      const [r1, r2] = await Promise.all([
+        a.changePassword(main, c1, v.password, n1),
+        a.changePassword(main, c2, v.password, n2),
+      ])
+      const won = [r1, r2].filter((r) => r.res.status === traits.passwordChangeStatus)
+      expect(won).toHaveLength(1)
+      const lost = r1 === won[0] ? r2 : r1
+      expectErrorShape(lost.res, 401, 'invalid_credentials')
+      const [winner, loser] = r1 === won[0] ? [n1, n2] : [n2, n1]
+      expect((await a.login(main, v.username, winner)).res.status).toBe(200)
+      expectErrorShape((await a.login(main, v.username, loser)).res, 401, 'invalid_credentials')
+      expectErrorShape((await a.login(main, v.username, v.password)).res, 401, 'invalid_credentials')
+    })
   })
 
   describe('cross-site refusals on every state-changing route', () => {

@@ -37,7 +37,7 @@ export {
 } from './http/errors.js'
 export { JSON_BODY_LIMIT, readJsonObject } from './http/json-body.js'
 export type { LoginDeps } from './http/login.js'
-export { reauthenticate, verifyLogin } from './http/login.js'
+export { passwordChangedMeanwhile, reauthenticate, verifyLogin } from './http/login.js'
 export { noFormBody } from './http/no-form-body.js'
 export type { ServeOptions } from './http/serve.js'
 export { HTTP_TIMEOUTS, serveUntilSignal } from './http/serve.js'

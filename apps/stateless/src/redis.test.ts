@@ -129,6 +129,21 @@ describe('stateless on Redis: REVOCATION=version', () => {
     expect(again.status).toBe(200) // its family was carried over to the new version
     expect((await refresh(t, phone.cookie)).status).toBe(401)
   })
+
+  it("a rotation between a cut's bump and its restamp carries the family over (the other instance's race)", async () => {
+    // On Redis the bump commits in SQLite before the restamp reaches Redis; another instance rotating in that gap
+    // saw family v behind user v+1 and revoked an innocent device (review finding, 4-9 of 20 rounds). The bump
+    // alone, without the restamp, is that gap frozen.
+    const t = await redisApp({ env: { REVOCATION: 'version' } })
+    const laptop = await login(t)
+    const bumped = t.deps.users.bumpTokenVersion(1)
+    const r = await refresh(t, laptop.cookie)
+    expect(r.status).toBe(200)
+    const { access_token } = (await r.json()) as { access_token: string }
+    expect((await me(t, access_token)).status).toBe(200) // the new token carries the bumped version
+    expect(bumped).toBeGreaterThan(0)
+    expect((await refresh(t, refreshCookieOf(r)!)).status).toBe(200)
+  })
 })
 
 describe('stateless on Redis: cost of GET /me', () => {

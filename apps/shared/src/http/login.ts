@@ -35,7 +35,9 @@ export async function verifyLogin(c: Context, deps: LoginDeps): Promise<User> {
   const name = parseUsername(input.username)
   let user: User | null
   try {
-    user = await checkCredentials(c, deps, normalizeUsername(input.username), name, input.password, true)
+    user = withoutHash(
+      await checkCredentials(c, deps, normalizeUsername(input.username), name, input.password, true),
+    )
   } catch (err) {
     if (err instanceof ApiError && err.code === 'too_many_attempts')
       deps.metrics.logins.inc({ outcome: 'throttled' })
@@ -49,14 +51,16 @@ export async function verifyLogin(c: Context, deps: LoginDeps): Promise<User> {
 /**
  * Re-authentication for a signed-in user (the password-change routes of both apps): the same throttle and the same
  * argon2 check as login, so a stolen cookie or access token cannot be used to brute-force the current password.
- * The stored row must still be this user (same id, not disabled). Returns the fresh user row.
+ * The stored row must still be this user (same id, not disabled). Returns the fresh user row and the hash the
+ * password was verified against: the change must be conditional on it (`UserStore.changePassword`), or two changes
+ * racing with the same old password would both succeed and the last write win (found in review).
  */
 export async function reauthenticate(
   c: Context,
   deps: LoginDeps,
   user: Pick<User, 'id' | 'username'>,
   password: string,
-): Promise<User> {
+): Promise<User & { verifiedHash: string }> {
   // No hash upgrade here: the caller replaces the hash anyway.
   const found = await checkCredentials(
     c,
@@ -68,7 +72,19 @@ export async function reauthenticate(
   )
   if (!found || found.id !== user.id)
     throw new ApiError('invalid_credentials', 'the current password is wrong')
-  return found
+  const { passwordHash, ...row } = found
+  return { ...row, verifiedHash: passwordHash }
+}
+
+/** The 401 of a password change whose verified hash was replaced meanwhile (another change won the race). */
+export function passwordChangedMeanwhile(): ApiError {
+  return new ApiError('invalid_credentials', 'the current password is wrong')
+}
+
+function withoutHash(found: (User & { passwordHash: string }) | null): User | null {
+  if (!found) return null
+  const { passwordHash: _, ...user } = found
+  return user
 }
 
 /**
@@ -87,7 +103,7 @@ async function checkCredentials(
   name: string | null,
   password: string,
   upgrade: boolean,
-): Promise<User | null> {
+): Promise<(User & { passwordHash: string }) | null> {
   const ip = clientIp(c, deps.trustProxy)
   const verdict = await deps.throttle.reserve(key, ip)
   if (!verdict.allowed) {
@@ -106,9 +122,8 @@ async function checkCredentials(
       return null
     }
     await reservation.success()
-    const { passwordHash, ...user } = found
-    if (upgrade) await upgradeHash(deps, user.id, passwordHash, password)
-    return user
+    if (upgrade) await upgradeHash(deps, found.id, found.passwordHash, password)
+    return found
   } catch (err) {
     throw err instanceof HashQueueFullError ? busy(err) : err
   } finally {

@@ -42,6 +42,14 @@ export class SqliteUserStore implements UserStore {
          VALUES (?, ?, ?, 0, ?, ?)`,
       ),
       setHash: db.prepare('UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?'),
+      changePassword: db.prepare<
+        [string, number, number, string],
+        { credential_epoch: number; token_version: number }
+      >(
+        `UPDATE users SET password_hash = ?, credential_epoch = credential_epoch + 1,
+         token_version = token_version + 1, updated_at = ?
+         WHERE id = ? AND password_hash = ? RETURNING credential_epoch, token_version`,
+      ),
       hashOf: db.prepare<[number], string>('SELECT password_hash FROM users WHERE id = ?').pluck(),
       // Only if the hash is still the one that was verified: a password change meanwhile wins over the upgrade.
       rehash: db.prepare(
@@ -145,6 +153,19 @@ export class SqliteUserStore implements UserStore {
       this.hasher.population.remove(old)
       this.hasher.population.add(passwordHash)
     }
+  }
+
+  changePassword(
+    id: number,
+    verifiedHash: string,
+    newHash: string,
+  ): { credentialEpoch: number; tokenVersion: number } | null {
+    this.counters.write('users')
+    const r = this.stmt.changePassword.get(newHash, this.clock(), id, verifiedHash)
+    if (!r) return null
+    this.hasher.population.remove(verifiedHash)
+    this.hasher.population.add(newHash)
+    return { credentialEpoch: r.credential_epoch, tokenVersion: r.token_version }
   }
 
   rehashPassword(id: number, verifiedHash: string, newHash: string): boolean {

@@ -39,6 +39,18 @@ export interface UserStore {
   createMany(usernames: string[], passwordHash: string, role?: 'user' | 'admin'): number
   setPasswordHash(id: number, passwordHash: string): void
   /**
+   * A password change as one conditional statement: stores `newHash` and ends every credential (as
+   * `endCredentials`) only if the stored hash is still `verifiedHash`, the one the current password was checked
+   * against. Null when it is not (a concurrent change won: the caller answers 401). Returns the new epoch and
+   * version, to stamp the caller's new session or token pair with — never a re-read, which could pick up a later
+   * bump and outlive the logout that made it.
+   */
+  changePassword(
+    id: number,
+    verifiedHash: string,
+    newHash: string,
+  ): { credentialEpoch: number; tokenVersion: number } | null
+  /**
    * Upgrades a hash to the current argon2 cost after a successful login: stores `newHash` only if the stored hash
    * is still `verifiedHash` (a concurrent password change wins). True when it was stored.
    */

@@ -1,4 +1,9 @@
-import { parsePasswordChange, readJsonObject, reauthenticate } from '@auth-lab/shared'
+import {
+  parsePasswordChange,
+  passwordChangedMeanwhile,
+  readJsonObject,
+  reauthenticate,
+} from '@auth-lab/shared'
 import { Hono } from 'hono'
 import type { AppEnv, Deps } from '../env.js'
 import { clearSnapshot } from '../session/cookie-cache.js'
@@ -17,11 +22,20 @@ export function passwordRoutes(deps: Deps): Hono<AppEnv> {
   return new Hono<AppEnv>().post('/auth/password', sessionLayer(deps, 'required'), async (c) => {
     const { user, session } = c.get('auth')
     const input = parsePasswordChange(await readJsonObject(c))
-    await reauthenticate(c, { ...deps, trustProxy: deps.config.trustProxy }, user, input.currentPassword)
-    users.setPasswordHash(user.id, await hasher.hash(input.newPassword))
-    // Ends every credential of the user in BOTH apps (F2): sessions here, refresh families and (denylist/version)
-    // access tokens of the stateless app. Rows are deleted now too, so the session list is right at once.
-    const { credentialEpoch } = users.endCredentials(user.id)
+    const { verifiedHash } = await reauthenticate(
+      c,
+      { ...deps, trustProxy: deps.config.trustProxy },
+      user,
+      input.currentPassword,
+    )
+    // One conditional statement: the new hash, and the end of every credential of the user in BOTH apps (F2:
+    // sessions here, refresh families and (denylist/version) access tokens of the stateless app) — only if the hash
+    // is still the one just verified. Two changes racing with the same old password: exactly one wins, the other
+    // gets 401 (found in review: both succeeded, the last write won).
+    const ended = users.changePassword(user.id, verifiedHash, await hasher.hash(input.newPassword))
+    if (!ended) throw passwordChangedMeanwhile()
+    const { credentialEpoch } = ended
+    // Rows are deleted now too, so the session list is right at once.
     await sessions.invalidateUser(user.id, session.idHash)
     c.get('session').set('ep', credentialEpoch)
     c.set('session_key_rotation', true)

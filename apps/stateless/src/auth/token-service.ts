@@ -59,14 +59,16 @@ export class TokenService {
   /** Login: a new family (device) and its first pair. */
   async login(user: User, meta: DeviceMeta): Promise<TokenPair> {
     const refresh = await this.refreshTokens.create(user, meta)
-    // An eviction cuts the oldest device's access tokens; under REVOCATION=version that bumps the user's token
-    // version (and restamps the live families, this new one included), so the new access token must carry the
-    // version as it is now — signed with the one read before the login, it was dead on arrival (found in review).
-    const current = (await this.evictBeyondCap(user.id, refresh.familyId))
-      ? (this.users.findById(user.id) ?? user)
-      : user
-    const access = await this.access.issue(current, refresh.familyId)
-    return { access, refresh, user: publicUser(current) }
+    await this.evictBeyondCap(user.id, refresh.familyId)
+    // The access token carries token_version as it is NOW, read after the eviction: a cut — this login's own
+    // eviction, or another device's logout while this login's argon2 ran — bumps it under REVOCATION=version, and a
+    // token signed with the version read before the login was dead on arrival (found in review). The credential
+    // epoch stays the one the password was checked under: a logout-all or password change since then must end this
+    // login too. (The new family may be a version behind; its first rotation carries it over.)
+    const now = this.users.findById(user.id)
+    const stamped = now ? { ...user, tokenVersion: now.tokenVersion } : user
+    const access = await this.access.issue(stamped, refresh.familyId)
+    return { access, refresh, user: publicUser(user) }
   }
 
   async refresh(token: string): Promise<RefreshOutcome> {
@@ -148,12 +150,23 @@ export class TokenService {
     return true
   }
 
-  /** After a password change: every family revoked, version bumped, and a fresh pair for the device that asked. */
-  async afterPasswordChange(userId: number, meta: DeviceMeta): Promise<TokenPair> {
-    await this.logoutAll(userId)
+  /**
+   * After a password change (`UserStore.changePassword` has stored the hash and bumped the epoch and version to
+   * `ended`): every family revoked, and a fresh pair for the device that asked, stamped with `ended` — not with a
+   * re-read of the row, which could pick up a later logout-all's bump and outlive it (found in review, Redis token
+   * store: both fresh pairs of two racing changes stayed alive). If such a bump came meanwhile, the pair is born
+   * dead: fails closed, the device logs in again.
+   */
+  async afterPasswordChange(
+    userId: number,
+    ended: { credentialEpoch: number; tokenVersion: number },
+    meta: DeviceMeta,
+  ): Promise<TokenPair> {
+    const families = await this.refreshTokens.revokeAllForUser(userId, 'logout_all')
+    await this.revocation.onLogoutAll(userId, families)
     const user = this.users.findById(userId)
     if (!user) throw new Error('user vanished during password change')
-    return this.login(user, meta)
+    return this.login({ ...user, ...ended }, meta)
   }
 
   /**
@@ -163,16 +176,15 @@ export class TokenService {
   /**
    * Revokes the user's families beyond the cap, oldest first, never `keep` (the family this login just created:
    * concurrent logins can share a millisecond of `created_at`, and the order among equals is arbitrary, so without
-   * this a login could evict its own new device). True when it revoked any (and cut their tokens).
+   * this a login could evict its own new device). Cuts the revoked families' access tokens.
    */
-  private async evictBeyondCap(userId: number, keep: string): Promise<boolean> {
-    if (!Number.isFinite(this.maxFamilies)) return false
+  private async evictBeyondCap(userId: number, keep: string): Promise<void> {
+    if (!Number.isFinite(this.maxFamilies)) return
     const others = (await this.refreshTokens.listForUser(userId)).filter((f) => f.id !== keep) // newest first
     const stale = others.slice(Math.max(0, this.maxFamilies - 1))
     const revoked: string[] = []
     for (const f of stale) if (await this.refreshTokens.revokeFamily(f.id, 'evicted')) revoked.push(f.id)
     if (revoked.length > 0) await this.revocation.cut(userId, revoked)
-    return revoked.length > 0
   }
 
   /** Deletes dead refresh families and tokens, and revocation entries that can no longer matter. */

@@ -188,6 +188,29 @@ describe('POST /auth/password', () => {
     expect((await login(t, { username: 'alice', password: 'a-brand-new-pass' })).status).toBe(200)
   })
 
+  it('a logout-all landing while the change finishes ends the fresh pair too (stamped, not re-read)', async () => {
+    // Review finding (Redis token store): the fresh pair was stamped with an epoch re-read after an await, so a
+    // logout-all that bumped it meanwhile left the pair alive. Here the logout-all lands exactly in that gap.
+    const a = await login(t)
+    const onLogoutAll = t.deps.tokens.revocation.onLogoutAll
+    let landed = false
+    t.deps.tokens.revocation.onLogoutAll = async (userId, families) => {
+      await onLogoutAll.call(t.deps.tokens.revocation, userId, families)
+      if (landed) return
+      landed = true
+      await t.deps.tokens.logoutAll(userId) // another device's logout-all, committed before the pair is issued
+    }
+    const res = await change(a.accessToken, {
+      current_password: USERS.alice.password,
+      new_password: 'a-brand-new-pass',
+    })
+    t.deps.tokens.revocation.onLogoutAll = onLogoutAll
+    expect(res.status).toBe(200) // the change itself happened
+    const body = (await res.json()) as { access_token: string }
+    expect((await me(t, body.access_token)).status).toBe(401) // born dead: fails closed
+    expect((await refresh(t, refreshCookieOf(res)!)).status).toBe(401)
+  })
+
   it('wrong current password → 401 invalid_credentials; bad bodies → 400/415; no token → 401; cross-site → 403', async () => {
     const a = await login(t)
     const hash = () => t.deps.users.findCredentials('alice')!.passwordHash

@@ -103,3 +103,18 @@ describe('F9: refresh families per user are capped; the oldest device is revoked
     }
   })
 })
+
+describe('REVOCATION=version under concurrency (review findings)', () => {
+  it("a login racing another device's logout keeps its new device", async () => {
+    t = await testApp({ env: { REVOCATION: 'version' } })
+    for (let i = 0; i < 5; i++) {
+      const x = await login(t)
+      // Y's login reads token_version before argon2; X's logout bumps it meanwhile. Y's family was born a version
+      // behind and its first refresh revoked it as stale (5 of 5 rounds before the fix).
+      const [y, out] = await Promise.all([login(t), logout(x.accessToken, x.cookie)])
+      expect(out.status).toBe(204)
+      expect((await refresh(t, y.cookie)).status).toBe(200)
+      expect((await refresh(t, x.cookie)).status).toBe(401)
+    }
+  })
+})

@@ -1,4 +1,9 @@
-import { parsePasswordChange, readJsonObject, reauthenticate } from '@auth-lab/shared'
+import {
+  parsePasswordChange,
+  passwordChangedMeanwhile,
+  readJsonObject,
+  reauthenticate,
+} from '@auth-lab/shared'
 import { Hono } from 'hono'
 import { deviceMeta, sendPair } from '../auth/respond.js'
 import type { AppEnv, Deps } from '../env.js'
@@ -15,8 +20,15 @@ export function passwordRoutes(deps: Deps): Hono<AppEnv> {
     const input = parsePasswordChange(await readJsonObject(c))
     const loginDeps = { ...deps, trustProxy: deps.config.trustProxy }
     const user = await reauthenticate(c, loginDeps, c.get('auth').user, input.currentPassword)
-    deps.users.setPasswordHash(user.id, await deps.hasher.hash(input.newPassword))
-    const pair = await deps.tokens.afterPasswordChange(user.id, deviceMeta(c, deps.config.trustProxy))
+    // Conditional on the hash just verified: of two changes racing with the same old password exactly one wins
+    // (found in review: both succeeded, the last write won). It also ends every credential of the user (F2).
+    const ended = deps.users.changePassword(
+      user.id,
+      user.verifiedHash,
+      await deps.hasher.hash(input.newPassword),
+    )
+    if (!ended) throw passwordChangedMeanwhile()
+    const pair = await deps.tokens.afterPasswordChange(user.id, ended, deviceMeta(c, deps.config.trustProxy))
     return sendPair(c, { cookieSecure: deps.config.cookieSecure, now: deps.clock() }, pair)
   })
 }

@@ -16,7 +16,8 @@
  * Family ids are `<userId>.<22 random chars>` so a family can be found from its id alone (revoke by `sid`).
  *
  * Rotation = GET the pointer (1 round trip) + read the users row (SQLite) + ONE Lua script on the family key, which
- * checks revoked / expiry / staleness (disabled, epoch, version) / used-or-live / grace and then rotates, revokes
+ * checks revoked / expiry / staleness (disabled, epoch; a family behind on version is carried over) / used-or-live /
+ * grace and then rotates, revokes
  * or refuses, atomically: of 20 concurrent refreshes of one token exactly one finds it live. The child's pointer is
  * written just before the script in the same round trip; if the script refuses, that pointer names a token that
  * was never handed out (harmless, expires by TTL).
@@ -39,13 +40,15 @@ local now = tonumber(ARGV[3])
 if now >= tonumber(st[7]) or now >= tonumber(ARGV[8]) then return {'invalid', ''} end
 local reason = nil
 if ARGV[7] == '1' then reason = 'user_disabled'
-elseif st[2] ~= ARGV[5] then reason = 'credential_epoch'
-elseif st[3] ~= ARGV[6] then reason = 'token_version' end
+elseif st[2] ~= ARGV[5] then reason = 'credential_epoch' end
 local function revoke(why)
   redis.call('HSET', f, 'r', ARGV[3], 'rr', why)
   redis.call('PEXPIRE', f, ARGV[9], 'LT')
 end
 if reason then revoke(reason); return {'stale', reason} end
+-- A live family behind the user's token_version missed a cut's restamp (refresh-token.ts): carried over, never
+-- revoked. Only upwards: a family ahead of the version this rotation read was restamped after that read.
+if tonumber(st[3]) < tonumber(ARGV[6]) then redis.call('HSET', f, 'v', ARGV[6]) end
 local live = st[4] or ''
 if string.find(',' .. live .. ',', ',' .. ARGV[1] .. ',', 1, true) then
   redis.call('HSET', f, 'live', ARGV[2], 'lr', ARGV[1], 'lt', ARGV[3], 'l', ARGV[3])

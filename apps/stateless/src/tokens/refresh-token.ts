@@ -132,6 +132,9 @@ export class RefreshTokens implements RefreshStore {
          WHERE user_id = ? AND revoked_at IS NULL AND absolute_expires_at > ? AND last_used_at > ?
          ORDER BY created_at DESC`,
       ),
+      carryOver: db.prepare(
+        'UPDATE refresh_families SET token_version = ? WHERE id = ? AND token_version < ?',
+      ),
       restamp: db.prepare(
         `UPDATE refresh_families SET token_version = ? WHERE user_id = ? AND revoked_at IS NULL
          AND token_version = ?`,
@@ -246,19 +249,19 @@ export class RefreshTokens implements RefreshStore {
     if (now >= row.absolute_expires_at || now >= row.expires_at) return { ok: false, reason: 'invalid' }
     const user = userFromRow(row, 'u_')
     if (!user) return { ok: false, reason: 'invalid' } // unreachable: the JOIN is inner
-    if (
-      user.disabled ||
-      user.credentialEpoch !== row.family_epoch ||
-      user.tokenVersion !== row.family_version
-    ) {
-      // Disabled, credentials ended in either app since this login (F2), or (version mode) a stale family.
-      const reason = user.disabled
-        ? 'user_disabled'
-        : user.credentialEpoch !== row.family_epoch
-          ? 'credential_epoch'
-          : 'token_version'
-      this.revokeFamilyNow(row.family_id, reason)
+    if (user.disabled || user.credentialEpoch !== row.family_epoch) {
+      // Disabled, or credentials ended in either app since this login (F2).
+      this.revokeFamilyNow(row.family_id, user.disabled ? 'user_disabled' : 'credential_epoch')
       return { ok: false, reason: 'stale', familyId: row.family_id, userId: row.user_id }
+    }
+    if (user.tokenVersion > row.family_version) {
+      // A live family behind the user's token_version missed a cut's restamp: created by a login whose argon2 ran
+      // while another device logged out, or (Redis) rotated on another instance between a cut's bump and its
+      // restamp. A cut revokes the families it means to end and an epoch bump ends the rest, so a version behind
+      // is never a reason to log this device out: it is carried over, as the restamp would have done (found in
+      // review: both races revoked an innocent device as `token_version`).
+      this.counters.write('refresh_families')
+      this.stmt.carryOver.run(user.tokenVersion, row.family_id, user.tokenVersion)
     }
     let grace = false
     if (row.used_at !== null) {
