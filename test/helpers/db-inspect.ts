@@ -60,7 +60,9 @@ export function snapshot(dbPath: string): DbSnapshot {
     }
     const tables = new Map<string, { count: number; digest: string; rows: Set<string> }>()
     for (const name of tableNames(db)) {
-      if (name === 'users' || name === 'schema_migrations') continue
+      // The login throttle's ledger (failures, leases) is bookkeeping about attempts, not stored credential state;
+      // its Redis keys are left out of the Redis snapshot the same way (store-probe.ts).
+      if (name === 'users' || name === 'schema_migrations' || name === 'login_throttle') continue
       const cols = (db.prepare(`PRAGMA table_info("${name}")`).all() as { name: string }[])
         .map((c) => c.name)
         .filter((c) => !VOLATILE.test(c))

@@ -63,6 +63,7 @@ export type {
 } from './throttle/login-throttle.js'
 export { LoginThrottle } from './throttle/login-throttle.js'
 export { RedisLoginThrottle } from './throttle/redis-login-throttle.js'
+export { SqliteLoginThrottle, throttleMigrations } from './throttle/sqlite-login-throttle.js'
 export type { MaybePromise, Throttle } from './throttle/throttle.js'
 export { DEMO_USERS, ensureDemoUsers } from './users/demo-users.js'
 export type { Argon2Params } from './users/hash-population.js'

@@ -6,8 +6,8 @@ import type { Db } from './db/open-database.js'
 import { openDatabase } from './db/open-database.js'
 import { Metrics } from './metrics/metrics.js'
 import type { RedisHandle } from './redis/client.js'
-import { LoginThrottle } from './throttle/login-throttle.js'
 import { RedisLoginThrottle } from './throttle/redis-login-throttle.js'
+import { SqliteLoginThrottle, throttleMigrations } from './throttle/sqlite-login-throttle.js'
 import type { Throttle } from './throttle/throttle.js'
 import type { Argon2Settings } from './users/password.js'
 import { PasswordHasher } from './users/password.js'
@@ -33,7 +33,10 @@ export interface SharedDepsOptions {
   clock?: Clock
   /** Process-level metrics (CPU, heap, GC); off in tests, on in servers. */
   defaultMetrics?: boolean
-  /** When given (REDIS_URL set), the login throttle lives in Redis and holds across instances. */
+  /**
+   * When given (REDIS_URL set), the login throttle lives in Redis and holds across instances; otherwise in the
+   * shared SQLite file, so it holds across the processes on this machine that open it.
+   */
   redis?: RedisHandle
 }
 
@@ -41,6 +44,7 @@ export function openSharedDeps(opts: SharedDepsOptions): SharedDeps {
   const clock = opts.clock ?? systemClock
   const db = openDatabase(opts.dbPath)
   migrate(db, 'users', userMigrations)
+  migrate(db, 'throttle', throttleMigrations)
   const metrics = new Metrics(opts.app, { defaultMetrics: opts.defaultMetrics })
   const hasher = new PasswordHasher(opts.argon2)
   return {
@@ -50,7 +54,8 @@ export function openSharedDeps(opts: SharedDepsOptions): SharedDeps {
     users: new SqliteUserStore(db, hasher, metrics.store, clock),
     throttle: opts.redis
       ? new RedisLoginThrottle(opts.redis, opts.throttle, clock)
-      : new LoginThrottle(opts.throttle, clock),
+      : // In the shared SQLite file, not this process's memory: every process on the file counts together.
+        new SqliteLoginThrottle(db, opts.throttle, clock),
     clock,
   }
 }

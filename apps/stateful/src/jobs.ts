@@ -1,7 +1,7 @@
 import type { OpenedDeps } from './deps.js'
 
 /**
- * Every timer of the stateful app: the session purge, now and every SESSION_PURGE_INTERVAL. Expiry is enforced on
+ * Every timer of the stateful app: the session (and login-throttle) purge, now and every SESSION_PURGE_INTERVAL. Expiry is enforced on
  * every read anyway; the purge only keeps the table from growing with sessions that never come back. Timers are
  * unref()ed so they never keep the process alive; a failed run (e.g. SQLITE_BUSY) is reported and retried at the
  * next tick. Returns the function that stops them.
@@ -9,6 +9,11 @@ import type { OpenedDeps } from './deps.js'
 export function startJobs(deps: OpenedDeps): () => void {
   const purge = () => {
     deps.sessions.purge().catch(deps.onUnexpected)
+    try {
+      deps.throttle.purge?.() // the shared SQLite throttle's old rows (either app's jobs may do it)
+    } catch (err) {
+      deps.onUnexpected(err)
+    }
   }
   purge()
   const timer = setInterval(purge, deps.config.session.purgeIntervalSeconds * 1000)

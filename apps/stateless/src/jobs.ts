@@ -2,7 +2,8 @@ import type { OpenedDeps } from './deps.js'
 
 /**
  * Every timer of the stateless app, started by server.ts (never by `createApp` or tests):
- * - purge (PURGE_INTERVAL, default 60 s): deletes dead refresh families and tokens and expired deny-list entries.
+ * - purge (PURGE_INTERVAL, default 60 s): deletes dead refresh families and tokens, expired deny-list entries and
+ *   the login throttle's old rows.
  *   Expiry is enforced on every read anyway; the purge only keeps the tables as small as the live set.
  * - key reload (KEY_RELOAD_INTERVAL, default 5 s): `keys rotate` rewrites the key file; each instance picks the new
  *   current key up without a restart (the import happens here, never on a request).
@@ -14,6 +15,7 @@ export function startJobs(deps: OpenedDeps): () => void {
   const purge = setInterval(() => {
     try {
       deps.tokens.purge().catch(deps.onUnexpected)
+      deps.throttle.purge?.() // the shared SQLite throttle's old rows
     } catch (err) {
       deps.onUnexpected(err) // a synchronous throw, reported like a rejection
     }

@@ -241,7 +241,8 @@ export function redisProbe(dbPath: string, redis: RedisHandle, prefix: string): 
     async snapshot() {
       const base = snapshot(dbPath)
       const rows = new Map<string, string[]>(groups.map((g) => [g, []]))
-      // Throttle keys are left out: on SQLite the throttle lives in process memory, invisible to this check too.
+      // Throttle keys are left out, as the SQLite snapshot leaves out `login_throttle`: attempt bookkeeping, not
+      // stored credential state.
       for (const e of await dump()) {
         const list = rows.get(e.group)
         if (!list) continue

@@ -1,6 +1,7 @@
 /**
- * What the shared login check needs from a throttle. Two implementations: `LoginThrottle` (this process's memory,
- * synchronous) and `RedisLoginThrottle` (shared by every instance on one Redis; each step one Lua script). Results
+ * What the shared login check needs from a throttle. Three implementations: `SqliteLoginThrottle` (the default:
+ * the shared SQLite file, so every process on it counts together), `RedisLoginThrottle` (REDIS_URL: every instance
+ * on one Redis; each step one Lua script) and `LoginThrottle` (this process's memory; unit tests and embedding). Results
  * may be promises; the login check awaits them. A reservation is settled exactly once (failure, success or
  * release); later calls are no-ops.
  */
@@ -9,6 +10,8 @@ import type { ReserveResult } from './login-throttle.js'
 export type MaybePromise<T> = T | Promise<T>
 
 export interface Throttle {
-  readonly kind: 'memory' | 'redis'
+  readonly kind: 'memory' | 'sqlite' | 'redis'
   reserve(username: string, ip: string): MaybePromise<ReserveResult>
+  /** Deletes state that can no longer count (SQLite: old failures and dead leases); the apps' jobs call it. */
+  purge?(): number
 }
