@@ -1,13 +1,16 @@
 import { randomBytes } from 'node:crypto'
 import {
   chmodSync,
+  closeSync,
   linkSync,
   mkdirSync,
+  openSync,
   readFileSync,
   renameSync,
   statSync,
   unlinkSync,
   writeFileSync,
+  writeSync,
 } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { ConfigError } from '@auth-lab/shared'
@@ -163,4 +166,56 @@ export function createKeyFileExclusive(path: string, file: KeyFile, alg: KeyAlg)
 /** Replaces the file atomically (write a temporary file, then rename over the old one). */
 export function replaceKeyFile(path: string, file: KeyFile): void {
   renameSync(writeTemp(path, file), path)
+}
+
+/**
+ * Runs `fn` (a synchronous read → change → replace of the key file) holding `<file>.lock`, created with O_EXCL.
+ * Why: two `keys rotate` at once (two operators, two deploy hooks) each read the file, appended their key and
+ * renamed over it, and both reported success while the file kept one of the two keys (found in review: 2–5 of 5
+ * trials). The lock makes the second wait for the first and then append to its result. A lock older than
+ * `staleMs` is a crashed holder's (a rotation holds it for milliseconds) and is taken over; after `waitMs` the
+ * caller gets an error rather than a silent lost update.
+ */
+export async function withKeyFileLock<T>(
+  path: string,
+  fn: () => T,
+  opts: { waitMs?: number; staleMs?: number } = {},
+): Promise<T> {
+  const lock = `${path}.lock`
+  const deadline = Date.now() + (opts.waitMs ?? 10_000)
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 })
+  for (;;) {
+    let fd: number
+    try {
+      fd = openSync(lock, 'wx', 0o600)
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
+      if (lockIsStale(lock, opts.staleMs ?? 30_000)) {
+        try {
+          unlinkSync(lock)
+        } catch {
+          // another waiter took it over first
+        }
+        continue
+      }
+      if (Date.now() > deadline) throw new Error(`${lock} is held by another key rotation; try again`)
+      await new Promise((r) => setTimeout(r, 20))
+      continue
+    }
+    try {
+      writeSync(fd, `${process.pid}\n`)
+      return fn()
+    } finally {
+      closeSync(fd)
+      unlinkSync(lock)
+    }
+  }
+}
+
+function lockIsStale(lock: string, staleMs: number): boolean {
+  try {
+    return Date.now() - statSync(lock).mtimeMs > staleMs
+  } catch {
+    return false // gone already: the next open will tell
+  }
 }

@@ -134,4 +134,16 @@ describe('key rotation', () => {
     expect(second.kept).toEqual([first.current, second.current])
     expect(readKeyFile(keyFilePath(a.deps.config.jwt.keysDir, 'ES256'))!.keys).toHaveLength(2)
   })
+
+  it('rotations at once keep every new key: none reports a key the file lost (review finding)', async () => {
+    const a = await instance()
+    const t0 = a.clock() + 1000
+    // Each read the file, generated its key and renamed over the file: the last rename won and the others'
+    // keys were lost although they reported success.
+    const rs = await Promise.all([1, 2, 3, 4].map(() => rotateKeys(a.deps.config.jwt, t0)))
+    const onDisk = readKeyFile(keyFilePath(a.deps.config.jwt.keysDir, 'ES256'))!
+    for (const r of rs) expect(onDisk.keys.map((k) => k.kid)).toContain(r.current)
+    expect(rs.map((r) => r.current)).toContain(onDisk.current)
+    expect(existsSync(`${keyFilePath(a.deps.config.jwt.keysDir, 'ES256')}.lock`)).toBe(false)
+  })
 })

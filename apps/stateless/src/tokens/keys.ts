@@ -12,6 +12,7 @@ import {
   keyFilePath,
   readKeyFile,
   replaceKeyFile,
+  withKeyFileLock,
 } from './key-file.js'
 
 /**
@@ -196,18 +197,22 @@ export async function rotateKeys(
 ): Promise<{ file: string; current: string; kept: string[] }> {
   const alg = keyAlgOf(jwt)
   const path = keyFilePath(jwt.keysDir, alg)
-  const existing: KeyFile = readKeyFile(path, alg) ?? { current: '', keys: [] }
+  // Generated before the lock (RSA takes up to a second); read → append → replace under it, so a concurrent
+  // rotation appends to this one's result instead of overwriting it (withKeyFileLock).
   const entry = await generateKeyEntry(alg, now)
-  const keys = [...existing.keys, entry]
   const keep = retentionMs(jwt, reloadLagSeconds)
-  const kept = keys.filter((_k, i) => {
-    const replacedAt = keys[i + 1]?.createdAt
-    return replacedAt === undefined || now < replacedAt + keep
+  return withKeyFileLock(path, () => {
+    const existing: KeyFile = readKeyFile(path, alg) ?? { current: '', keys: [] }
+    const keys = [...existing.keys, entry]
+    const kept = keys.filter((_k, i) => {
+      const replacedAt = keys[i + 1]?.createdAt
+      return replacedAt === undefined || now < replacedAt + keep
+    })
+    const file = { current: entry.kid, keys: kept }
+    if (existing.keys.length === 0) createKeyFileExclusive(path, file, alg)
+    else replaceKeyFile(path, file)
+    return { file: path, current: entry.kid, kept: kept.map((k) => k.kid) }
   })
-  const file = { current: entry.kid, keys: kept }
-  if (existing.keys.length === 0) createKeyFileExclusive(path, file, alg)
-  else replaceKeyFile(path, file)
-  return { file: path, current: entry.kid, kept: kept.map((k) => k.kid) }
 }
 
 /** `keys list`: what the file holds, without secrets. */
