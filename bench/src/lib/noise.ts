@@ -387,7 +387,7 @@ export function hostSpeedLine(s: HostSpeed): string {
   const spells =
     s.slow === 0
       ? `none ran more than ${limit}`
-      : `${s.slow} of ${s.visits} ran more than ${limit} (the machine itself was slower then; other processes are counted apart, in the table)`
+      : `${s.slow} of ${s.visits} ran more than ${limit} (where the table shows no other work on the machine, the host itself ran slower)`
   return `Host speed (the reference workload before each in-process visit): ${ms(s.q25Ns)} in the fastest quarter of ${s.visits} visits, median ${ms(s.medianNs)}, slowest ${ms(s.maxNs)}; ${spells}.`
 }
 
