@@ -76,9 +76,12 @@ export async function reauthenticate(
   return { ...row, verifiedHash: passwordHash }
 }
 
-/** The 401 of a password change whose verified hash was replaced meanwhile (another change won the race). */
+/**
+ * The 401 of a password change whose conditional write found the row changed since the check: another change won
+ * the race, the account was disabled, or (rarely) a login upgraded the hash's cost meanwhile — then a retry works.
+ */
 export function passwordChangedMeanwhile(): ApiError {
-  return new ApiError('invalid_credentials', 'the current password is wrong')
+  return new ApiError('invalid_credentials', 'the current password is wrong or the account changed meanwhile')
 }
 
 function withoutHash(found: (User & { passwordHash: string }) | null): User | null {

@@ -98,6 +98,26 @@ describe('SqliteLoginThrottle: the rules of LoginThrottle, in the shared file', 
     expect(c!.reserve('bob', 'i6').allowed).toBe(true)
   })
 
+  it('a failure counts even when its lease ran out first (a hash queue held it past 30 s; review finding)', () => {
+    const clock = manualClock()
+    const [t] = shared(1, clock)
+    let checked = 0
+    for (let wave = 0; wave < 6; wave++) {
+      const held: Reservation[] = []
+      for (let i = 0; i < 5; i++) {
+        const r = t!.reserve('alice', `10.2.${wave}.${i}`)
+        if (r.allowed) held.push(r.reservation)
+      }
+      clock.advance(31_000) // the leases end while the attempts are still hashing
+      t!.purge()
+      for (const r of held) {
+        checked++
+        r.failure()
+      }
+    }
+    expect(checked).toBe(5) // the first wave's five failures were recorded: every later attempt refused
+  })
+
   it('purges failures out of the window and leases past their end', () => {
     const clock = manualClock()
     const [t] = shared(1, clock)

@@ -93,6 +93,21 @@ describe('SqliteUserStore', () => {
     expect(users.findById(u.id)).toMatchObject({ credentialEpoch: 2, tokenVersion: 2 })
   })
 
+  it('changePassword writes only over the hash that was verified, and never for a disabled user', async () => {
+    const { users } = setup()
+    const u = await users.create({ username: 'erin', password: 'erin-password' })
+    const verified = users.findCredentials('erin')!.passwordHash
+    // Two changes checked against the same hash: the first wins and ends every credential, the second finds
+    // another hash and changes nothing (review finding R1: both used to succeed, the last write winning).
+    expect(users.changePassword(u.id, verified, 'hash-one')).toEqual({ credentialEpoch: 1, tokenVersion: 1 })
+    expect(users.changePassword(u.id, verified, 'hash-two')).toBeNull()
+    expect(users.findCredentials('erin')!.passwordHash).toBe('hash-one')
+    // A disable landing while the new hash was computed wins (review of the fix): nothing stored.
+    users.setDisabled(u.id, true)
+    expect(users.changePassword(u.id, 'hash-one', 'hash-three')).toBeNull()
+    expect(users.findCredentials('erin')!.passwordHash).toBe('hash-one')
+  })
+
   it('seeds a thousand users in one transaction, skipping existing names', async () => {
     const { users } = setup()
     await users.create({ username: 'seed1', password: 'password-1' })

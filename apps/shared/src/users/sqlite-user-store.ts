@@ -48,7 +48,7 @@ export class SqliteUserStore implements UserStore {
       >(
         `UPDATE users SET password_hash = ?, credential_epoch = credential_epoch + 1,
          token_version = token_version + 1, updated_at = ?
-         WHERE id = ? AND password_hash = ? RETURNING credential_epoch, token_version`,
+         WHERE id = ? AND password_hash = ? AND disabled = 0 RETURNING credential_epoch, token_version`,
       ),
       hashOf: db.prepare<[number], string>('SELECT password_hash FROM users WHERE id = ?').pluck(),
       // Only if the hash is still the one that was verified: a password change meanwhile wins over the upgrade.

@@ -41,7 +41,8 @@ export interface UserStore {
   /**
    * A password change as one conditional statement: stores `newHash` and ends every credential (as
    * `endCredentials`) only if the stored hash is still `verifiedHash`, the one the current password was checked
-   * against. Null when it is not (a concurrent change won: the caller answers 401). Returns the new epoch and
+   * against, and the user is not disabled (a disable landing while the new hash was computed wins). Null when
+   * either changed meanwhile (the caller answers 401). Returns the new epoch and
    * version, to stamp the caller's new session or token pair with — never a re-read, which could pick up a later
    * bump and outlive the logout that made it.
    */

@@ -58,15 +58,20 @@ export class TokenService {
 
   /** Login: a new family (device) and its first pair. */
   async login(user: User, meta: DeviceMeta): Promise<TokenPair> {
-    const refresh = await this.refreshTokens.create(user, meta)
-    await this.evictBeyondCap(user.id, refresh.familyId)
-    // The access token carries token_version as it is NOW, read after the eviction: a cut — this login's own
-    // eviction, or another device's logout while this login's argon2 ran — bumps it under REVOCATION=version, and a
-    // token signed with the version read before the login was dead on arrival (found in review). The credential
-    // epoch stays the one the password was checked under: a logout-all or password change since then must end this
-    // login too. (The new family may be a version behind; its first rotation carries it over.)
+    // Room first (the cap's oldest devices revoked, their access tokens cut), then token_version as it is NOW,
+    // then the family and the access token, both stamped with it. Why this order (two reviews, session 8):
+    // - a cut — this login's own eviction, or another device's logout while this login's argon2 ran — bumps the
+    //   version under REVOCATION=version, so a token signed with the version read before the login was dead on
+    //   arrival, and its family born a version behind;
+    // - reading the version AFTER the family exists let a cut that revoked this very family (another device's
+    //   "revoke device" in between) leave its access token valid until exp. Read before the family exists, any
+    //   cut of this family comes after the read and kills the token.
+    // The credential epoch stays the one the password was checked under: a logout-all or password change since
+    // then must end this login too. Concurrent logins may exceed the cap briefly by their number, never grow it.
+    await this.evictBeyondCap(user.id)
     const now = this.users.findById(user.id)
     const stamped = now ? { ...user, tokenVersion: now.tokenVersion } : user
+    const refresh = await this.refreshTokens.create(stamped, meta)
     const access = await this.access.issue(stamped, refresh.familyId)
     return { access, refresh, user: publicUser(user) }
   }
@@ -170,18 +175,15 @@ export class TokenService {
   }
 
   /**
-   * F9: at most `maxFamiliesPerUser` live devices per user; the oldest beyond it are revoked (and their access
-   * tokens cut as far as the mode can). One list read per login; argon2 dominates a login anyway.
+   * F9: at most `maxFamiliesPerUser` live devices per user. One list read per login; argon2 dominates a login anyway.
+   * Makes room for a login's new family: revokes the user's live families beyond cap − 1, oldest first, and cuts
+   * their access tokens. Runs before the new family exists, so it can never take that one (concurrent logins in one
+   * millisecond share `created_at`, and the order among equals is arbitrary: evicting afterwards could pick it).
    */
-  /**
-   * Revokes the user's families beyond the cap, oldest first, never `keep` (the family this login just created:
-   * concurrent logins can share a millisecond of `created_at`, and the order among equals is arbitrary, so without
-   * this a login could evict its own new device). Cuts the revoked families' access tokens.
-   */
-  private async evictBeyondCap(userId: number, keep: string): Promise<void> {
+  private async evictBeyondCap(userId: number): Promise<void> {
     if (!Number.isFinite(this.maxFamilies)) return
-    const others = (await this.refreshTokens.listForUser(userId)).filter((f) => f.id !== keep) // newest first
-    const stale = others.slice(Math.max(0, this.maxFamilies - 1))
+    const live = await this.refreshTokens.listForUser(userId) // newest first
+    const stale = live.slice(Math.max(0, this.maxFamilies - 1))
     const revoked: string[] = []
     for (const f of stale) if (await this.refreshTokens.revokeFamily(f.id, 'evicted')) revoked.push(f.id)
     if (revoked.length > 0) await this.revocation.cut(userId, revoked)

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { TestApp } from '../test-app.js'
 import { bearer, login, me, refresh, testApp, USERS } from '../test-app.js'
+import type { RefreshStore } from '../tokens/refresh-store.js'
 
 /** Issue 10 findings fixed in the stateless routes: F4 (dead token logs nothing out), F5 (cookie tossing), F9 (cap). */
 let t: TestApp
@@ -116,5 +117,24 @@ describe('REVOCATION=version under concurrency (review findings)', () => {
       expect((await refresh(t, y.cookie)).status).toBe(200)
       expect((await refresh(t, x.cookie)).status).toBe(401)
     }
+  })
+
+  it('a device revoked while its own login finishes keeps no working access token', async () => {
+    // Review of the fixes: the version was read after the family existed, so another device revoking the new
+    // family in between (its cut bumping the version) left the new access token valid until exp.
+    t = await testApp({ env: { REVOCATION: 'version' } })
+    const other = await login(t)
+    const store = (t.deps.tokens as unknown as { refreshTokens: RefreshStore }).refreshTokens
+    const create = store.create.bind(store)
+    store.create = async (user, meta) => {
+      const issued = await create(user, meta)
+      expect(await t.deps.tokens.revokeDevice(user.id, issued.familyId)).toBe(true) // from `other`, in between
+      return issued
+    }
+    const fresh = await login(t)
+    store.create = create
+    expect((await me(t, fresh.accessToken)).status).toBe(401)
+    expect((await refresh(t, fresh.cookie)).status).toBe(401)
+    expect((await refresh(t, other.cookie)).status).toBe(200) // the other device recovers with one refresh
   })
 })

@@ -172,14 +172,16 @@ export function replaceKeyFile(path: string, file: KeyFile): void {
  * Runs `fn` (a synchronous read → change → replace of the key file) holding `<file>.lock`, created with O_EXCL.
  * Why: two `keys rotate` at once (two operators, two deploy hooks) each read the file, appended their key and
  * renamed over it, and both reported success while the file kept one of the two keys (found in review: 2–5 of 5
- * trials). The lock makes the second wait for the first and then append to its result. A lock older than
- * `staleMs` is a crashed holder's (a rotation holds it for milliseconds) and is taken over; after `waitMs` the
- * caller gets an error rather than a silent lost update.
+ * trials). The lock makes the second wait for the first and then append to its result.
+ * A lock is never taken over automatically: "is it stale?" and "delete it" are two steps, and two waiters doing
+ * both could each delete the other's fresh lock (found in the review of this fix). A rotation holds the lock for
+ * milliseconds, so one still there after `waitMs` is a crashed rotation's: the error names the file and the PID
+ * that took it, for an operator to remove.
  */
 export async function withKeyFileLock<T>(
   path: string,
   fn: () => T,
-  opts: { waitMs?: number; staleMs?: number } = {},
+  opts: { waitMs?: number } = {},
 ): Promise<T> {
   const lock = `${path}.lock`
   const deadline = Date.now() + (opts.waitMs ?? 10_000)
@@ -190,15 +192,12 @@ export async function withKeyFileLock<T>(
       fd = openSync(lock, 'wx', 0o600)
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
-      if (lockIsStale(lock, opts.staleMs ?? 30_000)) {
-        try {
-          unlinkSync(lock)
-        } catch {
-          // another waiter took it over first
-        }
-        continue
+      if (Date.now() > deadline) {
+        throw new Error(
+          `${lock} is held (by PID ${lockHolder(lock)}): another key rotation is running, or one crashed — if no ` +
+            '`keys rotate` is running, remove the file and try again',
+        )
       }
-      if (Date.now() > deadline) throw new Error(`${lock} is held by another key rotation; try again`)
       await new Promise((r) => setTimeout(r, 20))
       continue
     }
@@ -212,10 +211,10 @@ export async function withKeyFileLock<T>(
   }
 }
 
-function lockIsStale(lock: string, staleMs: number): boolean {
+function lockHolder(lock: string): string {
   try {
-    return Date.now() - statSync(lock).mtimeMs > staleMs
+    return readFileSync(lock, 'utf8').trim() || 'unknown'
   } catch {
-    return false // gone already: the next open will tell
+    return 'unknown'
   }
 }
