@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { demoAssets, staticAsset } from '@auth-lab/shared'
+import { crossSiteGuard, demoAssets, staticAsset, toErrorResponse } from '@auth-lab/shared'
 import { Hono } from 'hono'
 import { secureHeaders } from 'hono/secure-headers'
 import type { ChildServers } from './children.js'
@@ -20,6 +20,11 @@ export interface LabDeps {
   root: string
   raceReportPath: string
   clock?: () => number
+  /**
+   * The lab's own origins (`http(s)://localhost:<port>`, `…127.0.0.1:<port>`): the only ones its API accepts
+   * state changes from. Empty: only requests without an Origin (tests through `app.request`, curl).
+   */
+  origins?: readonly string[]
 }
 
 /**
@@ -61,6 +66,10 @@ export function createApp(deps: LabDeps): Hono {
     c.header('Cache-Control', 'no-store')
     await next()
   })
+  // The lab API restarts servers, plants tokens and sends requests as a stolen credential: a cross-site page must
+  // not drive it (found in review: a text/plain POST from a foreign origin restarted an app and made the pocket log
+  // in as alice). The apps' own guard, and JSON-only bodies (readJsonObject: 415 otherwise) close the form paths.
+  app.use('/lab/api/*', crossSiteGuard(deps.origins ?? []))
 
   app.get('/', staticAsset(LAB_HTML, 'text/html; charset=utf-8'))
   app.get('/lab.js', staticAsset(LAB_JS, 'text/javascript; charset=utf-8'))
@@ -84,9 +93,7 @@ export function createApp(deps: LabDeps): Hono {
   })
 
   app.notFound((c) => c.json({ error: 'not_found', message: 'no such resource' }, 404))
-  app.onError((err, c) => {
-    console.error('[auth-lab lab] error:', err)
-    return c.json({ error: 'internal_error', message: 'internal error' }, 500)
-  })
+  // The apps' mapping: ApiError → its 4xx JSON; anything else a reported 500 with nothing leaked.
+  app.onError((err, c) => toErrorResponse(c, err, (e) => console.error('[auth-lab lab] error:', e)))
   return app
 }

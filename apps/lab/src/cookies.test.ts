@@ -43,6 +43,15 @@ describe('cookiesForInstance: each instance gets only its own __Host- cookies, u
     // "/stateless" is a prefix of "/stateless-none": the dot after the pane name keeps them apart.
     expect(cookiesForInstance(jar, '/stateless')).toBe('__Secure-rt=R; other=1')
   })
+  it("with the instance's app named, only that app's cookies go through (review finding)", () => {
+    // A `sid` from a direct visit to :3001 (Path=/) is sent to every lab path: it must not reach a JWT app.
+    const http = 'sid=S; rt=R; sid_cache=C; other=1'
+    expect(cookiesForInstance(http, '/stateful', 'stateful')).toBe('sid=S; sid_cache=C')
+    expect(cookiesForInstance(http, '/stateless', 'stateless')).toBe('rt=R')
+    expect(cookiesForInstance(jar, '/stateful', 'stateful')).toBe('__Host-sid=S')
+    expect(cookiesForInstance(jar, '/stateless-none', 'stateless')).toBe('__Secure-rt=R')
+    expect(cookiesForInstance('other=1', '/stateless', 'stateless')).toBeUndefined()
+  })
   it('a foreign or forged __Host- cookie without a pane never reaches an instance', () => {
     expect(cookiesForInstance('__Host-sid=forged', '/stateful')).toBeUndefined()
     expect(cookiesForInstance(undefined, '/stateful')).toBeUndefined()

@@ -58,18 +58,33 @@ export function dedupeCookieHeader(header: string | undefined): string | undefin
  * The Cookie header an instance gets: its own `__Host-<pane>.<name>` cookies renamed back to `__Host-<name>`,
  * other panes' `__Host-` cookies dropped (they are sent to every path, Path=/), everything else unchanged.
  */
-export function cookiesForInstance(header: string | undefined, prefix: string): string | undefined {
+export function cookiesForInstance(
+  header: string | undefined,
+  prefix: string,
+  app?: 'stateful' | 'stateless',
+): string | undefined {
   if (!header) return undefined
   const own = `${HOST}${tagOf(prefix)}`
+  const names = app ? APP_COOKIES[app] : undefined
   const keep: string[] = []
   for (const raw of header.split(';')) {
     const pair = raw.trim()
     if (!pair) continue
-    if (pair.startsWith(own)) keep.push(HOST + pair.slice(own.length))
-    else if (!pair.startsWith(HOST)) keep.push(pair)
+    const renamed = pair.startsWith(own) ? HOST + pair.slice(own.length) : pair.startsWith(HOST) ? null : pair
+    if (renamed === null) continue
+    // Only the cookies the instance's app reads (found in review: in plain-http mode a `sid` set by visiting :3001
+    // directly, Path=/, rode along to the stateless apps, and the pocket sent that session ID there).
+    if (names && !names.test(renamed.split('=', 1)[0] ?? '')) continue
+    keep.push(renamed)
   }
   return keep.length ? keep.join('; ') : undefined
 }
+
+/** The cookie names each app reads, in plain-http and HTTPS mode (session, session snapshot; refresh token). */
+const APP_COOKIES = {
+  stateful: /^(__Host-)?(sid|sid_cache)$/,
+  stateless: /^(__Secure-)?rt$/,
+} as const
 
 /** `name=value` pairs of a Cookie header (for the lab's own bookkeeping). */
 export function parseCookieHeader(header: string | undefined): Map<string, string> {

@@ -1,8 +1,5 @@
-import type { Server } from 'node:http'
-import { createServer as createHttpsServer } from 'node:https'
 import { join } from 'node:path'
-import { repoRoot } from '@auth-lab/shared'
-import { serve } from '@hono/node-server'
+import { createNodeServer, repoRoot } from '@auth-lab/shared'
 import { createApp } from './app.js'
 import { ChildServers } from './children.js'
 import type { InstanceId, LabConfig } from './config.js'
@@ -56,16 +53,17 @@ export async function startLab(config: LabConfig, opts: StartLabOptions = {}): P
     pocket: new Pocket(),
     root,
     raceReportPath: opts.raceReportPath ?? join(root, 'reports', 'e2e', 'multi-tab-race.json'),
+    origins: labOrigins,
   })
-  const server = await new Promise<Server>((resolve) => {
-    const options = { fetch: app.fetch, port: config.port, hostname: config.host }
-    const s = serve(
-      tls
-        ? { ...options, createServer: createHttpsServer, serverOptions: { key: tls.key, cert: tls.cert } }
-        : options,
-      () => resolve(s as Server),
-    ) as Server
+  // The apps' own server set-up (shared createNodeServer): the same header and request time limits (a half-sent
+  // request held the lab's socket past 22 s under Node's 300 s default) and JSON answers for requests refused
+  // below the app (found in review).
+  const server = createNodeServer({
+    fetch: app.fetch,
+    host: config.host,
+    ...(tls ? { tls: { key: tls.key, cert: tls.cert } } : {}),
   })
+  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve))
   opts.log?.('lab', `auth-lab lab listening on ${scheme}://${config.host}:${config.port}`)
   return {
     url: `${scheme}://localhost:${config.port}`,

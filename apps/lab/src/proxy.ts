@@ -29,8 +29,28 @@ const HOP = [
   'content-length',
   'transfer-encoding',
   'accept-encoding',
+  'te',
+  'trailer',
+  'upgrade',
+  'expect',
+  'proxy-authorization',
+  'proxy-connection',
   'x-lab-steal',
+  // What a client must never be able to claim through the lab (found in review): an app started with
+  // TRUST_PROXY=1 (the lab passes its environment on) would take a client-chosen X-Forwarded-For as the address,
+  // and a client changing it on every try escaped the per-address login limit.
+  'forwarded',
+  'x-forwarded-for',
+  'x-forwarded-host',
+  'x-forwarded-proto',
+  'x-forwarded-port',
+  'x-real-ip',
 ]
+/**
+ * The most a proxied request body may be (a JSON body is at most 16 KiB in both apps; a margin for the apps to
+ * answer 413 themselves). The lab read whole bodies into memory: a 400 MB POST took it from 110 MB to 1.65 GB.
+ */
+export const PROXY_BODY_LIMIT = 64 * 1024
 const DROP_RESPONSE = new Set([
   'set-cookie',
   'content-encoding',
@@ -50,8 +70,13 @@ export function proxy(children: ChildServers, pocket: Pocket) {
     const url = new URL(c.req.url)
     const rest = url.pathname.slice(spec.prefix.length) || '/'
     const headers = new Headers(c.req.raw.headers)
+    // Headers the Connection header names are hop-by-hop too (RFC 9110 §7.6.1).
+    for (const h of (c.req.header('connection') ?? '').split(',')) {
+      const name = h.trim().toLowerCase()
+      if (/^[!#$%&'*+.^_`|~0-9a-z-]+$/.test(name)) headers.delete(name)
+    }
     for (const h of HOP) headers.delete(h)
-    const cookie = cookiesForInstance(dedupeCookieHeader(c.req.header('cookie')), spec.prefix)
+    const cookie = cookiesForInstance(dedupeCookieHeader(c.req.header('cookie')), spec.prefix, spec.app)
     headers.delete('cookie')
     if (cookie) headers.set('cookie', cookie)
 
@@ -65,7 +90,12 @@ export function proxy(children: ChildServers, pocket: Pocket) {
         pocket.put(spec.id, 'thief', { cookieName: name, cookie: value })
     }
 
-    const body = c.req.method === 'GET' || c.req.method === 'HEAD' ? undefined : await c.req.arrayBuffer()
+    const body = c.req.method === 'GET' || c.req.method === 'HEAD' ? undefined : await readLimited(c)
+    if (body === null)
+      return c.json(
+        { error: 'payload_too_large', message: `request body over ${PROXY_BODY_LIMIT} bytes` },
+        413,
+      )
     let upstream: Response
     try {
       upstream = await fetch(`http://127.0.0.1:${spec.port}${rest}${url.search}`, {
@@ -119,4 +149,32 @@ function sentSummary(c: Context, cookie: string | undefined, bodyBytes: number) 
     bodyBytes,
     totalBytes: headerBytes + bodyBytes,
   }
+}
+
+/** The request body, or null once it passes PROXY_BODY_LIMIT (read in chunks: never buffered past the limit). */
+export async function readLimited(c: Context, limit = PROXY_BODY_LIMIT): Promise<ArrayBuffer | null> {
+  const declared = Number(c.req.header('content-length'))
+  if (Number.isFinite(declared) && declared > limit) return null
+  const stream = c.req.raw.body
+  if (!stream) return new ArrayBuffer(0)
+  const chunks: Uint8Array[] = []
+  let size = 0
+  const reader = stream.getReader()
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.byteLength
+    if (size > limit) {
+      await reader.cancel().catch(() => {})
+      return null
+    }
+    chunks.push(value)
+  }
+  const out = new Uint8Array(size)
+  let at = 0
+  for (const ch of chunks) {
+    out.set(ch, at)
+    at += ch.byteLength
+  }
+  return out.buffer
 }

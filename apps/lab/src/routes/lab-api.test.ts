@@ -133,11 +133,67 @@ describe('/lab/api/instances/:id/restart: only listed knobs', () => {
       { SESSION_STORE: 'redis://evil' },
       { SESSION_STORE: 1 },
       { REFRESH_GRACE: '10' }, // a stateless knob, not a stateful one
+      // Object.prototype's names: found in review answering 500 (`allowed.includes is not a function`).
+      JSON.parse('{"constructor": "x"}'),
+      JSON.parse('{"__proto__": "x"}'),
+      { toString: 'x' },
     ])
       await expectError(
         await post('/lab/api/instances/stateful/restart', JSON.stringify({ env })),
         400,
         'invalid_request',
       )
+  })
+})
+
+describe('the lab API refuses cross-site state changes and non-JSON bodies (review findings)', () => {
+  it.each([
+    ['a foreign Origin', { Origin: 'https://evil.example', 'Content-Type': 'application/json' }, 403, 'csrf'],
+    [
+      'Sec-Fetch-Site: cross-site',
+      { 'Sec-Fetch-Site': 'cross-site', 'Content-Type': 'application/json' },
+      403,
+      'csrf',
+    ],
+    [
+      'a text/plain body (a form could send it without a preflight)',
+      { 'Content-Type': 'text/plain' },
+      415,
+      'unsupported_media_type',
+    ],
+  ] as const)('%s: refused before anything runs', async (_label, headers, status, code) => {
+    for (const [path, body] of [
+      ['/lab/api/instances/stateful/restart', '{"env":{}}'],
+      ['/lab/api/pocket/stateful/device-b/token', '{"access_token":"x"}'],
+      ['/lab/api/pocket/stateful/device-b/request', '{"method":"POST","path":"/auth/login"}'],
+    ] as const)
+      await expectError(await app.request(path, { method: 'POST', headers, body }), status, code)
+    // DELETE has no body: only the cross-site cases apply to it.
+    if (status === 403)
+      await expectError(
+        await app.request('/lab/api/pocket/stateful/thief', { method: 'DELETE', headers }),
+        403,
+        'csrf',
+      )
+  })
+
+  it('a body over 16 KiB is a 413, not read into memory', async () => {
+    await expectError(
+      await post(
+        '/lab/api/pocket/stateful/device-b/token',
+        JSON.stringify({ access_token: 'x'.repeat(20_000) }),
+      ),
+      413,
+      'payload_too_large',
+    )
+  })
+
+  it('the proxy refuses a body over its limit with 413 before contacting the instance', async () => {
+    const res = await app.request('/stateful/auth/login', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: 'x'.repeat(70_000),
+    })
+    await expectError(res, 413, 'payload_too_large')
   })
 })

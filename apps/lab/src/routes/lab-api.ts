@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs'
+import { readJsonObject } from '@auth-lab/shared'
 import type { Hono } from 'hono'
 import type { ChildServers } from '../children.js'
 import type { InstanceId } from '../config.js'
@@ -33,19 +34,37 @@ export function mountLabApi(app: Hono, deps: LabApiDeps): void {
 
   app.get('/lab/api/instances', (c) => c.json({ instances: children.status(), now: deps.clock() }))
 
+  // One restart per instance at a time: a second one while the first runs answered 500 (found in review).
+  const restarting = new Set<InstanceId>()
   app.post('/lab/api/instances/:id/restart', async (c) => {
     const spec = children.spec(c.req.param('id'))
     if (!spec) return c.json(bad('no such instance', 'not_found'), 404)
-    const body = (await c.req.json().catch(() => null)) as { env?: Record<string, unknown> } | null
+    const body = (await readJsonObject(c)) as { env?: unknown }
+    if (
+      body.env !== undefined &&
+      (typeof body.env !== 'object' || body.env === null || Array.isArray(body.env))
+    )
+      return c.json(bad('{env: {KNOB: "value"}} expected'), 400)
     const env: Record<string, string> = {}
-    for (const [k, v] of Object.entries(body?.env ?? {})) {
-      const allowed = RESTART_KNOBS[spec.app][k]
+    const knobs = RESTART_KNOBS[spec.app]
+    for (const [k, v] of Object.entries((body.env ?? {}) as Record<string, unknown>)) {
+      // Own keys only: `constructor` or `__proto__` found Object.prototype's and answered 500 (found in review).
+      const allowed = Object.hasOwn(knobs, k) ? knobs[k] : undefined
       if (!allowed || typeof v !== 'string' || !allowed.includes(v)) {
         return c.json(bad(`${k}=${String(v)} is not a knob of the ${spec.app} app in the lab`), 400)
       }
       env[k] = v
     }
-    await children.restart(spec.id, env)
+    if (restarting.has(spec.id))
+      return c.json(bad(`${spec.id} is already restarting; try again`, 'conflict'), 409, {
+        'Retry-After': '1',
+      })
+    restarting.add(spec.id)
+    try {
+      await children.restart(spec.id, env)
+    } finally {
+      restarting.delete(spec.id)
+    }
     return c.json({ instance: children.status().find((s) => s.id === spec.id) })
   })
 
@@ -102,7 +121,7 @@ export function mountLabApi(app: Hono, deps: LabApiDeps): void {
     const spec = children.spec(c.req.param('id'))
     const slot = c.req.param('slot') as Slot
     if (!spec || !SLOTS.includes(slot)) return c.json(bad('no such pocket', 'not_found'), 404)
-    const body = (await c.req.json().catch(() => null)) as { access_token?: unknown } | null
+    const body = (await readJsonObject(c)) as { access_token?: unknown }
     if (typeof body?.access_token !== 'string' || body.access_token.length > 8192) {
       return c.json(bad('{access_token} expected'), 400)
     }
@@ -114,7 +133,7 @@ export function mountLabApi(app: Hono, deps: LabApiDeps): void {
     const spec = children.spec(c.req.param('id'))
     const slot = c.req.param('slot') as Slot
     if (!spec || !SLOTS.includes(slot)) return c.json(bad('no such pocket', 'not_found'), 404)
-    const req = (await c.req.json().catch(() => null)) as PocketRequest | null
+    const req = (await readJsonObject(c)) as unknown as PocketRequest | null
     if (
       !req ||
       !METHODS.has(req.method) ||

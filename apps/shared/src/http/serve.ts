@@ -1,5 +1,6 @@
 import type { Server } from 'node:http'
 import { createServer } from 'node:http'
+import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { getRequestListener } from '@hono/node-server'
 import { installClientErrorHandler, transportErrorHandler } from './transport-errors.js'
@@ -79,21 +80,28 @@ export function serveUntilSignal(opts: ServeOptions): Server {
  * the JSON answers for requests refused below the app (transport-errors.ts).
  */
 export function createNodeServer(
-  opts: Pick<ServeOptions, 'fetch' | 'host' | 'timeouts' | 'onUnexpected'>,
+  opts: Pick<ServeOptions, 'fetch' | 'host' | 'timeouts' | 'onUnexpected'> & {
+    /** HTTPS (the lab's `LAB_HTTPS`): key and certificate, PEM. */
+    tls?: { key: string | Buffer; cert: string | Buffer }
+  },
 ): Server {
   const t = opts.timeouts ?? HTTP_TIMEOUTS
   const listener = getRequestListener(opts.fetch, {
     hostname: opts.host,
     errorHandler: transportErrorHandler(opts.onUnexpected ?? ((err) => console.error(err))),
   })
-  const server = createServer(
-    {
-      headersTimeout: t.headersMs,
-      requestTimeout: t.requestMs,
-      connectionsCheckingInterval: Math.min(HTTP_TIMEOUTS.checkEveryMs, t.headersMs),
-    },
-    listener,
-  )
+  const limits = {
+    headersTimeout: t.headersMs,
+    requestTimeout: t.requestMs,
+    connectionsCheckingInterval: Math.min(HTTP_TIMEOUTS.checkEveryMs, t.headersMs),
+  }
+  // https.Server takes http.Server's options too, and its parser emits the same clientError.
+  const server = opts.tls
+    ? (createHttpsServer(
+        { ...limits, key: opts.tls.key, cert: opts.tls.cert },
+        listener,
+      ) as unknown as Server)
+    : createServer(limits, listener)
   installClientErrorHandler(server)
   return server
 }

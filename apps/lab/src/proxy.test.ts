@@ -1,0 +1,91 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { repoRoot } from '@auth-lab/shared'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createApp } from './app.js'
+import { ChildServers } from './children.js'
+import { readLabConfig } from './config.js'
+import { Inspector } from './inspect.js'
+import { Pocket } from './pocket.js'
+
+/**
+ * What the proxy forwards, against an echo server standing in for an instance (its port is the stateful
+ * instance's; no child is started): the headers a client must not be able to claim through the lab never arrive.
+ */
+const dir = mkdtempSync(join(tmpdir(), 'auth-lab-proxy-'))
+let echo: Server
+let app: ReturnType<typeof createApp>
+let inspector: Inspector
+
+beforeAll(async () => {
+  echo = createServer((req, res) => {
+    res.setHeader('content-type', 'application/json')
+    res.end(JSON.stringify(req.headers))
+  })
+  await new Promise<void>((r) => echo.listen(0, '127.0.0.1', r))
+  const port = (echo.address() as AddressInfo).port
+  const config = readLabConfig({
+    DB_PATH: join(dir, 'auth-lab.db'),
+    LAB_PORT: '1',
+    STATEFUL_PORT: String(port),
+    STATELESS_PORT: '3',
+    STATELESS_NONE_PORT: '4',
+  })
+  const children = new ChildServers(config.instances, {
+    root: repoRoot(),
+    dbPath: config.dbPath,
+    labOrigins: [],
+  })
+  inspector = new Inspector(config.dbPath, join(dir, 'keys'))
+  app = createApp({
+    children,
+    inspector,
+    pocket: new Pocket(),
+    root: repoRoot(),
+    raceReportPath: join(dir, 'x'),
+  })
+})
+
+afterAll(async () => {
+  inspector.close()
+  await new Promise((r) => echo.close(r))
+  rmSync(dir, { recursive: true, force: true })
+})
+
+describe('the lab proxy', () => {
+  it('drops forwarding and hop-by-hop headers a client sends (review finding: X-Forwarded-For reached the apps)', async () => {
+    const res = await app.request('/stateful/me', {
+      headers: {
+        'X-Forwarded-For': '203.0.113.7',
+        Forwarded: 'for=203.0.113.7',
+        'X-Real-IP': '203.0.113.7',
+        'X-Forwarded-Host': 'evil.example',
+        'Proxy-Authorization': 'Basic eA==',
+        TE: 'trailers',
+        Connection: 'keep-alive, X-Secret-Hop',
+        'X-Secret-Hop': 'gone',
+        'X-Kept': 'kept',
+      },
+    })
+    expect(res.status).toBe(200)
+    const seen = (await res.json()) as Record<string, string>
+    for (const h of [
+      'x-forwarded-for',
+      'forwarded',
+      'x-real-ip',
+      'x-forwarded-host',
+      'proxy-authorization',
+      'te',
+      'x-secret-hop',
+    ])
+      expect(seen[h], h).toBeUndefined()
+    expect(seen['x-kept']).toBe('kept')
+  })
+
+  it('forwards a request without a Connection header (the hop-by-hop list must not choke on its absence)', async () => {
+    expect((await app.request('/stateful/health')).status).toBe(200)
+  })
+})
