@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { repoRoot } from '@auth-lab/shared'
+import { createNodeServer, repoRoot } from '@auth-lab/shared'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from './app.js'
 import { ChildServers } from './children.js'
@@ -87,5 +88,28 @@ describe('the lab proxy', () => {
 
   it('forwards a request without a Connection header (the hop-by-hop list must not choke on its absence)', async () => {
     expect((await app.request('/stateful/health')).status).toBe(200)
+  })
+
+  it('answers 400, not "not running", for a method fetch cannot forward (TRACE, over a real socket)', async () => {
+    const server = createNodeServer({ fetch: app.fetch, host: '127.0.0.1' })
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+    const port = (server.address() as AddressInfo).port
+    try {
+      const reply = await new Promise<string>((resolve, reject) => {
+        const s = connect(port, '127.0.0.1')
+        let out = ''
+        s.on('data', (d) => {
+          out += d
+        })
+        s.on('error', reject)
+        s.on('close', () => resolve(out))
+        s.end('TRACE /stateful/me HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n')
+      })
+      expect(reply).toMatch(/^HTTP\/1\.1 400 /)
+      expect(reply).toContain('"error":"invalid_request"')
+    } finally {
+      server.closeAllConnections()
+      await new Promise((r) => server.close(r))
+    }
   })
 })

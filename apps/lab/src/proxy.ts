@@ -105,7 +105,12 @@ export function proxy(children: ChildServers, pocket: Pocket) {
         redirect: 'manual',
         signal: AbortSignal.timeout(30_000),
       })
-    } catch {
+    } catch (err) {
+      // fetch refuses some requests before any connection (a TRACE method, a header value it cannot send): the
+      // client's mistake, a 400 — not "the server is not running" (found in review). A failed connection or a
+      // timeout carries a cause, or is not a TypeError.
+      if (err instanceof TypeError && (err as { cause?: unknown }).cause === undefined)
+        return c.json({ error: 'invalid_request', message: 'the lab cannot forward this request' }, 400)
       return c.json(
         {
           error: 'service_unavailable',

@@ -197,3 +197,19 @@ describe('the lab API refuses cross-site state changes and non-JSON bodies (revi
     await expectError(res, 413, 'payload_too_large')
   })
 })
+
+describe('client mistakes are 400s, not "the server is not running" (review findings)', () => {
+  it('a pocket token must be visible ASCII; a pocket GET carries no JSON body', async () => {
+    for (const token of ['a\nb', 'tök', 'a b'])
+      await expectError(
+        await post('/lab/api/pocket/stateful/device-b/token', JSON.stringify({ access_token: token })),
+        400,
+        'invalid_request',
+      )
+    await expectError(
+      await post('/lab/api/pocket/stateful/device-b/request', '{"method":"GET","path":"/me","json":{}}'),
+      400,
+      'invalid_request',
+    )
+  })
+})

@@ -122,7 +122,13 @@ export function mountLabApi(app: Hono, deps: LabApiDeps): void {
     const slot = c.req.param('slot') as Slot
     if (!spec || !SLOTS.includes(slot)) return c.json(bad('no such pocket', 'not_found'), 404)
     const body = (await readJsonObject(c)) as { access_token?: unknown }
-    if (typeof body?.access_token !== 'string' || body.access_token.length > 8192) {
+    // Visible ASCII only: a token with a newline or a non-Latin-1 character was stored, then failed every later
+    // pocket request as "not answering" (found in review). No JWT or opaque token we issue has anything else.
+    if (
+      typeof body?.access_token !== 'string' ||
+      body.access_token.length > 8192 ||
+      !/^[\x21-\x7e]+$/.test(body.access_token)
+    ) {
       return c.json(bad('{access_token} expected'), 400)
     }
     pocket.put(spec.id, slot, { accessToken: body.access_token })
@@ -140,13 +146,17 @@ export function mountLabApi(app: Hono, deps: LabApiDeps): void {
       typeof req.path !== 'string' ||
       !SAFE_PATH.test(req.path) ||
       req.path.includes('..') ||
-      req.path.includes('//')
+      req.path.includes('//') ||
+      (req.method === 'GET' && req.json !== undefined) // a GET carries no body (fetch refuses it)
     ) {
-      return c.json(bad('{method: GET|POST|DELETE, path: "/..."} expected'), 400)
+      return c.json(bad('{method: GET|POST|DELETE, path: "/..."} expected (no json with GET)'), 400)
     }
     try {
       return c.json(await pocket.send(spec, slot, req))
-    } catch {
+    } catch (err) {
+      // A TypeError without a cause is fetch refusing the request itself: not the server's absence (review).
+      if (err instanceof TypeError && (err as { cause?: unknown }).cause === undefined)
+        return c.json(bad('the pocket cannot send this request'), 400)
       return c.json(bad(`the ${spec.id} server is not answering`, 'service_unavailable'), 503)
     }
   })
