@@ -40,6 +40,17 @@ export interface LabDeps {
  */
 export function createApp(deps: LabDeps): Hono {
   const app = new Hono()
+  // DNS rebinding: a page on evil.example that re-points its name at 127.0.0.1 reaches this loopback server as
+  // "same origin" and could read /lab/api/state (every user's rows). The browser still sends its own Host, so
+  // only the lab's own hosts are answered (review hypothesis, closed here). No origins (tests): no check.
+  const hosts = new Set((deps.origins ?? []).map((o) => new URL(o).host))
+  if (hosts.size > 0)
+    app.use('*', async (c, next) => {
+      if (!hosts.has(c.req.header('host') ?? '')) {
+        return c.json({ error: 'invalid_request', message: 'this lab answers only on its own host' }, 421)
+      }
+      await next()
+    })
   const forward = proxy(deps.children, deps.pocket)
   for (const spec of deps.children.specs()) {
     app.all(spec.prefix, forward)

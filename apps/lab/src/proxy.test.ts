@@ -112,4 +112,21 @@ describe('the lab proxy', () => {
       await new Promise((r) => server.close(r))
     }
   })
+
+  it("answers only on the lab's own hosts (DNS rebinding)", async () => {
+    const guarded = createApp({
+      children: new ChildServers([], { root: repoRoot(), dbPath: join(dir, 'x.db'), labOrigins: [] }),
+      inspector,
+      pocket: new Pocket(),
+      root: repoRoot(),
+      raceReportPath: join(dir, 'x'),
+      origins: ['http://localhost:3000', 'http://127.0.0.1:3000'],
+    })
+    const at = (host: string) => guarded.request('http://x/lab/api/instances', { headers: { host } })
+    expect((await at('localhost:3000')).status).toBe(200)
+    expect((await at('127.0.0.1:3000')).status).toBe(200)
+    const rebound = await at('evil.example')
+    expect(rebound.status).toBe(421)
+    expect(await rebound.json()).toMatchObject({ error: 'invalid_request' })
+  })
 })
