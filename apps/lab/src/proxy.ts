@@ -106,10 +106,7 @@ export function proxy(children: ChildServers, pocket: Pocket) {
         signal: AbortSignal.timeout(30_000),
       })
     } catch (err) {
-      // fetch refuses some requests before any connection (a TRACE method, a header value it cannot send): the
-      // client's mistake, a 400 — not "the server is not running" (found in review). A failed connection or a
-      // timeout carries a cause, or is not a TypeError.
-      if (err instanceof TypeError && (err as { cause?: unknown }).cause === undefined)
+      if (refusedByFetch(err))
         return c.json({ error: 'invalid_request', message: 'the lab cannot forward this request' }, 400)
       return c.json(
         {
@@ -182,4 +179,13 @@ export async function readLimited(c: Context, limit = PROXY_BODY_LIMIT): Promise
     at += ch.byteLength
   }
   return out.buffer
+}
+
+/**
+ * fetch refused the request before any connection (a TRACE method, a GET with a body, a header value it cannot
+ * send): the client's mistake, a 400 — not "the server is not running" (found in review). A failed connection
+ * or a timeout carries a cause, or is not a TypeError. The proxy and the pocket both ask.
+ */
+export function refusedByFetch(err: unknown): boolean {
+  return err instanceof TypeError && (err as { cause?: unknown }).cause === undefined
 }

@@ -6,6 +6,7 @@ import type { InstanceId } from '../config.js'
 import { RESTART_KNOBS } from '../config.js'
 import type { Inspector } from '../inspect.js'
 import type { Pocket, PocketRequest, Slot } from '../pocket.js'
+import { refusedByFetch } from '../proxy.js'
 
 /**
  * /lab/api/*: lab-only endpoints the page uses to show what the servers hold and to drive the experiments.
@@ -125,7 +126,7 @@ export function mountLabApi(app: Hono, deps: LabApiDeps): void {
     // Visible ASCII only: a token with a newline or a non-Latin-1 character was stored, then failed every later
     // pocket request as "not answering" (found in review). No JWT or opaque token we issue has anything else.
     if (
-      typeof body?.access_token !== 'string' ||
+      typeof body.access_token !== 'string' ||
       body.access_token.length > 8192 ||
       !/^[\x21-\x7e]+$/.test(body.access_token)
     ) {
@@ -139,9 +140,8 @@ export function mountLabApi(app: Hono, deps: LabApiDeps): void {
     const spec = children.spec(c.req.param('id'))
     const slot = c.req.param('slot') as Slot
     if (!spec || !SLOTS.includes(slot)) return c.json(bad('no such pocket', 'not_found'), 404)
-    const req = (await readJsonObject(c)) as unknown as PocketRequest | null
+    const req = (await readJsonObject(c)) as unknown as PocketRequest
     if (
-      !req ||
       !METHODS.has(req.method) ||
       typeof req.path !== 'string' ||
       !SAFE_PATH.test(req.path) ||
@@ -154,9 +154,7 @@ export function mountLabApi(app: Hono, deps: LabApiDeps): void {
     try {
       return c.json(await pocket.send(spec, slot, req))
     } catch (err) {
-      // A TypeError without a cause is fetch refusing the request itself: not the server's absence (review).
-      if (err instanceof TypeError && (err as { cause?: unknown }).cause === undefined)
-        return c.json(bad('the pocket cannot send this request'), 400)
+      if (refusedByFetch(err)) return c.json(bad('the pocket cannot send this request'), 400)
       return c.json(bad(`the ${spec.id} server is not answering`, 'service_unavailable'), 503)
     }
   })

@@ -69,8 +69,8 @@ export class TokenService {
     // The credential epoch stays the one the password was checked under: a logout-all or password change since
     // then must end this login too. Concurrent logins may exceed the cap briefly by their number, never grow it.
     await this.evictBeyondCap(user.id)
-    const now = this.users.findById(user.id)
-    const stamped = now ? { ...user, tokenVersion: now.tokenVersion } : user
+    const current = this.users.findById(user.id)
+    const stamped = current ? { ...user, tokenVersion: current.tokenVersion } : user
     const refresh = await this.refreshTokens.create(stamped, meta)
     const access = await this.access.issue(stamped, refresh.familyId)
     return { access, refresh, user: publicUser(user) }
