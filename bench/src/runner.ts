@@ -11,6 +11,7 @@ import { batchEstimateSec, lanesNote, planBatches } from './lib/lanes.js'
 import type { Pinning } from './lib/pinning.js'
 import { choosePinning } from './lib/pinning.js'
 import { Progress } from './lib/progress.js'
+import { gateMeasured } from './lib/run-gate.js'
 import type { Scenario } from './lib/scenario.js'
 import { writeReport } from './report/render.js'
 import type { ExperimentResult, ResultsFile, RunOptions } from './report/schema.js'
@@ -50,7 +51,8 @@ export async function runBench(
   // Results keep the registry order whatever finishes first; saved after every scenario.
   const done = new Map<string, ExperimentResult>()
   const save = () => {
-    results.experiments = scenarios.flatMap((s) => done.get(s.id) ?? [])
+    // The run-wide verdict rule (lib/run-gate.ts): CPU-decided claims outside overhead need its passed guard.
+    results.experiments = gateMeasured(scenarios.flatMap((s) => done.get(s.id) ?? []))
     writeFileSync(join(options.outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`)
   }
   const estimates = batches.map((b) => batchEstimateSec(b, options))

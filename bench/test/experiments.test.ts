@@ -113,7 +113,8 @@ describe('size (C9)', () => {
       probePadBytes: 12_288,
       users: 2,
       connections: 2,
-      durationSec: 0.5,
+      rounds: 2,
+      durationSec: 0.4,
       warmupSec: 0.2,
     }
     const m = await measureSize(sizes, gen, { serverCpu: null })
@@ -125,6 +126,9 @@ describe('size (C9)', () => {
     for (const p of m.points) {
       expect(p.non2xx + p.errors, `${p.app} ${p.padBytes}`).toBe(0)
       expect(p.responses).toBeGreaterThan(0)
+      // Every server visited once per round, each visit measured.
+      expect(p.cpuUsByRound).toHaveLength(2)
+      expect(p.cpuUsByRound?.every((x) => x !== null && x > 0)).toBe(true)
     }
     expect(m.probe?.requestBytes).toBeGreaterThan(16_384)
     expect(m.probe?.status).toBe(431)

@@ -35,6 +35,15 @@ describe('decide (difference must exceed the between-round spread in every round
     expect(decide([100, 101, 102], [10, 11, 12], { minRounds: 2 }).verdict).toBe('higher')
   })
 
+  it('measures each spread over all of its kept rounds, paired or not (review A3)', () => {
+    // A's five kept rounds range 100–150; B lost round 5 to the guard. Every paired difference (~50) is within A's
+    // measured spread (50), so nothing is decided; the old rule took the spread over the 4 paired rounds only (2).
+    const d = decide([100, 101, 102, 100, 150], [50, 51, 52, 50, null])
+    expect(d.spread).toBe(50)
+    expect(d.rounds).toBe(4)
+    expect(d.verdict).toBe('inconclusive')
+  })
+
   it('says "same" only with a tolerance that bounds every difference and both spreads', () => {
     expect(decide([50, 51, 50.5], [50.2, 50.8, 50.4], { tolerance: 2 }).verdict).toBe('same')
     // Same medians, one wide round: the spread (8) exceeds the tolerance, so nothing is proven.

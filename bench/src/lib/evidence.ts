@@ -14,7 +14,7 @@ export interface Decision {
   medianB: number
   /** Per paired round: a − b. */
   diffs: number[]
-  /** The larger of the two between-round spreads (max − min). */
+  /** The larger of the two between-round spreads (max − min over each series' kept rounds, paired or not). */
   spread: number
   /** Why: the deciding numbers, in the series' own unit. */
   why: string
@@ -63,7 +63,13 @@ export function decide(
   const ys = pairs.map((p) => p.y)
   const medianA = median(xs)
   const medianB = median(ys)
-  const spread = Math.max(Math.max(...xs) - Math.min(...xs), Math.max(...ys) - Math.min(...ys))
+  // Each series' spread is over ALL its kept rounds, not only the paired ones: a round the guard left out of one
+  // variant must not hide the other variant's measured variation (its value is still a measurement of it).
+  const range = (s: readonly (number | null)[]) => {
+    const v = s.filter((x): x is number => typeof x === 'number' && Number.isFinite(x))
+    return Math.max(...v) - Math.min(...v)
+  }
+  const spread = Math.max(range(a), range(b))
   const out = { ...base, medianA, medianB, spread }
   const minRounds = opts.minRounds ?? 3
   if (n < minRounds) {

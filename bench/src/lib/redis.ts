@@ -19,7 +19,7 @@ export interface BenchRedis {
   kill(): Promise<void>
   /** Starts it again on the same port and dir (AOF replays when it was started with `appendonly`), pinned again. */
   restart(): Promise<void>
-  /** Commands executed so far, by name (INFO commandstats; INFO itself excluded). */
+  /** Commands executed so far, by name (INFO commandstats; INFO itself and heartbeat PINGs excluded). */
   commandCounts(): Promise<Record<string, number>>
   stop(): Promise<void>
 }
@@ -83,8 +83,9 @@ export async function startBenchRedis(
 /** `cmdstat_get:calls=12,…` lines → `{ get: 12 }`, without INFO (the harness's own probe). */
 export function parseCommandStats(text: string): Record<string, number> {
   const out: Record<string, number> = {}
+  // INFO is this probe; PING is the cached clients' heartbeat (apps/shared/src/redis/client.ts), not a request's.
   for (const m of text.matchAll(/^cmdstat_([a-z|_-]+):calls=(\d+)/gm))
-    if (m[1] !== 'info') out[m[1]!] = Number(m[2])
+    if (m[1] !== 'info' && m[1] !== 'ping') out[m[1]!] = Number(m[2])
   return out
 }
 

@@ -5,7 +5,7 @@
  * so a reader sees what the advice does not rest on.
  */
 import { us } from './deciding.js'
-import { lbFigures, memoryFigures, overheadFigures, revocationFigures } from './figures.js'
+import { inprocessAdded, lbFigures, memoryFigures, overheadFigures, revocationFigures } from './figures.js'
 import type { ResultsFile } from './schema.js'
 import type { RowState } from './summary.js'
 
@@ -36,9 +36,10 @@ const YES_OR_MIXED = ['supported', 'mixed'] as const
  * number in the summary's table), or, in a results file without the in-process layer, the HTTP server CPU.
  */
 const cpu = (r: ResultsFile, id: string) => {
+  const inproc = inprocessAdded(r).get(id)
+  if (inproc) return `${us(inproc)} in-process`
   const f = overheadFigures(r).get(id)
-  if (!f) return 'its measured cost'
-  return f.inprocAddedUs ? `${us(f.inprocAddedUs)} in-process` : `${us(f.cpuAddedUs)} of server CPU`
+  return f ? `${us(f.cpuAddedUs)} of server CPU` : 'its measured cost'
 }
 
 const RULES: readonly Rule[] = [
@@ -75,8 +76,10 @@ const RULES: readonly Rule[] = [
       `you need instant revocation and short tokens: a deny-list check closes the window (C6) and stayed cheaper than a session, ${cpu(r, 'stateless-hs256-denylist')} vs ${cpu(r, 'stateful-sqlite')} (C12 refuted).`,
   },
   {
+    // Keyed on the sub-verdicts, not the combined row (always "mixed" once the JWT part is): the advice needs
+    // sessions to need a shared store, and the shared store to survive an instance dying.
     side: 'sessions',
-    when: { C3: YES_OR_MIXED },
+    when: { 'C3 (sessions)': YES, 'C3 (failover, central store)': YES },
     text: (r) => {
       const shared = lbFigures(r).get('stateful-sqlite/round-robin')
       return `your instances can share one session store${shared === undefined ? '' : ` (shared SQLite behind round-robin: ${Math.round(shared * 100)} % of requests served)`}; per-instance memory stores need stickiness and lose users when an instance dies (C3).`
@@ -84,7 +87,7 @@ const RULES: readonly Rule[] = [
   },
   {
     side: 'jwt',
-    when: { C3: YES_OR_MIXED },
+    when: { 'C3 (JWT)': YES_OR_MIXED },
     text: (r) => {
       const lb = lbFigures(r)
       const shared = lb.get('stateless-persisted/round-robin')
@@ -165,6 +168,8 @@ export function chooseFrom(states: States, results: ResultsFile): ChoiceLists {
   }
   const by = new Map<string, string[]>()
   for (const [id, s] of states) {
+    // Sub-verdicts ("C3 (JWT)") are listed through their claim's row.
+    if (id.includes(' ')) continue
     const why = UNDECIDED[s]
     if (why) by.set(why, [...(by.get(why) ?? []), id])
   }

@@ -34,6 +34,16 @@ describe('docs/choosing.md agrees with docs/sample-report/results.json', () => {
     expect(checkChoosing(allowed, sample)).toEqual([])
   })
 
+  it('catches a figure in a code span or in a made-up generated block (review A6)', () => {
+    const at = '## So which one?'
+    const span = doc.replace(at, `A session costs \`7 µs\` per request, \`900\` s.\n\n${at}`)
+    expect(checkChoosing(span, sample).join()).toMatch(/quotes a figure outside a generated block/)
+    const fake = `<!-- generated:note (pnpm bench:choosing) -->\nA JWT verify costs 3 µs.\n<!-- /generated:note -->\n\n${at}`
+    const problems = checkChoosing(doc.replace(at, fake), sample).join('\n')
+    expect(problems).toMatch(/unknown generated block "note"/)
+    expect(problems).toMatch(/quotes a figure outside a generated block: "A JWT verify costs 3 µs\."/)
+  })
+
   it('refuses a doc whose block markers are missing', () => {
     const broken = doc.replace('<!-- /generated:claims -->', '')
     expect(() => applyBlocks(broken, generatedBlocks(sample))).toThrow(/claims/)

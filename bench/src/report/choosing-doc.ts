@@ -7,8 +7,9 @@
  *   <!-- /generated:NAME -->
  *
  * and the hand-written prose around the blocks quotes no figure: outside the blocks a digit may appear only in a
- * claim id (C1…C13), inside a `code span` or in a link target. `checkChoosing` enforces both halves; the test runs it
- * against the committed docs/sample-report/results.json.
+ * claim id (C1…C13), in a link target, or in a `code span` that names something (an identifier, `NAME=value`, an
+ * issue reference) — never a bare number or a measurement. Only the known block names count as blocks.
+ * `checkChoosing` enforces both halves; the test runs it against the committed docs/sample-report/results.json.
  */
 import { CAPACITY_TITLE, capacityBody, mdTable } from './capacity-render.js'
 import type { ResultsFile } from './schema.js'
@@ -87,9 +88,10 @@ export function checkChoosing(doc: string, results: ResultsFile): string[] {
       `a generated block differs from results.json (first at line ${i + 1}: "${a[i] ?? ''}" should be "${b[i] ?? ''}"); run pnpm bench:choosing`,
     )
   }
+  problems.push(...markerProblems(doc))
   for (const { line, text } of proseLines(doc)) {
     const bare = text
-      .replace(/`[^`]*`/g, '')
+      .replace(/`[^`]*`/g, (span) => (NAMED_SPAN.test(span) ? '' : span))
       .replace(/\]\([^)]*\)/g, ']')
       .replace(/\bC\d{1,2}\b/g, '')
     if (/\d/.test(bare))
@@ -98,13 +100,40 @@ export function checkChoosing(doc: string, results: ResultsFile): string[] {
   return problems
 }
 
-/** Lines outside generated blocks and outside HTML comments. */
+/**
+ * A code span that names something rather than quoting a figure: an identifier (`stateless-es256`, `floor-map`),
+ * a setting with its value (`ACCESS_TTL=900`) or an issue reference (`better-auth#6893`). A span that is a bare
+ * number or a measurement (`900`, `7 µs`) is prose like any other, and may not quote a figure.
+ */
+const NAMED_SPAN = /^`(?:[A-Za-z][\w.-]*|[A-Z][A-Z0-9_]*=[\w.-]+|[\w.-]+#\d+)`$/
+
+/** Generated-block markers other than the known blocks, or a known one opened twice, are refused. */
+function markerProblems(doc: string): string[] {
+  const out: string[] = []
+  const seen = new Map<string, number>()
+  for (const [i, text] of doc.split('\n').entries()) {
+    const m = /^<!-- (\/?)generated:([^\s>]*)/.exec(text)
+    if (!m) continue
+    const name = m[2] ?? ''
+    if (!(BLOCK_NAMES as readonly string[]).includes(name))
+      out.push(`line ${i + 1}: unknown generated block "${name}" (known: ${BLOCK_NAMES.join(', ')})`)
+    else if (m[1] === '') {
+      if (seen.has(name)) out.push(`line ${i + 1}: generated block "${name}" opened twice`)
+      seen.set(name, i + 1)
+    }
+  }
+  return out
+}
+
+/** Lines outside the known generated blocks and outside HTML comments. */
 function proseLines(doc: string): { line: number; text: string }[] {
   const out: { line: number; text: string }[] = []
   let inBlock = false
+  const known = (text: string, closing: boolean) =>
+    BLOCK_NAMES.some((n) => text.startsWith(closing ? `<!-- /generated:${n} ` : `<!-- generated:${n} `))
   for (const [i, text] of doc.split('\n').entries()) {
-    if (/^<!-- generated:/.test(text)) inBlock = true
-    else if (/^<!-- \/generated:/.test(text)) inBlock = false
+    if (known(text, false)) inBlock = true
+    else if (known(text, true)) inBlock = false
     else if (!inBlock && !/^<!--.*-->$/.test(text.trim())) out.push({ line: i + 1, text })
   }
   return out

@@ -83,7 +83,42 @@ describe('bench:compare', () => {
     )
     expect(md).toMatch(/\| stateful-sqlite \| 90\.0 .* \| within noise \|/)
     expect(md).toContain('| floor-jose | not measured |')
-    expect(md).toContain('| C1 | refuted | supported | **changed** |')
+    expect(md).toMatch(/\| C1 \| ✘ refuted.* \| ✔ supported.* \| \*\*changed\*\* \|/)
+    // Every claim of the catalogue is listed, answered or not.
+    for (const id of ['C2', 'C5', 'C9', 'C13']) expect(md).toMatch(new RegExp(`\\| ${id} \\| `))
     expect(md).toContain('1 figure(s) moved beyond noise')
+  })
+
+  it('calls no change within or beyond noise when a run has a single round (review A5)', () => {
+    const one = (x: number): Summary => ({ n: 1, median: x, min: x, max: x, spread: 0 })
+    const [d] = deltas([{ id: 'v', s: one(100) }], [{ id: 'v', s: one(100.1) }])
+    expect(d?.withinNoise).toBeNull()
+    const md = compareMarkdown(
+      results('run-a', [], [['stateless-hs256-denylist', one(152.6)]], 'refuted'),
+      results('run-b', [], [['stateless-hs256-denylist', sum(140, 130, 150)]], 'refuted'),
+    )
+    expect(md).toMatch(
+      /\| stateless-hs256-denylist \| 152\.6 \(152\.6–152\.6\) \[1 round\] .* spread unknown/,
+    )
+  })
+
+  it('judges each overhead claim on its per-round difference in both runs (review A4)', () => {
+    const file = (runId: string, jwt: number[], sql: number[]) => {
+      const r = results(runId, [], [], 'refuted')
+      const raw = r.experiments[0]!.raw as { inprocess: unknown[] }
+      raw.inprocess = [
+        { id: 'stateless-hs256-none', valid: true, addedNs: sum(0, 0, 0), addedByRound: jwt },
+        { id: 'stateful-sqlite', valid: true, addedNs: sum(0, 0, 0), addedByRound: sql },
+      ]
+      return r
+    }
+    // Run A: JWT − session = 10, 12, 11 µs; run B: 30, 31, 29 µs → moved by 19 µs against spreads of 2.
+    const md = compareMarkdown(
+      file('a', [50_000, 52_000, 51_000], [40_000, 40_000, 40_000]),
+      file('b', [70_000, 71_000, 69_000], [40_000, 40_000, 40_000]),
+    )
+    expect(md).toMatch(
+      /\| C1: stateless-hs256-none − stateful-sqlite \| 11\.0 \(10\.0–12\.0\) \| 30\.0 \(29\.0–31\.0\) \| \+19\.0 \| .* \| \*\*beyond noise\*\* \|/,
+    )
   })
 })

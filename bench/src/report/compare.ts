@@ -1,10 +1,14 @@
 /**
- * `pnpm bench:compare a.json b.json`: how two runs' overhead results differ, per variant and per claim, with both
- * runs' between-round spreads. A change is "within noise" when |b − a| is no larger than the wider of the two
- * spreads (max − min over rounds). Markdown to stdout.
+ * `pnpm bench:compare a.json b.json`: how two runs differ, per variant and per claim, with both runs'
+ * between-round spreads. A change is "within noise" when |b − a| is no larger than the wider of the two spreads
+ * (max − min over rounds); a figure measured in fewer than 2 rounds has no spread, so its change is "spread unknown"
+ * rather than called either way. Per claim: the overhead claims' deciding differences (variant − variant, per round)
+ * get the same treatment, and every claim of the catalogue is listed with both runs' verdict and deciding number.
+ * Markdown to stdout.
  */
-import type { Summary } from '../lib/stats.js'
+import { type Summary, summarize } from '../lib/stats.js'
 import type { ExperimentResult, ResultsFile } from './schema.js'
+import { buildSummary } from './summary.js'
 
 interface Series {
   id: string
@@ -58,13 +62,54 @@ export function deltas(a: Series[], b: Series[]): Delta[] {
       b: y,
       delta,
       relative: x.median === 0 ? null : delta / Math.abs(x.median),
-      withinNoise: Math.abs(delta) <= spread,
+      // One round has no between-round spread: nothing to call the change within or beyond.
+      withinNoise: x.n < 2 || y.n < 2 ? null : Math.abs(delta) <= spread,
     }
   })
 }
 
 const f1 = (x: number) => x.toFixed(1)
-const cell = (s: Summary | null) => (s ? `${f1(s.median)} (${f1(s.min)}–${f1(s.max)})` : 'not measured')
+const cell = (s: Summary | null) =>
+  s ? `${f1(s.median)} (${f1(s.min)}–${f1(s.max)})${s.n < 2 ? ` [${s.n} round]` : ''}` : 'not measured'
+const mark = (d: Delta) =>
+  d.withinNoise === null
+    ? d.delta === null
+      ? '–'
+      : 'spread unknown (< 2 rounds)'
+    : d.withinNoise
+      ? 'within noise'
+      : '**beyond noise**'
+
+/**
+ * The differences the overhead claims are decided on (verdicts.ts): first variant − second, per round. The same
+ * pairs, so a claim's change between runs is judged on the number that decided it.
+ */
+export const CLAIM_PAIRS: readonly { claim: string; a: string; b: string }[] = [
+  { claim: 'C1', a: 'stateless-hs256-none', b: 'stateful-sqlite' },
+  { claim: 'C4', a: 'stateful-sqlite', b: 'stateful-memory' },
+  { claim: 'C10', a: 'stateless-rs256', b: 'stateless-hs256-none' },
+  { claim: 'C10', a: 'stateless-es256', b: 'stateless-hs256-none' },
+  { claim: 'C10', a: 'stateless-eddsa', b: 'stateless-hs256-none' },
+  { claim: 'C12', a: 'stateless-hs256-denylist', b: 'stateful-sqlite' },
+  { claim: 'C12', a: 'stateless-hs256-version', b: 'stateful-sqlite' },
+]
+
+/** Per-round µs differences of one claim pair in one run (paired rounds only), or null when either is missing. */
+function pairSeries(e: ExperimentResult | undefined, a: string, b: string): Summary | null {
+  const raw = (e?.raw ?? {}) as {
+    inprocess?: { id: string; valid: boolean; addedByRound?: (number | null)[] }[]
+  }
+  const x = raw.inprocess?.find((v) => v.id === a && v.valid)?.addedByRound
+  const y = raw.inprocess?.find((v) => v.id === b && v.valid)?.addedByRound
+  if (!x || !y) return null
+  const diffs: number[] = []
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const p = x[i]
+    const q = y[i]
+    if (typeof p === 'number' && typeof q === 'number') diffs.push((p - q) / 1000)
+  }
+  return diffs.length > 0 ? summarize(diffs) : null
+}
 
 function table(title: string, ds: Delta[]): string[] {
   if (ds.length === 0) return [`### ${title}`, '', '_Not in either file._', '']
@@ -75,7 +120,7 @@ function table(title: string, ds: Delta[]): string[] {
     '|---|---|---|---|---|---|',
     ...ds.map(
       (d) =>
-        `| ${d.id} | ${cell(d.a)} | ${cell(d.b)} | ${d.delta === null ? '–' : `${d.delta >= 0 ? '+' : '−'}${f1(Math.abs(d.delta))}`} | ${d.relative === null ? '–' : `${(d.relative * 100).toFixed(1)} %`} | ${d.withinNoise === null ? '–' : d.withinNoise ? 'within noise' : '**beyond noise**'} |`,
+        `| ${d.id} | ${cell(d.a)} | ${cell(d.b)} | ${d.delta === null ? '–' : `${d.delta >= 0 ? '+' : '−'}${f1(Math.abs(d.delta))}`} | ${d.relative === null ? '–' : `${(d.relative * 100).toFixed(1)} %`} | ${mark(d)} |`,
     ),
     '',
   ]
@@ -92,30 +137,38 @@ export function compareMarkdown(a: ResultsFile, b: ResultsFile): string {
   const eb = b.experiments.find((x) => x.id === 'overhead')
   const inproc = deltas(series(ea, 'inprocess'), series(eb, 'inprocess'))
   const http = deltas(series(ea, 'http'), series(eb, 'http'))
-  const claims = [...new Set([...(ea?.verdicts ?? []), ...(eb?.verdicts ?? [])].map((v) => v.claim))]
-  const status = (e: ExperimentResult | undefined, c: string) => {
-    const v = e?.verdicts.find((x) => x.claim === c)
-    return v ? (v.status ?? 'no badge') : 'not answered'
-  }
-  const moved = [...inproc, ...http].filter((d) => d.withinNoise === false).length
+  const pairs = CLAIM_PAIRS.flatMap((p) => {
+    const id = `${p.claim}: ${p.a} − ${p.b}`
+    const x = pairSeries(ea, p.a, p.b)
+    const y = pairSeries(eb, p.a, p.b)
+    return deltas(x ? [{ id, s: x }] : [], y ? [{ id, s: y }] : [])
+  })
+  const sa = buildSummary(a)
+  const sb = buildSummary(b)
+  const moved = [...inproc, ...http, ...pairs].filter((d) => d.withinNoise === false).length
   return [
-    '## bench:compare — overhead',
+    '## bench:compare',
     '',
     describeRun(a, 'A'),
     describeRun(b, 'B'),
     '',
-    `"Within noise" = |B − A| ≤ the wider of the two runs' between-round spreads (max − min). ${moved} figure(s) moved beyond noise.`,
+    `"Within noise" = |B − A| ≤ the wider of the two runs' between-round spreads (max − min); a figure from fewer than 2 rounds has no spread ("spread unknown"). ${moved} figure(s) moved beyond noise.`,
     '',
     ...table('In-process: added µs per request (path − /public, per round)', inproc),
     ...table('HTTP: server CPU added µs per request', http),
-    '### Claims',
+    ...table(
+      'Claims: the in-process differences the overhead verdicts are decided on (µs, per round)',
+      pairs,
+    ),
+    '### Claims: verdict and deciding number in each run',
     '',
-    '| claim | run A | run B | |',
+    '| claim | run A | run B | verdict |',
     '|---|---|---|---|',
-    ...claims.map((c) => {
-      const x = status(ea, c)
-      const y = status(eb, c)
-      return `| ${c} | ${x} | ${y} | ${x === y ? 'same' : '**changed**'} |`
+    ...sa.rows.map((ra) => {
+      const rb = sb.rows.find((r) => r.id === ra.id)
+      const x = `${ra.verdict}${ra.figure ? ` — ${ra.figure}` : ''}`
+      const y = rb ? `${rb.verdict}${rb.figure ? ` — ${rb.figure}` : ''}` : 'not in run B'
+      return `| ${ra.id} | ${x} | ${y} | ${rb && rb.state === ra.state ? 'same' : '**changed**'} |`
     }),
     '',
   ].join('\n')

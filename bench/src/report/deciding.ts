@@ -5,6 +5,7 @@
  */
 import {
   attackFigures,
+  inprocessAdded,
   lbFigures,
   memoryFigures,
   overheadFigures,
@@ -20,21 +21,24 @@ import {
 import type { ResultsFile } from './schema.js'
 
 const r0 = (n: number) => Math.round(n)
-/** "+116 µs (102–129)": the median with its range. */
+/** "+116 µs (102–129)": the median with its range; a negative one reads "−3 µs (−5 to −1)". */
 export function us(s: Spread): string {
-  return `+${r0(s.median)} µs (${r0(s.min)}–${r0(s.max)})`
+  const n = (x: number) => `${r0(x) < 0 ? '−' : ''}${Math.abs(r0(x))}`
+  const sign = r0(s.median) < 0 ? '' : '+'
+  const range = r0(s.min) < 0 || r0(s.max) < 0 ? `${n(s.min)} to ${n(s.max)}` : `${n(s.min)}–${n(s.max)}`
+  return `${sign}${n(s.median)} µs (${range})`
 }
 const pct = (x: number) => `${Math.round(x * 1000) / 10} %`
 
 export function decidingFigure(results: ResultsFile, id: string): string | null {
   const oh = overheadFigures(results)
   // The overhead claims are decided in-process (the verdict rule's layer); runs without that layer fall back to the
-  // HTTP layer's server CPU, and the label says which one is shown.
-  const inproc = [...oh.values()].some((x) => x.inprocAddedUs !== null)
+  // HTTP layer's server CPU, and the label says which one is shown. A variant invalid over HTTP only keeps its
+  // in-process figure: the verdict does not depend on the HTTP layer.
+  const inprocess = inprocessAdded(results)
+  const inproc = inprocess.size > 0
   const v = (k: string) => {
-    const x = oh.get(k)
-    if (!x) return undefined
-    const added = inproc ? x.inprocAddedUs : x.cpuAddedUs
+    const added = inproc ? inprocess.get(k) : oh.get(k)?.cpuAddedUs
     return added ? { cpuAddedUs: added } : undefined
   }
   const per = inproc ? 'in-process µs/req over /public' : 'CPU/req over /public'

@@ -46,17 +46,27 @@ export function experiment(results: ResultsFile, id: string): ExperimentResult |
   return e && !e.error ? e : null
 }
 
+/**
+ * Per valid in-process variant: the µs a GET /me adds over GET /public (median, min–max over rounds): the layer the
+ * overhead verdicts are decided on. Independent of the HTTP layer, whose validity does not touch these verdicts.
+ */
+export function inprocessAdded(results: ResultsFile): Map<string, Spread> {
+  const out = new Map<string, Spread>()
+  const raw = experiment(results, 'overhead')?.raw
+  for (const v of isObj(raw) && Array.isArray(raw.inprocess) ? raw.inprocess : []) {
+    if (!isObj(v) || v.valid !== true || typeof v.id !== 'string') continue
+    const ns = spread(v.addedNs)
+    if (ns) out.set(v.id, { median: ns.median / 1000, min: ns.min / 1000, max: ns.max / 1000 })
+  }
+  return out
+}
+
 /** Per valid overhead variant (stateful-sqlite, stateless-hs256-none, …): its HTTP-layer figures. */
 export function overheadFigures(results: ResultsFile): Map<string, OverheadFigures> {
   const out = new Map<string, OverheadFigures>()
   const raw = experiment(results, 'overhead')?.raw
   if (!isObj(raw) || !Array.isArray(raw.variants)) return out
-  const inproc = new Map<string, Spread>()
-  for (const v of Array.isArray(raw.inprocess) ? raw.inprocess : []) {
-    if (!isObj(v) || v.valid !== true || typeof v.id !== 'string') continue
-    const ns = spread(v.addedNs)
-    if (ns) inproc.set(v.id, { median: ns.median / 1000, min: ns.min / 1000, max: ns.max / 1000 })
-  }
+  const inproc = inprocessAdded(results)
   for (const v of raw.variants) {
     if (!isObj(v) || v.valid !== true || typeof v.id !== 'string') continue
     const cpuUs = spread(v.cpuUs)

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { chooseFrom } from './choose.js'
+import { us } from './deciding.js'
 import type { ResultsFile, Verdict } from './schema.js'
 import { buildSummary, noiseBanner, type RowState } from './summary.js'
 import { summaryMarkdown } from './summary-render.js'
@@ -11,6 +12,8 @@ const FIXTURE = join(import.meta.dirname, '../../test/fixtures/results.fixture.j
 // move when the lead regenerates docs/sample-report.
 const SAMPLE = join(import.meta.dirname, '../../test/fixtures/results.sample-quick.json')
 const load = (p: string): ResultsFile => JSON.parse(readFileSync(p, 'utf8'))
+// The committed full sample run (guard passed).
+const COMMITTED = join(import.meta.dirname, '../../../docs/sample-report/results.json')
 
 /** The fixture as a full (non-quick) run, with the overhead verdicts replaced. */
 function fullRun(verdicts: Verdict[], base = load(FIXTURE)): ResultsFile {
@@ -87,14 +90,42 @@ describe('summary rows', () => {
 })
 
 describe('noise banner', () => {
-  it('appears only when results.json says the noise guard failed, and never for files without the field', () => {
-    const r = load(FIXTURE)
+  it("appears only when the overhead experiment's guard failed, and says what that does to the rows", () => {
+    const r = fullRun([])
+    const oh = r.experiments.find((e) => e.id === 'overhead')!
+    oh.raw = { ...(oh.raw as object), noise: undefined }
     expect(noiseBanner(r)).toBeNull()
-    ;(r as unknown as { noise: unknown }).noise = { passed: true, rounds: 5 }
+    oh.raw = { ...(oh.raw as object), noise: { passed: true } }
     expect(noiseBanner(r)).toBeNull()
-    ;(r as unknown as { noise: unknown }).noise = { passed: false, rounds: 5, summary: '2 rounds re-run' }
-    expect(noiseBanner(r)).toMatch(/^Noisy run.*2 rounds re-run.*5 round/)
+    oh.raw = { ...(oh.raw as object), noise: { passed: false } }
+    expect(noiseBanner(r)).toMatch(/^Noisy run: the noise guard failed.*C1, C4, C10, C12, C8, C9/)
     expect(summaryMarkdown(buildSummary(r))).toMatch(/^> \*\*⚠ Noisy run/)
+  })
+
+  it('a failed guard withdraws the CPU-decided claims of other experiments too, not the counted outcomes (review A1)', () => {
+    const r = fullRun([])
+    const oh = r.experiments.find((e) => e.id === 'overhead')!
+    oh.raw = { ...(oh.raw as object), noise: { passed: false } }
+    for (const [id, claim] of [
+      ['size', 'C9'],
+      ['ttl', 'C8'],
+      ['revocation', 'C5'],
+    ] as const) {
+      r.experiments.push({
+        id,
+        title: id,
+        claims: [],
+        method: '',
+        tables: [],
+        charts: [],
+        invalid: [],
+        raw: null,
+        verdicts: [{ claim, status: 'supported', text: 'x' }],
+      })
+    }
+    expect(row(r, 'C9').state).toBe('inconclusive')
+    expect(row(r, 'C8').state).toBe('inconclusive')
+    expect(row(r, 'C5').state).toBe('supported')
   })
 })
 
@@ -158,5 +189,39 @@ describe('deciding numbers for the claims decided outside the overhead experimen
     expect(fig('rotation')).toMatch(
       /^failed requests across the key rotation: \d+ of [\d,]+ \(3 algorithms\); the JWKS verifier took the new key after/,
     )
+  })
+})
+
+describe('review A: deciding numbers and the choose rules', () => {
+  it('keeps the in-process deciding number of a variant that was invalid over HTTP only (A7)', () => {
+    const r = load(COMMITTED)
+    const oh = r.experiments.find((e) => e.id === 'overhead')!
+    const http = (oh.raw as { variants: { id: string; valid: boolean }[] }).variants
+    http.find((v) => v.id === 'stateful-sqlite')!.valid = false
+    const c1 = row(r, 'C1')
+    expect(c1.state).toBe('refuted')
+    expect(c1.figure).toMatch(/SQLite session \+\d+ µs/)
+  })
+
+  it('prints a negative added cost with one sign (A9)', () => {
+    expect(us({ median: -3, min: -5, max: -1 })).toBe('−3 µs (−5 to −1)')
+    expect(us({ median: 2, min: -1, max: 4 })).toBe('+2 µs (−1 to 4)')
+    expect(us({ median: 116, min: 102, max: 129 })).toBe('+116 µs (102–129)')
+  })
+
+  it('a refuted C3 failover sub-verdict stops the "share one session store" advice (A8)', () => {
+    const r = load(COMMITTED)
+    const lb = r.experiments.find((e) => e.id === 'lb')!
+    const advice = (x: ResultsFile) => buildSummary(x).choose.sessions.some((t) => t.includes('(C3)'))
+    expect(advice(r)).toBe(true)
+    lb.verdicts = [
+      { claim: 'C3 (sessions)', status: 'supported', text: 'x' },
+      { claim: 'C3 (JWT)', status: 'mixed', text: 'x' },
+      { claim: 'C3 (failover, central store)', status: 'refuted', text: 'x' },
+    ]
+    expect(row(r, 'C3').state).toBe('mixed')
+    expect(advice(r)).toBe(false)
+    // The JWT advice rests on its own sub-verdict and still holds.
+    expect(buildSummary(r).choose.jwt.some((t) => t.includes('(C3)'))).toBe(true)
   })
 })

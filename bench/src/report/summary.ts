@@ -3,6 +3,7 @@
  * spread, a link to its section), the "choose sessions when… / choose JWTs when…" lists drawn from this run's
  * verdicts (choose.ts), and a banner when the run's noise guard failed. Pure: results in, values out.
  */
+import { gateMeasured, guardState, MEASURED_ELSEWHERE } from '../lib/run-gate.js'
 import { type ChoiceLists, chooseFrom } from './choose.js'
 import { CLAIM_CATALOGUE, labelAnswers } from './claims.js'
 import { decidingFigure } from './deciding.js'
@@ -34,7 +35,7 @@ export interface SummaryRow {
 
 export interface Summary {
   smoke: boolean
-  /** Set when results.json says the noise guard failed; absent in files from before the guard. */
+  /** Set when the run's noise guard (the overhead experiment's) failed: what that means for the rows. */
   banner: string | null
   rows: SummaryRow[]
   choose: ChoiceLists
@@ -94,21 +95,20 @@ function combine(statuses: string[]): RowState {
   return statuses.every((s) => s === first) ? first : 'mixed'
 }
 
-/** The `noise` record the instrument writes (top level or in context); `passed: false` means a noisy run. */
+/**
+ * The summary's own line when the run's noise guard failed: what that does to the rows below (the overhead
+ * experiment's banner above it has the details). Null when the guard passed or the run had none.
+ */
 export function noiseBanner(results: ResultsFile): string | null {
-  const r = results as unknown as { noise?: unknown; context: { noise?: unknown } }
-  const noise = (r.noise ?? r.context.noise) as Record<string, unknown> | undefined
-  if (!noise || typeof noise !== 'object' || noise.passed !== false) return null
-  const said = [noise.summary, noise.message, noise.reason].find((x) => typeof x === 'string')
-  const rounds = Array.isArray(noise.rounds)
-    ? ` ${noise.rounds.length} round(s) were checked.`
-    : typeof noise.rounds === 'number'
-      ? ` ${noise.rounds} round(s) were checked.`
-      : ''
-  return `Noisy run: other work on this machine competed with the measurement, so its verdicts cannot be trusted.${said ? ` ${said}` : ''}${rounds} Re-run on a quiet machine before deciding anything from these numbers.`
+  if (results.context.options.quick === true) return null
+  if (guardState(results.experiments) !== 'failed') return null
+  const measured = ['C1', 'C4', 'C10', 'C12', ...Object.keys(MEASURED_ELSEWHERE)]
+  return `Noisy run: the noise guard failed, so the claims decided from speed or CPU (${measured.join(', ')}) show no verdict below. The other rows are counted outcomes (accepted or refused requests, who stayed logged in) and bytes of heap against their own resolution, which a slow or busy host does not change. Re-run on a quiet machine to decide the rest.`
 }
 
-export function buildSummary(results: ResultsFile): Summary {
+export function buildSummary(file: ResultsFile): Summary {
+  // The run-wide gate, for files written before it (a gated file is unchanged).
+  const results = { ...file, experiments: gateMeasured(file.experiments) }
   const smoke = results.context.options.quick === true
   const rows: SummaryRow[] = CLAIM_CATALOGUE.map((c) => {
     const home = DEFAULT_EXPERIMENT[c.id]
@@ -130,5 +130,10 @@ export function buildSummary(results: ResultsFile): Summary {
   })
   const decided = new Map<string, RowState>()
   for (const r of rows) decided.set(r.id, r.state)
+  // Labelled sub-verdicts ("C3 (JWT)") too: a rule may need one part of a claim, whatever the combined row says.
+  for (const e of results.experiments)
+    for (const v of e.verdicts)
+      if (/^C\d+ \(/.test(v.claim) && !decided.has(v.claim))
+        decided.set(v.claim, smoke ? 'smoke' : ((v.status as RowState | undefined) ?? 'no-verdict'))
   return { smoke, banner: noiseBanner(results), rows, choose: chooseFrom(decided, results) }
 }

@@ -6,8 +6,10 @@
  * access token: the bytes travel on every request and are verified each time) and the stateful app with
  * SESSION_EXTRA_DATA_BYTES (the same bytes in the session's server-side data: the cookie stays 43 characters, the
  * SQLite row grows). Each server is loaded on GET /me with autocannon; req/s, server CPU per request (/proc) and the
- * credential's bytes per request are recorded. One more stateless server pads past Node's 16 KB header limit to show
- * what refuses the request then.
+ * credential's bytes per request are recorded. Every server is visited once per round, in a different shuffled order
+ * each round, so a host that drifts during the sweep moves every size alike and the verdict can compare sizes round
+ * by round against their between-round spread (lib/evidence.ts). One more stateless server pads past Node's 16 KB
+ * header limit to show what refuses the request then.
  */
 import { rmSync } from 'node:fs'
 import { dirname } from 'node:path'
@@ -18,6 +20,7 @@ import type { LoadGenerator } from '../../lib/load.js'
 import type { ServerHandle } from '../../lib/processes.js'
 import { startServer, tempDbPath } from '../../lib/processes.js'
 import { startMany } from '../../lib/start-many.js'
+import { median, roundOrders } from '../../lib/stats.js'
 import { seedUsers } from '../../lib/users.js'
 import type { RunOptions } from '../../report/schema.js'
 
@@ -34,6 +37,8 @@ export interface SizeSizes {
   probePadBytes: number
   users: number
   connections: number
+  /** Visits of every server, each round in its own shuffled order (the verdict needs 3). */
+  rounds: number
   durationSec: number
   warmupSec: number
 }
@@ -45,6 +50,7 @@ export function sizeSizes(options: Pick<RunOptions, 'quick'>): SizeSizes {
         probePadBytes: 12_288,
         users: 8,
         connections: 8,
+        rounds: 1,
         durationSec: 0.8,
         warmupSec: 0.3,
       }
@@ -53,18 +59,21 @@ export function sizeSizes(options: Pick<RunOptions, 'quick'>): SizeSizes {
         probePadBytes: 12_288,
         users: 32,
         connections: 16,
-        // 1 s per size (was 2.5, then 1.5) after 0.4 s of warm-up (≈ 5–15 k requests each): the sizes differ by
-        // 1.3–3× in CPU per request, far above what a shorter run adds to the noise; 2.5 → 1 s saved ~20 s of the full
-        // run (issue 14: < 10 min).
-        durationSec: 1,
-        warmupSec: 0.4,
+        // Three interleaved rounds (the verdict rule's minimum) of 0.7 s per visit after 0.3 s of warm-up (≈ 3–10 k
+        // requests each): ~40 s in all, against ~28 s for the single pass it replaces (issue 14: full run < 10 min).
+        rounds: 3,
+        durationSec: 0.7,
+        warmupSec: 0.3,
       }
 }
 
 export function sizeEstimateSec(s: SizeSizes): number {
-  // Every server starts at once (~0.3 s of wall each on 2 cores from the bundle), then each is measured in turn.
+  // Every server starts at once (~0.3 s of wall each on 2 cores from the bundle) and logs its users in (~0.5 s
+  // each), then each is visited once per round.
   const servers = s.padBytes.length * 2 + 1
-  return 3 + 0.3 * servers + s.padBytes.length * 2 * (s.durationSec + s.warmupSec + 0.8)
+  return (
+    3 + 0.3 * servers + 0.5 * (servers - 1) + s.rounds * (servers - 1) * (s.durationSec + s.warmupSec + 0.1)
+  )
 }
 
 export interface SizePoint {
@@ -77,12 +86,19 @@ export interface SizePoint {
   dataBytes: number
   /** Bytes the credential adds to every request (`authorization:` / `cookie:` header lines). */
   requestBytes: number
+  /** Median over the rounds. */
   rps: number
+  /** Summed over the rounds, like non2xx and errors. */
   responses: number
   non2xx: number
   errors: number
+  /** Median over the rounds. */
   cpuUsPerReq: number | null
+  /** Median over the rounds. */
   p99Ms: number
+  /** Per round, in round order (absent in files from before the rounds). */
+  cpuUsByRound?: (number | null)[]
+  rpsByRound?: number[]
 }
 
 export interface HeaderProbe {
@@ -101,37 +117,71 @@ function payloadBytes(token: string | undefined): number {
   return p ? Buffer.from(p, 'base64url').length : 0
 }
 
-async function measureOne(
-  gen: LoadGenerator,
+/** One server's users, logged in once for every round. */
+interface Visitable {
+  server: ServerHandle
+  app: AppConfig
+  padBytes: number
+  creds: Credential[]
+  headers: Record<string, string>[]
+}
+
+async function login(
   server: ServerHandle,
   app: AppConfig,
   padBytes: number,
   names: string[],
-  s: SizeSizes,
-): Promise<SizePoint> {
+): Promise<Visitable> {
   const creds = await loginUsers(server.url, app.kind, names)
-  const headers = creds.map((c) => authHeaders(c, '/me'))
-  const first = creds[0] as Credential
-  const load = { url: `${server.url}/me`, connections: s.connections, credentials: headers }
+  return { server, app, padBytes, creds, headers: creds.map((c) => authHeaders(c, '/me')) }
+}
+
+interface Visit {
+  rps: number
+  responses: number
+  non2xx: number
+  errors: number
+  cpuUsPerReq: number | null
+  p99Ms: number
+}
+
+async function visit(gen: LoadGenerator, v: Visitable, s: SizeSizes): Promise<Visit> {
+  const load = { url: `${v.server.url}/me`, connections: s.connections, credentials: v.headers }
   await gen.run({ ...load, durationSec: s.warmupSec })
-  const cpu0 = server.cpuTimes().totalUs
+  const cpu0 = v.server.cpuTimes().totalUs
   const r = await gen.run({ ...load, durationSec: s.durationSec })
-  const cpuUs = server.cpuTimes().totalUs - cpu0
+  const cpuUs = v.server.cpuTimes().totalUs - cpu0
   return {
-    app: app.kind,
-    config: app.id,
-    padBytes,
-    credentialChars:
-      app.kind === 'stateless' ? (first.access?.length ?? 0) : (first.session?.split('=')[1]?.length ?? 0),
-    // Stateful: the stored data is {uid, ep, pad} as hono-sessions keeps it; the pad dominates.
-    dataBytes: app.kind === 'stateless' ? payloadBytes(first.access) : padBytes,
-    requestBytes: credentialBytes(headers[0] ?? {}),
     rps: r.rps2xx,
     responses: r.responses,
     non2xx: r.non2xx,
     errors: r.errors + r.timeouts,
     cpuUsPerReq: r.responses > 0 ? cpuUs / r.responses : null,
     p99Ms: r.latencyMs.p99,
+  }
+}
+
+function point(v: Visitable, visits: readonly Visit[]): SizePoint {
+  const first = v.creds[0] as Credential
+  const cpus = visits.map((x) => x.cpuUsPerReq)
+  const known = cpus.filter((x): x is number => x !== null)
+  return {
+    app: v.app.kind,
+    config: v.app.id,
+    padBytes: v.padBytes,
+    credentialChars:
+      v.app.kind === 'stateless' ? (first.access?.length ?? 0) : (first.session?.split('=')[1]?.length ?? 0),
+    // Stateful: the stored data is {uid, ep, pad} as hono-sessions keeps it; the pad dominates.
+    dataBytes: v.app.kind === 'stateless' ? payloadBytes(first.access) : v.padBytes,
+    requestBytes: credentialBytes(v.headers[0] ?? {}),
+    rps: median(visits.map((x) => x.rps)),
+    responses: visits.reduce((n, x) => n + x.responses, 0),
+    non2xx: visits.reduce((n, x) => n + x.non2xx, 0),
+    errors: visits.reduce((n, x) => n + x.errors, 0),
+    cpuUsPerReq: known.length > 0 ? median(known) : null,
+    p99Ms: median(visits.map((x) => x.p99Ms)),
+    cpuUsByRound: cpus,
+    rpsByRound: visits.map((x) => x.rps),
   }
 }
 
@@ -167,11 +217,22 @@ export async function measureSize(
           }),
       ),
     )
-    const points: SizePoint[] = []
-    for (const [i, p] of plan.slice(0, -1).entries()) {
-      opts.progress?.(`size: ${p.app.id} padded by ${p.pad} bytes, GET /me for ${s.durationSec}s`)
-      points.push(await measureOne(gen, handles[i] as ServerHandle, p.app, p.pad, users[i] as string[], s))
+    const measured = plan.slice(0, -1)
+    opts.progress?.(`size: logging in ${s.users} users on each of ${measured.length} servers`)
+    const targets = await Promise.all(
+      measured.map((p, i) => login(handles[i] as ServerHandle, p.app, p.pad, users[i] as string[])),
+    )
+    const visits: Visit[][] = targets.map(() => [])
+    for (const [r, order] of roundOrders([...targets.keys()], s.rounds).entries()) {
+      for (const i of order) {
+        const t = targets[i] as Visitable
+        opts.progress?.(
+          `size: round ${r + 1}/${s.rounds}, ${t.app.id} padded by ${t.padBytes} bytes, GET /me for ${s.durationSec}s`,
+        )
+        visits[i]?.push(await visit(gen, t, s))
+      }
     }
+    const points = targets.map((t, i) => point(t, visits[i] ?? []))
     const last = plan.length - 1
     const [cred] = await loginUsers(
       (handles[last] as ServerHandle).url,
