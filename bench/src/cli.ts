@@ -18,7 +18,7 @@ const HELP = `usage: pnpm bench [options]
   --scenario <ids>     ${SCENARIO_IDS.join('|')}|all, comma-separated (default: all)
   --duration <s>       seconds per measured load run (scenario default otherwise)
   --connections <n>    concurrent connections, each a different user
-  --rounds <r>         interleaved rounds (overhead default 5, quick 2)
+  --rounds <r>         interleaved rounds (overhead: in-process 5, quick 2; HTTP 2, quick 1)
   --variants <a,b>     only these variants (overhead: stateful-memory, stateless-es256, floor-hmac, …)
   --out <dir>          output directory (default reports/<run-id>)
   --no-pin             do not pin server and load generator to different cores

@@ -63,7 +63,7 @@ export const ASSUMPTIONS = {
     key: 'refreshTtlSec',
     value: 1_209_600,
     unit: 's',
-    what: 'REFRESH_TTL: a refresh-token family lives 14 days unless logged out',
+    what: "REFRESH_TTL: each refresh token's idle lifetime; a device that stops refreshing is out after 14 days (an active one stays up to REFRESH_ABSOLUTE_TTL, 30 days)",
     source: 'apps/stateless/src/config.ts default',
   },
   loginsPerUserPerDay: {

@@ -33,7 +33,7 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = positionals
   if (values.help || !command) {
     console.log(USAGE)
-    return command ? 0 : 2
+    return values.help ? 0 : 2
   }
   const role = values.role
   if (role !== 'user' && role !== 'admin') return fail('--role must be user or admin')

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { resolve } from 'node:path'
 
 /**
  * Env parsing shared by both apps and the CLI. Every reader validates and throws a ConfigError naming the variable,
@@ -111,6 +112,12 @@ export interface CommonConfig {
   redis: { url: string | undefined; prefix: string; clientCache: boolean }
 }
 
+/** SQLite's in-memory names stay as they are; any other relative path is taken from where the command was typed. */
+function dbPathFrom(env: Env, value: string): string {
+  if (value === ':memory:' || value === '' || value.startsWith('file:')) return value
+  return resolve(env.INIT_CWD ?? process.cwd(), value)
+}
+
 export function readCommonConfig(
   env: Env,
   defaults: { port: number; dbPath: string; app: string },
@@ -128,7 +135,9 @@ export function readCommonConfig(
   return {
     port,
     host,
-    dbPath: envString(env, 'DB_PATH', defaults.dbPath),
+    // A relative DB_PATH means relative to where the user typed the command: pnpm runs a `--filter` script in
+    // its package directory and says where it was typed in INIT_CWD (review C5: `keys list` looked elsewhere).
+    dbPath: dbPathFrom(env, envString(env, 'DB_PATH', defaults.dbPath)),
     // Random, not the PID: /health shows it, and a PID tells an attacker about the host (issue 10, F9).
     instanceId: envString(env, 'INSTANCE_ID', `${defaults.app}-${randomBytes(4).toString('hex')}`),
     cookieSecure: envBool(env, 'COOKIE_SECURE', false),

@@ -4,11 +4,17 @@
  * - fails fast while disconnected (`disableOfflineQueue`): a command issued with no connection rejects at once, so
  *   the HTTP edge answers 503 `store_unavailable` instead of hanging or queueing writes to replay later (a queued
  *   write replayed after a reconnect could undo a logout that committed in between);
+ * - never waits on a Redis that stops answering without closing the connection (paused, or a network path that
+ *   drops packets): every operation (`redisCall`, Lua scripts) gives up after `commandTimeoutMs`, so the request
+ *   answers 503 instead of hanging;
  * - never crashes the process: every `error` event is reported through `onError`, rate-limited to one line per
  *   second (a down Redis emits one per reconnect attempt);
  * - `REDIS_CLIENT_CACHE=1`: server-assisted client-side caching (CLIENT TRACKING, RESP3 pushes). node-redis clears
  *   the cache when the socket errors; the `ready` handler clears it again after every (re)connect, because an
- *   invalidation pushed while we were disconnected is lost for good.
+ *   invalidation pushed while we were disconnected is lost for good. A silent connection never errors, so with the
+ *   cache on a heartbeat PINGs every `heartbeatMs`; a PING unanswered within `heartbeatMs` clears the cache, so an
+ *   instance cut off from Redis stops serving cached sessions within ~2 × heartbeatMs and answers 503 (its reads
+ *   now go to the network and time out) instead of accepting a credential revoked elsewhere meanwhile.
  * - Redis Cluster: a `redis+cluster://host:port,host:port` URL (what REDIS_CLUSTER_NODES becomes) opens node-redis
  *   `createCluster({ rootNodes, RESP: 3 })` with the same per-node options; the stores see the same command API
  *   (every multi-key command, MULTI and script they send stays inside one hash tag, docs/redis.md). The cache is
@@ -29,6 +35,10 @@ export const REDIS_DEFAULTS = {
   prefix: 'auth-lab:',
   clientCacheEntries: 100_000,
   reconnectCapMs: 500,
+  /** A command unanswered for this long fails (503): far above a loaded loopback round trip (< 10 ms p99.9). */
+  commandTimeoutMs: 2000,
+  /** Client cache only: PING period and timeout; bounds how long a cut-off instance trusts its cache. */
+  heartbeatMs: 500,
 } as const
 
 export type Redis = ReturnType<typeof newClient>
@@ -53,6 +63,7 @@ function newClient(settings: RedisSettings, connected: () => boolean) {
     RESP: 3,
     disableOfflineQueue: true,
     socket: socketOptions(connected),
+    commandOptions: { timeout: REDIS_DEFAULTS.commandTimeoutMs },
     ...cacheOptions(settings),
   })
 }
@@ -83,6 +94,7 @@ function newCluster(nodes: string[], settings: RedisSettings, connected: () => b
     rootNodes: nodes.map((n) => ({ url: `redis://${n}` })),
     RESP: 3,
     defaults: { disableOfflineQueue: true, socket: socketOptions(connected) },
+    commandOptions: { timeout: REDIS_DEFAULTS.commandTimeoutMs },
     ...cacheOptions(settings),
   })
   return cluster as unknown as Redis
@@ -156,6 +168,7 @@ export async function openRedis(
   }
   await client.connect()
   if (nodes) ready = Math.max(ready, 1) // the cluster has no client-level `ready`: connected means ready
+  const heartbeat = settings.clientCache ? startHeartbeat(client, nodes !== undefined) : null
   return {
     client,
     settings,
@@ -163,8 +176,40 @@ export async function openRedis(
     readyCount: () => ready,
     countKeys: (match) => countKeys(client, nodes !== undefined, match),
     async close() {
-      if (client.isOpen) await client.close()
-      else client.destroy()
+      heartbeat?.stop()
+      if (!client.isOpen) return client.destroy()
+      // Graceful first (pending replies are read); a Redis that stopped answering would hold that forever, so
+      // after a second the connection is dropped (a server's shutdown must not hang on its store).
+      await withDeadline(client.close(), 1000).catch(() => client.destroy())
+    },
+  }
+}
+
+/**
+ * The client cache's guard against a silent connection: PING every heartbeatMs with a timeout of heartbeatMs; an
+ * unanswered PING clears the cache, since an invalidation may be stuck or lost on that connection. One PING at a
+ * time; the timer never keeps the process alive. On a cluster the PING goes to one node (node-redis picks it); its
+ * pooled cache is cleared likewise.
+ */
+function startHeartbeat(client: Redis, cluster: boolean): { stop(): void } {
+  let stopped = false
+  let timer: NodeJS.Timeout | undefined
+  const ping = cluster
+    ? () => (client as unknown as RedisCluster).sendCommand(undefined, true, ['PING'])
+    : () => client.ping()
+  const beat = async () => {
+    try {
+      await withDeadline<unknown>(ping(), REDIS_DEFAULTS.heartbeatMs)
+    } catch {
+      client.clientSideCache?.clear()
+    }
+    if (!stopped) timer = setTimeout(beat, REDIS_DEFAULTS.heartbeatMs).unref()
+  }
+  timer = setTimeout(beat, REDIS_DEFAULTS.heartbeatMs).unref()
+  return {
+    stop() {
+      stopped = true
+      clearTimeout(timer)
     },
   }
 }
@@ -175,10 +220,24 @@ export async function openRedis(
  */
 export async function redisCall<T>(op: () => Promise<T>): Promise<T> {
   try {
-    return await op()
+    return await withDeadline(op(), REDIS_DEFAULTS.commandTimeoutMs)
   } catch (err) {
     throw new StoreUnavailableError(err)
   }
+}
+
+/**
+ * `p`, or a rejection after `ms`. node-redis's own command timeout only covers a command still waiting to be
+ * written; one already on the wire to a Redis that stopped answering (paused, or a path that drops packets without
+ * a reset) waits forever. Its reply, if it ever comes, is read and dropped by node-redis.
+ */
+export function withDeadline<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms)
+    timer.unref()
+  })
+  return Promise.race([p, deadline]).finally(() => clearTimeout(timer))
 }
 
 /** A TTL in whole milliseconds for `PX`/`PEXPIRE`: at least 1 ms, never 0 or negative (which would mean "no expiry"

@@ -82,7 +82,8 @@ export class RedisLoginThrottle implements Throttle {
     ])
     const [u, a] = settled
     if (u.status === 'rejected' || a.status === 'rejected') {
-      await this.settle([user, addr], id, 'release').catch(() => {}) // leases expire anyway
+      // Not awaited: leases expire anyway, and a Redis that stopped answering would hold the 503 another deadline.
+      void this.settle([user, addr], id, 'release').catch(() => {})
       throw new StoreUnavailableError(
         u.status === 'rejected' ? u.reason : (a as PromiseRejectedResult).reason,
       )

@@ -3,6 +3,7 @@ import {
   passwordChangedMeanwhile,
   readJsonObject,
   reauthenticate,
+  StoreUnavailableError,
 } from '@auth-lab/shared'
 import { Hono } from 'hono'
 import type { AppEnv, Deps } from '../env.js'
@@ -35,8 +36,15 @@ export function passwordRoutes(deps: Deps): Hono<AppEnv> {
     const ended = users.changePassword(user.id, verifiedHash, await hasher.hash(input.newPassword))
     if (!ended) throw passwordChangedMeanwhile()
     const { credentialEpoch } = ended
-    // Rows are deleted now too, so the session list is right at once.
-    await sessions.invalidateUser(user.id, session.idHash)
+    // Rows are deleted now too, so the session list is right at once. Clean-up only: the committed epoch bump
+    // already ends them (every check compares the users row), so a store error here is reported, not answered
+    // with a 503 that would also leave this device logged out (review B3).
+    try {
+      await sessions.invalidateUser(user.id, session.idHash)
+    } catch (err) {
+      if (!(err instanceof StoreUnavailableError)) throw err
+      deps.onUnexpected(err)
+    }
     c.get('session').set('ep', credentialEpoch)
     c.set('session_key_rotation', true)
     clearSnapshot(c, deps) // [caches wiring] bound to the old session ID; the next /me writes a new one

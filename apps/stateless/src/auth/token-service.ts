@@ -1,5 +1,5 @@
 import type { PublicUser, User, UserStore } from '@auth-lab/shared'
-import { publicUser } from '@auth-lab/shared'
+import { publicUser, StoreUnavailableError } from '@auth-lab/shared'
 import type { AccessTokens, IssuedAccess, VerifiedAccess } from '../tokens/access-token.js'
 import type { RefreshStore } from '../tokens/refresh-store.js'
 import type { FamilyView, IssuedRefresh } from '../tokens/refresh-token.js'
@@ -82,7 +82,7 @@ export class TokenService {
       if (result.reason === 'invalid') return { ok: false, code: 'invalid_refresh_token' }
       // The family was revoked in the store; its live access tokens go with it where the mode can.
       if (result.reason === 'reused') {
-        await this.revocation.cut(result.userId, [result.familyId])
+        await this.cutAndConfirm(result.userId, [result.familyId])
         return { ok: false, code: 'refresh_token_reused' }
       }
       await this.revocation.onStale(result.userId, result.familyId)
@@ -128,7 +128,17 @@ export class TokenService {
       if (await this.refreshTokens.revokeFamily(familyId, 'logout'))
         cut.set(userId, [...(cut.get(userId) ?? []), familyId])
     }
-    for (const [userId, ids] of cut) await this.revocation.cut(userId, ids)
+    for (const [userId, ids] of cut) await this.cutAndConfirm(userId, ids)
+  }
+
+  /**
+   * Cuts the access tokens of revoked families, then confirms it to the store. Two steps that can fail apart on
+   * Redis: until confirmed, the family reads as "revoked, cut pending", and the next logout, device revoke or
+   * reuse replay of it cuts again (review B2: a failed cut was otherwise never retried).
+   */
+  private async cutAndConfirm(userId: number, familyIds: string[]): Promise<void> {
+    await this.revocation.cut(userId, familyIds)
+    await this.refreshTokens.cutDone(userId, familyIds)
   }
 
   /**
@@ -140,6 +150,7 @@ export class TokenService {
     const families = await this.refreshTokens.revokeAllForUser(userId, 'logout_all')
     this.users.endCredentials(userId)
     await this.revocation.onLogoutAll(userId, families)
+    await this.refreshTokens.cutDone(userId, families)
   }
 
   /** The user's live devices (refresh families), newest first. */
@@ -149,9 +160,12 @@ export class TokenService {
 
   /** Revokes one device of the user; false if it is not a live device of theirs (404, no oracle across users). */
   async revokeDevice(userId: number, familyId: string): Promise<boolean> {
-    const owned = (await this.refreshTokens.listForUser(userId)).some((f) => f.id === familyId)
+    // A live device of theirs, or one revoked by an earlier attempt whose cut failed (503): the retry finishes it.
+    const owned =
+      (await this.refreshTokens.listForUser(userId)).some((f) => f.id === familyId) ||
+      (await this.refreshTokens.cutPending(userId, familyId))
     if (!owned || !(await this.refreshTokens.revokeFamily(familyId, 'revoked_by_user'))) return false
-    await this.revocation.cut(userId, [familyId])
+    await this.cutAndConfirm(userId, [familyId])
     return true
   }
 
@@ -166,9 +180,20 @@ export class TokenService {
     userId: number,
     ended: { credentialEpoch: number; tokenVersion: number },
     meta: DeviceMeta,
+    report: (err: unknown) => void = () => {},
   ): Promise<TokenPair> {
-    const families = await this.refreshTokens.revokeAllForUser(userId, 'logout_all')
-    await this.revocation.onLogoutAll(userId, families)
+    // Clean-up only: the committed epoch bump already ends every family (rotation refuses a stale epoch) and every
+    // denylist/version access token (both checks compare the users row). A store error here must not turn the
+    // committed change into a 503 that also leaves the device logged out (review B3): report it, and issue the
+    // device's new pair.
+    try {
+      const families = await this.refreshTokens.revokeAllForUser(userId, 'logout_all')
+      await this.revocation.onLogoutAll(userId, families)
+      await this.refreshTokens.cutDone(userId, families)
+    } catch (err) {
+      if (!(err instanceof StoreUnavailableError)) throw err
+      report(err)
+    }
     const user = this.users.findById(userId)
     if (!user) throw new Error('user vanished during password change')
     return this.login({ ...user, ...ended }, meta)
@@ -186,7 +211,7 @@ export class TokenService {
     const stale = live.slice(Math.max(0, this.maxFamilies - 1))
     const revoked: string[] = []
     for (const f of stale) if (await this.refreshTokens.revokeFamily(f.id, 'evicted')) revoked.push(f.id)
-    if (revoked.length > 0) await this.revocation.cut(userId, revoked)
+    if (revoked.length > 0) await this.cutAndConfirm(userId, revoked)
   }
 
   /** Deletes dead refresh families and tokens, and revocation entries that can no longer matter. */

@@ -11,6 +11,10 @@ import { listKeys, rotateKeys } from '../tokens/keys.js'
 const USAGE = 'usage: keys rotate | keys list   (env: JWT_ALG, ACCESS_TOKEN_FORMAT, JWT_KEYS_DIR, DB_PATH)'
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === '--help' || argv[0] === '-h') {
+    console.log(USAGE)
+    return 0
+  }
   const config = readConfig(process.env)
   if (config.jwt.secret !== undefined) {
     console.error(

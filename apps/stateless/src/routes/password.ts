@@ -28,7 +28,12 @@ export function passwordRoutes(deps: Deps): Hono<AppEnv> {
       await deps.hasher.hash(input.newPassword),
     )
     if (!ended) throw passwordChangedMeanwhile()
-    const pair = await deps.tokens.afterPasswordChange(user.id, ended, deviceMeta(c, deps.config.trustProxy))
+    const pair = await deps.tokens.afterPasswordChange(
+      user.id,
+      ended,
+      deviceMeta(c, deps.config.trustProxy),
+      deps.onUnexpected,
+    )
     return sendPair(c, { cookieSecure: deps.config.cookieSecure, now: deps.clock() }, pair)
   })
 }

@@ -10,9 +10,12 @@
  * - `{u:<userId>}:f:<familyId>` — HASH, one family (device): v token_version, e credential epoch, c created,
  *   l last used, a absolute expiry, ua, ip, live (comma-separated hashes of the tokens that may still rotate: the
  *   current one, plus grace siblings), lr / lt (hash and time of the most recent rotation), r / rr (revoked at,
- *   reason). PX = absolute expiry; once revoked, at most REFRESH_TTL more (a late replay still meets "revoked").
- * - `{u:<userId>}:families` — SET of the user's family ids (list, logout-all), PX = the latest absolute expiry;
- *   members whose family expired are pruned when read.
+ *   reason), cd (set once the revoked family's access tokens were cut: until then a retried logout, device revoke
+ *   or reuse replay cuts again, so a cut that failed with a 503 is never lost). PX = its newest token's expiry (at
+ *   most the absolute expiry), extended by each rotation; once revoked, at most REFRESH_TTL more (a late replay
+ *   still meets "revoked").
+ * - `{u:<userId>}:families` — SET of the user's live family ids (list, logout-all, the device cap), PX = the
+ *   latest absolute expiry; a family leaves it when revoked, and members whose family expired are pruned when read.
  * Family ids are `<userId>.<22 random chars>` so a family can be found from its id alone (revoke by `sid`).
  *
  * Rotation = GET the pointer (1 round trip) + read the users row (SQLite) + ONE Lua script on the family key, which
@@ -30,12 +33,19 @@ import type { RefreshStore } from './refresh-store.js'
 import type { FamilyView, IssuedRefresh, RotateResult } from './refresh-token.js'
 import { isRefreshTokenShaped } from './refresh-token.js'
 
-// KEYS: family. ARGV: hash, childHash, now, graceMs, epoch, version, disabled(0|1), tokenExpiresAt, retainMs.
+// KEYS: family, the user's families set. ARGV: hash, childHash, now, graceMs, epoch, version, disabled(0|1),
+// tokenExpiresAt, retainMs (= REFRESH_TTL), familyId.
 // Returns {outcome, detail}: ok (detail 0 normal | 1 grace), invalid, stale (detail reason), reused.
 const ROTATE = luaScript(`
 local f = KEYS[1]
-local st = redis.call('HMGET', f, 'r', 'e', 'v', 'live', 'lr', 'lt', 'a')
-if not st[7] or st[1] then return {'invalid', ''} end
+local st = redis.call('HMGET', f, 'r', 'e', 'v', 'live', 'lr', 'lt', 'a', 'rr', 'cd')
+if not st[7] then return {'invalid', ''} end
+-- Revoked for reuse, and its access tokens' cut never confirmed (the cut failed: 503): say "reused" again, so
+-- this replay's caller runs the cut (review B2). Any other revoked family: invalid.
+if st[1] then
+  if st[8] == 'reuse' and not st[9] then return {'reused', ''} end
+  return {'invalid', ''}
+end
 local now = tonumber(ARGV[3])
 if now >= tonumber(st[7]) or now >= tonumber(ARGV[8]) then return {'invalid', ''} end
 local reason = nil
@@ -44,30 +54,50 @@ elseif st[2] ~= ARGV[5] then reason = 'credential_epoch' end
 local function revoke(why)
   redis.call('HSET', f, 'r', ARGV[3], 'rr', why)
   redis.call('PEXPIRE', f, ARGV[9], 'LT')
+  redis.call('SREM', KEYS[2], ARGV[10])
 end
-if reason then revoke(reason); return {'stale', reason} end
+-- The family lives as long as its newest token (at most its absolute expiry): extend, never shorten.
+local function extend()
+  local ms = math.min(now + tonumber(ARGV[9]), tonumber(st[7])) - now
+  if ms > 0 then redis.call('PEXPIRE', f, ms, 'GT') end
+end
+-- A stale family's access tokens are refused by the users-row check itself: nothing to cut (cd).
+if reason then revoke(reason); redis.call('HSET', f, 'cd', '1'); return {'stale', reason} end
 -- A live family behind the user's token_version missed a cut's restamp (refresh-token.ts): carried over, never
 -- revoked. Only upwards: a family ahead of the version this rotation read was restamped after that read.
 if tonumber(st[3]) < tonumber(ARGV[6]) then redis.call('HSET', f, 'v', ARGV[6]) end
 local live = st[4] or ''
 if string.find(',' .. live .. ',', ',' .. ARGV[1] .. ',', 1, true) then
   redis.call('HSET', f, 'live', ARGV[2], 'lr', ARGV[1], 'lt', ARGV[3], 'l', ARGV[3])
+  extend()
   return {'ok', '0'}
 end
 if tonumber(ARGV[4]) > 0 and st[5] == ARGV[1] and now - tonumber(st[6]) <= tonumber(ARGV[4]) then
   redis.call('HSET', f, 'live', live .. ',' .. ARGV[2])
+  extend()
   return {'ok', '1'}
 end
 revoke('reuse')
 return {'reused', ''}`)
 
-// KEYS: family. ARGV: now, reason, retainMs. 1 if it was live.
+// KEYS: family, the user's families set. ARGV: now, reason, retainMs, familyId. 1 if it was live, or revoked with
+// its cut not yet confirmed (`cd`):
+// a caller whose cut failed (503) gets 1 again on its retry and cuts then (review B2).
 const REVOKE = luaScript(`
-local st = redis.call('HMGET', KEYS[1], 'a', 'r')
-if not st[1] or st[2] then return 0 end
+local st = redis.call('HMGET', KEYS[1], 'a', 'r', 'cd')
+if not st[1] then return 0 end
+if st[2] then
+  if st[3] then return 0 end
+  return 1
+end
 redis.call('HSET', KEYS[1], 'r', ARGV[1], 'rr', ARGV[2])
 redis.call('PEXPIRE', KEYS[1], ARGV[3], 'LT')
+redis.call('SREM', KEYS[2], ARGV[4])
 return 1`)
+// KEYS: family. The revoked family's access tokens are cut: confirmed. Never creates a key (no TTL-less keys).
+const CUT_DONE = luaScript(`
+if redis.call('HEXISTS', KEYS[1], 'r') == 1 then redis.call('HSET', KEYS[1], 'cd', '1') end
+return 0`)
 
 // KEYS: family. ARGV: newVersion. Live families on newVersion − 1 move to newVersion.
 const RESTAMP = luaScript(`
@@ -157,7 +187,8 @@ export class RedisRefreshTokens implements RefreshStore {
         client
           .multi()
           .hSet(fam, fields)
-          .pExpire(fam, this.absoluteMs)
+          // As long as its first token; each rotation extends it to the child's expiry (ROTATE).
+          .pExpire(fam, ttlMs(expiresAt - now))
           .sAdd(set, familyId)
           .pExpire(set, this.absoluteMs, 'NX')
           .pExpire(set, this.absoluteMs, 'GT')
@@ -193,7 +224,7 @@ export class RedisRefreshTokens implements RefreshStore {
         }),
         ROTATE.run(
           client,
-          [this.familyKey(p.userId, p.familyId)],
+          [this.familyKey(p.userId, p.familyId), this.familiesKey(p.userId)],
           [
             hash,
             childHash,
@@ -204,6 +235,7 @@ export class RedisRefreshTokens implements RefreshStore {
             user.disabled ? 1 : 0,
             p.expiresAt,
             this.ttlMs,
+            p.familyId,
           ],
         ) as Promise<[string, string]>,
       ]),
@@ -231,11 +263,29 @@ export class RedisRefreshTokens implements RefreshStore {
     const r = await redisCall(() =>
       REVOKE.run(
         this.redis.client,
-        [this.familyKey(Number(m[1]), familyId)],
-        [this.clock(), reason, this.ttlMs],
+        [this.familyKey(Number(m[1]), familyId), this.familiesKey(Number(m[1]))],
+        [this.clock(), reason, this.ttlMs, familyId],
       ),
     )
     return Number(r) === 1
+  }
+
+  async cutDone(userId: number, familyIds: readonly string[]): Promise<void> {
+    if (familyIds.length === 0) return
+    const { client } = this.redis
+    await redisCall(() =>
+      Promise.all(familyIds.map((id) => CUT_DONE.run(client, [this.familyKey(userId, id)], []))),
+    )
+  }
+
+  async cutPending(userId: number, familyId: string): Promise<boolean> {
+    const m = FAMILY_ID.exec(familyId)
+    // The id names its user: another user's family is never this user's key.
+    if (!m || Number(m[1]) !== userId) return false
+    const [r, cd] = await redisCall(() =>
+      this.redis.client.hmGet(this.familyKey(userId, familyId), ['r', 'cd']),
+    )
+    return r != null && cd == null
   }
 
   async familyOf(token: string | undefined): Promise<{ familyId: string; userId: number } | null> {
@@ -252,7 +302,13 @@ export class RedisRefreshTokens implements RefreshStore {
     return redisCall(async () => {
       const ids = await client.sMembers(this.familiesKey(userId))
       const done = await Promise.all(
-        ids.map((id) => REVOKE.run(client, [this.familyKey(userId, id)], [now, reason, this.ttlMs])),
+        ids.map((id) =>
+          REVOKE.run(
+            client,
+            [this.familyKey(userId, id), this.familiesKey(userId)],
+            [now, reason, this.ttlMs, id],
+          ),
+        ),
       )
       return ids.filter((_, i) => Number(done[i]) === 1)
     })

@@ -186,6 +186,13 @@ export class RefreshTokens implements RefreshStore {
     return this.stmt.revoke.run(this.clock(), reason, familyId).changes === 1
   }
 
+  /** Nothing to confirm: revoke and cut write the same local file (refresh-store.ts). */
+  async cutDone(_userId: number, _familyIds: readonly string[]): Promise<void> {}
+
+  async cutPending(_userId: number, _familyId: string): Promise<boolean> {
+    return false
+  }
+
   /** The family a presented token belongs to (logout by cookie), or null. No validity check: logout always works. */
   async familyOf(token: string | undefined): Promise<{ familyId: string; userId: number } | null> {
     if (!isRefreshTokenShaped(token)) return null
