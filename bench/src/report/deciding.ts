@@ -140,9 +140,11 @@ export function decidingFigure(results: ResultsFile, id: string): string | null 
       const z = sizeFigures(results)
       if (!z) return null
       const { small, large } = z
+      const cpu = (p: typeof small) =>
+        `${r0(p.cpuUsPerReq)}${p.cpuRange ? ` (${r0(p.cpuRange[0])}–${r0(p.cpuRange[1])})` : ''}`
       return (
         `JWT with ${small.dataBytes} → ${large.dataBytes} B of claims (${small.requestBytes} → ${large.requestBytes} B per request): ` +
-        `${Math.round(small.cpuUsPerReq)} → ${Math.round(large.cpuUsPerReq)} µs server CPU/req, ${Math.round(small.rps)} → ${Math.round(large.rps)} req/s`
+        `${cpu(small)} → ${cpu(large)} µs server CPU/req, ${r0(small.rps)} → ${r0(large.rps)} req/s`
       )
     }
     case 'storm': {

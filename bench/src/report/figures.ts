@@ -311,7 +311,13 @@ export function sizeFigures(results: ResultsFile): { small: SizePoint; large: Si
       const cpuUsPerReq = num(p.cpuUsPerReq)
       const rps = num(p.rps)
       if (dataBytes === null || requestBytes === null || cpuUsPerReq === null || rps === null) return []
-      return [{ dataBytes, requestBytes, cpuUsPerReq, rps }]
+      const rounds = (Array.isArray(p.cpuUsByRound) ? p.cpuUsByRound : []).flatMap((x) => {
+        const v = num(x)
+        return v === null ? [] : [v]
+      })
+      const cpuRange: [number, number] | null =
+        rounds.length > 1 ? [Math.min(...rounds), Math.max(...rounds)] : null
+      return [{ dataBytes, requestBytes, cpuUsPerReq, rps, cpuRange }]
     })
     .sort((a, b) => a.dataBytes - b.dataBytes)
   const small = jwt[0]
@@ -322,8 +328,11 @@ export function sizeFigures(results: ResultsFile): { small: SizePoint; large: Si
 export interface SizePoint {
   dataBytes: number
   requestBytes: number
+  /** Median over the rounds (the single reading in files from before the rounds). */
   cpuUsPerReq: number
   rps: number
+  /** min–max of CPU µs per request over the rounds; null with fewer than two. */
+  cpuRange: [number, number] | null
 }
 
 /** Key rotation under load: failed requests across `keys rotate`, and when the JWKS verifier took the new key. */

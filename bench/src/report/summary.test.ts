@@ -203,6 +203,15 @@ describe('review A: deciding numbers and the choose rules', () => {
     expect(c1.figure).toMatch(/SQLite session \+\d+ µs/)
   })
 
+  it("C9's deciding number carries the rounds' range when the sweep had rounds", () => {
+    const r = load(COMMITTED)
+    const size = r.experiments.find((e) => e.id === 'size')!
+    const pts = (size.raw as { measurement: { points: Record<string, unknown>[] } }).measurement.points
+    for (const p of pts)
+      p.cpuUsByRound = [Number(p.cpuUsPerReq) - 10, Number(p.cpuUsPerReq), Number(p.cpuUsPerReq) + 20]
+    expect(row(r, 'C9').figure).toMatch(/^JWT with .*: \d+ \(\d+–\d+\) → \d+ \(\d+–\d+\) µs server CPU\/req/)
+  })
+
   it('prints a negative added cost with one sign (A9)', () => {
     expect(us({ median: -3, min: -5, max: -1 })).toBe('−3 µs (−5 to −1)')
     expect(us({ median: 2, min: -1, max: 4 })).toBe('+2 µs (−1 to 4)')
