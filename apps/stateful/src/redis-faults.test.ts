@@ -2,57 +2,14 @@
  * The stateful app on Redis when Redis stops answering without closing the connection, and a store error after a
  * password change committed (session-9 review B).
  */
-import { mkdtempSync, rmSync } from 'node:fs'
 import net from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import type { RedisHandle } from '@auth-lab/shared'
-import { openRedis } from '@auth-lab/shared'
-import type { RedisTestServer } from '@auth-lab/shared/redis-test-server'
 import { startRedisServer } from '@auth-lab/shared/redis-test-server'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { TestApp } from './test-app.js'
-import { PASSWORDS, testApp } from './test-app.js'
+import { describe, expect, it } from 'vitest'
+import { useRedisApps } from './redis-test-apps.js'
+import { PASSWORDS } from './test-app.js'
 
-let server: RedisTestServer
-let admin: RedisHandle
-let prefixes = 0
-const dirs: string[] = []
-const apps: TestApp[] = []
-const cleanups: (() => Promise<void> | void)[] = []
-
-beforeAll(async () => {
-  server = await startRedisServer()
-  admin = await openRedis({ url: server.url, prefix: '', clientCache: false })
-})
-afterAll(async () => {
-  for (const c of cleanups) await c()
-  for (const t of apps) await t.deps.close().catch(() => {})
-  await admin?.close()
-  await server?.stop()
-  for (const d of dirs) rmSync(d, { recursive: true, force: true })
-})
-
-async function redisApp(
-  opts: { url?: string; cache?: boolean; share?: { db: string; prefix: string } } = {},
-): Promise<TestApp & { prefix: string; dbPath: string }> {
-  const dir = mkdtempSync(join(tmpdir(), 'auth-lab-redis-faults-'))
-  dirs.push(dir)
-  const prefix = opts.share?.prefix ?? `rf${++prefixes}:`
-  const dbPath = opts.share?.db ?? join(dir, 'auth-lab.db')
-  const t = await testApp({
-    env: {
-      DB_PATH: dbPath,
-      SESSION_STORE: 'redis',
-      REDIS_URL: opts.url ?? server.url,
-      REDIS_PREFIX: prefix,
-      REDIS_CLIENT_CACHE: opts.cache ? '1' : '0',
-    },
-    reuseUsers: opts.share !== undefined,
-  })
-  apps.push(t)
-  return Object.assign(t, { prefix, dbPath })
-}
+const fx = useRedisApps('rf')
+const redisApp = fx.redisApp
 
 /** Resolves to the response status, or 'hung' after `ms`. */
 async function within(ms: number, p: Promise<Response>): Promise<number | 'hung'> {
@@ -127,8 +84,8 @@ describe('Redis unreachable without a socket error (paused server / black-holed 
   })
 
   it('client cache: an instance cut off from Redis (no RST) stops serving a session logged out elsewhere (B1)', async () => {
-    const proxy = await freezableProxy(server.port)
-    cleanups.push(() => proxy.close())
+    const proxy = await freezableProxy(fx.server.port)
+    fx.onCleanup(() => proxy.close())
     const a = await redisApp({ cache: true })
     const b = await redisApp({ cache: true, url: proxy.url, share: { db: a.dbPath, prefix: a.prefix } })
     const onA = a.client()
@@ -156,7 +113,7 @@ describe('client cache after a reconnect', () => {
     const b = await redisApp({ cache: true, share: { db: a.dbPath, prefix: a.prefix } })
     const readyBefore = b.deps.redis!.readyCount()
     const id = await b.deps.redis!.client.clientId()
-    await admin.client.sendCommand(['CLIENT', 'KILL', 'ID', String(id)])
+    await fx.admin.client.sendCommand(['CLIENT', 'KILL', 'ID', String(id)])
     const t0 = Date.now()
     while (b.deps.redis!.readyCount() === readyBefore && Date.now() - t0 < 3000)
       await new Promise((r) => setTimeout(r, 10))

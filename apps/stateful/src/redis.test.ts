@@ -5,65 +5,24 @@
  * the client-side cache (REDIS_CLIENT_CACHE=1): served from memory, refused on instance B within milliseconds of a
  * logout on instance A, flushed when the connection drops.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import type { RedisHandle } from '@auth-lab/shared'
 import { openRedis } from '@auth-lab/shared'
-import type { RedisTestServer } from '@auth-lab/shared/redis-test-server'
 import { startRedisServer } from '@auth-lab/shared/redis-test-server'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { TestApp } from './test-app.js'
-import { PASSWORDS, testApp } from './test-app.js'
+import { describe, expect, it } from 'vitest'
+import { useRedisApps } from './redis-test-apps.js'
+import { PASSWORDS } from './test-app.js'
 
-let server: RedisTestServer
-let admin: RedisHandle
-let prefixes = 0
-const dirs: string[] = []
-const apps: TestApp[] = []
-
-beforeAll(async () => {
-  server = await startRedisServer()
-  admin = await openRedis({ url: server.url, prefix: '', clientCache: false })
-})
-afterAll(async () => {
-  for (const t of apps) await t.deps.close()
-  await admin?.close()
-  await server?.stop()
-  for (const d of dirs) rmSync(d, { recursive: true, force: true })
-})
-
-/** An app on Redis; `share` reuses another instance's DB file and prefix (a second instance behind a balancer). */
-async function redisApp(
-  opts: { url?: string; cache?: boolean; share?: { db: string; prefix: string } } = {},
-): Promise<TestApp & { prefix: string; dbPath: string }> {
-  const dir = mkdtempSync(join(tmpdir(), 'auth-lab-stateful-redis-'))
-  dirs.push(dir)
-  const prefix = opts.share?.prefix ?? `sf${++prefixes}:`
-  const dbPath = opts.share?.db ?? join(dir, 'auth-lab.db')
-  const t = await testApp({
-    env: {
-      DB_PATH: dbPath,
-      SESSION_STORE: 'redis',
-      REDIS_URL: opts.url ?? server.url,
-      REDIS_PREFIX: prefix,
-      REDIS_CLIENT_CACHE: opts.cache ? '1' : '0',
-    },
-    reuseUsers: opts.share !== undefined,
-  })
-  apps.push(t)
-  return Object.assign(t, { prefix, dbPath })
-}
+const fx = useRedisApps('sf')
+const redisApp = fx.redisApp
 
 /** Commands the server received (MONITOR, script-internal commands excluded) while `fn` ran. */
 async function commandsDuring(fn: () => Promise<unknown>): Promise<string[]> {
-  const mon = await openRedis({ url: server.url, prefix: '', clientCache: false })
+  const mon = await openRedis({ url: fx.server.url, prefix: '', clientCache: false })
   const seen: string[] = []
   await mon.client.monitor((line: string) => {
     if (!line.includes(' lua]')) seen.push(line.replace(/^[\d.]+ \[[^\]]*\] /, ''))
   })
   await fn()
-  await admin.client.ping() // a marker: everything before it has been seen once the marker is
+  await fx.admin.client.ping() // a marker: everything before it has been seen once the marker is
   for (let i = 0; i < 50 && !seen.some((l) => l.startsWith('"PING"') || l.startsWith('"ping"')); i++) {
     await new Promise((r) => setTimeout(r, 10))
   }
@@ -119,15 +78,15 @@ describe('stateful on Redis: keys', () => {
     await c.request('/auth/logout', { method: 'POST' })
     await t.client().login('bob', PASSWORDS.bob)
     const keys: string[] = []
-    for await (const batch of admin.client.scanIterator({ MATCH: `${t.prefix}*`, COUNT: 100 }))
+    for await (const batch of fx.admin.client.scanIterator({ MATCH: `${t.prefix}*`, COUNT: 100 }))
       keys.push(...batch)
     expect(keys.length).toBeGreaterThan(3)
-    const ttls = await Promise.all(keys.map((k) => admin.client.pTTL(k)))
+    const ttls = await Promise.all(keys.map((k) => fx.admin.client.pTTL(k)))
     expect(Object.fromEntries(keys.map((k, i) => [k, ttls[i]! > 0]))).toEqual(
       Object.fromEntries(keys.map((k) => [k, true])),
     )
     // The index holds only live sessions: alice's new one, bob's new one.
-    expect(await admin.client.hLen(`${t.prefix}{u:${t.ids.alice}}:sessions`)).toBe(1)
+    expect(await fx.admin.client.hLen(`${t.prefix}{u:${t.ids.alice}}:sessions`)).toBe(1)
     expect(keys.some((k) => k.includes(PASSWORDS.alice))).toBe(false)
   })
 })
@@ -212,7 +171,7 @@ describe('stateful on Redis: client-side cache across instances', () => {
     const readyBefore = b.deps.redis!.readyCount()
     const id = await b.deps.redis!.client.clientId()
     // Cut B off, log out on A while B cannot hear the invalidation, let B reconnect.
-    await admin.client.sendCommand(['CLIENT', 'KILL', 'ID', String(id)])
+    await fx.admin.client.sendCommand(['CLIENT', 'KILL', 'ID', String(id)])
     expect((await onA.request('/auth/logout', { method: 'POST' })).status).toBe(204)
     const t0 = Date.now()
     while (b.deps.redis!.readyCount() === readyBefore && Date.now() - t0 < 3000) {

@@ -3,37 +3,14 @@
  * B): a revocation whose second write fails is finished by the retry; Redis that stops answering gives 503, not a
  * hang; revoked families leave the user's set; a family key lives as long as its newest token.
  */
-import type { RedisHandle } from '@auth-lab/shared'
-import { openRedis } from '@auth-lab/shared'
-import type { RedisTestServer } from '@auth-lab/shared/redis-test-server'
 import { commandCalls, startRedisServer } from '@auth-lab/shared/redis-test-server'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import { useRedisApps } from './redis-test-apps.js'
 import type { TestApp } from './test-app.js'
-import { bearer, login, me, refresh, testApp } from './test-app.js'
+import { bearer, login, me, refresh } from './test-app.js'
 
-let server: RedisTestServer
-let admin: RedisHandle
-let prefixes = 0
-const apps: TestApp[] = []
-
-beforeAll(async () => {
-  server = await startRedisServer()
-  admin = await openRedis({ url: server.url, prefix: '', clientCache: false })
-})
-afterAll(async () => {
-  for (const t of apps) t.close()
-  await admin?.close()
-  await server?.stop()
-})
-
-async function redisApp(opts: { env?: Record<string, string>; url?: string } = {}) {
-  const prefix = `rf${++prefixes}:`
-  const t = await testApp({
-    env: { TOKEN_STORE: 'redis', REDIS_URL: opts.url ?? server.url, REDIS_PREFIX: prefix, ...opts.env },
-  })
-  apps.push(t)
-  return Object.assign(t, { prefix })
-}
+const fx = useRedisApps('rf')
+const redisApp = fx.redisApp
 
 const post = (t: TestApp, path: string, headers: Record<string, string>) =>
   t.app.request(path, { method: 'POST', headers })
@@ -55,18 +32,18 @@ describe('per-user families set', () => {
     const t = await redisApp()
     const a = await login(t)
     const set = `${t.prefix}{u:1}:families`
-    expect(await admin.client.sCard(set)).toBe(1)
+    expect(await fx.admin.client.sCard(set)).toBe(1)
     expect((await post(t, '/auth/logout', { ...bearer(a.accessToken), cookie: a.cookie })).status).toBe(204)
-    const afterLogout = await admin.client.sCard(set)
+    const afterLogout = await fx.admin.client.sCard(set)
     // login / logout cycles: every login's device-cap check reads every member
     for (let i = 0; i < 30; i++) {
       const x = await login(t)
       await post(t, '/auth/logout', { ...bearer(x.accessToken), cookie: x.cookie })
     }
-    const members = await admin.client.sCard(set)
-    const before = await commandCalls(admin.client, 'hgetall')
+    const members = await fx.admin.client.sCard(set)
+    const before = await commandCalls(fx.admin.client, 'hgetall')
     await login(t)
-    const hgetalls = (await commandCalls(admin.client, 'hgetall')) - before
+    const hgetalls = (await commandCalls(fx.admin.client, 'hgetall')) - before
     console.info(
       `[redis-faults] families set: ${afterLogout} member(s) after one logout; ${members} after 31 login/logout cycles; next login issues ${hgetalls} HGETALL`,
     )
@@ -138,10 +115,10 @@ describe('TTLs', () => {
     const t = await redisApp({ env: { REFRESH_TTL: '60', REFRESH_ABSOLUTE_TTL: '86400' } })
     const a = await login(t)
     const keys: string[] = []
-    for await (const b of admin.client.scanIterator({ MATCH: `${t.prefix}*`, COUNT: 100 })) keys.push(...b)
+    for await (const b of fx.admin.client.scanIterator({ MATCH: `${t.prefix}*`, COUNT: 100 })) keys.push(...b)
     const fam = keys.find((k) => k.includes('}:f:'))!
     const ptr = keys.find((k) => k.includes(':rt:'))!
-    const [fp, pp] = [await admin.client.pTTL(fam), await admin.client.pTTL(ptr)]
+    const [fp, pp] = [await fx.admin.client.pTTL(fam), await fx.admin.client.pTTL(ptr)]
     console.info(`[redis-faults] PTTL family ${fp} ms, refresh pointer ${pp} ms`)
     expect(a.status).toBe(200)
     expect(fp).toBeLessThanOrEqual(60_000)

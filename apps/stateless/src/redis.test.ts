@@ -4,50 +4,24 @@
  * TTL after a scripted session, deny-list TTLs in whole milliseconds, 503 (never 401) while Redis is down, and the
  * client-side cache across two instances.
  */
-import type { RedisHandle } from '@auth-lab/shared'
 import { openRedis } from '@auth-lab/shared'
-import type { RedisTestServer } from '@auth-lab/shared/redis-test-server'
 import { startRedisServer } from '@auth-lab/shared/redis-test-server'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import { useRedisApps } from './redis-test-apps.js'
 import type { TestApp } from './test-app.js'
-import { bearer, login, me, refresh, refreshCookieOf, testApp, USERS } from './test-app.js'
+import { bearer, login, me, refresh, refreshCookieOf, USERS } from './test-app.js'
 
-let server: RedisTestServer
-let admin: RedisHandle
-let prefixes = 0
-const apps: TestApp[] = []
-
-beforeAll(async () => {
-  server = await startRedisServer()
-  admin = await openRedis({ url: server.url, prefix: '', clientCache: false })
-})
-afterAll(async () => {
-  for (const t of apps) await t.close()
-  await admin?.close()
-  await server?.stop()
-})
-
-async function redisApp(
-  opts: { env?: Record<string, string>; url?: string; share?: TestApp & { prefix: string } } = {},
-): Promise<TestApp & { prefix: string }> {
-  const prefix = opts.share?.prefix ?? `sl${++prefixes}:`
-  const t = await testApp({
-    dir: opts.share?.dir,
-    clock: opts.share?.clock,
-    env: { TOKEN_STORE: 'redis', REDIS_URL: opts.url ?? server.url, REDIS_PREFIX: prefix, ...opts.env },
-  })
-  apps.push(t)
-  return Object.assign(t, { prefix })
-}
+const fx = useRedisApps('sl')
+const redisApp = fx.redisApp
 
 async function commandsDuring(fn: () => Promise<unknown>): Promise<string[]> {
-  const mon = await openRedis({ url: server.url, prefix: '', clientCache: false })
+  const mon = await openRedis({ url: fx.server.url, prefix: '', clientCache: false })
   const seen: string[] = []
   await mon.client.monitor((line: string) => {
     if (!line.includes(' lua]')) seen.push(line.replace(/^[\d.]+ \[[^\]]*\] /, ''))
   })
   await fn()
-  await admin.client.ping()
+  await fx.admin.client.ping()
   for (let i = 0; i < 50 && !seen.some((l) => /^"ping"/i.test(l)); i++)
     await new Promise((r) => setTimeout(r, 10))
   await mon.close()
@@ -203,16 +177,16 @@ describe('stateless on Redis: keys', () => {
     })
     expect(r.status).toBe(200)
     const keys: string[] = []
-    for await (const batch of admin.client.scanIterator({ MATCH: `${t.prefix}*`, COUNT: 100 }))
+    for await (const batch of fx.admin.client.scanIterator({ MATCH: `${t.prefix}*`, COUNT: 100 }))
       keys.push(...batch)
     expect(keys.length).toBeGreaterThan(5)
-    const ttls = await Promise.all(keys.map((k) => admin.client.pTTL(k)))
+    const ttls = await Promise.all(keys.map((k) => fx.admin.client.pTTL(k)))
     expect(keys.filter((_, i) => !(ttls[i]! > 0))).toEqual([])
     const jti = keys.find((k) => k.includes(':deny:j:'))!
     const exp = (
       JSON.parse(Buffer.from(b.accessToken.split('.')[1]!, 'base64url').toString()) as { exp: number }
     ).exp
-    const pttl = await admin.client.pTTL(jti)
+    const pttl = await fx.admin.client.pTTL(jti)
     expect(pttl).toBeLessThanOrEqual((exp + 5) * 1000 - t.clock())
     expect(pttl).toBeGreaterThan((exp + 5) * 1000 - t.clock() - 5000)
     expect(keys.some((k) => k.includes(b.refreshToken))).toBe(false) // tokens are stored hashed
