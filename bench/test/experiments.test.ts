@@ -114,6 +114,7 @@ describe('size (C9)', () => {
       users: 2,
       connections: 2,
       rounds: 2,
+      settleSec: 0.2,
       durationSec: 0.4,
       warmupSec: 0.2,
     }

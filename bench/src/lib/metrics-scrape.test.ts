@@ -21,12 +21,19 @@ describe('metrics scrape', () => {
   })
   it('sums store reads and writes and diffs two scrapes per table', () => {
     const before = storeCountsFrom(parsePrometheus(TEXT))
-    expect(before).toMatchObject({ reads: 220, writes: 3 })
-    const after = storeCountsFrom(parsePrometheus(TEXT.replace('} 120', '} 170')))
+    expect(before).toMatchObject({ reads: 220, writes: 3, requests: 100 })
+    const after = storeCountsFrom(
+      parsePrometheus(
+        `${TEXT.replace('} 120', '} 170').replace('status="200",app="stateful"} 100', 'status="200",app="stateful"} 150')}` +
+          'auth_lab_http_requests_total{method="GET",route="/metrics",status="200",app="stateful"} 7\n',
+      ),
+    )
+    // The requests the server answered, its own /metrics scrapes left out.
     expect(diffStoreCounts(before, after)).toEqual({
       reads: 50,
       writes: 0,
       byTable: { 'read:sessions': 50, 'read:users': 0, 'write:sessions': 0 },
+      requests: 50,
     })
   })
 })

@@ -25,6 +25,12 @@ export interface StoreCounts {
   writes: number
   /** `read:sessions` → count, etc. */
   byTable: Record<string, number>
+  /**
+   * Requests the server answered (`auth_lab_http_requests_total`), /metrics itself left out: the divisor of every
+   * per-request figure. The load generator's response count misses the requests still in flight when it stops
+   * (one per connection), which the server handled inside the measured window (review E3).
+   */
+  requests: number
 }
 
 /**
@@ -46,8 +52,9 @@ export async function scrapeStoreCounters(baseUrl: string): Promise<StoreCounts>
 }
 
 export function storeCountsFrom(samples: Sample[]): StoreCounts {
-  const counts: StoreCounts = { reads: 0, writes: 0, byTable: {} }
+  const counts: StoreCounts = { reads: 0, writes: 0, byTable: {}, requests: 0 }
   for (const s of samples) {
+    if (s.name === 'auth_lab_http_requests_total' && s.labels.route !== '/metrics') counts.requests += s.value
     if (s.name !== 'auth_lab_store_operations_total') continue
     const op = s.labels.op
     const key = `${op}:${s.labels.table ?? '?'}`
@@ -64,5 +71,10 @@ export function diffStoreCounts(before: StoreCounts, after: StoreCounts): StoreC
   for (const k of new Set([...Object.keys(before.byTable), ...Object.keys(after.byTable)])) {
     byTable[k] = (after.byTable[k] ?? 0) - (before.byTable[k] ?? 0)
   }
-  return { reads: after.reads - before.reads, writes: after.writes - before.writes, byTable }
+  return {
+    reads: after.reads - before.reads,
+    writes: after.writes - before.writes,
+    byTable,
+    requests: after.requests - before.requests,
+  }
 }

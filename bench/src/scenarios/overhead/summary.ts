@@ -82,9 +82,8 @@ export function summarizeVariants(
       rounds: pairs.length,
       credentialBytes: own[0]?.credentialBytes ?? 0,
       non2xx: own.reduce((n, s) => n + s.non2xx, 0) + base.reduce((n, s) => n + s.non2xx, 0),
-      errors:
-        own.reduce((n, s) => n + s.errors + s.timeouts, 0) +
-        base.reduce((n, s) => n + s.errors + s.timeouts, 0),
+      // autocannon's `errors` already counts its timeouts (load-types.ts): added once (review E6).
+      errors: own.reduce((n, s) => n + s.errors, 0) + base.reduce((n, s) => n + s.errors, 0),
       ratioByRound: byRound,
       cpuAddedByRound,
     }

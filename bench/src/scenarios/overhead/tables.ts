@@ -5,8 +5,9 @@ import type { Decomposition } from './verdicts.js'
 
 const n0 = (x: number) => Math.round(x).toLocaleString('en-US')
 const f2 = (x: number) => x.toFixed(2)
+/** "median (min–max)"; a figure kept from one round has no range to show, and says so (review E4). */
 const withRange = (s: Summary | null, f: (x: number) => string) =>
-  s ? `${f(s.median)} (${f(s.min)}–${f(s.max)})` : '–'
+  s ? (s.n < 2 ? `${f(s.median)} (1 round)` : `${f(s.median)} (${f(s.min)}–${f(s.max)})`) : '–'
 
 export function mainTable(vs: VariantSummary[], rounds: number): Table {
   const rows: Cell[][] = vs.map((v) => {
@@ -29,7 +30,7 @@ export function mainTable(vs: VariantSummary[], rounds: number): Table {
       v.id,
       withRange(v.rps, n0),
       withRange(v.ratio, f2),
-      v.ratio ? `${Math.round(v.ratio.spread * 100)}%` : '–',
+      v.ratio ? (v.ratio.n < 2 ? '– (1 round)' : `${Math.round(v.ratio.spread * 100)}%`) : '–',
       v.addedUs ? Math.round(v.addedUs.median) : null,
       withRange(v.cpuUs, (x) => x.toFixed(0)),
       v.cpuAddedUs ? Math.round(v.cpuAddedUs.median) : null,

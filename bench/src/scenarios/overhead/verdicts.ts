@@ -165,7 +165,8 @@ export function decompose(evs: readonly Ev[]): Decomposition[] {
 
 const us = (x: number) => `${x.toFixed(1)} µs`
 const signed = (x: number) => `${x < 0 ? '−' : '+'}${Math.abs(x).toFixed(1)} µs`
-const rng = (s: Summary, f: (x: number) => string) => `${f(s.median)} (${f(s.min)}–${f(s.max)})`
+const rng = (s: Summary, f: (x: number) => string) =>
+  s.n < 2 ? `${f(s.median)} (1 round)` : `${f(s.median)} (${f(s.min)}–${f(s.max)})`
 const f2 = (x: number) => x.toFixed(2)
 /** "+12.3 µs (11.9–12.8) in-process; HTTP 0.61× (…), +45 µs server CPU" */
 function fig(e: Ev): string {

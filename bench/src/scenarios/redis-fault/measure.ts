@@ -49,7 +49,10 @@ export interface FaultRun {
   statusCounts: Record<string, number>
   responses: number
   errors: number
-  /** Responses in the buckets between the kill and the first 200 after the restart, and how many were 503. */
+  /**
+   * Responses in the 100 ms buckets wholly between the kill and the first 200 after the restart, and how many of
+   * them were 503 (both over the same window).
+   */
   outageResponses: number
   outage503: number
   /** One probe during the outage: status, body `error`, Retry-After. */
@@ -134,8 +137,11 @@ async function oneApp(id: ConfigId, s: FaultSizes, gen: LoadGenerator, progress?
     const buckets = load.timeSeries?.buckets ?? []
     const from = killAt - started
     const to = restartAt + (recoverMs ?? s.afterSec * 1000) - started
-    const inOutage = buckets.filter((b) => b.t + 100 > from && b.t < to)
+    // Both counts over the same window: the 100 ms buckets wholly between the kill and the first 200 again (a
+    // bucket straddling either edge mixes in 200s from before the kill or after recovery; review E5).
+    const inOutage = buckets.filter((b) => b.t >= from && b.t + 100 <= to)
     const outageResponses = inOutage.reduce((n, b) => n + b.ok + b.unauthorized + b.otherNon2xx, 0)
+    const outage503 = inOutage.reduce((n, b) => n + b.otherNon2xx, 0)
     const lost = (await mapLimit(creds, 8, (c) => stillLoggedIn(cfg, url, c))).filter((ok) => !ok).length
     return {
       config: id,
@@ -144,7 +150,7 @@ async function oneApp(id: ConfigId, s: FaultSizes, gen: LoadGenerator, progress?
       responses: load.responses,
       errors: load.errors,
       outageResponses,
-      outage503: load.statusCounts['503'] ?? 0,
+      outage503,
       probe: p,
       recoverMs,
       lost,

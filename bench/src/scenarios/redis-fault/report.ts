@@ -19,7 +19,7 @@ export function faultTable(runs: readonly FaultRun[]): Table {
     columns: [
       'configuration',
       'responses (all statuses)',
-      '503 during the outage (share of outage responses)',
+      '503 between the kill and recovery (share of the responses then)',
       '401',
       '500',
       'probe while down',

@@ -17,6 +17,7 @@ import type { Credential, Outcome } from '../../lib/client.js'
 import { authHeaders, credentialBytes, loginUsers, meStatus } from '../../lib/client.js'
 import { type AppConfig, pickApp } from '../../lib/configs.js'
 import type { LoadGenerator } from '../../lib/load.js'
+import { diffStoreCounts, scrapeStoreCounters } from '../../lib/metrics-scrape.js'
 import type { ServerHandle } from '../../lib/processes.js'
 import { startServer, tempDbPath } from '../../lib/processes.js'
 import { startMany } from '../../lib/start-many.js'
@@ -39,6 +40,8 @@ export interface SizeSizes {
   connections: number
   /** Visits of every server, each round in its own shuffled order (the verdict needs 3). */
   rounds: number
+  /** Load per server before the first round, thrown away (JIT warm-up). */
+  settleSec: number
   durationSec: number
   warmupSec: number
 }
@@ -51,6 +54,7 @@ export function sizeSizes(options: Pick<RunOptions, 'quick'>): SizeSizes {
         users: 8,
         connections: 8,
         rounds: 1,
+        settleSec: 0.3,
         durationSec: 0.8,
         warmupSec: 0.3,
       }
@@ -62,6 +66,9 @@ export function sizeSizes(options: Pick<RunOptions, 'quick'>): SizeSizes {
         // Three interleaved rounds (the verdict rule's minimum) of 0.7 s per visit after 0.3 s of warm-up (≈ 3–10 k
         // requests each): ~40 s in all, against ~28 s for the single pass it replaces (issue 14: full run < 10 min).
         rounds: 3,
+        // 1.5 s per server before round 1: five back-to-back 1 s visits of one server fell 475 → 237 → 158 → 168 →
+        // 147 µs (review E1), steady from about the third second of load.
+        settleSec: 1.5,
         durationSec: 0.7,
         warmupSec: 0.3,
       }
@@ -72,7 +79,10 @@ export function sizeEstimateSec(s: SizeSizes): number {
   // each), then each is visited once per round.
   const servers = s.padBytes.length * 2 + 1
   return (
-    3 + 0.3 * servers + 0.5 * (servers - 1) + s.rounds * (servers - 1) * (s.durationSec + s.warmupSec + 0.1)
+    3 +
+    0.3 * servers +
+    (servers - 1) * (0.5 + s.settleSec + 0.1) +
+    s.rounds * (servers - 1) * (s.durationSec + s.warmupSec + 0.2)
   )
 }
 
@@ -145,18 +155,29 @@ interface Visit {
   p99Ms: number
 }
 
+const loadOf = (v: Visitable, s: SizeSizes) => ({
+  url: `${v.server.url}/me`,
+  connections: s.connections,
+  credentials: v.headers,
+})
+
 async function visit(gen: LoadGenerator, v: Visitable, s: SizeSizes): Promise<Visit> {
-  const load = { url: `${v.server.url}/me`, connections: s.connections, credentials: v.headers }
+  const load = loadOf(v, s)
   await gen.run({ ...load, durationSec: s.warmupSec })
+  const m0 = await scrapeStoreCounters(v.server.url)
   const cpu0 = v.server.cpuTimes().totalUs
   const r = await gen.run({ ...load, durationSec: s.durationSec })
   const cpuUs = v.server.cpuTimes().totalUs - cpu0
+  // Per request the server handled (autocannon misses the in-flight last request of each connection: review E3).
+  const handled = diffStoreCounts(m0, await scrapeStoreCounters(v.server.url)).requests
+  const n = handled > 0 ? handled : r.responses
   return {
     rps: r.rps2xx,
     responses: r.responses,
     non2xx: r.non2xx,
-    errors: r.errors + r.timeouts,
-    cpuUsPerReq: r.responses > 0 ? cpuUs / r.responses : null,
+    // autocannon's `errors` already counts its timeouts (review E6).
+    errors: r.errors,
+    cpuUsPerReq: n > 0 ? cpuUs / n : null,
     p99Ms: r.latencyMs.p99,
   }
 }
@@ -222,6 +243,12 @@ export async function measureSize(
     const targets = await Promise.all(
       measured.map((p, i) => login(handles[i] as ServerHandle, p.app, p.pad, users[i] as string[])),
     )
+    // Settle every server first: a visit's 0.3 s warm-up does not finish V8's JIT work, and the first rounds would
+    // measure it (review E1: 732 → 392 → 172 µs over three rounds of one server, 475 → 147 µs over five visits).
+    for (const t of targets) {
+      opts.progress?.(`size: settling ${t.app.id} padded by ${t.padBytes} bytes`)
+      await gen.run({ ...loadOf(t, s), durationSec: s.settleSec })
+    }
     const visits: Visit[][] = targets.map(() => [])
     for (const [r, order] of roundOrders([...targets.keys()], s.rounds).entries()) {
       for (const i of order) {

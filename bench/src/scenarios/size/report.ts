@@ -48,7 +48,7 @@ export function sizeTable(m: SizeMeasurement): Table {
       'limits',
     ],
     rows: m.points.map((p) => [
-      p.config,
+      valid(p) ? p.config : `${p.config} (INVALID: non-2xx or errors)`,
       p.padBytes,
       p.credentialChars,
       p.dataBytes,
@@ -188,7 +188,7 @@ export function buildSizeResult(m: SizeMeasurement, sizes: SizeSizes, quick: boo
       '(a `pad` claim in every access token) and one stateful server (SQLite sessions) with `SESSION_EXTRA_DATA_BYTES` (the same bytes in the session row). ',
       `${sizes.users} users log in; autocannon loads \`GET /me\` with ${sizes.connections} connections for ${sizes.durationSec} s after a ${sizes.warmupSec} s warm-up; `,
       'server CPU from /proc before and after. ',
-      `Every server is visited once per round, ${sizes.rounds} round(s), each round in its own shuffled order, so a host that drifts during the sweep moves every size alike; figures are medians (min–max over rounds). `,
+      `Every server is first settled with ${sizes.settleSec} s of load (thrown away: V8's JIT warm-up), then visited once per round, ${sizes.rounds} round(s), each round in its own shuffled order, so a host that drifts during the sweep moves every size alike; figures are medians (min–max over rounds), CPU divided by the requests the server counted (its own metrics). `,
       "C9 is decided per app on the largest against the smallest padding, round by round: a ✔/✘ needs the difference to exceed the between-round spread in every round (docs/benchmarks.md). The knob raises the app's token-length cap by the padding so the sweep measures cost rather than the cap. ",
       `One more stateless server pads by ${sizes.probePadBytes} B and sends one request past Node's ${NODE_HEADER_LIMIT} B header limit.`,
     ].join(''),

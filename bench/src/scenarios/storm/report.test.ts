@@ -31,3 +31,36 @@ describe('storm verdict', () => {
     expect(stormVerdicts([storm(0, 2000)])).toEqual([])
   })
 })
+
+describe('storm peaks (review E2)', () => {
+  it('counts the most events in any one second, not a 250 ms bucket scaled ×4', async () => {
+    const { peakPerSecond } = await import('./measure.js')
+    // 1,500 refreshes due at the same whole second (a token's exp), then 100 at the next one.
+    const due = [...Array.from({ length: 1500 }, () => 8000), ...Array.from({ length: 100 }, () => 9000)]
+    expect(peakPerSecond(due)).toBe(1500)
+    expect(peakPerSecond([0, 100, 999, 1000, 1999])).toBe(3)
+    expect(peakPerSecond([])).toBe(0)
+  })
+
+  it("re-derives an older file's peaks from its own buckets, and leaves new waves alone", async () => {
+    const { windowedPeaks } = await import('./measure.js')
+    const old = {
+      requests: 1700,
+      ok: 1700,
+      non2xx: 0,
+      errors: 0,
+      // due times on whole seconds: every fourth 250 ms bucket holds a second's refreshes
+      dueBuckets: [1500, 0, 0, 0, 200, 0, 0, 0],
+      doneBuckets: [300, 400, 400, 400, 200, 0, 0, 0],
+      peakDuePerSec: 6000,
+      peakServedPerSec: 1600,
+      p50Ms: 1,
+      p99Ms: 2,
+      spanSec: 2,
+    }
+    const w = windowedPeaks(old, 250)
+    expect(w.peakDuePerSec).toBe(1500)
+    expect(w.peakServedPerSec).toBe(1500)
+    expect(windowedPeaks(w, 250)).toBe(w)
+  })
+})

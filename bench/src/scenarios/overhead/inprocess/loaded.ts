@@ -144,7 +144,8 @@ export function summarizeLoaded(samples: readonly LoadedSample[]): LoadedRow[] {
 }
 
 const f1 = (x: number) => x.toFixed(1)
-const rng = (s: Summary | null) => (s ? `${f1(s.median)} (${f1(s.min)}–${f1(s.max)})` : '–')
+const rng = (s: Summary | null) =>
+  s ? (s.n < 2 ? `${f1(s.median)} (1 round)` : `${f1(s.median)} (${f1(s.min)}–${f1(s.max)})`) : '–'
 const signed = (x: number) => `${x >= 0 ? '+' : '−'}${f1(Math.abs(x))}`
 
 /** The added CPU of `id` minus that of `other` (medians), or null when either is missing. */
