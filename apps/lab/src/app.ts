@@ -57,6 +57,23 @@ export function createApp(deps: LabDeps): Hono {
     app.all(`${spec.prefix}/*`, forward)
   }
 
+  // The committed sample report, so docs/choosing.md's links (sample-report/report.md#…) and the lab's "sample
+  // report" link resolve here too. report.html is static (no script) and styles itself inline: it gets its own
+  // policy, registered before the lab's so that one does not overwrite it.
+  for (const [file, type] of [
+    ['report.html', 'text/html; charset=utf-8'],
+    ['report.md', 'text/plain; charset=utf-8'],
+  ] as const) {
+    const path = join(deps.root, 'docs', 'sample-report', file)
+    if (!existsSync(path)) continue
+    const body = readFileSync(path, 'utf8')
+    app.get(`/docs/sample-report/${file}`, (c) => {
+      c.header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:")
+      c.header('X-Content-Type-Options', 'nosniff')
+      return staticAsset(body, type)(c, async () => {})
+    })
+  }
+
   app.use(
     secureHeaders({
       contentSecurityPolicy: {

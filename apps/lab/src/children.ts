@@ -99,6 +99,8 @@ export class ChildServers {
         DB_PATH: this.opts.dbPath,
         INSTANCE_ID: spec.id,
         ALLOWED_ORIGINS: origins.join(','),
+        // The apps' own pages link back to the lab where it really runs.
+        ...(this.opts.labOrigins[0] ? { LAB_URL: this.opts.labOrigins[0] } : {}),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     })

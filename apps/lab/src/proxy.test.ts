@@ -129,4 +129,17 @@ describe('the lab proxy', () => {
     expect(rebound.status).toBe(421)
     expect(await rebound.json()).toMatchObject({ error: 'invalid_request' })
   })
+
+  it("serves the sample report so choosing.md's links resolve, with a policy that allows no script", async () => {
+    const html = await app.request('/docs/sample-report/report.html')
+    expect(html.status).toBe(200)
+    expect(html.headers.get('content-type')).toMatch(/^text\/html/)
+    expect(html.headers.get('content-security-policy')).toBe(
+      "default-src 'none'; style-src 'unsafe-inline'; img-src data:",
+    )
+    expect(await html.text()).toContain('Auth Lab benchmark report')
+    const md = await app.request('/docs/sample-report/report.md')
+    expect(md.status).toBe(200)
+    expect(md.headers.get('content-type')).toMatch(/^text\/plain/)
+  })
 })

@@ -34,7 +34,9 @@ export async function renderSvg(spec: Record<string, unknown>): Promise<string> 
  */
 const READABLE_CONFIG = {
   font: 'sans-serif',
-  axis: { labelFontSize: 12, titleFontSize: 13 },
+  // Labels are variant ids up to ~40 characters ("stateless-hs256-denylist-redis-cached"): never cut them (vega's
+  // default limit is 180 px, which made two overhead bars read the same).
+  axis: { labelFontSize: 12, titleFontSize: 13, labelLimit: 400 },
   legend: { labelFontSize: 12, titleFontSize: 13, labelLimit: 320 },
   header: { labelFontSize: 13, titleFontSize: 13 },
   title: { fontSize: 14 },

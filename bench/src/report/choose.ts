@@ -47,15 +47,17 @@ const RULES: readonly Rule[] = [
     side: 'sessions',
     when: { C5: YES },
     text: (r) => {
-      const none = revocationFigures(r)?.modes.get('stateless-none')?.acceptedForSec.max
-      return `logout, "log out everywhere" and password changes must take effect on the next request: a pure JWT stayed usable ${none === undefined ? 'until it expired' : `for up to ${none.toFixed(1)} s`} after the event (C5), a session was refused at once.`
+      const f = revocationFigures(r)
+      const none = f?.modes.get('stateless-none')?.acceptedForSec.max
+      const ttl = f?.accessTtlSec
+      return `logout, "log out everywhere" and password changes must take effect on the next request: a pure JWT stayed usable ${none === undefined ? 'until it expired' : `for up to ${none.toFixed(1)} s`} after the event (C5${ttl == null ? '' : `; this run's ACCESS_TTL was ${ttl} s, and the window is what is left of it — up to 900 s with the default`}), a session was refused at once.`
     },
   },
   {
     side: 'sessions',
     when: { C1: NO },
     text: (r) =>
-      `per-request CPU matters and the store is local: the SQLite session lookup cost ${cpu(r, 'stateful-sqlite')} over /public, the HS256 verify it is said to save ${cpu(r, 'stateless-hs256-none')} (C1 refuted).`,
+      `per-request CPU matters and the store is local: the SQLite session lookup cost ${cpu(r, 'stateful-sqlite')} over /public, and the HS256 verify that replaces it ${cpu(r, 'stateless-hs256-none')}: skipping the lookup did not make the JWT cheaper (C1 refuted).`,
   },
   {
     side: 'jwt',

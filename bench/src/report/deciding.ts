@@ -166,7 +166,7 @@ export function decidingFigure(results: ResultsFile, id: string): string | null 
       return (
         `failed requests across the key rotation: ${f.failed} of ${f.responses.toLocaleString('en-US')} (${f.configs} algorithms)` +
         (p
-          ? `; the JWKS verifier took the new key after ${(p.median / 1000).toFixed(1)} s (${(p.min / 1000).toFixed(1)}–${(p.max / 1000).toFixed(1)})`
+          ? `; the JWKS verifier took the new key after ${(p.median / 1000).toFixed(1)} s (${(p.min / 1000).toFixed(1)}–${(p.max / 1000).toFixed(1)}), refusing ${f.verifierRefusals.toLocaleString('en-US')} valid new-key token(s) until then`
           : '')
       )
     }

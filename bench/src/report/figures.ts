@@ -336,21 +336,34 @@ export interface SizePoint {
 }
 
 /** Key rotation under load: failed requests across `keys rotate`, and when the JWKS verifier took the new key. */
-export function rotationFigures(
-  results: ResultsFile,
-): { configs: number; failed: number; responses: number; verifierPickupMs: Spread | null } | null {
+export function rotationFigures(results: ResultsFile): {
+  configs: number
+  failed: number
+  responses: number
+  verifierPickupMs: Spread | null
+  /** Valid new-key tokens the JWKS verifier refused before it took the new key (why rotation reads "mixed"). */
+  verifierRefusals: number
+} | null {
   const raw = experiment(results, 'rotation')?.raw
   if (!isObj(raw) || !Array.isArray(raw.rows) || raw.rows.length === 0) return null
   let failed = 0
   let responses = 0
   const pickups: number[] = []
+  let verifierRefusals = 0
   for (const r of raw.rows) {
     if (!isObj(r)) continue
+    verifierRefusals += num(r.verifierRefusals) ?? 0
     const load = isObj(r.load) ? r.load : {}
     failed += (num(load.non2xx) ?? 0) + (num(load.errors) ?? 0) + (num(load.timeouts) ?? 0)
     responses += num(load.responses) ?? 0
     const p = num(r.verifierPickupMs)
     if (p !== null) pickups.push(p)
   }
-  return { configs: raw.rows.length, failed, responses, verifierPickupMs: summarize(pickups) }
+  return {
+    configs: raw.rows.length,
+    failed,
+    responses,
+    verifierPickupMs: summarize(pickups),
+    verifierRefusals,
+  }
 }

@@ -55,7 +55,7 @@ export const LAB_HTML = `<!doctype html>
 <body>
 <header class="top">
 <h1>Auth Lab: sessions and JWTs side by side</h1>
-<nav><a href="/docs/choosing.md">Which one should I choose? (docs/choosing.md)</a> · <a href="/docs/lab.md">What this page shows (docs/lab.md)</a> · <span id="direct-links"></span></nav>
+<nav><a href="/docs/choosing.md">Which one should I choose? (docs/choosing.md)</a> · <a href="/docs/sample-report/report.html">The sample benchmark report</a> · <a href="/docs/lab.md">What this page shows (docs/lab.md)</a> · <span id="direct-links"></span></nav>
 <p class="lead">Left, the server remembers you (a session row, found by a cookie). Right, the server remembers nothing
 about the request (a signed JWT in page memory, renewed with a rotating refresh cookie). Both run on one SQLite file
 and one user table; this page reaches them through a same-origin proxy (<code>/stateful/…</code>,

@@ -500,10 +500,17 @@
       const btn = el('button', { type: 'button', text: s.current ? 'revoke (this device)' : 'revoke' })
       btn.addEventListener('click', async () => {
         const d = await c.call('DELETE', `/auth/sessions/${encodeURIComponent(s.id)}`, { bearer: true })
-        c.note(
-          d.status === 204 ? 'Device revoked.' : describeStatus(d, 'revoke'),
-          d.status === 204 ? 'ok' : 'bad',
-        )
+        if (d.status === 204 && s.current) {
+          // Revoking this browser's own device is a logout: say so, and forget what the pane held.
+          c.setToken(null)
+          c.user = null
+          c.save()
+          c.note('This device revoked: you are logged out here (log in again to continue).', 'ok')
+        } else
+          c.note(
+            d.status === 204 ? 'Device revoked.' : describeStatus(d, 'revoke'),
+            d.status === 204 ? 'ok' : 'bad',
+          )
         await loadDevices(c)
         await loadStore(c)
       })
@@ -586,10 +593,14 @@
   }
   async function ensureLogin(c) {
     const p = c.kind
+    // The session pane is usable when /me says so. The JWT pane always starts from a fresh login: an unexpired
+    // token in memory may still be dead (its key gone with a restart, its family revoked by a password change, its
+    // refresh cookie taken over by the race), and an experiment built on it draws the wrong conclusion (session-9
+    // walkthrough: a persisted-key restart reported "the ephemeral key that signed it is gone").
     if (c.kind === 's') {
       const r = await c.call('GET', '/me')
       if (r.status === 200) return
-    } else if (c.token && c.tokenClaims && c.tokenClaims.exp > Date.now() / 1000 + 2) return
+    }
     const { username, password } = creds(p)
     const r = await login(c, username, password)
     if (r.status !== 200) throw new Error(`login failed: ${r.status}`)
@@ -630,8 +641,11 @@
     const out = $('exp-out')
     out.prepend(c)
     while (out.children.length > 6) out.lastChild.remove()
+    let bad = 0
+    let redExpected = false
     return {
       row(pane, step, result, meaning, verdict = '') {
+        if (verdict === 'bad') bad++
         tb.append(
           el(
             'tr',
@@ -642,6 +656,21 @@
             el('td', { class: verdict ? `verdict-${verdict}` : '', text: meaning }),
           ),
         )
+      },
+      /** After the steps: a card with a red row says so at its foot, so a wrong outcome never reads as done. */
+      /** The XSS drills colour the attack's successes red on purpose: those rows are the expected outcome. */
+      expectRed() {
+        redExpected = true
+      },
+      finish() {
+        if (bad > 0 && !redExpected)
+          c.append(
+            el('p', {
+              class: 'bad',
+              text: `${bad} step(s) did not go as this server's settings predict (red above): the lab's state may be off — reload the page, or restart the instance, and run it again.`,
+            }),
+          )
+        return bad === 0 || redExpected
       },
       el: c,
     }
@@ -925,14 +954,17 @@
       t1.status === 200 ? 'warn' : 'ok',
     )
     const v = await refresh(j, ' (the real browser)')
+    const detected = v.status === 401 && v.body?.error === 'refresh_token_reused'
     out.row(
       mode(inst),
       'the real browser refreshes with its (same) token',
       res(v),
-      v.status === 401 && v.body.error === 'refresh_token_reused'
+      detected
         ? 'Reuse detected: one token presented twice means two holders, so the whole family is revoked.'
-        : 'No reuse detection?',
-      v.status === 401 ? 'ok' : 'bad',
+        : v.status === 401
+          ? `Refused, but not as reuse (${v.body?.error}): this device's family was already dead before the thief came.`
+          : 'No reuse detection?',
+      detected ? 'ok' : 'bad',
     )
     const t2 = await pocket(inst, 'thief', 'POST', '/auth/refresh')
     out.row(
@@ -947,9 +979,13 @@
       mode(inst),
       'the thief uses the access token it got',
       res(t3),
-      t3.status === 200
-        ? 'Still accepted until exp: revoking the family does not reach an access token under REVOCATION=none.'
-        : 'Refused: the family is on the deny-list.',
+      t1.status !== 200
+        ? 'The thief holds no access token: its refresh was refused.'
+        : t3.status === 200
+          ? 'Still accepted until exp: revoking the family does not reach an access token under REVOCATION=none.'
+          : INSTANCES[inst].env.REVOCATION === 'none'
+            ? 'Refused.'
+            : `Refused: REVOCATION=${INSTANCES[inst].env.REVOCATION} ends the revoked family's access tokens.`,
       t3.status === 200 ? 'warn' : 'ok',
     )
     const s = SESS()
@@ -1024,7 +1060,7 @@
       'POST /auth/refresh',
       res(rf),
       rf.status === 200
-        ? 'The refresh token lives in SQLite, so a refresh recovers (signed with the new key).'
+        ? `The refresh token lives in SQLite, so a refresh recovers (${INSTANCES[j.instance]?.env.JWT_KEYS === 'ephemeral' ? 'signed with the new key' : 'signed with the same persisted key'}).`
         : 'Failed.',
       rf.status === 200 ? 'ok' : 'bad',
     )
@@ -1045,6 +1081,9 @@
     return async (out) => {
       const d = await loadDrill()
       const c = kind === 's' ? SESS() : JWT.c
+      // The drill shows what a script can take from a logged-in page: log in first, as every experiment does.
+      await ensureLogin(c)
+      out.expectRed()
       const pane = kind === 's' ? 'Sessions' : mode(c.instance)
       const rows = kind === 's' ? await d.sessions(c.prefix) : await d.jwt(c.prefix)
       const got = {}
@@ -1117,7 +1156,7 @@
         out.el.dataset.experiment = id
         try {
           await fn(out)
-          out.el.dataset.done = 'ok'
+          out.el.dataset.done = out.finish() ? 'ok' : 'unexpected'
         } catch (err) {
           out.row('–', 'experiment stopped', 'error', String(err?.message ? err.message : err), 'bad')
           out.el.dataset.done = 'error'
@@ -1206,13 +1245,18 @@
     const coord = $('r-coord').value
     const grace = $('r-grace').value
     const out = $('r-out')
-    try {
-      out.textContent = `Restarting the stateless (denylist) server with REFRESH_GRACE=${grace}…`
-      await labFetch('/lab/api/instances/stateless/restart', {
+    // The race changes the denylist server's grace window and logs bob in under the /stateless refresh cookie
+    // path: both are put back afterwards, so later experiments on that pane start from the lab's own settings.
+    const before = String((INSTANCES.stateless || { env: {} }).env.REFRESH_GRACE ?? '0')
+    const restartWith = (g) =>
+      labFetch('/lab/api/instances/stateless/restart', {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ env: { REFRESH_GRACE: grace } }),
+        body: JSON.stringify({ env: { REFRESH_GRACE: g } }),
       })
+    try {
+      out.textContent = `Restarting the stateless (denylist) server with REFRESH_GRACE=${grace}…`
+      await restartWith(grace)
       await loadInstances()
       const frames = $('r-frames')
       frames.replaceChildren()
@@ -1241,6 +1285,30 @@
     } catch (err) {
       out.textContent = `The race did not complete: ${err.message}`
     } finally {
+      try {
+        if (String(grace) !== before) {
+          out.append(
+            el('p', { class: 'hint', text: `Restoring REFRESH_GRACE=${before} on the denylist server…` }),
+          )
+          await restartWith(before)
+          await loadInstances()
+        }
+      } catch (err) {
+        out.append(
+          el('p', { class: 'bad', text: `Could not restore REFRESH_GRACE=${before}: ${err.message}` }),
+        )
+      }
+      // bob's race family holds this pane's refresh cookie now: the pane's own login is gone with it.
+      const c = clients.stateless
+      if (c) {
+        c.setToken(null)
+        c.user = null
+        c.save()
+        c.note(
+          'The race logged bob in under this pane’s refresh cookie: log in again to use this pane.',
+          'bad',
+        )
+      }
       btn.disabled = false
     }
   }

@@ -92,6 +92,8 @@ function envMetricsToken(env: Env): string | undefined {
 export interface CommonConfig {
   port: number
   host: string
+  /** LAB_URL: where the lab runs, for the demo page's links to it (the lab sets it on its children). */
+  labUrl: string
   dbPath: string
   instanceId: string
   cookieSecure: boolean
@@ -110,6 +112,20 @@ export interface CommonConfig {
    * the login throttle lives in Redis; SESSION_STORE / TOKEN_STORE=redis put sessions / refresh state there too.
    */
   redis: { url: string | undefined; prefix: string; clientCache: boolean }
+}
+
+/** An http(s) URL without a trailing slash (it lands in the demo page's links: nothing else is accepted). */
+function envHttpUrl(env: Env, name: string, fallback: string): string {
+  const value = envString(env, name, fallback)
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw new ConfigError(`${name} must be an http(s) URL, got ${JSON.stringify(value)}`)
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new ConfigError(`${name} must be an http(s) URL, got ${JSON.stringify(value)}`)
+  return url.origin
 }
 
 /** SQLite's in-memory names stay as they are; any other relative path is taken from where the command was typed. */
@@ -147,6 +163,7 @@ export function readCommonConfig(
     ]),
     trustProxy: envBool(env, 'TRUST_PROXY', false),
     logRequests: envBool(env, 'LOG_REQUESTS', false),
+    labUrl: envHttpUrl(env, 'LAB_URL', 'http://localhost:3000'),
     metricsToken: envMetricsToken(env),
     http: {
       headersTimeoutMs: headersTimeout * 1000,

@@ -6,6 +6,8 @@
  * attributes. The favicon and stylesheet routes come from `demoAssets()` (@auth-lab/shared).
  */
 export interface DemoPageSettings {
+  /** Where the lab runs (LAB_URL): the page links to it. */
+  labUrl: string
   /** The session cookie's name: `sid`, or `__Host-sid` with COOKIE_SECURE=1. */
   cookieName: string
   store: string
@@ -27,11 +29,11 @@ export function demoHtml(s: DemoPageSettings): string {
 <script src="/demo-common.js" defer></script>
 <script src="/demo.js" defer></script>
 </head>
-<body data-cookie="${attr(s.cookieName)}" data-idle="${attr(s.idleTtlSeconds)}" data-absolute="${attr(s.absoluteTtlSeconds)}">
+<body data-lab="${attr(s.labUrl)}" data-cookie="${attr(s.cookieName)}" data-idle="${attr(s.idleTtlSeconds)}" data-absolute="${attr(s.absoluteTtlSeconds)}">
 <header class="top page">
 <h1>Auth Lab: stateful sessions</h1>
-<nav><a href="http://localhost:3000/">The lab: sessions and JWTs side by side (http://localhost:3000/)</a> ·
-<a href="http://localhost:3000/docs/choosing.md">Which one should I choose? (docs/choosing.md)</a></nav>
+<nav><a href="${attr(s.labUrl)}/">The lab: sessions and JWTs side by side (${attr(s.labUrl)}/)</a> ·
+<a href="${attr(s.labUrl)}/docs/choosing.md">Which one should I choose? (docs/choosing.md)</a></nav>
 <p class="lead">The browser holds only an opaque session ID in an <b>HttpOnly</b> cookie, which this page’s
 JavaScript cannot read; it is sent automatically with every request to this origin. The server holds a row per
 session (keyed by a SHA-256 of that ID), so logging out or revoking a session takes effect on the very next request.</p>
@@ -90,7 +92,7 @@ export const DEMO_JS = `'use strict'
       el('p', { text: me
         ? 'One row in the sessions table: key = SHA-256 of your cookie (the ID itself is never stored), user ' + me.user.username + ', ends ' + L.relIso(me.auth.expires_at) + ' unless used again (idle ' + L.span(Number(document.body.dataset.idle)) + ', at most ' + L.span(Number(document.body.dataset.absolute)) + ' after login).'
         : 'Nothing for this browser: no session row.' }),
-      el('p', { class: 'hint', text: 'The lab (http://localhost:3000/) shows the row itself, read from the database.' }),
+      el('p', { class: 'hint', text: 'The lab (' + document.body.dataset.lab + '/) shows the row itself, read from the database.' }),
     )
   }
 

@@ -8,6 +8,7 @@ import { sessionCookie } from '../session/cookie.js'
 export function demoRoutes(deps: Deps): Hono<AppEnv> {
   const { session } = deps.config
   const html = demoHtml({
+    labUrl: deps.config.labUrl,
     cookieName: sessionCookie(deps.config.cookieSecure).name,
     store: session.store,
     idleTtlSeconds: session.idleTtlSeconds,

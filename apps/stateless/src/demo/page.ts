@@ -6,6 +6,8 @@
  * algorithm) reach the script as data- attributes, so the countdown knows when the server really stops accepting.
  */
 export interface DemoPageSettings {
+  /** Where the lab runs (LAB_URL): the page links to it. */
+  labUrl: string
   /** The refresh cookie's name: `rt`, or `__Secure-rt` with COOKIE_SECURE=1. */
   cookieName: string
   revocation: string
@@ -29,11 +31,11 @@ export function demoHtml(s: DemoPageSettings): string {
 <script src="/demo-common.js" defer></script>
 <script type="module" src="/demo.js"></script>
 </head>
-<body data-cookie="${attr(s.cookieName)}" data-tolerance="${attr(s.clockTolerance)}" data-alg="${attr(s.alg)}" data-revocation="${attr(s.revocation)}">
+<body data-lab="${attr(s.labUrl)}" data-cookie="${attr(s.cookieName)}" data-tolerance="${attr(s.clockTolerance)}" data-alg="${attr(s.alg)}" data-revocation="${attr(s.revocation)}">
 <header class="top page">
 <h1>Auth Lab: stateless JWT (REVOCATION=${attr(s.revocation)})</h1>
-<nav><a href="http://localhost:3000/">The lab: sessions and JWTs side by side (http://localhost:3000/)</a> ·
-<a href="http://localhost:3000/docs/choosing.md">Which one should I choose? (docs/choosing.md)</a></nav>
+<nav><a href="${attr(s.labUrl)}/">The lab: sessions and JWTs side by side (${attr(s.labUrl)}/)</a> ·
+<a href="${attr(s.labUrl)}/docs/choosing.md">Which one should I choose? (docs/choosing.md)</a></nav>
 <p class="lead">The browser holds two things. The <b>access token</b> (a signed JWT, valid ${attr(s.accessTtl)} s) lives
 only in a JavaScript variable of this page and is sent as <code>Authorization: Bearer</code>. The <b>refresh token</b>
 lives in an <b>HttpOnly</b> cookie scoped to <code>/auth</code> that no script can read; the server keeps only its SHA-256.</p>
@@ -133,7 +135,7 @@ function render() {
   if (jwks) {
     kids.push(el('p', { text: 'Public keys (GET /.well-known/jwks.json): ' + (jwks.keys.length ? jwks.keys.map((k) => k.kid + ' (' + k.alg + ')').join(', ') + ' — any other service can verify our tokens with these, without calling us.' : '{"keys":[]} — empty because ' + document.body.dataset.alg + ' is symmetric: the key that verifies also signs, so it is never published. Other services would need the secret itself; use RS256/ES256/EdDSA to let them verify from the JWKS.') }))
   }
-  kids.push(el('p', { class: 'hint', text: 'The lab (http://localhost:3000/) shows the families, the deny-list and the key ids, read from the database.' }))
+  kids.push(el('p', { class: 'hint', text: 'The lab (' + document.body.dataset.lab + '/) shows the families, the deny-list and the key ids, read from the database.' }))
   store.replaceChildren(...kids)
 }
 

@@ -8,6 +8,7 @@ import type { AppEnv, Deps } from '../env.js'
 export function demoRoutes(deps: Deps): Hono<AppEnv> {
   const { config } = deps
   const html = demoHtml({
+    labUrl: config.labUrl,
     cookieName: refreshCookieName(config.cookieSecure),
     revocation: config.revocation,
     alg: config.jwt.alg,

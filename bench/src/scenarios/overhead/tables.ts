@@ -165,7 +165,7 @@ export function ratioChart(vs: VariantSummary[]): Chart {
       ),
     ),
   ]
-  const y = { field: 'variant', type: 'nominal', sort: order, title: null, axis: { labelLimit: 260 } }
+  const y = { field: 'variant', type: 'nominal', sort: order, title: null, axis: { labelLimit: 400 } }
   // Ratios above 1 happen on a noisy machine (the baseline run was the unlucky one): widen the axis, never clip.
   const top = Math.max(1.1, ...values.map((v) => ('max' in v ? v.max : v.ratio))) * 1.08
   return {
@@ -290,7 +290,7 @@ export function decompositionChart(ds: Decomposition[]): Chart {
           type: 'nominal',
           sort: ds.map((d) => d.id),
           title: null,
-          axis: { labelLimit: 260 },
+          axis: { labelLimit: 400 },
         },
         x: { field: 'us', type: 'quantitative', stack: 'zero', title: 'µs per request (in-process)' },
         color: {

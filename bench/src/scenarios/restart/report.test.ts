@@ -78,7 +78,7 @@ describe('restart section', () => {
 
   it('computes verdicts from the shares, not from expectations', () => {
     const result = buildRestartResult(rows, restartSizes({ quick: true }))
-    const c2 = result.verdicts.find((v) => v.claim === 'C2')
+    const c2 = result.verdicts.find((v) => v.claim === 'C2 (sessions)')
     expect(c2?.status).toBe('mixed')
     expect(c2?.text).toContain('at most 0 %')
     expect(c2?.text).toContain('at least 100 %')
@@ -91,7 +91,7 @@ describe('restart section', () => {
       rows.map((r) => (r.config === 'stateful-memory' ? { ...r, okAfter: 1 } : r)),
       restartSizes({ quick: true }),
     )
-    expect(odd.verdicts.find((v) => v.claim === 'C2')?.status).toBe('inconclusive')
+    expect(odd.verdicts.find((v) => v.claim === 'C2 (sessions)')?.status).toBe('inconclusive')
   })
 
   it('produces a valid section whose chart renders to SVG', async () => {

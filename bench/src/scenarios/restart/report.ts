@@ -182,7 +182,7 @@ export function restartVerdicts(rows: readonly RestartRow[]): Verdict[] {
   if (memKept !== null && sqlKept !== null) {
     const status = memKept <= 0.01 && sqlKept >= 0.99 ? 'mixed' : 'inconclusive'
     verdicts.push({
-      claim: 'C2',
+      claim: 'C2 (sessions)',
       status,
       text:
         `"A restart logs every session user out" holds only for sessions kept in process memory: at most ${fmt(memKept)} of users ` +
