@@ -130,7 +130,7 @@ describe('charts and text a reader can trust', () => {
     const spec = withReadableDefaults({ config: { axis: { labelFontSize: 9 } } }) as {
       config: { axis: { labelFontSize: number; titleFontSize: number } }
     }
-    expect(spec.config.axis).toEqual({ labelFontSize: 9, titleFontSize: 13 })
+    expect(spec.config.axis).toEqual({ labelFontSize: 9, titleFontSize: 13, labelLimit: 400 })
   })
 
   it('escapes characters that need fonts the reader may not have, and invisible controls', async () => {
