@@ -38,6 +38,26 @@ describe('env parsing', () => {
   })
 })
 
+describe('session 9 settings', () => {
+  const d = { port: 1, dbPath: ':memory:', app: 'x' }
+  it('a relative DB_PATH is taken from where the command was typed (INIT_CWD), SQLite names stay as they are', () => {
+    expect(readCommonConfig({ DB_PATH: 'data/x.db', INIT_CWD: '/home/me/repo' }, d).dbPath).toBe(
+      '/home/me/repo/data/x.db',
+    )
+    expect(readCommonConfig({ DB_PATH: '/abs/x.db', INIT_CWD: '/home/me' }, d).dbPath).toBe('/abs/x.db')
+    expect(readCommonConfig({ DB_PATH: ':memory:', INIT_CWD: '/home/me' }, d).dbPath).toBe(':memory:')
+  })
+
+  it('LAB_URL: an http(s) origin, nothing else (it lands in the demo page links)', () => {
+    expect(readCommonConfig({}, d).labUrl).toBe('http://localhost:3000')
+    expect(readCommonConfig({ LAB_URL: 'https://lab.example:8443/x' }, d).labUrl).toBe(
+      'https://lab.example:8443',
+    )
+    expect(() => readCommonConfig({ LAB_URL: 'javascript:alert(1)' }, d)).toThrow(/LAB_URL/)
+    expect(() => readCommonConfig({ LAB_URL: 'not a url' }, d)).toThrow(/LAB_URL/)
+  })
+})
+
 describe('issue 10 F9 settings', () => {
   it('the default instance id is random, not the process id', () => {
     const a = readCommonConfig({}, { port: 1, dbPath: ':memory:', app: 'x' })

@@ -158,7 +158,10 @@ export class TokenService {
     return this.refreshTokens.listForUser(userId)
   }
 
-  /** Revokes one device of the user; false if it is not a live device of theirs (404, no oracle across users). */
+  /**
+   * Revokes one device of the user; false if it is neither a live device of theirs nor one of theirs whose revocation
+   * is still waiting for its cut (404, no oracle across users).
+   */
   async revokeDevice(userId: number, familyId: string): Promise<boolean> {
     // A live device of theirs, or one revoked by an earlier attempt whose cut failed (503): the retry finishes it.
     const owned =
