@@ -433,14 +433,20 @@
         ),
       )
       const tb = el('tbody')
-      for (const f of s.families.slice(0, 5)) {
+      // This browser's family first (the sid of the pane's token), then the newest: the one the pane acts on is
+      // never cut off by the row limit.
+      const mine = c.tokenClaims?.sid
+      const SHOWN = 8
+      const families = [...s.families].sort((a, b) => (b.id === mine) - (a.id === mine))
+      for (const f of families.slice(0, SHOWN)) {
         const chain = el('div', { class: 'chain' })
+        const whose = f.id === mine ? 'this browser’s cookie' : 'another device’s cookie'
         for (const tk of f.chain)
           chain.append(
             el('div', {
               class: tk.usedAt ? 'hint' : 'ok',
               title: `created ${new Date(tk.createdAt).toISOString()}${tk.usedAt ? `, used ${new Date(tk.usedAt).toISOString()}` : ''}`,
-              text: `${tk.hash.slice(0, 10)}… ${tk.usedAt ? `used ${rel(tk.usedAt)}` : f.revokedAt ? 'dead (family revoked)' : 'LIVE: the cookie'}`,
+              text: `${tk.hash.slice(0, 10)}… ${tk.usedAt ? `used ${rel(tk.usedAt)}` : f.revokedAt ? 'dead (family revoked)' : `LIVE: ${whose}`}`,
             }),
           )
         const state = f.revokedAt
@@ -458,6 +464,18 @@
           ),
         )
       }
+      if (families.length > SHOWN)
+        tb.append(
+          el(
+            'tr',
+            {},
+            el('td', {
+              colspan: '5',
+              class: 'hint',
+              text: `…and ${families.length - SHOWN} more famil${families.length - SHOWN === 1 ? 'y' : 'ies'} of this user (My devices lists the live ones).`,
+            }),
+          ),
+        )
       t.append(tb)
       kids.push(t)
       const deny = s.denylist.map((d) => `${d.key.slice(0, 18)}… until ${rel(d.expiresAt)}`)
