@@ -146,14 +146,8 @@ async function login(
   return { server, app, padBytes, creds, headers: creds.map((c) => authHeaders(c, '/me')) }
 }
 
-interface Visit {
-  rps: number
-  responses: number
-  non2xx: number
-  errors: number
-  cpuUsPerReq: number | null
-  p99Ms: number
-}
+/** One visit's figures: a point's, for one round. */
+type Visit = Pick<SizePoint, 'rps' | 'responses' | 'non2xx' | 'errors' | 'cpuUsPerReq' | 'p99Ms'>
 
 const loadOf = (v: Visitable, s: SizeSizes) => ({
   url: `${v.server.url}/me`,
