@@ -5,8 +5,8 @@
  *   the HTTP edge answers 503 `store_unavailable` instead of hanging or queueing writes to replay later (a queued
  *   write replayed after a reconnect could undo a logout that committed in between);
  * - never waits on a Redis that stops answering without closing the connection (paused, or a network path that
- *   drops packets): every operation (`redisCall`, Lua scripts) gives up after `commandTimeoutMs`, so the request
- *   answers 503 instead of hanging;
+ *   drops packets): every store operation (`redisCall`, and the throttle's scripts) gives up after
+ *   `commandTimeoutMs`, so the request answers 503 instead of hanging;
  * - never crashes the process: every `error` event is reported through `onError`, rate-limited to one line per
  *   second (a down Redis emits one per reconnect attempt);
  * - `REDIS_CLIENT_CACHE=1`: server-assisted client-side caching (CLIENT TRACKING, RESP3 pushes). node-redis clears

@@ -4,7 +4,7 @@
  * scripts stay valid on Redis Cluster as long as the keys share a hash tag.
  */
 import { createHash } from 'node:crypto'
-import { REDIS_DEFAULTS, type Redis, withDeadline } from './client.js'
+import type { Redis } from './client.js'
 
 export interface LuaScript {
   run(client: Redis, keys: string[], args: (string | number)[]): Promise<unknown>
@@ -15,12 +15,11 @@ export function luaScript(source: string): LuaScript {
   return {
     async run(client, keys, args) {
       const options = { keys, arguments: args.map(String) }
-      // A deadline of its own: the throttle runs scripts outside `redisCall` (client.ts `withDeadline`).
       try {
-        return await withDeadline(client.evalSha(sha, options), REDIS_DEFAULTS.commandTimeoutMs)
+        return await client.evalSha(sha, options)
       } catch (err) {
         if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err
-        return withDeadline(client.eval(source, options), REDIS_DEFAULTS.commandTimeoutMs)
+        return client.eval(source, options)
       }
     },
   }

@@ -19,7 +19,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import type { Clock } from '../clock.js'
 import { systemClock } from '../clock.js'
 import { StoreUnavailableError } from '../http/errors.js'
-import type { RedisHandle } from '../redis/client.js'
+import { REDIS_DEFAULTS, type RedisHandle, withDeadline } from '../redis/client.js'
 import { luaScript } from '../redis/script.js'
 import type { Reservation, ReserveResult, ThrottleOptions } from './login-throttle.js'
 import type { Throttle } from './throttle.js'
@@ -72,10 +72,14 @@ export class RedisLoginThrottle implements Throttle {
     const user = this.keys('tu', username)
     const addr = this.keys('ti', ip)
     const now = this.clock()
+    // The scripts run outside `redisCall`, so they take its deadline here: a Redis that stopped answering is a 503.
     const ask = (keys: string[], max: number) =>
-      RESERVE.run(this.redis.client, keys, [now, this.windowMs, max, LEASE_MS, id]) as Promise<
-        [number, number]
-      >
+      withDeadline(
+        RESERVE.run(this.redis.client, keys, [now, this.windowMs, max, LEASE_MS, id]) as Promise<
+          [number, number]
+        >,
+        REDIS_DEFAULTS.commandTimeoutMs,
+      )
     const settled = await Promise.allSettled([
       ask(user, this.opts.maxFailuresPerUser),
       ask(addr, this.opts.maxFailuresPerIp),
@@ -118,7 +122,10 @@ export class RedisLoginThrottle implements Throttle {
   private async settle(keys: string[][], id: string, outcome: Outcome): Promise<void> {
     const now = this.clock()
     try {
-      await Promise.all(keys.map((k) => SETTLE.run(this.redis.client, k, [now, this.windowMs, id, outcome])))
+      await withDeadline(
+        Promise.all(keys.map((k) => SETTLE.run(this.redis.client, k, [now, this.windowMs, id, outcome]))),
+        REDIS_DEFAULTS.commandTimeoutMs,
+      )
     } catch (err) {
       throw new StoreUnavailableError(err)
     }
