@@ -118,6 +118,37 @@ describe('the apps’ own pages (headless Chromium)', () => {
     await page.close()
   })
 
+  it('the two JWT pages share one refresh cookie: both say so, and a refresh that lands in another login says so', async () => {
+    // Cookies are per host, not per port: both stateless servers set `rt` at Path=/auth on localhost.
+    const deny = await open('stateless')
+    const none = await open('stateless-none')
+    for (const page of [deny, none]) {
+      const text = (await page.textContent('#shared-cookie')) ?? ''
+      expect(text).toContain('shares its refresh cookie with every other JWT page on this host')
+      expect(text).toContain('per host, not per port')
+    }
+    await deny.click('#login button[type=submit]')
+    await statusHas(deny, 'Logged in as alice')
+    await none.fill('#login input[name=username]', 'bob')
+    await none.fill('#login input[name=password]', 'bob-demo-pass')
+    await none.click('#login button[type=submit]')
+    await statusHas(none, 'Logged in as bob')
+    const rts = (await context.cookies()).filter((c) => /(^|-)rt$/.test(c.name))
+    expect(rts.map((c) => `${c.domain} ${c.path}`)).toEqual(['localhost /auth'])
+    // The denylist page's next refresh sends bob's cookie: it carries on as bob, and says so.
+    await deny.click('#refresh')
+    await statusHas(deny, 'came from another login')
+    expect(await deny.textContent('#status')).toContain('now acts as bob, no longer alice')
+    await deny.screenshot({ path: join(REPORT_DIR, 'app-stateless-shared-cookie.png'), fullPage: true })
+    // A logout on one ends the other at its next refresh.
+    await none.click('#logout')
+    await statusHas(none, 'Logged out (204)')
+    await deny.click('#refresh')
+    await statusHas(deny, 'Refresh: 401')
+    await deny.close()
+    await none.close()
+  })
+
   it('left no console error, no 404 and no request pending', async () => {
     expect(guard.errors).toEqual([])
     expect(guard.notFound).toEqual([])

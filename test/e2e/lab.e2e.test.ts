@@ -30,24 +30,38 @@ async function screenshot(name: string): Promise<void> {
 
 type Row = [pane: string, step: string, result: string, meaning: string]
 
-/** Clicks an experiment button and returns its result table once the experiment finished. */
-async function runExperiment(id: string, timeout = 60_000): Promise<Row[]> {
+/** Clicks an experiment button; `done()` returns its result table once the experiment finished as `expected`. */
+async function startExperiment(id: string) {
   const before = await page.locator(`.card[data-experiment="${id}"]`).count()
   await page.click(`#${id}`)
   const card = page.locator(`.card[data-experiment="${id}"]`).first()
-  await page.waitForFunction(
-    ([sel, n]) => document.querySelectorAll(sel as string).length > (n as number),
-    [`.card[data-experiment="${id}"][data-done]`, before],
-    { timeout },
-  )
-  // On failure the card's text (its last row says why the experiment stopped) is the message.
-  expect(await card.getAttribute('data-done'), (await card.textContent()) ?? '').toBe('ok')
-  return card
-    .locator('tbody tr')
-    .evaluateAll((trs) =>
-      trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '') as Row),
-    )
+  await card.waitFor()
+  return {
+    card,
+    async done(timeout = 60_000, expected = 'ok'): Promise<Row[]> {
+      await page.waitForFunction(
+        ([sel, n]) => document.querySelectorAll(sel as string).length > (n as number),
+        [`.card[data-experiment="${id}"][data-done]`, before],
+        { timeout },
+      )
+      // On failure the card's text (its last row says why the experiment stopped) is the message.
+      expect(await card.getAttribute('data-done'), (await card.textContent()) ?? '').toBe(expected)
+      return card
+        .locator('tbody tr')
+        .evaluateAll((trs) =>
+          trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '') as Row),
+        )
+    },
+  }
 }
+
+/** Clicks an experiment button and returns its result table once the experiment finished. */
+async function runExperiment(id: string, timeout = 60_000): Promise<Row[]> {
+  return (await startExperiment(id)).done(timeout)
+}
+
+/** The experiment buttons besides the expiry one (all of them were locked by its wait before session 10). */
+const OTHER_EXPERIMENTS = ['x-replay', 'x-revoke', 'x-password', 'x-steal', 'x-restart', 's-xss', 'j-xss']
 
 const find = (rows: Row[], pane: string, step: RegExp): Row => {
   const row = rows.find((r) => r[0] === pane && step.test(r[1]))
@@ -84,6 +98,11 @@ describe('the lab page (headless Chromium)', () => {
   it('shows both panes with each instance’s mode, a favicon, and no 404', async () => {
     expect(await page.textContent('#s-badges')).toContain('SESSION_STORE=sqlite')
     expect(await page.textContent('#j-badges')).toContain('REVOCATION=none')
+    // The direct links warn that the two JWT apps' own pages share one refresh cookie (one host, one jar).
+    const ports = lab.lab.children.status().filter((i) => i.app === 'stateless')
+    const shared = (await page.textContent('#shared-rt')) ?? ''
+    expect(shared).toContain('share one refresh cookie')
+    for (const i of ports) expect(shared).toContain(`:${i.port}`)
     const icon = await fetch(`${lab.url}/favicon.svg`)
     expect(icon.status).toBe(200)
     expect(icon.headers.get('content-type')).toBe('image/svg+xml')
@@ -186,12 +205,57 @@ describe('the lab page (headless Chromium)', () => {
   })
 
   it('let the token expire: accepted inside the clock tolerance, refused after, a refresh recovers', async () => {
-    const rows = await runExperiment('x-expire', (E2E_ACCESS_TTL + 30) * 1000)
+    const x = await startExperiment('x-expire')
+    const countdown = x.card.locator('.countdown')
+    await countdown.waitFor()
+    // The wait holds only its own button and the pane's auto refresh, and counts down live.
+    const first = await countdown.textContent()
+    expect(first).toMatch(/expires in \d+ s/)
+    await page.waitForFunction(
+      (t) => document.querySelector('.card[data-experiment="x-expire"] .countdown')?.textContent !== t,
+      first,
+    )
+    expect(await page.isDisabled('#x-expire')).toBe(true)
+    for (const id of OTHER_EXPERIMENTS) expect(await page.isDisabled(`#${id}`), id).toBe(false)
+    expect(await page.isDisabled('#j-auto')).toBe(true)
+    expect(await page.isChecked('#j-auto')).toBe(false)
+    expect(await page.textContent('#j-auto-paused')).toContain('paused')
+    await screenshot('experiment-expire-waiting')
+    // Another experiment runs meanwhile (it logs the JWT pane in afresh); the wait goes on and its verdict holds:
+    // the expiry steps test the experiment's own copy of the token.
+    const revoke = await runExperiment('x-revoke')
+    expect(status(find(revoke, 'JWT, REVOCATION=none', /device B calls/))).toBe(200)
+    expect(await page.isDisabled('#x-expire')).toBe(true)
+    const rows = await x.done((E2E_ACCESS_TTL + 30) * 1000)
+    expect(status(find(rows, 'JWT, REVOCATION=none', /just after exp/))).toBe(200)
     expect(status(find(rows, 'JWT, REVOCATION=none', /after exp \+ tolerance/))).toBe(401)
     expect(status(find(rows, 'JWT, REVOCATION=none', /POST \/auth\/refresh/))).toBe(200)
     expect(status(find(rows, 'Sessions', /GET \/me/))).toBe(200)
+    expect(await x.card.locator('.countdown').count()).toBe(0)
+    expect(await page.isDisabled('#x-expire')).toBe(false)
+    expect(await page.isDisabled('#j-auto')).toBe(false)
+    expect(await page.isChecked('#j-auto')).toBe(true)
     await screenshot('experiment-expire')
   }, 120_000)
+
+  it('let the token expire, then Cancel: auto refresh back, the pane refreshed, at once', async () => {
+    const x = await startExperiment('x-expire')
+    await x.card.locator('.countdown').waitFor()
+    const clicked = Date.now()
+    await x.card.locator('button.cancel').click()
+    const rows = await x.done(10_000, 'cancelled')
+    expect(Date.now() - clicked).toBeLessThan(5_000)
+    expect(find(rows, 'JWT, REVOCATION=none', /cancelled/)[2]).toBe('200')
+    // A cancelled card carries no verdict: no red row, no "did not go as predicted" line.
+    expect(await x.card.locator('.verdict-bad, p.bad').count()).toBe(0)
+    expect(await x.card.locator('.countdown').count()).toBe(0)
+    expect(await page.isDisabled('#x-expire')).toBe(false)
+    expect(await page.isDisabled('#j-auto')).toBe(false)
+    expect(await page.isChecked('#j-auto')).toBe(true)
+    expect(await page.textContent('#j-auto-paused')).toBe('')
+    expect(await page.textContent('#j-holds')).toMatch(/valid, expires in/)
+    await screenshot('experiment-expire-cancelled')
+  })
 
   it('restart: SQLite sessions and persisted keys survive; memory sessions and ephemeral keys do not', async () => {
     let rows = await runExperiment('x-restart', 90_000)
@@ -259,6 +323,47 @@ describe('the lab page (headless Chromium)', () => {
     await page.waitForFunction(() => document.querySelector('#r-report table') !== null)
     await screenshot('race-measured')
   }, 240_000)
+
+  it('at 420 px wide, the tables scroll in their own box: the page never scrolls sideways', async () => {
+    await page.setViewportSize({ width: 420, height: 900 })
+    try {
+      // Fill every kind of table: an experiment's card, both stores, both device lists, the race measurement.
+      await runExperiment('x-revoke')
+      await page.click('#s-devices')
+      await page.click('#j-devices')
+      await page.waitForSelector('#s-device-list tr.current')
+      await page.waitForSelector('#j-device-list tr.current')
+      await page.waitForSelector('#s-store table')
+      await page.waitForSelector('#j-store table')
+      await page.waitForSelector('#r-report table')
+      const fits = () =>
+        page.evaluate(() => ({
+          scrollWidth: document.documentElement.scrollWidth,
+          innerWidth: window.innerWidth,
+          tablesOutsideABox: [...document.querySelectorAll('table')].filter((t) => !t.closest('.scroll'))
+            .length,
+        }))
+      const m = await fits()
+      expect(m.tablesOutsideABox).toBe(0)
+      expect(m.scrollWidth).toBeLessThanOrEqual(m.innerWidth)
+      await page.screenshot({ path: join(REPORT_DIR, 'lab-420.png') })
+      await page
+        .locator('#exp-out .card')
+        .first()
+        .screenshot({ path: join(REPORT_DIR, 'lab-420-card.png') })
+      await page.locator('#j-store').screenshot({ path: join(REPORT_DIR, 'lab-420-jwt-store.png') })
+      await screenshot('lab-420-full')
+      // One race tab at the same width (the frames the race section opens).
+      const tab = await context.newPage()
+      await tab.setViewportSize({ width: 420, height: 900 })
+      await tab.goto(`${lab.url}/race.html?instance=stateless&group=narrow`)
+      await tab.waitForSelector('#mode:not(:empty)')
+      expect(await tab.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true)
+      await tab.close()
+    } finally {
+      await page.setViewportSize({ width: 1500, height: 1000 })
+    }
+  }, 90_000)
 
   it('left no console error, no 404 and no request pending', async () => {
     // The page polls every few seconds, so "pending" means started more than 10 s ago and still unanswered.

@@ -5,6 +5,7 @@ import { Hono } from 'hono'
 import { secureHeaders } from 'hono/secure-headers'
 import type { ChildServers } from './children.js'
 import type { Inspector } from './inspect.js'
+import { LAB_CSS } from './page/lab-css.js'
 import { LAB_HTML } from './page/lab-html.js'
 import { LAB_JS } from './page/lab-js.js'
 import { RACE_HTML, RACE_JS } from './page/race.js'
@@ -101,6 +102,7 @@ export function createApp(deps: LabDeps): Hono {
 
   app.get('/', staticAsset(LAB_HTML, 'text/html; charset=utf-8'))
   app.get('/lab.js', staticAsset(LAB_JS, 'text/javascript; charset=utf-8'))
+  app.get('/lab.css', staticAsset(LAB_CSS, 'text/css; charset=utf-8'))
   app.get('/race.html', staticAsset(RACE_HTML, 'text/html; charset=utf-8'))
   app.get('/race.js', staticAsset(RACE_JS, 'text/javascript; charset=utf-8'))
   app.get('/xss-drill.js', staticAsset(XSS_DRILL_JS, 'text/javascript; charset=utf-8'))

@@ -21,7 +21,7 @@ ${jwt ? `<button type="button" id="${p}-refresh">POST /auth/refresh</button>` : 
 <button type="button" id="${p}-devices">My devices</button>
 <button type="button" id="${p}-logout">Log out</button>
 <button type="button" id="${p}-logout-all">Log out everywhere</button>
-${jwt ? `<label class="inline"><input type="checkbox" id="${p}-auto" checked> refresh automatically before expiry</label>` : ''}
+${jwt ? `<label class="inline"><input type="checkbox" id="${p}-auto" checked> refresh automatically before expiry</label> <span class="hint" id="${p}-auto-paused"></span>` : ''}
 </p>
 <p class="row buttons xss">
 <button type="button" id="${p}-xss" title="Runs attacker script in this page's origin, as an XSS would, and shows what it gets">XSS drill: run “attacker” script</button>
@@ -29,12 +29,12 @@ ${jwt ? `<label class="inline" title="The contrast variant: what many tutorials 
 </p>
 <p class="status" id="${p}-status" role="status">Not logged in.</p>
 <h3>What the browser holds</h3>
-<table class="kv"><tbody id="${p}-holds"></tbody></table>
+<div class="scroll"><table class="kv"><tbody id="${p}-holds"></tbody></table></div>
 ${jwt ? `<div class="grid2"><div><h4>JWT header</h4><div class="claims" id="j-header">–</div></div><div><h4>JWT payload <span class="hint">(hover a claim)</span></h4><div class="claims" id="j-payload">–</div></div></div>` : ''}
 <h3>What the server stores for this user now</h3>
 <div id="${p}-store" class="store">–</div>
 <h3>Devices (<code>GET /auth/sessions</code>)</h3>
-<table class="list"><thead><tr><th>device</th><th>created</th><th>last seen</th><th>expires</th><th></th></tr></thead><tbody id="${p}-device-list"><tr><td colspan="5" class="hint">Press “My devices”.</td></tr></tbody></table>
+<div class="scroll"><table class="list"><thead><tr><th>device</th><th>created</th><th>last seen</th><th>expires</th><th></th></tr></thead><tbody id="${p}-device-list"><tr><td colspan="5" class="hint">Press “My devices”.</td></tr></tbody></table></div>
 <h3>Last request / response</h3>
 <pre id="${p}-last" class="last">–</pre>
 </section>`
@@ -48,6 +48,7 @@ export const LAB_HTML = `<!doctype html>
 <title>Auth Lab: sessions and JWTs side by side</title>
 <link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/demo.css">
+<link rel="stylesheet" href="/lab.css">
 <script src="/demo-common.js" defer></script>
 <script src="/race.js" defer></script>
 <script src="/lab.js" defer></script>

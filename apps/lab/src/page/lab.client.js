@@ -11,6 +11,8 @@
     return r
   }
 
+  // Every table sits in its own scroll box (lab.css): a wide one scrolls there, never the whole page.
+  const scrollBox = (table) => el('div', { class: 'scroll' }, table)
   const timeCell = (ms) => el('td', { title: ms ? new Date(ms).toISOString() : '', text: rel(ms) })
 
   // ---- what the codes mean -------------------------------------------------------------------------------------
@@ -66,6 +68,9 @@
       this.last = null
       this.lastSent = null
       this.revokedSeen = false
+      this.refreshing = false
+      // The expiry experiment pauses this client's auto refresh while it waits (the checkbox stays the user's).
+      this.autoPaused = false
       const saved = JSON.parse(store.getItem(`lab:${instance}`) || '{}')
       this.user = saved.user || null
       this.cookies = saved.cookies || {}
@@ -81,7 +86,9 @@
     async call(method, path, opts = {}) {
       const headers = {}
       if (opts.json !== undefined) headers['Content-Type'] = 'application/json'
-      if (opts.bearer && this.token) headers.Authorization = `Bearer ${this.token}`
+      // `token`: a copy the caller holds (the expiry experiment tests its own token whatever the pane did since).
+      const bearer = opts.token ?? (opts.bearer ? this.token : null)
+      if (bearer) headers.Authorization = `Bearer ${bearer}`
       if (opts.steal) headers['X-Lab-Steal'] = opts.steal
       const started = Date.now()
       let res
@@ -181,6 +188,9 @@
   }
 
   const clients = {}
+  // Bumped by everything that may change a pane's credentials (pane buttons, experiments, the race): the expiry
+  // experiment compares it to tell a server's outcome from one the user caused during its wait.
+  let pageEpoch = 0
   const SESS = () => clients.stateful
   const JWT = {
     instance: 'stateless-none',
@@ -406,7 +416,7 @@
         )
       t.append(tb)
       kids.push(
-        t,
+        scrollBox(t),
         el('p', {
           class: 'hint',
           text: 'The cookie holds the ID; the table holds only its hash: a copy of the database lets nobody log in.',
@@ -477,7 +487,7 @@
           ),
         )
       t.append(tb)
-      kids.push(t)
+      kids.push(scrollBox(t))
       const deny = s.denylist.map((d) => `${d.key.slice(0, 18)}… until ${rel(d.expiresAt)}`)
       const mode = s.instance?.env.REVOCATION
       kids.push(
@@ -517,6 +527,7 @@
     for (const s of r.body.sessions) {
       const btn = el('button', { type: 'button', text: s.current ? 'revoke (this device)' : 'revoke' })
       btn.addEventListener('click', async () => {
+        pageEpoch++
         const d = await c.call('DELETE', `/auth/sessions/${encodeURIComponent(s.id)}`, { bearer: true })
         if (d.status === 204 && s.current) {
           // Revoking this browser's own device is a logout: say so, and forget what the pane held.
@@ -627,14 +638,25 @@
   function wirePane(p, get) {
     $(`${p}-login`).addEventListener('submit', (e) => {
       e.preventDefault()
+      pageEpoch++
       const { username, password } = creds(p)
       login(get(), username, password)
     })
     $(`${p}-me`).addEventListener('click', () => me(get()))
     $(`${p}-devices`).addEventListener('click', () => loadDevices(get()))
-    $(`${p}-logout`).addEventListener('click', () => logout(get(), false))
-    $(`${p}-logout-all`).addEventListener('click', () => logout(get(), true))
-    if (p === 'j') $('j-refresh').addEventListener('click', () => refresh(get()))
+    $(`${p}-logout`).addEventListener('click', () => {
+      pageEpoch++
+      logout(get(), false)
+    })
+    $(`${p}-logout-all`).addEventListener('click', () => {
+      pageEpoch++
+      logout(get(), true)
+    })
+    if (p === 'j')
+      $('j-refresh').addEventListener('click', () => {
+        pageEpoch++
+        refresh(get())
+      })
   }
 
   // ---- experiments -----------------------------------------------------------------------------------------------
@@ -645,22 +667,28 @@
       { class: 'card' },
       el('h3', { text: title }),
       el('p', { class: 'hint', text: explain }),
-      el(
-        'table',
-        {},
+      scrollBox(
         el(
-          'thead',
+          'table',
           {},
-          el('tr', {}, ...['pane', 'step', 'result', 'what it means'].map((h) => el('th', { text: h }))),
+          el(
+            'thead',
+            {},
+            el('tr', {}, ...['pane', 'step', 'result', 'what it means'].map((h) => el('th', { text: h }))),
+          ),
+          tb,
         ),
-        tb,
       ),
     )
+    c.dataset.running = '1'
     const out = $('exp-out')
     out.prepend(c)
-    while (out.children.length > 6) out.lastChild.remove()
+    // The oldest finished cards go; a card still running (the expiry wait, with its Cancel) stays.
+    const finished = [...out.children].filter((n) => !n.dataset.running)
+    while (out.children.length > 6 && finished.length > 0) finished.pop().remove()
     let bad = 0
     let redExpected = false
+    let cancelled = false
     return {
       row(pane, step, result, meaning, verdict = '') {
         if (verdict === 'bad') bad++
@@ -679,6 +707,14 @@
       /** The XSS drills colour the attack's successes red on purpose: those rows are the expected outcome. */
       expectRed() {
         redExpected = true
+      },
+      /** The user ended the experiment (the expiry wait's Cancel): its card says so instead of a verdict. */
+      cancel() {
+        cancelled = true
+        c.append(el('p', { class: 'hint', text: 'Cancelled before the end: no verdict.' }))
+      },
+      get cancelled() {
+        return cancelled
       },
       finish() {
         if (bad > 0 && !redExpected)
@@ -895,60 +931,157 @@
     await loadStore(JWT.c)
   }
 
-  async function expExpire(out) {
+  // The expiry wait is most of a minute (ACCESS_TTL + CLOCK_TOLERANCE). It holds only what it must: its own button
+  // and this pane's auto refresh (which would replace the token it watches). Everything else stays usable
+  // (session-10 review: the wait locked every experiment for ~65 s); the card shows a countdown and a Cancel.
+  const CANCELLED = new Error('cancelled')
+
+  /** A live countdown and a Cancel button on the experiment's own card; `until(t)` waits, or throws CANCELLED. */
+  function countdown(out, exp, tol) {
+    const line = el('span', { class: 'countdown', role: 'timer' })
+    const cancel = el('button', { type: 'button', class: 'cancel', text: 'Cancel' })
+    const box = el('p', { class: 'row waiting' }, line, cancel)
+    out.el.append(box)
+    let cancelled = false
+    cancel.addEventListener('click', () => {
+      cancelled = true
+      cancel.disabled = true
+      line.textContent = 'Cancelling…'
+    })
+    const show = () => {
+      if (cancelled) return
+      const left = exp - Date.now() / 1000
+      line.textContent =
+        left > 0
+          ? `Waiting: the token expires in ${span(left)}; the server refuses it ${tol} s later (in ${span(left + tol)}). Auto refresh is paused for this pane only: the rest of the page stays usable.`
+          : `Expired ${span(left)} ago; inside the clock tolerance for ${span(Math.max(0, left + tol))} more (CLOCK_TOLERANCE=${tol} s).`
+    }
+    show()
+    const timer = setInterval(show, 250)
+    return {
+      async until(sec) {
+        while (!cancelled && Date.now() / 1000 < sec) await sleep(100)
+        if (cancelled) throw CANCELLED
+      },
+      stop() {
+        clearInterval(timer)
+        box.remove()
+      },
+    }
+  }
+
+  async function expExpire(out, ctl) {
     const j = JWT.c
+    const s = SESS()
     await ensureLogin(j)
-    $('j-auto').checked = false
+    await ensureLogin(s)
+    // The experiment's own copy of the token: the pane may log in, refresh or log out during the wait, and the
+    // steps below still test the token whose countdown started here.
+    const token = j.token
     const tol = j.tolerance()
     const exp = j.tokenClaims.exp
+    const since = pageEpoch
+    // Anything that changes credentials since the wait began (a pane button, another experiment, the race) makes a
+    // failed step below say nothing about the server's settings: such a step is not red, and says why.
+    const disturbed = () => pageEpoch !== since || running.size > 1
+    const verdict = (good, ok) => (ok ? good : disturbed() ? '' : 'bad')
+    const why = (ok) =>
+      ok || !disturbed()
+        ? ''
+        : ' (The page was used during the wait — a pane button, another experiment or the race — so this outcome says nothing about the server’s settings.)'
     out.row(
       mode(j.instance),
-      'auto refresh off; waiting for exp + tolerance',
+      'auto refresh paused for this pane; waiting for exp + tolerance',
       `${span(exp + tol - Date.now() / 1000)}`,
-      `ACCESS_TTL=${INSTANCES[j.instance].env.ACCESS_TTL}s, CLOCK_TOLERANCE=${tol}s. Watch the countdown in the pane.`,
+      `ACCESS_TTL=${INSTANCES[j.instance].env.ACCESS_TTL}s, CLOCK_TOLERANCE=${tol}s. Watch the countdown here and in the pane.`,
     )
-    const s = SESS()
-    await ensureLogin(s)
-    while (Date.now() / 1000 < exp + 0.5) await sleep(250)
-    const mid = await j.call('GET', '/me', { bearer: true })
-    if (tol > 0)
+    j.autoPaused = true
+    syncAuto()
+    const wait = countdown(out, exp, tol)
+    ctl.release()
+    // Auto refresh stays paused until the last step: resumed earlier, it would refresh the expired token at the
+    // same moment as the step's own refresh, and strict rotation reads that as reuse.
+    try {
+      try {
+        await wait.until(exp + 0.5)
+        const mid = await j.call('GET', '/me', { token })
+        if (tol > 0)
+          out.row(
+            mode(j.instance),
+            'GET /me just after exp (inside the tolerance)',
+            res(mid),
+            mid.status === 200
+              ? `Accepted: servers allow ${tol} s of clock skew, so “expired” on the client is not yet expired on the server.`
+              : 'Refused.',
+            mid.status === 200 ? 'warn' : 'ok',
+          )
+        await wait.until(exp + tol + 1)
+      } catch (err) {
+        if (err !== CANCELLED) throw err
+        await cancelExpire(out, j, token)
+        return
+      }
+      wait.stop()
+      // The pane's own bookkeeping (expired, not revoked) only while it still holds the experiment's token.
+      const r = j.token === token ? await me(j) : await j.call('GET', '/me', { token })
       out.row(
         mode(j.instance),
-        'GET /me just after exp (inside the tolerance)',
-        res(mid),
-        mid.status === 200
-          ? `Accepted: servers allow ${tol} s of clock skew, so “expired” on the client is not yet expired on the server.`
-          : 'Refused.',
-        mid.status === 200 ? 'warn' : 'ok',
+        'GET /me after exp + tolerance',
+        res(r),
+        r.status === 401
+          ? 'Refused: expired. (The body says invalid_token either way; the page tells expired from revoked by the exp it holds.)'
+          : r.status === 200
+            ? 'ACCEPTED after exp + tolerance!'
+            : `Not answered as expected.${why(false)}`,
+        // Accepted after exp + tolerance contradicts the settings whatever else happened meanwhile.
+        r.status === 401 ? 'ok' : r.status === 200 ? 'bad' : verdict('ok', false),
       )
-    while (Date.now() / 1000 < exp + tol + 1) await sleep(250)
-    const r = await me(j)
-    out.row(
-      mode(j.instance),
-      'GET /me after exp + tolerance',
-      res(r),
-      r.status === 401
-        ? 'Refused: expired. (The body says invalid_token either way; the page tells expired from revoked by the exp it holds.)'
-        : 'Accepted?',
-      r.status === 401 ? 'ok' : 'bad',
-    )
-    const rf = await refresh(j)
-    out.row(
-      mode(j.instance),
-      'POST /auth/refresh',
-      res(rf),
-      rf.status === 200 ? 'A new access token: the refresh cookie is what keeps you logged in.' : 'Failed.',
-      rf.status === 200 ? 'ok' : 'bad',
-    )
+      const rf = await refresh(j)
+      out.row(
+        mode(j.instance),
+        'POST /auth/refresh',
+        res(rf),
+        rf.status === 200
+          ? 'A new access token: the refresh cookie is what keeps you logged in.'
+          : `Failed.${why(false)}`,
+        verdict('ok', rf.status === 200),
+      )
+    } finally {
+      wait.stop()
+      j.autoPaused = false
+      syncAuto()
+    }
     const rs = await me(s)
     out.row(
       'Sessions',
       'GET /me meanwhile',
       res(rs),
-      'A session has no client-side expiry: every request slides its idle expiry on the server.',
-      rs.status === 200 ? 'ok' : 'bad',
+      `A session has no client-side expiry: every request slides its idle expiry on the server.${why(rs.status === 200)}`,
+      verdict('ok', rs.status === 200),
     )
-    $('j-auto').checked = true
+  }
+
+  /** Cancel: auto refresh back as it was, and the pane refreshed out of the expiring token (a known state). */
+  async function cancelExpire(out, j, token) {
+    out.cancel()
+    if (j.token !== token) {
+      out.row(
+        mode(j.instance),
+        'cancelled',
+        '–',
+        'Auto refresh is back as it was. The pane holds another token since (you used it during the wait): left as it is.',
+      )
+      return
+    }
+    const rf = await refresh(j, ' (the expiry experiment was cancelled)')
+    out.row(
+      mode(j.instance),
+      'cancelled: POST /auth/refresh',
+      res(rf),
+      rf.status === 200
+        ? 'Auto refresh is back as it was, and the pane holds a fresh token.'
+        : 'Auto refresh is back as it was; the refresh was refused, so the pane is logged out: log in again.',
+    )
   }
 
   async function expSteal(out) {
@@ -1165,21 +1298,42 @@
       expRestart,
     ],
   }
+  // Which experiments run: an exclusive one holds every experiment button (they share the panes' credentials);
+  // one that released its hold (the expiry wait) keeps only its own button.
+  const running = new Map()
+  function syncExperimentButtons() {
+    const exclusive = [...running.values()].some((r) => r.exclusive)
+    for (const b of document.querySelectorAll('.experiments button, .xss button')) {
+      if (b.closest('.card')) continue // a card's own controls (Cancel) are the card's business
+      b.disabled = exclusive || running.has(b.id)
+    }
+  }
   function wireExperiments() {
     for (const [id, [title, explain, fn]] of Object.entries(EXPERIMENTS)) {
       $(id).addEventListener('click', async () => {
-        const buttons = document.querySelectorAll('.experiments button, .xss button')
-        for (const b of buttons) b.disabled = true
+        if (running.has(id)) return
+        pageEpoch++
+        const hold = { exclusive: true }
+        running.set(id, hold)
+        syncExperimentButtons()
         const out = card(title, explain)
         out.el.dataset.experiment = id
+        const ctl = {
+          release() {
+            hold.exclusive = false
+            syncExperimentButtons()
+          },
+        }
         try {
-          await fn(out)
-          out.el.dataset.done = out.finish() ? 'ok' : 'unexpected'
+          await fn(out, ctl)
+          out.el.dataset.done = out.cancelled ? 'cancelled' : out.finish() ? 'ok' : 'unexpected'
         } catch (err) {
           out.row('–', 'experiment stopped', 'error', String(err?.message ? err.message : err), 'bad')
           out.el.dataset.done = 'error'
         } finally {
-          for (const b of buttons) b.disabled = false
+          delete out.el.dataset.running
+          running.delete(id)
+          syncExperimentButtons()
           await loadStore(SESS())
           await loadStore(JWT.c)
         }
@@ -1201,6 +1355,17 @@
         el('a', { href: `http://localhost:${i.port}/`, text: `${i.id} :${i.port}` }),
         el('span', { text: n < r.instances.length - 1 ? ' · ' : '' }),
       ]),
+      // Opened side by side they surprise: both JWT apps set `rt` at Path=/auth, and one host is one cookie jar.
+      el('span', {
+        id: 'shared-rt',
+        class: 'hint',
+        text: ` (the two JWT pages, ${r.instances
+          .filter((i) => i.app === 'stateless')
+          .map((i) => `:${i.port}`)
+          .join(
+            ' and ',
+          )}, share one refresh cookie: cookies are per host, not per port, so a login on one replaces the other’s)`,
+      }),
     )
   }
 
@@ -1248,7 +1413,7 @@
       )
     t.append(tb)
     box.replaceChildren(
-      t,
+      scrollBox(t),
       el('p', {
         class: 'hint',
         text: `Measured ${r.report.date} in ${r.report.browser}. A tab counts as logged out if its own refresh was refused or its family was revoked (its next refresh fails).`,
@@ -1259,6 +1424,7 @@
   async function runRace() {
     const btn = $('r-run')
     btn.disabled = true
+    pageEpoch++
     const n = Number($('r-n').value)
     const coord = $('r-coord').value
     const grace = $('r-grace').value
@@ -1351,13 +1517,26 @@
     await loadStore(JWT.c)
   }
 
+  // The auto-refresh checkbox is the user's choice; a client may be paused on top of it (the expiry wait), and the
+  // checkbox then shows the visible pane's pause.
+  let autoWanted = true
+  function syncAuto() {
+    const box = $('j-auto')
+    const paused = !!JWT.c?.autoPaused
+    box.disabled = paused
+    box.checked = autoWanted && !paused
+    $('j-auto-paused').textContent = paused
+      ? '(paused while “Let the access token expire” waits: Cancel on its card ends it)'
+      : ''
+  }
+
   function tick() {
     const c = JWT.c
     if (!c) return
     render(c)
     for (const inst of jwtInstances()) {
       const k = clients[inst]
-      if (!k?.token || !k.tokenClaims || !$('j-auto').checked || k.refreshing) continue
+      if (!k?.token || !k.tokenClaims || !autoWanted || k.autoPaused || k.refreshing) continue
       const ttl = k.tokenClaims.exp - k.tokenClaims.iat
       const left = k.tokenClaims.exp - Date.now() / 1000
       if (left < Math.min(10, ttl / 4)) {
@@ -1376,6 +1555,7 @@
     for (const radio of document.querySelectorAll('input[name="j-mode"]')) {
       radio.addEventListener('change', async () => {
         JWT.instance = radio.value
+        syncAuto()
         badges(JWT.c)
         render(JWT.c)
         $('j-device-list').replaceChildren()
@@ -1383,6 +1563,9 @@
       })
     }
     wireExperiments()
+    $('j-auto').addEventListener('change', () => {
+      if (!$('j-auto').disabled) autoWanted = $('j-auto').checked
+    })
     $('j-ls').addEventListener('change', () => {
       for (const inst of jwtInstances()) clients[inst].contrastStorage()
     })

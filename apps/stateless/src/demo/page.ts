@@ -60,6 +60,11 @@ reload gets a new access token from the refresh cookie (<code>POST /auth/refresh
 <button type="button" id="logout-all">Log out everywhere</button>
 <label class="inline"><input type="checkbox" id="auto" checked> refresh automatically before expiry</label>
 </p>
+<p class="hint warn" id="shared-cookie">This page shares its refresh cookie with every other JWT page on this host
+(cookies are per host, not per port; the lab starts two JWT servers, by default denylist on :3002 and none on :3003):
+all keep <code>${attr(s.cookieName)}</code> at Path=/auth. A login on the other page replaces this page's cookie, so this
+page's next refresh continues as that login; a logout there logs this page out at its next refresh. Use one at a time
+(the lab's panes keep separate cookies).</p>
 <div class="status" id="status" role="status">Not logged in.</div>
 <p class="hint">Demo users: alice / alice-demo-pass, bob / bob-demo-pass (admin); carol is disabled, so her login fails exactly like a wrong password.</p>
 <h3>What the browser holds</h3>
@@ -164,14 +169,20 @@ async function me() {
 async function refresh(why, quiet) {
   refreshing = true
   try {
+    const before = claims
     const r = await call('POST', '/auth/refresh')
     takePair(r)
     if (!quiet) L.note(r.status === 200 ? 'Refreshed' + (why || '') + ': new access token, refresh cookie rotated.' : L.describe(r, 'Refresh' + (why || '')), r.status === 200 ? 'ok' : 'bad')
+    // A rotation stays in its family (same sid). Another sid means the cookie came from a login elsewhere: another
+    // JWT page on this host (another port) replaced the shared refresh cookie. Say so, and who this page is now.
+    if (r.status === 200 && before && claims && before.sid !== claims.sid)
+      L.note('Careful: this refresh cookie came from another login (device ' + before.sid + ' → ' + claims.sid + '): another JWT page on this host (another port) logged in and replaced the shared cookie. This page now acts as ' + who(claims) + (who(before) === who(claims) ? '' : ', no longer ' + who(before)) + '.', 'warn')
     return r
   } finally {
     refreshing = false
   }
 }
+const who = (c) => c.preferred_username || c.username || 'user ' + c.sub
 async function devices() {
   const r = await call('GET', '/auth/sessions', { bearer: true })
   L.renderDevices(r, async (s) => {
