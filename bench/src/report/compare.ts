@@ -6,6 +6,7 @@
  * get the same treatment, and every claim of the catalogue is listed with both runs' verdict and deciding number.
  * Markdown to stdout.
  */
+import { guardState } from '../lib/run-gate.js'
 import { type Summary, summarize } from '../lib/stats.js'
 import type { ExperimentResult, ResultsFile } from './schema.js'
 import { buildSummary } from './summary.js'
@@ -127,9 +128,8 @@ function table(title: string, ds: Delta[]): string[] {
 }
 
 function describeRun(r: ResultsFile, label: string): string {
-  const e = r.experiments.find((x) => x.id === 'overhead')
-  const noise = (e?.raw as { noise?: { passed: boolean } } | undefined)?.noise
-  return `- **${label}**: ${r.context.runId}, commit ${r.context.git.commit?.slice(0, 10) ?? '?'}${r.context.git.dirty ? ' (dirty)' : ''}, ${r.context.options.quick ? 'smoke (--quick)' : 'full'} run, noise guard ${noise ? (noise.passed ? 'passed' : 'FAILED') : 'not recorded'}`
+  const guard = { passed: 'passed', failed: 'FAILED', absent: 'not recorded' }[guardState(r.experiments)]
+  return `- **${label}**: ${r.context.runId}, commit ${r.context.git.commit?.slice(0, 10) ?? '?'}${r.context.git.dirty ? ' (dirty)' : ''}, ${r.context.options.quick ? 'smoke (--quick)' : 'full'} run, noise guard ${guard}`
 }
 
 export function compareMarkdown(a: ResultsFile, b: ResultsFile): string {
