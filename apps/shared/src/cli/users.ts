@@ -3,6 +3,10 @@
  *   add <username> --password <pw> [--role admin] [--disabled]
  *   seed --count N --prefix <p> --password <pw>   (one argon2 hash shared by the batch: 1,000 users in about a second)
  *   list [--limit N]
+ *   disable <username> | enable <username>
+ * `disable` goes through the store (`setDisabled`), which also ends every credential of the user in both apps (the
+ * credential epoch): an `UPDATE users SET disabled = 1` by hand does not, and re-enabling the account would then
+ * bring every old session, refresh family and access token back (session 10 review).
  */
 import { parseArgs } from 'node:util'
 import { readCommonConfig } from '../config/env.js'
@@ -10,11 +14,14 @@ import { defaultDbPath } from '../db/paths.js'
 import { openSharedDeps } from '../shared-deps.js'
 import { checkPassword } from '../users/sqlite-user-store.js'
 import { UserStoreError } from '../users/user-store.js'
+import { parseUsername } from '../users/username.js'
 
 const USAGE = `usage:
   pnpm users add <username> --password <pw> [--role user|admin] [--disabled]
   pnpm users seed --count N --prefix <prefix> --password <pw> [--role user|admin]
-  pnpm users list [--limit N]`
+  pnpm users list [--limit N]
+  pnpm users disable <username>     (also ends every session and token of the user, in both apps)
+  pnpm users enable <username>      (brings none of them back)`
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -84,6 +91,19 @@ async function main(argv: string[]): Promise<number> {
             `${String(u.id).padStart(6)}  ${u.username.padEnd(24)} ${u.role.padEnd(6)} v${u.tokenVersion}${u.disabled ? '  disabled' : ''}`,
           )
         }
+        return 0
+      }
+      case 'disable':
+      case 'enable': {
+        const name = rest[0] ? parseUsername(rest[0]) : null
+        const user = name ? deps.users.findByUsername(name) : null
+        if (!user) return fail(`${command} needs the <username> of an existing user`)
+        deps.users.setDisabled(user.id, command === 'disable')
+        console.log(
+          command === 'disable'
+            ? `disabled ${user.username} (id ${user.id}); every session and token of the user is ended`
+            : `enabled ${user.username} (id ${user.id}); the user must log in again`,
+        )
         return 0
       }
       default:

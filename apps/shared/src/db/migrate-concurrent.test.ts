@@ -43,6 +43,7 @@ db.close()
       { namespace: 'extra', version: 2 },
       { namespace: 'users', version: 1 },
       { namespace: 'users', version: 2 },
+      { namespace: 'users', version: 3 },
     ])
     db.close()
   }, 60_000) // four cold tsx starts on a busy 2-core machine

@@ -1,9 +1,9 @@
-import type { Server } from 'node:http'
+import type { RequestListener, Server } from 'node:http'
 import { createServer } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { getRequestListener } from '@hono/node-server'
-import { installClientErrorHandler, transportErrorHandler } from './transport-errors.js'
+import { installClientErrorHandler, refuseMissingHost, transportErrorHandler } from './transport-errors.js'
 
 export interface ServeOptions {
   app: string
@@ -86,11 +86,17 @@ export function createNodeServer(
   },
 ): Server {
   const t = opts.timeouts ?? HTTP_TIMEOUTS
-  const listener = getRequestListener(opts.fetch, {
+  const honoListener = getRequestListener(opts.fetch, {
     hostname: opts.host,
     errorHandler: transportErrorHandler(opts.onUnexpected ?? ((err) => console.error(err))),
   })
+  const listener: RequestListener = (req, res) => {
+    if (refuseMissingHost(req, res)) return
+    void honoListener(req, res)
+  }
   const limits = {
+    // Node's own Host check answers with an empty body; refuseMissingHost answers the same 400 with the shape.
+    requireHostHeader: false,
     headersTimeout: t.headersMs,
     requestTimeout: t.requestMs,
     connectionsCheckingInterval: Math.min(HTTP_TIMEOUTS.checkEveryMs, t.headersMs),

@@ -83,6 +83,20 @@ describe('requests refused below the app answer with the JSON error shape', () =
     expectShape(await raw(bytes), 400, 'invalid_request')
   })
 
+  // Session 10 review: both answered with an empty body (Node's requireHostHeader; no 'connect' listener).
+  it('HTTP/1.1 without Host: 400 invalid_request (HTTP/1.0 without Host still reaches the app)', async () => {
+    expectShape(await raw('GET /me HTTP/1.1\r\nConnection: close\r\n\r\n'), 400, 'invalid_request')
+    expect((await raw('GET /ok HTTP/1.0\r\n\r\n')).status).toBe(200)
+  })
+
+  it('CONNECT: 405 method_not_allowed', async () => {
+    expectShape(
+      await raw('CONNECT 127.0.0.1:1 HTTP/1.1\r\nHost: 127.0.0.1:1\r\n\r\n'),
+      405,
+      'method_not_allowed',
+    )
+  })
+
   it('oversized headers: 431 request_header_too_large', async () => {
     const r = await raw(`GET / HTTP/1.1\r\nHost: x\r\nCookie: ${'a'.repeat(20_000)}\r\n\r\n`)
     expectShape(r, 431, 'request_header_too_large')

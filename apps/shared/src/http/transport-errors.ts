@@ -1,4 +1,4 @@
-import type { Server } from 'node:http'
+import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import { STATUS_CODES } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { RequestError } from '@hono/node-server'
@@ -17,6 +17,11 @@ import { RequestError } from '@hono/node-server'
  *   same, with a JSON body. Header overflow → 431, request timeout (HTTP_REQUEST_TIMEOUT / slowloris) → 408, chunk
  *   extensions overflow → 413, anything else → 400.
  * - `checkExpectation`: an `Expect` other than 100-continue → 417 with the shape (Node's default: an empty 417).
+ * - `missingHost` (session 10 review): an HTTP/1.1 request without `Host` → 400 with the shape. Node's own check
+ *   (`requireHostHeader`) answered it with an empty chunked body; it is turned off in serve.ts and done here instead,
+ *   still before the request reaches @hono/node-server (which would otherwise fall back to the listen address).
+ * - `connect` (session 10 review): a `CONNECT` request → 405 with the shape. Without a listener Node destroyed the
+ *   socket without a word.
  */
 export type TransportErrorCode =
   | 'invalid_request'
@@ -24,6 +29,7 @@ export type TransportErrorCode =
   | 'request_header_too_large'
   | 'payload_too_large'
   | 'expectation_failed'
+  | 'method_not_allowed'
   | 'internal_error'
 
 const HEADERS = {
@@ -92,4 +98,18 @@ export function installClientErrorHandler(server: Server): void {
     res.writeHead(417, HEADERS)
     res.end(body('expectation_failed', 'only "Expect: 100-continue" is supported'))
   })
+  server.on('connect', (_req, socket: Duplex) => {
+    socket.end(rawResponse(405, body('method_not_allowed', 'CONNECT is not supported')))
+  })
+}
+
+/**
+ * RFC 9112 §3.2: an HTTP/1.1 request without `Host` is answered 400. True when it was (the caller stops there);
+ * run first in the request listener, with Node's `requireHostHeader` off (it answers with an empty body).
+ */
+export function refuseMissingHost(req: IncomingMessage, res: ServerResponse): boolean {
+  if (req.httpVersion !== '1.1' || req.headers.host !== undefined) return false
+  res.writeHead(400, { ...HEADERS, connection: 'close' })
+  res.end(body('invalid_request', 'malformed request (URL or Host header)'))
+  return true
 }

@@ -126,4 +126,26 @@ describe('SqliteUserStore', () => {
     expect(counters.get('read', 'users') - before.r).toBe(2)
     expect(counters.get('write', 'users') - before.w).toBe(0)
   })
+
+  // Session 10 review: the id of a deleted user was handed to the next user (SQLite's max(id) + 1), and the deleted
+  // user's live access tokens, Redis sessions and Redis refresh families authenticated as the new user.
+  it('never reuses the id of a deleted user, whoever inserts', async () => {
+    const { db, users } = setup()
+    const a = await users.create({ username: 'alice', password: 'password-1' })
+    const b = await users.create({ username: 'bob', password: 'password-2' })
+    db.prepare('DELETE FROM users WHERE id = ?').run(b.id)
+    const c = await users.create({ username: 'carol', password: 'password-3' })
+    expect(c.id).toBe(b.id + 1)
+    db.prepare('DELETE FROM users WHERE id = ?').run(c.id)
+    expect(users.createMany(['dave', 'erin'], 'x')).toBe(2)
+    expect(users.findByUsername('dave')!.id).toBe(c.id + 1)
+    expect(users.findByUsername('erin')!.id).toBe(c.id + 2)
+    db.prepare('DELETE FROM users WHERE id = ?').run(users.findByUsername('erin')!.id)
+    // A writer that is not the store (an operator's INSERT) gets SQLite's max(id) + 1 — a retired id: refused.
+    const insert = db.prepare(
+      "INSERT INTO users (username, password_hash, created_at, updated_at) VALUES ('frank', 'x', 0, 0)",
+    )
+    expect(() => insert.run()).toThrow(/user id retired/)
+    expect(users.findById(a.id)!.username).toBe('alice')
+  })
 })

@@ -4,6 +4,7 @@ import type { Db } from '../db/open-database.js'
 import type { StoreCounters } from '../db/store-counters.js'
 import { HashPopulation } from './hash-population.js'
 import type { PasswordHasher } from './password.js'
+import { NEXT_USER_ID } from './schema.js'
 import type { UserColumns } from './user-row.js'
 import { plainUserColumns, userFromRow, userFromValues } from './user-row.js'
 import type { NewUser, User, UserStore } from './user-store.js'
@@ -34,12 +35,13 @@ export class SqliteUserStore implements UserStore {
       byId: db.prepare<[number], unknown[]>(`SELECT ${plainUserColumns()} FROM users WHERE id = ?`).raw(),
       byName: db.prepare<[string], UserRow>('SELECT * FROM users WHERE username = ?'),
       insert: db.prepare(
-        `INSERT INTO users (username, password_hash, role, disabled, created_at, updated_at)
-         VALUES (@username, @hash, @role, @disabled, @now, @now)`,
+        // An explicit id, never SQLite's max(id) + 1: a deleted user's id is never handed out again (schema.ts, v3).
+        `INSERT INTO users (id, username, password_hash, role, disabled, created_at, updated_at)
+         VALUES (${NEXT_USER_ID}, @username, @hash, @role, @disabled, @now, @now)`,
       ),
       insertIgnore: db.prepare(
-        `INSERT OR IGNORE INTO users (username, password_hash, role, disabled, created_at, updated_at)
-         VALUES (?, ?, ?, 0, ?, ?)`,
+        `INSERT OR IGNORE INTO users (id, username, password_hash, role, disabled, created_at, updated_at)
+         VALUES (${NEXT_USER_ID}, ?, ?, ?, 0, ?, ?)`,
       ),
       setHash: db.prepare('UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?'),
       changePassword: db.prepare<
