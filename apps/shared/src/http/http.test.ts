@@ -1,7 +1,7 @@
 import { Hono } from 'hono'
 import { describe, expect, it } from 'vitest'
 import { Metrics } from '../metrics/metrics.js'
-import { installCommon } from './common.js'
+import { installCommon, requestLogger } from './common.js'
 import { crossSiteGuard } from './cross-site.js'
 import { ApiError } from './errors.js'
 import { readJsonObject } from './json-body.js'
@@ -269,5 +269,37 @@ describe('/metrics and /health exposure (issue 10, F9)', () => {
     const body = (await (await app().a.request('/health')).json()) as Record<string, unknown>
     expect(Object.keys(body).sort()).toEqual(['app', 'instance', 'status'])
     expect(JSON.stringify(body)).not.toContain(String(process.pid))
+  })
+})
+
+describe('LOG_REQUESTS (review S7)', () => {
+  it('logs method, path, status and time, but never the query string (a credential sent in the URL)', async () => {
+    const lines: string[] = []
+    const a = new Hono()
+    a.use(requestLogger((l) => lines.push(l)))
+    a.get('/me', (c) => c.json({}, 401))
+    const secret = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl'
+    await a.request(`/me?access_token=${secret}&x=1`)
+    await a.request('/me')
+    expect(lines).toHaveLength(4)
+    expect(lines.join('\n')).not.toContain(secret)
+    expect(lines[0]).toBe('<-- GET /me?…')
+    expect(lines[1]).toMatch(/^--> GET \/me\?… 401 \d+ms$/)
+    expect(lines[2]).toBe('<-- GET /me')
+    expect(lines[3]).toMatch(/^--> GET \/me 401 \d+ms$/)
+  })
+
+  it('is the logger installCommon mounts with logRequests', async () => {
+    const lines: string[] = []
+    const log = console.log
+    console.log = (...args: unknown[]) => lines.push(args.join(' '))
+    try {
+      const a = new Hono()
+      installCommon(a, { app: 'test', instanceId: 't', metrics: new Metrics('test'), logRequests: true })
+      await a.request('/health?refresh_token=r-secret-value')
+    } finally {
+      console.log = log
+    }
+    expect(lines).toEqual(['<-- GET /health?…', expect.stringMatching(/^--> GET \/health\?… 200 \d+ms$/)])
   })
 })

@@ -163,10 +163,14 @@ export class AccessTokens {
     }
   }
 
-  private keyFor(kid: string | undefined): CryptoKey {
+  /** Synchronous for a kid the ring knows (the hot path); a new kid may be a rotation not loaded yet (review S5). */
+  private keyFor(kid: string | undefined): CryptoKey | Promise<CryptoKey> {
     const key = this.ring.verifyKeyFor(kid)
-    if (!key) throw new Error('unknown kid')
-    return key
+    if (key) return key
+    return this.ring.verifyKeyForNew(kid).then((k) => {
+      if (!k) throw new Error('unknown kid')
+      return k
+    })
   }
 }
 

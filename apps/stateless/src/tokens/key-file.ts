@@ -101,13 +101,32 @@ export function readKeyFile(path: string, alg?: KeyAlg): KeyFile | null {
   if (!file || typeof file.current !== 'string' || !Array.isArray(file.keys) || file.keys.length === 0) {
     throw new ConfigError(`the key file ${path} must hold {"current": kid, "keys": [...]}`)
   }
+  const kids = new Set<string>()
   for (const k of file.keys) {
+    if (typeof k !== 'object' || k === null)
+      throw new ConfigError(`the key file ${path} has an invalid entry`)
     const ok = isSecretEntry(k)
       ? typeof k.secret === 'string' && Buffer.from(k.secret, 'base64url').length >= 32
-      : typeof k.privateJwk === 'object' && typeof k.publicJwk === 'object'
-    if (typeof k.kid !== 'string' || !ok || (alg !== undefined && k.alg !== alg)) {
+      : typeof k.privateJwk === 'object' &&
+        k.privateJwk !== null &&
+        typeof k.publicJwk === 'object' &&
+        k.publicJwk !== null
+    // `createdAt` is when the previous key was retired: its retention window is counted from it (keys.ts
+    // `isLive`, `rotateKeys`). Missing, it read as "no successor" and a number as text concatenated with the
+    // window: either way the retired key verified (and stayed in the JWKS and the file) forever (review S4).
+    // A repeated kid would make the ring verify and sign with whichever entry comes first.
+    const created = Number.isSafeInteger(k.createdAt) && k.createdAt >= 0
+    if (
+      typeof k.kid !== 'string' ||
+      k.kid === '' ||
+      kids.has(k.kid) ||
+      !created ||
+      !ok ||
+      (alg !== undefined && k.alg !== alg)
+    ) {
       throw new ConfigError(`the key file ${path} has an invalid entry${alg ? ` (expected alg ${alg})` : ''}`)
     }
+    kids.add(k.kid)
   }
   if (!file.keys.some((k) => k.kid === file.current)) {
     throw new ConfigError(`the key file ${path} names a current kid that is not in it`)

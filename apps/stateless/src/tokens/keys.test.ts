@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { manualClock } from '@auth-lab/shared'
 import { decodeProtectedHeader } from 'jose'
@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { readConfig } from '../config.js'
 import type { TestApp } from '../test-app.js'
 import { login, me, tempDir, testApp } from '../test-app.js'
-import { keyFilePath, readKeyFile } from './key-file.js'
+import { keyFilePath, readKeyFile, withKeyFileLock } from './key-file.js'
 import { openKeyRing, rotateKeys } from './keys.js'
 
 let dir: string
@@ -145,5 +145,100 @@ describe('key rotation', () => {
     for (const r of rs) expect(onDisk.keys.map((k) => k.kid)).toContain(r.current)
     expect(rs.map((r) => r.current)).toContain(onDisk.current)
     expect(existsSync(`${keyFilePath(a.deps.config.jwt.keysDir, 'ES256')}.lock`)).toBe(false)
+  })
+})
+
+describe('review S4: a key file whose entries cannot say when a key retired is refused', () => {
+  const edits: [string, (f: { keys: Record<string, unknown>[] }) => void][] = [
+    ['the newest entry without createdAt', (f) => delete f.keys[1]!.createdAt],
+    ['createdAt as text', (f) => (f.keys[1]!.createdAt = String(f.keys[1]!.createdAt))],
+    ['createdAt negative', (f) => (f.keys[1]!.createdAt = -1)],
+    ['two entries with one kid', (f) => (f.keys[1]!.kid = f.keys[0]!.kid)],
+    ['a null entry', (f) => (f.keys[1] = null as unknown as Record<string, unknown>)],
+  ]
+  it.each(edits)('%s: not loaded at start nor at a reload; the ring keeps its keys', async (_name, edit) => {
+    const clock = manualClock(Date.UTC(2026, 0, 1, 12))
+    const a = await instance({}, clock)
+    const old = await login(a)
+    const oldKid = decodeProtectedHeader(old.accessToken).kid
+    clock.advance(1000)
+    await rotateKeys(a.deps.config.jwt, clock())
+    expect(await a.deps.keys.reloadIfChanged()).toBe(true)
+    const path = keyFilePath(a.deps.config.jwt.keysDir, 'ES256')
+    const f = JSON.parse(readFileSync(path, 'utf8')) as { keys: Record<string, unknown>[] }
+    edit(f)
+    writeFileSync(path, JSON.stringify(f))
+    expect(() => readKeyFile(path, 'ES256')).toThrow(/invalid entry/)
+    await expect(openKeyRing(a.deps.config.jwt, clock)).rejects.toThrow(/invalid entry/)
+    // Before: the edited file loaded, and a month later the retired key still verified (and was in the JWKS).
+    await expect(a.deps.keys.reloadIfChanged()).rejects.toThrow(/invalid entry/)
+    clock.advance(30 * 24 * 3600 * 1000)
+    expect(a.deps.keys.verifyKeyFor(oldKid)).toBeUndefined()
+    expect((await me(a, old.accessToken)).status).toBe(401)
+  })
+})
+
+describe('review S5: after a rotation, a token signed by the instance that reloaded first verifies everywhere', () => {
+  it('an instance that has not reloaded yet loads the key file for a kid it has never seen', async () => {
+    const clock = manualClock(Date.UTC(2026, 0, 1, 12))
+    const a = await instance({}, clock)
+    const b = await instance({}, clock)
+    clock.advance(1000)
+    const r = await rotateKeys(a.deps.config.jwt, clock())
+    expect(await a.deps.keys.reloadIfChanged()).toBe(true) // A's timer ran; B's has not yet (≤ KEY_RELOAD_INTERVAL)
+    const fresh = await login(a)
+    expect(decodeProtectedHeader(fresh.accessToken).kid).toBe(r.current)
+    // Before: 401 invalid_token on B until its own timer fired.
+    expect((await me(b, fresh.accessToken)).status).toBe(200)
+    expect(b.deps.keys.current().kid).toBe(r.current)
+    const out = await b.app.request('/auth/logout-all', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${(await login(a)).accessToken}` },
+    })
+    expect(out.status).toBe(204)
+  })
+
+  it('an unknown kid never loads more than the file holds, and a broken file is not re-read per request', async () => {
+    const clock = manualClock(Date.UTC(2026, 0, 1, 12))
+    const a = await instance({}, clock)
+    const b = await instance({}, clock)
+    const kid = b.deps.keys.current().kid
+    // A kid the file does not hold: still refused after the check.
+    const forged = await login(a)
+    const [h, p, s] = forged.accessToken.split('.')
+    const header = JSON.parse(Buffer.from(h!, 'base64url').toString()) as Record<string, unknown>
+    const other = `${Buffer.from(JSON.stringify({ ...header, kid: 'not-ours' })).toString('base64url')}.${p}.${s}`
+    expect((await me(b, other)).status).toBe(401)
+    // A broken key file: unknown kids are refused without re-reading it; the timer still reports it.
+    const path = keyFilePath(b.deps.config.jwt.keysDir, 'ES256')
+    writeFileSync(path, '{"current":')
+    expect((await me(b, other)).status).toBe(401)
+    expect((await me(b, other)).status).toBe(401)
+    await expect(b.deps.keys.reloadIfChanged()).rejects.toThrow(/not valid JSON/)
+    expect(b.deps.keys.current().kid).toBe(kid)
+    expect((await me(b, forged.accessToken)).status).toBe(200)
+  })
+})
+
+describe('review S6: a rotation stamps its key when it is written', () => {
+  it('the time spent waiting for the lock is not cut from the previous key’s retention window', async () => {
+    const a = await instance()
+    const jwt = a.deps.config.jwt
+    const path = keyFilePath(jwt.keysDir, 'ES256')
+    const t0 = Date.UTC(2026, 0, 1, 13)
+    let rotation: Promise<{ current: string }> | undefined
+    // Another rotation holds the lock for 300 ms while this one waits for it.
+    await withKeyFileLock(path, () => {
+      rotation = rotateKeys(jwt, t0)
+      const until = Date.now() + 300
+      while (Date.now() < until) {
+        // busy: the lock is held synchronously, as a rotation holds it
+      }
+    })
+    const r = await rotation!
+    const entry = readKeyFile(path, 'ES256')!.keys.find((k) => k.kid === r.current)!
+    // Before: createdAt = t0 — the previous key retired 300 ms (up to 10 s: the lock's wait) too early.
+    expect(entry.createdAt).toBeGreaterThanOrEqual(t0 + 300)
+    expect(entry.createdAt).toBeLessThan(t0 + 10_000)
   })
 })

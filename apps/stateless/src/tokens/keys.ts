@@ -67,6 +67,9 @@ export class KeyRing {
   private keys: RingKey[]
   private currentKid: string
   private fileMtimeMs = 0
+  /** The mtime of a key file that failed to load: not re-read on the request path (verifyKeyForNew). */
+  private failedMtimeMs: number | undefined
+  private reloading: Promise<boolean> | undefined
   private readonly listeners: (() => void)[] = []
 
   constructor(
@@ -100,6 +103,35 @@ export class KeyRing {
     return this.isLive(idx) ? this.keys[idx]!.verifyKey : undefined
   }
 
+  /**
+   * `verifyKeyFor` for a token whose kid this ring has never seen, when the key file changed since the last load:
+   * reloads first (review S5). Several instances share one key file and each reloads on its own timer
+   * (KEY_RELOAD_INTERVAL), so after a `keys rotate` the instance that reloaded first signs with the new key while
+   * the others still refused those tokens — 401 `invalid_token` (and a failed logout-all) for valid tokens, for
+   * up to KEY_RELOAD_INTERVAL. Cost on the request path: nothing for a known kid; one stat(2) for an unknown one;
+   * the import of the new key at most once per change of the file (concurrent callers share one reload). A file
+   * that failed to load is not re-read for every unknown kid: the timer retries it and reports the error.
+   */
+  async verifyKeyForNew(kid: unknown): Promise<CryptoKey | undefined> {
+    const file = this.opts.file
+    if (typeof kid !== 'string' || !file || this.keys.some((k) => k.kid === kid))
+      return this.verifyKeyFor(kid)
+    let mtime: number
+    try {
+      mtime = statSync(file).mtimeMs
+    } catch {
+      return undefined
+    }
+    if (mtime === this.fileMtimeMs || mtime === this.failedMtimeMs) return undefined
+    try {
+      await this.reloadIfChanged()
+    } catch {
+      this.failedMtimeMs = mtime
+      return undefined
+    }
+    return this.verifyKeyFor(kid)
+  }
+
   /** Public keys (current and still-valid previous) as a JWK Set; empty for symmetric keys, which are secret. */
   jwks(): { keys: JWK[] } {
     return { keys: this.keys.filter((k, i) => k.publicJwk && this.isLive(i)).map((k) => k.publicJwk!) }
@@ -121,6 +153,14 @@ export class KeyRing {
    * The server calls this from an unref'd timer, never on the request path. Returns true if the ring changed.
    */
   async reloadIfChanged(): Promise<boolean> {
+    // One reload at a time: the timer and a request with a new kid (verifyKeyForNew) share it.
+    this.reloading ??= this.reload().finally(() => {
+      this.reloading = undefined
+    })
+    return this.reloading
+  }
+
+  private async reload(): Promise<boolean> {
     const file = this.opts.file
     if (!file) return false
     let mtime: number
@@ -197,16 +237,23 @@ export async function rotateKeys(
 ): Promise<{ file: string; current: string; kept: string[] }> {
   const alg = keyAlgOf(jwt)
   const path = keyFilePath(jwt.keysDir, alg)
+  const started = performance.now()
   // Generated before the lock (RSA takes up to a second); read → append → replace under it, so a concurrent
   // rotation appends to this one's result instead of overwriting it (withKeyFileLock).
-  const entry = await generateKeyEntry(alg, now)
+  const generated = await generateKeyEntry(alg, now)
   const keep = retentionMs(jwt, reloadLagSeconds)
   return withKeyFileLock(path, () => {
+    // Stamped when it is written, not when generation started: `createdAt` is when the previous key stops
+    // signing, and its retention window counts from it. Stamped at `now`, the time spent generating and waiting
+    // for the lock (up to 10 s) was cut from the end of that window, so the newest tokens the previous key
+    // signed were refused before their `exp` once it outgrew CLOCK_TOLERANCE (review S6).
+    const at = now + Math.max(0, Math.round(performance.now() - started))
+    const entry = { ...generated, createdAt: at }
     const existing: KeyFile = readKeyFile(path, alg) ?? { current: '', keys: [] }
     const keys = [...existing.keys, entry]
     const kept = keys.filter((_k, i) => {
       const replacedAt = keys[i + 1]?.createdAt
-      return replacedAt === undefined || now < replacedAt + keep
+      return replacedAt === undefined || at < replacedAt + keep
     })
     const file = { current: entry.kid, keys: kept }
     if (existing.keys.length === 0) createKeyFileExclusive(path, file, alg)
