@@ -241,6 +241,13 @@ export class RedisRefreshTokens implements RefreshStore {
       ]),
     )
     const [outcome, detail] = out.map(String) as [string, string]
+    if (outcome !== 'ok') {
+      // The child's pointer was written before the script, in the same round trip; the script refused, so it names
+      // a token never handed out. Left in place it lived REFRESH_TTL (14 d), and a client could replay one revoked
+      // or used cookie to add a key per request, unauthenticated and unthrottled (session 10 review R2). Best
+      // effort: a pointer a failed DEL leaves behind still expires by its TTL.
+      await redisCall(() => client.del(this.pointerKey(childHash))).catch(() => 0)
+    }
     if (outcome === 'ok') {
       return {
         ok: true,
