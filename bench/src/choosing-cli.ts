@@ -10,14 +10,31 @@ import { repoRoot } from '@auth-lab/shared'
 import { applyBlocks, checkChoosing, generatedBlocks } from './report/choosing-doc.js'
 import { readResults } from './report/render.js'
 
+const USAGE =
+  'usage: pnpm bench:choosing [results.json] [--check]   (default: docs/sample-report/results.json)'
+
 function main(): void {
-  const { values, positionals } = parseArgs({
-    args: process.argv.slice(2),
-    options: { check: { type: 'boolean', default: false } },
-    allowPositionals: true,
-  })
+  let parsed: { values: { check: boolean; help: boolean }; positionals: string[] }
+  try {
+    parsed = parseArgs({
+      args: process.argv.slice(2),
+      options: {
+        check: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      allowPositionals: true,
+    })
+  } catch (err) {
+    console.error(`bench:choosing: ${err instanceof Error ? err.message : String(err)}\n${USAGE}`)
+    process.exit(2)
+  }
+  const { values, positionals } = parsed
+  if (values.help) {
+    console.log(USAGE)
+    return
+  }
   if (positionals.length > 1) {
-    console.error('usage: pnpm bench:choosing [results.json] [--check]')
+    console.error(USAGE)
     process.exit(2)
   }
   // pnpm runs the script in bench/; INIT_CWD is where the user typed the command.

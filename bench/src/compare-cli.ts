@@ -3,9 +3,14 @@ import { resolve } from 'node:path'
 import { compareMarkdown } from './report/compare.js'
 import { readResults } from './report/render.js'
 
+const USAGE = 'usage: pnpm bench:compare <a/results.json> <b/results.json>   (Markdown to stdout)'
 const files = process.argv.slice(2)
+if (files.includes('--help') || files.includes('-h')) {
+  console.log(USAGE)
+  process.exit(0)
+}
 if (files.length !== 2) {
-  console.error('usage: pnpm bench:compare <a/results.json> <b/results.json>')
+  console.error(USAGE)
   process.exit(2)
 }
 try {

@@ -7,15 +7,21 @@ import { dirname, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { readResults, writeReport } from './report/render.js'
 
+const USAGE = 'usage: pnpm bench:report <results.json> [--out dir]'
+
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     args: process.argv.slice(2),
-    options: { out: { type: 'string' } },
+    options: { out: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
     allowPositionals: true,
   })
+  if (values.help) {
+    console.log(USAGE)
+    return
+  }
   const file = positionals[0]
   if (!file || positionals.length > 1) {
-    console.error('usage: pnpm bench:report <results.json> [--out dir]')
+    console.error(USAGE)
     process.exit(2)
   }
   // pnpm runs the script in bench/; INIT_CWD is where the user typed the command.

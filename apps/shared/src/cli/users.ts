@@ -85,7 +85,10 @@ async function main(argv: string[]): Promise<number> {
       }
       case 'list': {
         const rows = deps.users.list({ limit: Number(values.limit) || 100 })
-        console.log(`${deps.users.count()} users in ${config.dbPath}`)
+        const total = deps.users.count()
+        console.log(
+          `${total} users in ${config.dbPath}${rows.length < total ? ` (the first ${rows.length}; --limit N for more)` : ''}`,
+        )
         for (const u of rows) {
           console.log(
             `${String(u.id).padStart(6)}  ${u.username.padEnd(24)} ${u.role.padEnd(6)} v${u.tokenVersion}${u.disabled ? '  disabled' : ''}`,
