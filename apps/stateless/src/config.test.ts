@@ -25,7 +25,14 @@ describe('readConfig', () => {
       clockTolerance: 5,
       format: 'jws',
     })
-    expect(c.refresh).toEqual({ ttl: 1_209_600, absoluteTtl: 2_592_000, grace: 0, maxFamiliesPerUser: 50 })
+    expect(c.refresh).toEqual({
+      ttl: 1_209_600,
+      absoluteTtl: 2_592_000,
+      grace: 0,
+      maxFamiliesPerUser: 50,
+      rotationBurst: 30,
+      rotationRefillMs: 450_000, // half of ACCESS_TTL
+    })
     expect(c.revocation).toBe('denylist')
     expect(c.jobs).toEqual({ purgeIntervalSeconds: 60, keyReloadIntervalSeconds: 5 })
     expect(c.accessTokenCache).toBe(10_000)
@@ -36,6 +43,14 @@ describe('readConfig', () => {
     expect(readConfig({ ...base, ACCESS_TOKEN_CACHE: '500' }).accessTokenCache).toBe(500)
     for (const bad of ['-1', 'lots', '2000000'])
       expect(() => readConfig({ ...base, ACCESS_TOKEN_CACHE: bad })).toThrow(/ACCESS_TOKEN_CACHE/)
+  })
+
+  it('REFRESH_REFILL defaults to half of ACCESS_TTL (never under 100 ms); REFRESH_BURST below 1 is refused', () => {
+    expect(readConfig({ ...base, ACCESS_TTL: '60' }).refresh.rotationRefillMs).toBe(30_000)
+    expect(readConfig({ ...base, ACCESS_TTL: '1' }).refresh.rotationRefillMs).toBe(500)
+    expect(readConfig({ ...base, REFRESH_REFILL: '0' }).refresh.rotationRefillMs).toBe(450_000)
+    expect(() => readConfig({ ...base, REFRESH_BURST: '0' })).toThrow(/REFRESH_BURST/)
+    expect(() => readConfig({ ...base, REFRESH_REFILL: '-5' })).toThrow(/REFRESH_REFILL/)
   })
 
   it('reads every knob', () => {
@@ -51,6 +66,8 @@ describe('readConfig', () => {
       REFRESH_TTL: '100',
       REFRESH_ABSOLUTE_TTL: '200',
       REFRESH_GRACE: '3',
+      REFRESH_BURST: '5',
+      REFRESH_REFILL: '20',
       REVOCATION: 'version',
       ACCESS_TOKEN_FORMAT: 'jwe',
       PURGE_INTERVAL: '600',
@@ -64,7 +81,14 @@ describe('readConfig', () => {
       audience: 'a',
     })
     expect(c.jwt).toMatchObject({ accessTtl: 60, clockTolerance: 0, format: 'jwe' })
-    expect(c.refresh).toEqual({ ttl: 100, absoluteTtl: 200, grace: 3, maxFamiliesPerUser: 50 })
+    expect(c.refresh).toEqual({
+      ttl: 100,
+      absoluteTtl: 200,
+      grace: 3,
+      maxFamiliesPerUser: 50,
+      rotationBurst: 5,
+      rotationRefillMs: 20_000,
+    })
     expect(c.revocation).toBe('version')
     expect(c.jobs).toEqual({ purgeIntervalSeconds: 600, keyReloadIntervalSeconds: 30 })
   })

@@ -65,6 +65,8 @@ export const DEFAULTS = {
   refreshGrace: 0,
   /** REFRESH_MAX_FAMILIES_PER_USER: live devices per user; a login beyond it revokes the oldest (F9). */
   maxFamiliesPerUser: 50,
+  /** REFRESH_BURST: rotations a family may make back to back (reloads, tabs) before the refill rate applies. */
+  refreshBurst: 30,
   revocation: 'denylist' as RevocationMode,
   accessTokenFormat: 'jws' as AccessTokenFormat,
   purgeInterval: 60,
@@ -100,6 +102,13 @@ export interface RefreshConfig {
   grace: number
   /** Live refresh families (devices) per user; a login beyond it revokes the oldest. */
   maxFamiliesPerUser: number
+  /**
+   * The rotation budget of one family (session 10 review RB1): `rotationBurst` rotations back to back, then one per
+   * `rotationRefillMs`; beyond it a refresh is 429 and changes nothing. Absent (tests building a config by hand):
+   * no budget.
+   */
+  rotationBurst?: number
+  rotationRefillMs?: number
 }
 
 /** Background timers (jobs.ts), in seconds. */
@@ -189,6 +198,8 @@ export function readConfig(env: Env): StatelessConfig {
         min: 1,
         max: 10_000,
       }),
+      rotationBurst: envInt(env, 'REFRESH_BURST', DEFAULTS.refreshBurst, { min: 1, max: 100_000 }),
+      rotationRefillMs: refreshRefillMs(env, accessTtl),
     },
     revocation: envEnum(env, 'REVOCATION', REVOCATION_MODES, DEFAULTS.revocation),
     accessTokenCache: envInt(env, 'ACCESS_TOKEN_CACHE', DEFAULTS.accessTokenCache, {
@@ -203,4 +214,13 @@ export function readConfig(env: Env): StatelessConfig {
       }),
     },
   }
+}
+
+/**
+ * REFRESH_REFILL (seconds; 0 or unset = half of ACCESS_TTL): one rotation per half an access token's life by
+ * default, so a client that refreshes when its token expires (or at half-life) never meets the budget.
+ */
+function refreshRefillMs(env: Env, accessTtl: number): number {
+  const s = envInt(env, 'REFRESH_REFILL', 0, { min: 0, max: 86_400 })
+  return s > 0 ? s * 1000 : Math.max(100, accessTtl * 500)
 }

@@ -1,12 +1,12 @@
 /**
  * What refresh rotation leaves behind (session 10 review, resource bounds). Counts, not timings.
  *
- * - R2: a refused rotation on Redis leaves no key (the child's pointer is written in the same round trip as the
+ * - RB2: a refused rotation on Redis leaves no key (the child's pointer is written in the same round trip as the
  *   script; when the script refuses, the pointer is deleted).
- * - Reuse detection must survive a long chain: a thief who rotates a stolen token many times must not be able to
- *   push the victim's token out of what the store remembers. A bound of "the newest N used tokens per family" was
- *   proposed for R1 (one refresh cookie in a loop grows the store) and rejected for exactly this: after N quick
- *   rotations by the thief, the victim's return was "unknown" (401) instead of reuse, and the thief kept the family.
+ * - RB1: one refresh cookie in a loop added a row per rotation, kept REFRESH_TTL. A family now has a rotation budget
+ *   (REFRESH_BURST back to back, then one per REFRESH_REFILL): beyond it 429, nothing changes. Reuse detection must
+ *   survive: a bound of "the newest N used tokens per family" was proposed and rejected because a thief could rotate
+ *   N times and turn the victim's return into "unknown" (401) instead of reuse, keeping the family.
  */
 import { describe, expect, it } from 'vitest'
 import { useRedisApps } from './redis-test-apps.js'
@@ -24,26 +24,57 @@ async function errorOf(res: Response): Promise<string> {
   return String(((await res.json()) as { error?: unknown }).error)
 }
 
-describe.each(['sqlite', 'redis'] as const)('a long rotation chain on %s', (store) => {
-  it('the victim’s token is still recognised as reused after the thief rotated 300 times: the family dies', async () => {
-    const t = store === 'sqlite' ? await testApp() : await fx.redisApp()
+describe.each(['sqlite', 'redis'] as const)('the rotation budget on %s (review RB1)', (store) => {
+  const open = (env: Record<string, string> = {}) =>
+    store === 'sqlite' ? testApp({ env }) : fx.redisApp({ env })
+  const rows = async (t: Awaited<ReturnType<typeof open>>): Promise<number> =>
+    store === 'sqlite'
+      ? (t.deps.db.prepare('SELECT COUNT(*) AS n FROM refresh_tokens').get() as { n: number }).n
+      : scanCount(`${(t as { prefix?: string }).prefix}rt:*`)
+
+  it('a thief in a loop gets REFRESH_BURST rotations, then 429 that keeps the cookie; the victim’s return still kills the family', async () => {
+    const t = await open({ REFRESH_BURST: '30', ACCESS_TTL: '900' })
     const victim = (await login(t)).cookie
-    // The thief presents the stolen token first and keeps rotating.
     let thief = victim
-    for (let i = 0; i < 300; i++) {
+    let limited: Response | undefined
+    for (let i = 0; i < 300 && !limited; i++) {
       const r = await refresh(t, thief)
-      expect(r.status).toBe(200)
-      thief = refreshCookieOf(r)!
+      if (r.status === 429) limited = r
+      else {
+        expect(r.status).toBe(200)
+        thief = refreshCookieOf(r)!
+      }
     }
+    // 30 rotations, then the budget: one row per rotation plus the login's, not one per request.
+    expect(limited?.status).toBe(429)
+    expect(await errorOf(limited!)).toBe('too_many_attempts')
+    expect(Number(limited!.headers.get('retry-after'))).toBe(450) // one rotation per ACCESS_TTL / 2
+    expect(limited!.headers.getSetCookie()).toEqual([]) // not cleared: the token is still the live one
+    expect(await rows(t)).toBe(31)
+    // The refill: after half an access token's life, the same (still live) cookie rotates again.
+    t.clock.advance(450_000)
+    const later = await refresh(t, thief)
+    expect(later.status).toBe(200)
+    // Reuse detection was never bounded: the victim's original token (31 rotations back) revokes the family.
     const back = await refresh(t, victim)
     expect(back.status).toBe(401)
     expect(await errorOf(back)).toBe('refresh_token_reused')
-    // Reuse revoked the whole family: the thief's current token is dead too.
-    expect((await refresh(t, thief)).status).toBe(401)
+    expect((await refresh(t, refreshCookieOf(later)!)).status).toBe(401)
+  })
+
+  it('reuse is judged before the budget: a used token on a spent family still revokes it', async () => {
+    const t = await open({ REFRESH_BURST: '2' })
+    const first = (await login(t)).cookie
+    const second = refreshCookieOf(await refresh(t, first))!
+    const third = refreshCookieOf(await refresh(t, second))!
+    expect((await refresh(t, third)).status).toBe(429)
+    const replay = await refresh(t, first)
+    expect(await errorOf(replay)).toBe('refresh_token_reused')
+    expect((await refresh(t, third)).status).toBe(401)
   })
 })
 
-describe('refused rotations on Redis (review R2)', () => {
+describe('refused rotations on Redis (review RB2)', () => {
   it('replaying a revoked or used cookie adds no key (was one 14-day pointer per request)', async () => {
     const t = await fx.redisApp()
     const a = await login(t)

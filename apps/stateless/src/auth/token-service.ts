@@ -21,6 +21,8 @@ export interface TokenPair {
 export type RefreshOutcome =
   | { ok: true; pair: TokenPair }
   | { ok: false; code: 'invalid_refresh_token' | 'refresh_token_reused' }
+  /** The family spent its rotation budget (REFRESH_BURST / REFRESH_REFILL): the cookie stays valid; retry later. */
+  | { ok: false; code: 'too_many_attempts'; retryAfterSeconds: number }
 
 export interface DeviceMeta {
   userAgent?: string
@@ -80,6 +82,12 @@ export class TokenService {
     const result = await this.refreshTokens.rotate(token)
     if (!result.ok) {
       if (result.reason === 'invalid') return { ok: false, code: 'invalid_refresh_token' }
+      if (result.reason === 'rate_limited')
+        return {
+          ok: false,
+          code: 'too_many_attempts',
+          retryAfterSeconds: Math.max(1, Math.ceil(result.retryAfterMs / 1000)),
+        }
       // The family was revoked in the store; its live access tokens go with it where the mode can.
       if (result.reason === 'reused') {
         await this.cutAndConfirm(result.userId, [result.familyId])

@@ -11,9 +11,9 @@
  *   l last used, a absolute expiry, ua, ip, live (comma-separated hashes of the tokens that may still rotate: the
  *   current one, plus grace siblings), lr / lt (hash and time of the most recent rotation), r / rr (revoked at,
  *   reason), cd (set once the revoked family's access tokens were cut: until then a retried logout, device revoke
- *   or reuse replay cuts again, so a cut that failed with a 503 is never lost). PX = its newest token's expiry (at
- *   most the absolute expiry), extended by each rotation; once revoked, at most REFRESH_TTL more (a late replay
- *   still meets "revoked").
+ *   or reuse replay cuts again, so a cut that failed with a 503 is never lost), bt / bat (the rotation budget:
+ *   rotations left as of a time; review RB1). PX = its newest token's expiry (at most the absolute expiry), extended
+ *   by each rotation; once revoked, at most REFRESH_TTL more (a late replay still meets "revoked").
  * - `{u:<userId>}:families` — SET of the user's live family ids (list, logout-all, the device cap), PX = the
  *   latest absolute expiry; a family leaves it when revoked, and members whose family expired are pruned when read.
  * Family ids are `<userId>.<22 random chars>` so a family can be found from its id alone (revoke by `sid`).
@@ -31,11 +31,12 @@ import { luaScript, redisCall, ttlMs } from '@auth-lab/shared'
 import type { RefreshConfig } from '../config.js'
 import type { RefreshStore } from './refresh-store.js'
 import type { FamilyView, IssuedRefresh, RotateResult } from './refresh-token.js'
-import { isRefreshTokenShaped } from './refresh-token.js'
+import { isRefreshTokenShaped, type RotationBudget, rotationBudget } from './refresh-token.js'
 
 // KEYS: family, the user's families set. ARGV: hash, childHash, now, graceMs, epoch, version, disabled(0|1),
-// tokenExpiresAt, retainMs (= REFRESH_TTL), familyId.
-// Returns {outcome, detail}: ok (detail 0 normal | 1 grace), invalid, stale (detail reason), reused.
+// tokenExpiresAt, retainMs (= REFRESH_TTL), familyId, burst ('' = no rotation budget), refillMs.
+// Returns {outcome, detail}: ok (detail 0 normal | 1 grace), invalid, stale (detail reason), reused,
+// limited (detail = ms until the budget holds one rotation again; nothing changed).
 const ROTATE = luaScript(`
 local f = KEYS[1]
 local st = redis.call('HMGET', f, 'r', 'e', 'v', 'live', 'lr', 'lt', 'a', 'rr', 'cd')
@@ -61,6 +62,18 @@ local function extend()
   local ms = math.min(now + tonumber(ARGV[9]), tonumber(st[7])) - now
   if ms > 0 then redis.call('PEXPIRE', f, ms, 'GT') end
 end
+-- The family's rotation budget (refresh-token.ts spendRotation, review RB1): bt rotations left as of bat. After
+-- reuse detection, before anything is written; nil = spent one, else the ms to wait.
+local function spend()
+  if ARGV[11] == '' then return nil end
+  local burst, refill = tonumber(ARGV[11]), tonumber(ARGV[12])
+  local b = redis.call('HMGET', f, 'bt', 'bat')
+  local level = burst
+  if b[1] and b[2] then level = math.min(burst, tonumber(b[1]) + math.max(0, now - tonumber(b[2])) / refill) end
+  if level < 1 then return math.ceil((1 - level) * refill) end
+  redis.call('HSET', f, 'bt', tostring(level - 1), 'bat', ARGV[3])
+  return nil
+end
 -- A stale family's access tokens are refused by the users-row check itself: nothing to cut (cd).
 if reason then revoke(reason); redis.call('HSET', f, 'cd', '1'); return {'stale', reason} end
 -- A live family behind the user's token_version missed a cut's restamp (refresh-token.ts): carried over, never
@@ -68,11 +81,15 @@ if reason then revoke(reason); redis.call('HSET', f, 'cd', '1'); return {'stale'
 if tonumber(st[3]) < tonumber(ARGV[6]) then redis.call('HSET', f, 'v', ARGV[6]) end
 local live = st[4] or ''
 if string.find(',' .. live .. ',', ',' .. ARGV[1] .. ',', 1, true) then
+  local wait = spend()
+  if wait then return {'limited', tostring(wait)} end
   redis.call('HSET', f, 'live', ARGV[2], 'lr', ARGV[1], 'lt', ARGV[3], 'l', ARGV[3])
   extend()
   return {'ok', '0'}
 end
 if tonumber(ARGV[4]) > 0 and st[5] == ARGV[1] and now - tonumber(st[6]) <= tonumber(ARGV[4]) then
+  local wait = spend()
+  if wait then return {'limited', tostring(wait)} end
   redis.call('HSET', f, 'live', live .. ',' .. ARGV[2])
   extend()
   return {'ok', '1'}
@@ -131,6 +148,7 @@ export class RedisRefreshTokens implements RefreshStore {
   private readonly ttlMs: number
   private readonly absoluteMs: number
   private readonly graceMs: number
+  private readonly budget: RotationBudget
 
   constructor(
     private readonly redis: RedisHandle,
@@ -142,6 +160,7 @@ export class RedisRefreshTokens implements RefreshStore {
     this.ttlMs = cfg.ttl * 1000
     this.absoluteMs = cfg.absoluteTtl * 1000
     this.graceMs = cfg.grace * 1000
+    this.budget = rotationBudget(cfg)
   }
 
   private familyKey(userId: number, familyId: string): string {
@@ -236,6 +255,8 @@ export class RedisRefreshTokens implements RefreshStore {
             p.expiresAt,
             this.ttlMs,
             p.familyId,
+            this.budget.burst ?? '',
+            this.budget.refillMs,
           ],
         ) as Promise<[string, string]>,
       ]),
@@ -244,7 +265,7 @@ export class RedisRefreshTokens implements RefreshStore {
     if (outcome !== 'ok') {
       // The child's pointer was written before the script, in the same round trip; the script refused, so it names
       // a token never handed out. Left in place it lived REFRESH_TTL (14 d), and a client could replay one revoked
-      // or used cookie to add a key per request, unauthenticated and unthrottled (session 10 review R2). Best
+      // or used cookie to add a key per request, unauthenticated and unthrottled (session 10 review RB2). Best
       // effort: a pointer a failed DEL leaves behind still expires by its TTL.
       await redisCall(() => client.del(this.pointerKey(childHash))).catch(() => 0)
     }
@@ -256,6 +277,7 @@ export class RedisRefreshTokens implements RefreshStore {
         grace: detail === '1',
       }
     }
+    if (outcome === 'limited') return { ok: false, reason: 'rate_limited', retryAfterMs: Number(detail) }
     if (outcome === 'stale' || outcome === 'reused') {
       this.counters.write('refresh_families')
       return { ok: false, reason: outcome, familyId: p.familyId, userId: p.userId }

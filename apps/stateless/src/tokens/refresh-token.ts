@@ -43,6 +43,8 @@ export type RotateResult =
   | { ok: false; reason: 'invalid' }
   | { ok: false; reason: 'reused'; familyId: string; userId: number }
   | { ok: false; reason: 'stale'; familyId: string; userId: number }
+  /** The family spent its rotation budget (RB1): nothing changed, the presented token is still the live one. */
+  | { ok: false; reason: 'rate_limited'; retryAfterMs: number }
 
 const TOKEN_FORMAT = /^[A-Za-z0-9_-]{43}$/
 
@@ -65,6 +67,8 @@ type RotateRow = {
   absolute_expires_at: number
   revoked_at: number | null
   last_rotated_hash: Buffer | null
+  rotation_budget: number | null
+  rotation_budget_at: number | null
 } & { [K in keyof UserColumns as `u_${K}`]: UserColumns[K] }
 
 interface FamilyRow {
@@ -84,6 +88,7 @@ export class RefreshTokens implements RefreshStore {
   private readonly ttlMs: number
   private readonly absoluteMs: number
   private readonly graceMs: number
+  private readonly budget: RotationBudget
   private readonly rotateTx: (hash: Buffer, now: number) => RotateResult
 
   constructor(
@@ -95,6 +100,7 @@ export class RefreshTokens implements RefreshStore {
     this.ttlMs = cfg.ttl * 1000
     this.absoluteMs = cfg.absoluteTtl * 1000
     this.graceMs = cfg.grace * 1000
+    this.budget = rotationBudget(cfg)
     this.stmt = {
       insertFamily: db.prepare(
         `INSERT INTO refresh_families (id, user_id, token_version, credential_epoch, created_at, last_used_at,
@@ -105,14 +111,16 @@ export class RefreshTokens implements RefreshStore {
       ),
       lookup: db.prepare<[Buffer], RotateRow>(
         `SELECT t.family_id, t.used_at, t.expires_at, f.user_id, f.token_version AS family_version,
-           f.credential_epoch AS family_epoch, f.absolute_expires_at, f.revoked_at, f.last_rotated_hash, ${userColumns('u')}
+           f.credential_epoch AS family_epoch, f.absolute_expires_at, f.revoked_at, f.last_rotated_hash,
+           f.rotation_budget, f.rotation_budget_at, ${userColumns('u')}
          FROM refresh_tokens t JOIN refresh_families f ON f.id = t.family_id JOIN users u ON u.id = f.user_id
          WHERE t.hash = ?`,
       ),
       consume: db.prepare('UPDATE refresh_tokens SET used_at = ? WHERE hash = ? AND used_at IS NULL'),
       supersede: db.prepare('UPDATE refresh_tokens SET used_at = ? WHERE family_id = ? AND used_at IS NULL'),
       touchFamily: db.prepare(
-        'UPDATE refresh_families SET last_used_at = ?, last_rotated_hash = ? WHERE id = ?',
+        `UPDATE refresh_families SET last_used_at = ?, last_rotated_hash = ?, rotation_budget = ?,
+           rotation_budget_at = ? WHERE id = ?`,
       ),
       revoke: db.prepare(
         'UPDATE refresh_families SET revoked_at = ?, revoked_reason = ? WHERE id = ? AND revoked_at IS NULL',
@@ -131,6 +139,9 @@ export class RefreshTokens implements RefreshStore {
         `SELECT id, user_id, created_at, last_used_at, absolute_expires_at, user_agent, ip FROM refresh_families
          WHERE user_id = ? AND revoked_at IS NULL AND absolute_expires_at > ? AND last_used_at > ?
          ORDER BY created_at DESC`,
+      ),
+      spend: db.prepare(
+        'UPDATE refresh_families SET rotation_budget = ?, rotation_budget_at = ? WHERE id = ?',
       ),
       carryOver: db.prepare(
         'UPDATE refresh_families SET token_version = ? WHERE id = ? AND token_version < ?',
@@ -278,7 +289,16 @@ export class RefreshTokens implements RefreshStore {
         return { ok: false, reason: 'reused', familyId: row.family_id, userId: row.user_id }
       }
       grace = true // a fresh sibling; the token stays used and the earlier child stays valid
-    } else {
+    }
+    // After reuse detection (a used token revokes the family whatever the budget), before anything is issued.
+    const spent = spendRotation(this.budget, row.rotation_budget, row.rotation_budget_at, now)
+    if (!spent.ok) return { ok: false, reason: 'rate_limited', retryAfterMs: spent.retryAfterMs }
+    const left = this.budget.burst === null ? null : spent.left
+    if (grace && left !== null) {
+      this.counters.write('refresh_families')
+      this.stmt.spend.run(left, now, row.family_id)
+    }
+    if (!grace) {
       this.counters.write('refresh_tokens')
       if (this.stmt.consume.run(now, hash).changes !== 1) {
         this.revokeFamilyNow(row.family_id, 'reuse')
@@ -288,7 +308,7 @@ export class RefreshTokens implements RefreshStore {
       this.counters.write('refresh_tokens')
       this.stmt.supersede.run(now, row.family_id)
       this.counters.write('refresh_families')
-      this.stmt.touchFamily.run(now, hash, row.family_id)
+      this.stmt.touchFamily.run(now, hash, left, left === null ? null : now, row.family_id)
     }
     const refresh = this.insertChild(row.family_id, hash, now, row.absolute_expires_at)
     return { ok: true, refresh, user, grace }
@@ -301,4 +321,35 @@ export class RefreshTokens implements RefreshStore {
     this.stmt.insertToken.run(hashToken(token), familyId, parent, now, expiresAt)
     return { token, familyId, expiresAt }
   }
+}
+
+/** A family's rotation budget (RB1): `burst` back to back, refilled at one per `refillMs`; null burst = none. */
+export interface RotationBudget {
+  burst: number | null
+  refillMs: number
+}
+
+export function rotationBudget(cfg: RefreshConfig): RotationBudget {
+  return cfg.rotationBurst === undefined
+    ? { burst: null, refillMs: 1 }
+    : { burst: cfg.rotationBurst, refillMs: cfg.rotationRefillMs ?? 1 }
+}
+
+/**
+ * One rotation out of a token bucket stored on the family: `left` rotations as of `at` (null = a full bucket).
+ * Why a budget and not a cap on the used tokens kept: reuse detection needs every used token for its lifetime — a
+ * cap of "the newest N" let a thief rotate N times and turn the victim's return into "unknown" (review RB1) — so
+ * what is bounded is how fast a family can add them: at most burst + REFRESH_TTL / refill rows per family.
+ */
+export function spendRotation(
+  b: { burst: number | null; refillMs: number },
+  left: number | null,
+  at: number | null,
+  now: number,
+): { ok: true; left: number } | { ok: false; retryAfterMs: number } {
+  const burst = b.burst ?? Number.POSITIVE_INFINITY
+  const level =
+    left === null || at === null ? burst : Math.min(burst, left + Math.max(0, now - at) / b.refillMs)
+  if (level < 1) return { ok: false, retryAfterMs: Math.ceil((1 - level) * b.refillMs) }
+  return { ok: true, left: level - 1 }
 }

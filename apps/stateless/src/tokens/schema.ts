@@ -50,4 +50,13 @@ export const statelessMigrations: readonly Migration[] = [
     name: 'refresh_families.credential_epoch',
     up: 'ALTER TABLE refresh_families ADD COLUMN credential_epoch INTEGER NOT NULL DEFAULT 0',
   },
+  {
+    // Session 10 review RB1: each rotation leaves its used token for REFRESH_TTL (reuse detection needs it), and a
+    // rotation costs a client nothing, so one cookie in a loop grew refresh_tokens without limit. A per-family token
+    // bucket bounds it: `rotation_budget` rotations left as of `rotation_budget_at` (NULL = a full bucket).
+    version: 3,
+    name: 'refresh_families.rotation_budget',
+    up: `ALTER TABLE refresh_families ADD COLUMN rotation_budget REAL;
+    ALTER TABLE refresh_families ADD COLUMN rotation_budget_at INTEGER;`,
+  },
 ]
