@@ -20,7 +20,7 @@
     invalid_credentials:
       'Wrong username or password, or a disabled account: the server answers all three the same way, so nobody can probe which usernames exist or are disabled.',
     too_many_attempts:
-      'Too many failed logins for this user (or from this address). Wait Retry-After seconds; the counter lives in the server’s memory, so restarting the lab also clears it.',
+      'Too many attempts. On login: too many failed logins for this user or from this address (counted in the shared store, so every instance and both apps agree). On refresh: this device rotated its refresh token faster than its budget (REFRESH_BURST, then one per REFRESH_REFILL); the cookie is still valid. Either way, wait the Retry-After seconds.',
     unauthenticated: 'No credential was sent: no session cookie, or no Bearer token in memory.',
     invalid_token:
       'The access token was refused: expired (past exp + clock tolerance), revoked (deny-list), or signed by a key this server no longer has.',

@@ -34,7 +34,7 @@
     invalid_credentials:
       'Wrong password, unknown user or disabled account: the server answers all three the same way on purpose, so nobody can probe which usernames exist or are disabled.',
     too_many_attempts:
-      'Locked out: too many failed logins for this user (or from this address). Wait the Retry-After seconds, or restart the server (the counter lives in its memory).',
+      'Too many attempts. On login: too many failed logins for this user or from this address (counted in the shared store: every instance and both apps agree). On refresh: this device rotated its refresh token faster than its budget; the cookie is still valid. Wait the Retry-After seconds.',
     unauthenticated: 'No credential was sent: no session cookie, or no Bearer token in memory.',
     invalid_token:
       'The access token was refused. The server does not say why (expired past exp + clock tolerance, revoked, or signed by a key it no longer has): an attacker learns nothing from the answer.',
