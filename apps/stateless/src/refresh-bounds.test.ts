@@ -72,6 +72,37 @@ describe.each(['sqlite', 'redis'] as const)('the rotation budget on %s (review R
     expect(await errorOf(replay)).toBe('refresh_token_reused')
     expect((await refresh(t, third)).status).toBe(401)
   })
+
+  it('a grace retry of a lost response on a spent family gets its sibling, once (review X5)', async () => {
+    const t = await open({ REFRESH_BURST: '1', REFRESH_GRACE: '10' })
+    const c0 = (await login(t)).cookie
+    const lost = await refresh(t, c0) // spends the budget; the client never sees the answer
+    expect(lost.status).toBe(200)
+    // Before: 429 with Retry-After 450 — and the retry it asked for, 450 s later, was reuse: the family revoked.
+    const retry = await refresh(t, c0)
+    expect(retry.status).toBe(200)
+    // One overdraft only: a second replay is limited, and the debt is repaid before the next rotation.
+    const again = await refresh(t, c0)
+    expect(again.status).toBe(429)
+    expect(Number(again.headers.get('retry-after'))).toBe(450)
+    const sibling = refreshCookieOf(retry)!
+    expect((await refresh(t, sibling)).status).toBe(429)
+    t.clock.advance(900_000)
+    expect((await refresh(t, sibling)).status).toBe(200)
+  })
+
+  it('parallel refreshes of one token with grace: burst + 1 win, the rest 429, the family lives (review X5)', async () => {
+    const t = await open({ REFRESH_BURST: '5', REFRESH_GRACE: '10' })
+    const c0 = (await login(t)).cookie
+    const rs = await Promise.all(Array.from({ length: 20 }, () => refresh(t, c0)))
+    expect(rs.filter((r) => r.status === 200)).toHaveLength(6)
+    expect(rs.filter((r) => r.status === 429)).toHaveLength(14)
+    expect(rs.flatMap((r) => r.headers.getSetCookie())).toHaveLength(6) // only winners set a cookie
+    expect(await rows(t)).toBe(7)
+    t.clock.advance(3_600_000)
+    const newest = refreshCookieOf(rs.filter((r) => r.status === 200).at(-1)!)!
+    expect((await refresh(t, newest)).status).toBe(200)
+  })
 })
 
 describe('refused rotations on Redis (review RB2)', () => {

@@ -57,9 +57,11 @@ export function commonMiddleware(opts: CommonOptions): MiddlewareHandler[] {
 export function requestLogger(print: (line: string) => void = console.log): MiddlewareHandler {
   return async function requestLogger(c, next) {
     const { method, url } = c.req
-    const start = url.indexOf('/', url.indexOf('//') + 2)
-    const query = url.indexOf('?', start)
-    const path = query < 0 ? url.slice(start) : `${url.slice(start, query)}?…`
+    const target = url.slice(url.indexOf('/', url.indexOf('//') + 2))
+    // The fragment too (review X4): a browser never sends one, but Node passes `GET /cb#access_token=… HTTP/1.1`
+    // through to the URL, and an implicit-flow style callback copied verbatim by a client carries its token there.
+    const cut = target.search(/[?#]/)
+    const path = cut < 0 ? target : `${target.slice(0, cut)}${target[cut]}…`
     print(`<-- ${method} ${path}`)
     const began = Date.now()
     await next()

@@ -1,3 +1,5 @@
+import type { AddressInfo } from 'node:net'
+import { connect } from 'node:net'
 import { Hono } from 'hono'
 import { describe, expect, it } from 'vitest'
 import { Metrics } from '../metrics/metrics.js'
@@ -5,6 +7,7 @@ import { installCommon, requestLogger } from './common.js'
 import { crossSiteGuard } from './cross-site.js'
 import { ApiError } from './errors.js'
 import { readJsonObject } from './json-body.js'
+import { createNodeServer } from './serve.js'
 import { parseLogin, parsePasswordChange } from './validation.js'
 
 const METRICS_TOKEN = 'metrics-token-for-tests-0123456789'
@@ -287,6 +290,35 @@ describe('LOG_REQUESTS (review S7)', () => {
     expect(lines[1]).toMatch(/^--> GET \/me\?… 401 \d+ms$/)
     expect(lines[2]).toBe('<-- GET /me')
     expect(lines[3]).toMatch(/^--> GET \/me 401 \d+ms$/)
+  })
+
+  it('never logs a fragment either: a raw request target can carry one (review X4)', async () => {
+    const lines: string[] = []
+    const a = new Hono()
+    a.use(requestLogger((l) => lines.push(l)))
+    a.all('*', (c) => c.text('ok'))
+    const server = createNodeServer({ fetch: a.fetch, host: '127.0.0.1' })
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+    const { port } = server.address() as AddressInfo
+    try {
+      for (const target of ['/cb#access_token=SECRET1', '/cb?x=1#SECRET2', 'http://u:SECRET3@127.0.0.1/cb']) {
+        await new Promise<void>((resolve) => {
+          const s = connect(port, '127.0.0.1', () =>
+            s.write(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`),
+          )
+          s.on('data', () => {})
+          s.on('close', () => resolve())
+        })
+      }
+    } finally {
+      server.close()
+    }
+    expect(lines).toHaveLength(6)
+    // Before: `<-- GET /cb#access_token=SECRET1`.
+    expect(lines.join('\n')).not.toContain('SECRET')
+    expect(lines[0]).toBe('<-- GET /cb#…')
+    expect(lines[2]).toBe('<-- GET /cb?…')
+    expect(lines[4]).toBe('<-- GET /cb')
   })
 
   it('is the logger installCommon mounts with logRequests', async () => {

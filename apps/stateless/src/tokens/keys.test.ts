@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { manualClock } from '@auth-lab/shared'
 import { decodeProtectedHeader } from 'jose'
@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { readConfig } from '../config.js'
 import type { TestApp } from '../test-app.js'
 import { login, me, tempDir, testApp } from '../test-app.js'
-import { keyFilePath, readKeyFile, withKeyFileLock } from './key-file.js'
+import { generateKeyEntry, keyFilePath, readKeyFile, replaceKeyFile, withKeyFileLock } from './key-file.js'
 import { openKeyRing, rotateKeys } from './keys.js'
 
 let dir: string
@@ -240,5 +240,64 @@ describe('review S6: a rotation stamps its key when it is written', () => {
     // Before: createdAt = t0 — the previous key retired 300 ms (up to 10 s: the lock's wait) too early.
     expect(entry.createdAt).toBeGreaterThanOrEqual(t0 + 300)
     expect(entry.createdAt).toBeLessThan(t0 + 10_000)
+  })
+})
+
+describe('review X1–X3: an instance notices every version of the key file', () => {
+  // X1: the ring stat'ed the file after reading and importing it, so this rotation was recorded as loaded: the
+  // instance never reloaded (timer or unknown kid) and refused the new key's tokens until the next rotation.
+  it('X1: a rotation landing while a starting instance imports its keys is picked up', async () => {
+    const clock = manualClock(Date.UTC(2026, 0, 1, 12))
+    const a = await instance({}, clock)
+    const jwt = a.deps.config.jwt
+    const path = keyFilePath(jwt.keysDir, 'ES256')
+    const old = Date.now() / 1000 - 60
+    utimesSync(path, old, old)
+    const entry = await generateKeyEntry('ES256', clock() + 1000)
+    const opening = openKeyRing(jwt, clock) // reads the file synchronously, then awaits the imports
+    const before = readKeyFile(path, 'ES256')!
+    replaceKeyFile(path, { current: entry.kid, keys: [...before.keys, entry] })
+    const ring = await opening
+    await ring.reloadIfChanged()
+    expect(await ring.verifyKeyForNew(entry.kid)).toBeDefined()
+    expect(ring.current().kid).toBe(entry.kid)
+  })
+
+  // X2: a version was its mtime, and the kernel's coarse clock gives two writes within ~4 ms the same one.
+  it('X2: two rotations within one mtime tick: the second is still loaded', async () => {
+    const clock = manualClock(Date.UTC(2026, 0, 1, 12))
+    const a = await instance({}, clock)
+    const jwt = a.deps.config.jwt
+    const path = keyFilePath(jwt.keysDir, 'ES256')
+    const ring = await openKeyRing(jwt, clock)
+    const e1 = await generateKeyEntry('ES256', clock() + 1000)
+    const e2 = await generateKeyEntry('ES256', clock() + 1001)
+    const f0 = readKeyFile(path, 'ES256')!
+    replaceKeyFile(path, { current: e1.kid, keys: [...f0.keys, e1] })
+    const tick = Math.floor(Date.now() / 1000) + 5
+    utimesSync(path, tick, tick)
+    expect(await ring.reloadIfChanged()).toBe(true)
+    replaceKeyFile(path, { current: e2.kid, keys: [...f0.keys, e1, e2] })
+    utimesSync(path, tick, tick) // what the kernel's coarse clock does to two writes within ~4 ms
+    expect(await ring.verifyKeyForNew(e2.kid)).toBeDefined()
+    expect(ring.current().kid).toBe(e2.kid)
+  })
+  // X3: the request joined the timer's reload of version 1 and answered 401 to a token of version 2.
+  it('X3: a new kid that meets a reload already under way of an older version still loads the newer file', async () => {
+    const clock = manualClock(Date.UTC(2026, 0, 1, 12))
+    const a = await instance({}, clock)
+    const jwt = a.deps.config.jwt
+    const path = keyFilePath(jwt.keysDir, 'ES256')
+    const ring = await openKeyRing(jwt, clock)
+    const e1 = await generateKeyEntry('ES256', clock() + 1000)
+    const e2 = await generateKeyEntry('ES256', clock() + 2000)
+    const f0 = readKeyFile(path, 'ES256')!
+    replaceKeyFile(path, { current: e1.kid, keys: [...f0.keys, e1] })
+    utimesSync(path, 1000, 1000)
+    const timer = ring.reloadIfChanged() // the timer read version 1 and is importing e1
+    replaceKeyFile(path, { current: e2.kid, keys: [...f0.keys, e1, e2] })
+    utimesSync(path, 2000, 2000)
+    expect(await ring.verifyKeyForNew(e2.kid)).toBeDefined()
+    await timer
   })
 })

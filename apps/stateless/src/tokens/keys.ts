@@ -63,12 +63,25 @@ export async function importEntry(e: KeyEntry): Promise<RingKey> {
   return { kid: e.kid, alg: e.alg, createdAt: e.createdAt, signKey, verifyKey, publicJwk }
 }
 
+/**
+ * Which version of the key file is on disk (review X1, X2). Not the mtime alone: the kernel stamps files from a
+ * coarse clock (~4 ms here), so two rotations close together (a second `keys rotate` waiting on the lock) wrote
+ * two files with the SAME mtime, and an instance that had loaded the first never loaded the second — it refused
+ * the new key's tokens and kept signing with a key the others would retire. A rotation renames a new file over
+ * the old one, so the inode tells the versions apart; mtime and size catch an edit in place.
+ */
+function fileStamp(path: string): string {
+  const s = statSync(path)
+  return `${s.ino}:${s.mtimeMs}:${s.size}`
+}
+
 export class KeyRing {
   private keys: RingKey[]
   private currentKid: string
-  private fileMtimeMs = 0
-  /** The mtime of a key file that failed to load: not re-read on the request path (verifyKeyForNew). */
-  private failedMtimeMs: number | undefined
+  /** The version of the key file `keys` came from ('' = unknown: the next check re-reads it). */
+  private loadedStamp: string
+  /** The version of a key file that failed to load: not re-read on the request path (verifyKeyForNew). */
+  private failedStamp: string | undefined
   private reloading: Promise<boolean> | undefined
   private readonly listeners: (() => void)[] = []
 
@@ -77,10 +90,12 @@ export class KeyRing {
     currentKid: string,
     readonly source: KeySource,
     private readonly opts: { clock: Clock; retentionMs: number; file?: string; alg: KeyAlg },
+    /** The file's stamp taken BEFORE `keys` were read from it (openKeyRing). */
+    loadedStamp = '',
   ) {
     this.keys = keys
     this.currentKid = currentKid
-    if (opts.file) this.fileMtimeMs = statSync(opts.file).mtimeMs
+    this.loadedStamp = loadedStamp
   }
 
   get alg(): KeyAlg {
@@ -116,17 +131,20 @@ export class KeyRing {
     const file = this.opts.file
     if (typeof kid !== 'string' || !file || this.keys.some((k) => k.kid === kid))
       return this.verifyKeyFor(kid)
-    let mtime: number
+    let stamp: string
     try {
-      mtime = statSync(file).mtimeMs
+      stamp = fileStamp(file)
     } catch {
       return undefined
     }
-    if (mtime === this.fileMtimeMs || mtime === this.failedMtimeMs) return undefined
+    if (stamp === this.loadedStamp || stamp === this.failedStamp) return undefined
     try {
       await this.reloadIfChanged()
+      // A reload already under way (the timer's) may have read an older version than the one stat'ed above: the
+      // newer one is loaded now rather than refusing a valid token until the next check (review X3).
+      if (this.loadedStamp !== stamp && !this.keys.some((k) => k.kid === kid)) await this.reloadIfChanged()
     } catch {
-      this.failedMtimeMs = mtime
+      this.failedStamp = stamp
       return undefined
     }
     return this.verifyKeyFor(kid)
@@ -163,13 +181,13 @@ export class KeyRing {
   private async reload(): Promise<boolean> {
     const file = this.opts.file
     if (!file) return false
-    let mtime: number
+    let stamp: string
     try {
-      mtime = statSync(file).mtimeMs
+      stamp = fileStamp(file) // before the read: a rotation in between is seen as a change next time
     } catch {
       return false // file moved away: keep serving with the keys already imported
     }
-    if (mtime === this.fileMtimeMs) return false
+    if (stamp === this.loadedStamp) return false
     const content = readKeyFile(file, this.opts.alg)
     if (!content) return false
     const known = new Map(this.keys.map((k) => [k.kid, k]))
@@ -177,7 +195,7 @@ export class KeyRing {
     for (const e of content.keys) next.push(known.get(e.kid) ?? (await importEntry(e)))
     this.keys = next
     this.currentKid = content.current
-    this.fileMtimeMs = mtime
+    this.loadedStamp = stamp
     for (const listener of this.listeners) listener()
     return true
   }
@@ -217,13 +235,24 @@ export async function openKeyRing(jwt: JwtConfig, clock: Clock, reloadLagSeconds
     return new KeyRing([await importEntry(entry)], entry.kid, 'ephemeral', opts)
   }
   const path = keyFilePath(jwt.keysDir, alg)
+  // Stamped BEFORE the read (review X1): stat'ed after it (in the constructor, once the keys were imported), a
+  // rotation landing while this instance started was recorded as already loaded — the instance never reloaded
+  // (timer and unknown kids alike compared equal), refused the new key's tokens and signed with the old key until
+  // the next rotation.
+  let stamp = ''
+  try {
+    stamp = fileStamp(path)
+  } catch {
+    // not there yet: created below; '' makes the first check re-read it
+  }
   let file = readKeyFile(path, alg)
   if (!file) {
+    stamp = ''
     const entry = await generateKeyEntry(alg, clock())
     file = createKeyFileExclusive(path, { current: entry.kid, keys: [entry] }, alg)
   }
   const keys = await Promise.all(file.keys.map(importEntry))
-  return new KeyRing(keys, file.current, 'file', { ...opts, file: path })
+  return new KeyRing(keys, file.current, 'file', { ...opts, file: path }, stamp)
 }
 
 /**

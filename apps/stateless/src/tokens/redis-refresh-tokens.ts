@@ -63,14 +63,15 @@ local function extend()
   if ms > 0 then redis.call('PEXPIRE', f, ms, 'GT') end
 end
 -- The family's rotation budget (refresh-token.ts spendRotation, review RB1): bt rotations left as of bat. After
--- reuse detection, before anything is written; nil = spent one, else the ms to wait.
-local function spend()
+-- reuse detection, before anything is written; nil = spent one, else the ms to wait. need is 0 for a grace
+-- replay: it may overdraw by one (review X5, refresh-token.ts spendRotation).
+local function spend(need)
   if ARGV[11] == '' then return nil end
   local burst, refill = tonumber(ARGV[11]), tonumber(ARGV[12])
   local b = redis.call('HMGET', f, 'bt', 'bat')
   local level = burst
   if b[1] and b[2] then level = math.min(burst, tonumber(b[1]) + math.max(0, now - tonumber(b[2])) / refill) end
-  if level < 1 then return math.ceil((1 - level) * refill) end
+  if level < need then return math.ceil((need - level) * refill) end
   redis.call('HSET', f, 'bt', tostring(level - 1), 'bat', ARGV[3])
   return nil
 end
@@ -81,14 +82,14 @@ if reason then revoke(reason); redis.call('HSET', f, 'cd', '1'); return {'stale'
 if tonumber(st[3]) < tonumber(ARGV[6]) then redis.call('HSET', f, 'v', ARGV[6]) end
 local live = st[4] or ''
 if string.find(',' .. live .. ',', ',' .. ARGV[1] .. ',', 1, true) then
-  local wait = spend()
+  local wait = spend(1)
   if wait then return {'limited', tostring(wait)} end
   redis.call('HSET', f, 'live', ARGV[2], 'lr', ARGV[1], 'lt', ARGV[3], 'l', ARGV[3])
   extend()
   return {'ok', '0'}
 end
 if tonumber(ARGV[4]) > 0 and st[5] == ARGV[1] and now - tonumber(st[6]) <= tonumber(ARGV[4]) then
-  local wait = spend()
+  local wait = spend(0)
   if wait then return {'limited', tostring(wait)} end
   redis.call('HSET', f, 'live', live .. ',' .. ARGV[2])
   extend()

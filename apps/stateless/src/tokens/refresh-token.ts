@@ -43,7 +43,10 @@ export type RotateResult =
   | { ok: false; reason: 'invalid' }
   | { ok: false; reason: 'reused'; familyId: string; userId: number }
   | { ok: false; reason: 'stale'; familyId: string; userId: number }
-  /** The family spent its rotation budget (RB1): nothing changed, the presented token is still the live one. */
+  /**
+   * The family spent its rotation budget (RB1): nothing changed; the presented token is still the live one (or, for
+   * a grace replay past its one overdraft, a used token that stays what it was).
+   */
   | { ok: false; reason: 'rate_limited'; retryAfterMs: number }
 
 const TOKEN_FORMAT = /^[A-Za-z0-9_-]{43}$/
@@ -291,7 +294,7 @@ export class RefreshTokens implements RefreshStore {
       grace = true // a fresh sibling; the token stays used and the earlier child stays valid
     }
     // After reuse detection (a used token revokes the family whatever the budget), before anything is issued.
-    const spent = spendRotation(this.budget, row.rotation_budget, row.rotation_budget_at, now)
+    const spent = spendRotation(this.budget, row.rotation_budget, row.rotation_budget_at, now, grace)
     if (!spent.ok) return { ok: false, reason: 'rate_limited', retryAfterMs: spent.retryAfterMs }
     const left = this.budget.burst === null ? null : spent.left
     if (grace && left !== null) {
@@ -346,10 +349,16 @@ export function spendRotation(
   left: number | null,
   at: number | null,
   now: number,
+  grace = false,
 ): { ok: true; left: number } | { ok: false; retryAfterMs: number } {
   const burst = b.burst ?? Number.POSITIVE_INFINITY
   const level =
     left === null || at === null ? burst : Math.min(burst, left + Math.max(0, now - at) / b.refillMs)
-  if (level < 1) return { ok: false, retryAfterMs: Math.ceil((1 - level) * b.refillMs) }
+  // A grace replay (REFRESH_GRACE) may overdraw by one (review X5): its token is already used, so a 429 telling it
+  // to come back after REFRESH_REFILL (450 s) — longer than any grace window — turned the client's retry of a lost
+  // response into reuse detection: the family was revoked. The debt is repaid before the next rotation, so a family
+  // still adds at most burst + 1 + REFRESH_TTL / refill tokens.
+  const need = grace ? 0 : 1
+  if (level < need) return { ok: false, retryAfterMs: Math.ceil((need - level) * b.refillMs) }
   return { ok: true, left: level - 1 }
 }
