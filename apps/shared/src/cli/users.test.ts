@@ -30,10 +30,16 @@ describe('pnpm users disable / enable', () => {
   it('disable ends every credential (epoch bumped); enable brings none back', () => {
     const db = join(testDir('auth-lab-cli-'), 'cli.db')
     expect(users(db, 'add', 'Mallory', '--password', 'mallory-password').code).toBe(0)
-    const row = () =>
-      new Database(db, { readonly: true })
-        .prepare('SELECT disabled, credential_epoch AS ep FROM users WHERE username = ?')
-        .get('mallory') as { disabled: number; ep: number }
+    const row = () => {
+      const conn = new Database(db, { readonly: true })
+      try {
+        return conn
+          .prepare('SELECT disabled, credential_epoch AS ep FROM users WHERE username = ?')
+          .get('mallory') as { disabled: number; ep: number }
+      } finally {
+        conn.close()
+      }
+    }
     expect(row()).toEqual({ disabled: 0, ep: 0 })
     const off = users(db, 'disable', 'MALLORY')
     expect(off.code).toBe(0)
