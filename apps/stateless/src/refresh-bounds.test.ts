@@ -8,7 +8,7 @@
  *   survive: a bound of "the newest N used tokens per family" was proposed and rejected because a thief could rotate
  *   N times and turn the victim's return into "unknown" (401) instead of reuse, keeping the family.
  */
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, onTestFinished } from 'vitest'
 import { useRedisApps } from './redis-test-apps.js'
 import { login, refresh, refreshCookieOf, testApp } from './test-app.js'
 
@@ -25,8 +25,13 @@ async function errorOf(res: Response): Promise<string> {
 }
 
 describe.each(['sqlite', 'redis'] as const)('the rotation budget on %s (review RB1)', (store) => {
-  const open = (env: Record<string, string> = {}) =>
-    store === 'sqlite' ? testApp({ env }) : fx.redisApp({ env })
+  // The Redis fixture closes its apps after the file; a SQLite app is closed (and its temp dir removed) per test.
+  const open = async (env: Record<string, string> = {}) => {
+    if (store === 'redis') return fx.redisApp({ env })
+    const t = await testApp({ env })
+    onTestFinished(() => t.close())
+    return t
+  }
   const rows = async (t: Awaited<ReturnType<typeof open>>): Promise<number> =>
     store === 'sqlite'
       ? (t.deps.db.prepare('SELECT COUNT(*) AS n FROM refresh_tokens').get() as { n: number }).n

@@ -98,7 +98,7 @@ describe('SqliteLoginThrottle: the rules of LoginThrottle, in the shared file', 
     expect(c!.reserve('bob', 'i6').allowed).toBe(true)
   })
 
-  it('a failure counts even when its lease ran out first (a hash queue held it past 30 s; review finding)', () => {
+  it('a failure counts even when its lease ran out first (a hash queue held it past 30 s; review finding)', async () => {
     const clock = manualClock()
     const [t] = shared(1, clock)
     let checked = 0
@@ -109,7 +109,7 @@ describe('SqliteLoginThrottle: the rules of LoginThrottle, in the shared file', 
         if (r.allowed) held.push(r.reservation)
       }
       clock.advance(31_000) // the leases end while the attempts are still hashing
-      t!.purge()
+      await t!.purge()
       for (const r of held) {
         checked++
         r.failure()
@@ -118,14 +118,39 @@ describe('SqliteLoginThrottle: the rules of LoginThrottle, in the shared file', 
     expect(checked).toBe(5) // the first wave's five failures were recorded: every later attempt refused
   })
 
-  it('purges failures out of the window and leases past their end', () => {
+  it('purges a backlog in batches through the expiry index (session 11), keeping rows still in the window', async () => {
+    const clock = manualClock()
+    const [t] = shared(1, clock)
+    const db = dbs.at(-1)!
+    const insert = db.prepare(
+      "INSERT INTO login_throttle (dim, key, kind, at, id) VALUES ('i', ?, ?, ?, 'x')",
+    )
+    const now = clock()
+    db.transaction(() => {
+      for (let i = 0; i < 1100; i++) insert.run(Buffer.from(`k${i}`), 0, now - 901_000) // failures out of the window
+      for (let i = 0; i < 600; i++) insert.run(Buffer.from(`l${i}`), 1, now - 1) // leases past their end
+      for (let i = 0; i < 50; i++) insert.run(Buffer.from(`m${i}`), 0, now - 1000) // failures still counting
+    })()
+    const plan = (
+      db
+        .prepare('EXPLAIN QUERY PLAN SELECT rowid FROM login_throttle WHERE kind = ? AND at <= ? LIMIT ?')
+        .all(0, now, 500) as { detail: string }[]
+    )
+      .map((p) => p.detail)
+      .join('\n')
+    expect(plan).toMatch(/INDEX login_throttle_expiry/)
+    expect(await t!.purge()).toBe(1700)
+    expect(db.prepare('SELECT COUNT(*) FROM login_throttle').pluck().get()).toBe(50)
+  })
+
+  it('purges failures out of the window and leases past their end', async () => {
     const clock = manualClock()
     const [t] = shared(1, clock)
     take(t!.reserve('alice', 'ip')).failure()
     take(t!.reserve('carol', 'ip')) // never settled: its process died
-    expect(t!.purge()).toBe(0)
+    expect(await t!.purge()).toBe(0)
     clock.advance(901_000)
-    expect(t!.purge()).toBe(4) // alice's failure (account + address rows) and carol's dead lease (two rows)
+    expect(await t!.purge()).toBe(4) // alice's failure (account + address rows) and carol's dead lease (two rows)
     expect(t!.pending('carol', 'ip')).toEqual({ user: 0, ip: 0 })
   })
 })

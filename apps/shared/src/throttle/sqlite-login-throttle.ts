@@ -20,6 +20,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { Clock } from '../clock.js'
 import { systemClock } from '../clock.js'
+import { deleteInBatches } from '../db/delete-in-batches.js'
 import type { Migration } from '../db/migrate.js'
 import type { Db } from '../db/open-database.js'
 import type { Reservation, ReserveResult, ThrottleOptions } from './login-throttle.js'
@@ -42,6 +43,14 @@ export const throttleMigrations: readonly Migration[] = [
     ) STRICT;
     CREATE INDEX login_throttle_key ON login_throttle (dim, key, kind, at);
     CREATE INDEX login_throttle_id ON login_throttle (id)`,
+  },
+  {
+    // Session 11: the purge deletes in batches (deleteInBatches) so it never holds the event loop for long; a batch
+    // must reach old rows through an index, or every batch rescans the rows it keeps (login_throttle_key leads
+    // with dim and key). One more index entry per row, beside an argon2 verify per login.
+    version: 2,
+    name: 'login_throttle expiry index',
+    up: 'CREATE INDEX login_throttle_expiry ON login_throttle (kind, at)',
   },
 ]
 
@@ -88,8 +97,8 @@ export class SqliteLoginThrottle implements Throttle {
       clearFailures: db.prepare<[Buffer]>(
         `DELETE FROM login_throttle WHERE dim = 'u' AND key = ? AND kind = ${FAILURE}`,
       ),
-      purge: db.prepare<[number, number]>(
-        `DELETE FROM login_throttle WHERE (kind = ${FAILURE} AND at <= ?) OR (kind = ${LEASE} AND at <= ?)`,
+      purge: db.prepare<[number, number, number]>(
+        'DELETE FROM login_throttle WHERE rowid IN (SELECT rowid FROM login_throttle WHERE kind = ? AND at <= ? LIMIT ?)',
       ),
     }
     // Returns 0 when reserved, else the milliseconds to wait.
@@ -147,9 +156,15 @@ export class SqliteLoginThrottle implements Throttle {
   }
 
   /** Deletes failures out of the window and leases past their end (the jobs call it; reserve prunes its own keys). */
-  purge(): number {
+  async purge(signal?: AbortSignal): Promise<number> {
     const now = this.clock()
-    return this.stmt.purge.run(now - this.windowMs, now).changes
+    return deleteInBatches(
+      [
+        (limit) => this.stmt.purge.run(FAILURE, now - this.windowMs, limit).changes,
+        (limit) => this.stmt.purge.run(LEASE, now, limit).changes,
+      ],
+      { signal },
+    )
   }
 
   /** Attempts in flight for a name and an address (tests, diagnostics). */

@@ -12,6 +12,9 @@ export type MaybePromise<T> = T | Promise<T>
 export interface Throttle {
   readonly kind: 'memory' | 'sqlite' | 'redis'
   reserve(username: string, ip: string): MaybePromise<ReserveResult>
-  /** Deletes state that can no longer count (SQLite: old failures and dead leases); the apps' jobs call it. */
-  purge?(): number
+  /**
+   * Deletes state that can no longer count (SQLite: old failures and dead leases, in batches that yield to the
+   * event loop; `signal` stops it between batches); the apps' jobs call it.
+   */
+  purge?(signal?: AbortSignal): Promise<number>
 }

@@ -1,4 +1,6 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
 import type { StoreCounters, UserStore } from '@auth-lab/shared'
+import { PURGE_BATCH_ROWS } from '@auth-lab/shared'
 import type { SessionRecord, SessionStore, SessionWithUser } from './session-store.js'
 
 /**
@@ -88,11 +90,21 @@ export class MemorySessionStore implements SessionStore {
     return row ? this.remove(row.idHash) : false
   }
 
-  async purgeExpired(now: number): Promise<number> {
+  /**
+   * One pass over the Map, handing the event loop back every PURGE_BATCH_ROWS rows (300,000 expired sessions took
+   * 208 ms in one pass here, session 11); `signal` stops it there. A Map iterator survives the inserts and deletes
+   * that run in between (it visits what is still there).
+   */
+  async purgeExpired(now: number, signal?: AbortSignal): Promise<number> {
     this.counters.write('sessions')
     let n = 0
+    let seen = 0
     for (const [k, r] of this.rows) {
       if ((r.expiresAt <= now || r.absoluteExpiresAt <= now) && this.remove(k)) n++
+      if (++seen % PURGE_BATCH_ROWS === 0) {
+        await yieldToEventLoop()
+        if (signal?.aborted) break
+      }
     }
     return n
   }

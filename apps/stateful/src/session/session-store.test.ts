@@ -187,6 +187,70 @@ describe.each(['sqlite', 'memory', 'redis'] as const)('%s session store', (kind)
   })
 })
 
+describe('sqlite session store: the purge of a backlog (session 11)', () => {
+  it('deletes a backlog larger than one batch by both expiries, through their indexes, and keeps live rows', async () => {
+    const { db, store, alice } = await setup('sqlite')
+    const live: string[] = []
+    for (let i = 0; i < 1300; i++) {
+      const r =
+        i % 13 === 0
+          ? record(alice)
+          : i % 2 === 0
+            ? record(alice, { expiresAt: T0 + 10 })
+            : record(alice, { absoluteExpiresAt: T0 + 10 })
+      if (i % 13 === 0) live.push(r.idHash)
+      await store.insert(strip(r))
+    }
+    const plan = (sql: string) =>
+      (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(T0, 500) as { detail: string }[])
+        .map((p) => p.detail)
+        .join('\n')
+    expect(plan('SELECT id_hash FROM sessions WHERE expires_at <= ? LIMIT ?')).toMatch(
+      /INDEX sessions_expires/,
+    )
+    expect(plan('SELECT id_hash FROM sessions WHERE absolute_expires_at <= ? LIMIT ?')).toMatch(
+      /INDEX sessions_absolute_expires/,
+    )
+    let turns = 0
+    const ticker = setInterval(() => turns++, 0)
+    expect(await store.purgeExpired(T0 + 10)).toBe(1200)
+    clearInterval(ticker)
+    expect(await store.count()).toBe(100)
+    for (const h of live) expect(await store.find(h)).not.toBeNull()
+    expect(turns).toBeGreaterThan(0) // the event loop ran other work between the batches
+  })
+
+  it('stops between batches when the signal is aborted', async () => {
+    const { store, alice } = await setup('sqlite')
+    for (let i = 0; i < 1200; i++) await store.insert(strip(record(alice, { expiresAt: T0 + 10 })))
+    const stop = new AbortController()
+    const purging = store.purgeExpired(T0 + 10, stop.signal)
+    stop.abort()
+    expect(await purging).toBe(500) // the first batch had run; the next never started
+    expect(await store.count()).toBe(700)
+  })
+})
+
+describe('memory session store: the purge of a backlog (session 11)', () => {
+  it('yields to the event loop every 500 rows, deletes every expired row and keeps the live ones', async () => {
+    const { store, alice, bob } = await setup('memory')
+    const live = record(bob)
+    for (let i = 0; i < 1500; i++) await store.insert(strip(record(alice, { expiresAt: T0 + 10 })))
+    await store.insert(strip(live))
+    let turns = 0
+    const tick = () => {
+      turns++
+      if (turns < 1000) setImmediate(tick)
+    }
+    setImmediate(tick)
+    expect(await store.purgeExpired(T0 + 10)).toBe(1500)
+    expect(turns).toBeGreaterThanOrEqual(2)
+    expect(await store.count()).toBe(1)
+    expect(await store.listForUser(bob, T0)).toHaveLength(1)
+    expect(await store.listForUser(alice, T0)).toEqual([])
+  })
+})
+
 describe('memory session store: the per-user index stays in step with the rows', () => {
   it('lists and deletes only live rows after every kind of removal, and re-indexes a user after their last row', async () => {
     const { store, alice, bob } = await setup('memory')

@@ -60,8 +60,11 @@ export interface SessionStore {
   listForUser(userId: number, now: number): Promise<SessionRecord[]>
   /** Deletes the user's session with this handle; false when there is none (or it belongs to someone else). */
   deleteByHandle(userId: number, handle: string): Promise<boolean>
-  /** Deletes rows past their idle or absolute expiry; returns how many (Redis: 0, its keys expire by TTL). */
-  purgeExpired(now: number): Promise<number>
+  /**
+   * Deletes rows past their idle or absolute expiry; returns how many (Redis: 0, its keys expire by TTL). SQLite
+   * deletes in batches and yields between them (`deleteInBatches`); `signal` stops it between batches.
+   */
+  purgeExpired(now: number, signal?: AbortSignal): Promise<number>
   count(): Promise<number>
   close?(): Promise<void>
 }

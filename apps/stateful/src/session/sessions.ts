@@ -161,8 +161,8 @@ export class Sessions {
   }
 
   /** Deletes sessions past either expiry (validate enforces expiry anyway; this keeps the table small). */
-  async purge(): Promise<number> {
-    return this.store.purgeExpired(this.clock())
+  async purge(signal?: AbortSignal): Promise<number> {
+    return this.store.purgeExpired(this.clock(), signal)
   }
 }
 

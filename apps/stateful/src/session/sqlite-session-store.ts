@@ -1,5 +1,5 @@
 import type { Db, StoreCounters } from '@auth-lab/shared'
-import { userColumns, userFromValues } from '@auth-lab/shared'
+import { deleteInBatches, userColumns, userFromValues } from '@auth-lab/shared'
 import type { SessionRecord, SessionStore, SessionWithUser } from './session-store.js'
 
 interface Row {
@@ -105,8 +105,12 @@ export class SqliteSessionStore implements SessionStore {
          ORDER BY created_at DESC, handle`,
       ),
       deleteByHandle: db.prepare<[string, number]>('DELETE FROM sessions WHERE handle = ? AND user_id = ?'),
-      purge: db.prepare<[number, number]>(
-        'DELETE FROM sessions WHERE expires_at <= ? OR absolute_expires_at <= ?',
+      // Batched (shared deleteInBatches): each statement takes at most `limit` rows through one expiry index.
+      purgeIdle: db.prepare<[number, number]>(
+        'DELETE FROM sessions WHERE id_hash IN (SELECT id_hash FROM sessions WHERE expires_at <= ? LIMIT ?)',
+      ),
+      purgeAbsolute: db.prepare<[number, number]>(
+        'DELETE FROM sessions WHERE id_hash IN (SELECT id_hash FROM sessions WHERE absolute_expires_at <= ? LIMIT ?)',
       ),
       count: db.prepare<[], number>('SELECT COUNT(*) FROM sessions').pluck(),
     }
@@ -157,9 +161,15 @@ export class SqliteSessionStore implements SessionStore {
     return this.stmt.deleteByHandle.run(handle, userId).changes === 1
   }
 
-  async purgeExpired(now: number): Promise<number> {
+  async purgeExpired(now: number, signal?: AbortSignal): Promise<number> {
     this.counters.write('sessions')
-    return this.stmt.purge.run(now, now).changes
+    return deleteInBatches(
+      [
+        (limit) => this.stmt.purgeIdle.run(now, limit).changes,
+        (limit) => this.stmt.purgeAbsolute.run(now, limit).changes,
+      ],
+      { signal },
+    )
   }
 
   async count(): Promise<number> {

@@ -226,7 +226,7 @@ export class TokenService {
   }
 
   /** Deletes dead refresh families and tokens, and revocation entries that can no longer matter. */
-  async purge(): Promise<number> {
-    return (await this.revocation.purge()) + (await this.refreshTokens.purge())
+  async purge(signal?: AbortSignal): Promise<number> {
+    return (await this.revocation.purge(signal)) + (await this.refreshTokens.purge(undefined, signal))
   }
 }

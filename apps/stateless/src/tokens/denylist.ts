@@ -1,4 +1,5 @@
 import type { Clock, Db, StoreCounters } from '@auth-lab/shared'
+import { deleteInBatches } from '@auth-lab/shared'
 
 /**
  * What the deny-list strategy needs from its store: SQLite (`Denylist`, below) or Redis (`RedisDenylist`,
@@ -11,7 +12,7 @@ export interface DenylistStore {
   denyFamilies(userId: number, familyIds: readonly string[], untilMs: number): Promise<void>
   /** Is this token or its device listed, or have the user's credentials ended (epoch, disable)? */
   isDenied(jti: string, sid: string, user: { id: number; credentialEpoch: number }): Promise<boolean>
-  purge(now?: number): Promise<number>
+  purge(now?: number, signal?: AbortSignal): Promise<number>
 }
 
 /**
@@ -46,7 +47,10 @@ export class Denylist implements DenylistStore {
                OR NOT EXISTS (SELECT 1 FROM users WHERE id = ? AND credential_epoch = ? AND disabled = 0)`,
         )
         .pluck(),
-      purge: db.prepare('DELETE FROM token_denylist WHERE expires_at <= ?'),
+      // Batched (deleteInBatches) through the expiry index.
+      purge: db.prepare<[number, number]>(
+        'DELETE FROM token_denylist WHERE rowid IN (SELECT rowid FROM token_denylist WHERE expires_at <= ? LIMIT ?)',
+      ),
     }
   }
 
@@ -71,8 +75,8 @@ export class Denylist implements DenylistStore {
     return this.stmt.hit.get(`jti:${jti}`, `sid:${sid}`, this.clock(), user.id, user.credentialEpoch) === 1
   }
 
-  async purge(now = this.clock()): Promise<number> {
+  async purge(now = this.clock(), signal?: AbortSignal): Promise<number> {
     this.counters.write('token_denylist')
-    return this.stmt.purge.run(now).changes
+    return deleteInBatches([(limit) => this.stmt.purge.run(now, limit).changes], { signal })
   }
 }

@@ -38,5 +38,5 @@ export interface RefreshStore {
   /** REVOCATION=version: carries the user's live families on `newVersion − 1` over to `newVersion`. */
   restampLive(userId: number, newVersion: number): Promise<void>
   /** Deletes dead families and tokens (Redis: 0, its keys expire by TTL). */
-  purge(now?: number): Promise<number>
+  purge(now?: number, signal?: AbortSignal): Promise<number>
 }

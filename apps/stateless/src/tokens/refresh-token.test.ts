@@ -77,6 +77,47 @@ describe('RefreshTokens', () => {
     }
   })
 
+  it('purge deletes a backlog in batches through its indexes: used expired tokens, revoked and expired families', async () => {
+    const store = storeOf(t)
+    const db = t.deps.db
+    const live = await store.create(alice())
+    const families: string[] = []
+    for (let i = 0; i < 25; i++) families.push((await store.create(alice())).familyId) // > FAMILY_BATCH
+    // 1,200 used tokens of the live family, long expired (what a busy device leaves behind), written directly.
+    const insert = db.prepare(
+      'INSERT INTO refresh_tokens (hash, family_id, parent_hash, created_at, expires_at, used_at) VALUES (?, ?, NULL, 0, 1, 1)',
+    )
+    db.transaction(() => {
+      for (let i = 0; i < 1200; i++) insert.run(Buffer.from(`old-${i}`), live.familyId)
+    })()
+    // 12 families revoked long ago, 13 past their absolute expiry.
+    const revoke = db.prepare('UPDATE refresh_families SET revoked_at = 1 WHERE id = ?')
+    const expire = db.prepare('UPDATE refresh_families SET absolute_expires_at = 1 WHERE id = ?')
+    for (const [i, id] of families.entries()) (i < 12 ? revoke : expire).run(id)
+    const plan = (sql: string, ...args: unknown[]) =>
+      (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as { detail: string }[])
+        .map((p) => p.detail)
+        .join('\n')
+    expect(
+      plan('SELECT rowid FROM refresh_tokens WHERE expires_at <= ? AND used_at IS NOT NULL LIMIT ?', 5, 500),
+    ).toMatch(/INDEX refresh_tokens_used_expiry/)
+    expect(
+      plan(
+        'SELECT rowid FROM refresh_families WHERE revoked_at IS NOT NULL AND revoked_at <= ? LIMIT ?',
+        5,
+        10,
+      ),
+    ).toMatch(/INDEX refresh_families_revoked/)
+    expect(plan('SELECT rowid FROM refresh_families WHERE absolute_expires_at <= ? LIMIT ?', 5, 10)).toMatch(
+      /INDEX refresh_families_expiry/,
+    )
+    t.clock.advance(61_000) // revoked families are kept one REFRESH_TTL (60 s here) after revocation
+    expect(await store.purge()).toBe(1200 + 25)
+    expect(db.prepare('SELECT id FROM refresh_families').pluck().all()).toEqual([live.familyId])
+    // The live family's current token (unused: kept until its family goes, whatever its own expiry).
+    expect(db.prepare('SELECT family_id FROM refresh_tokens').pluck().all()).toEqual([live.familyId])
+  })
+
   it('purge drops families past their absolute expiry with their tokens, and keeps live ones', async () => {
     const store = storeOf(t)
     await store.create(alice())

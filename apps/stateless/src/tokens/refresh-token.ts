@@ -1,8 +1,16 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { Clock, Db, StoreCounters, User, UserColumns } from '@auth-lab/shared'
-import { userColumns, userFromRow } from '@auth-lab/shared'
+import { deleteInBatches, userColumns, userFromRow } from '@auth-lab/shared'
 import type { RefreshConfig } from '../config.js'
 import type { RefreshStore } from './refresh-store.js'
+
+/**
+ * Families per purge statement. Each cascades to the tokens it still has once the used, expired ones are gone:
+ * usually its one unused token; at most the tokens of its last REFRESH_TTL (RB1's budget: 30 + 2,688 with the
+ * defaults) when it reached its absolute expiry while rotating. Ten bounds one statement to ~27,000 rows in that
+ * worst case (tens of ms) and costs nothing in the usual one.
+ */
+const FAMILY_BATCH = 10
 
 /**
  * Refresh tokens: what they are, where they live, and which attack each rule stops.
@@ -153,10 +161,20 @@ export class RefreshTokens implements RefreshStore {
         `UPDATE refresh_families SET token_version = ? WHERE user_id = ? AND revoked_at IS NULL
          AND token_version = ?`,
       ),
-      purgeFamilies: db.prepare(
-        'DELETE FROM refresh_families WHERE absolute_expires_at <= ? OR (revoked_at IS NOT NULL AND revoked_at <= ?)',
+      // Batched purges (deleteInBatches), each through an index (migration 4). Used tokens go first, so a dead
+      // family's cascade is left with its few unused tokens; families go FAMILY_BATCH at a time because each
+      // cascades to its tokens (at most REFRESH_BURST + REFRESH_TTL / REFRESH_REFILL, RB1).
+      purgeTokens: db.prepare<[number, number]>(
+        `DELETE FROM refresh_tokens WHERE rowid IN
+           (SELECT rowid FROM refresh_tokens WHERE expires_at <= ? AND used_at IS NOT NULL LIMIT ?)`,
       ),
-      purgeTokens: db.prepare('DELETE FROM refresh_tokens WHERE expires_at <= ? AND used_at IS NOT NULL'),
+      purgeExpiredFamilies: db.prepare<[number, number]>(
+        'DELETE FROM refresh_families WHERE rowid IN (SELECT rowid FROM refresh_families WHERE absolute_expires_at <= ? LIMIT ?)',
+      ),
+      purgeRevokedFamilies: db.prepare<[number, number]>(
+        `DELETE FROM refresh_families WHERE rowid IN
+           (SELECT rowid FROM refresh_families WHERE revoked_at IS NOT NULL AND revoked_at <= ? LIMIT ?)`,
+      ),
     }
     this.rotateTx = db.transaction((hash: Buffer, now: number) => this.rotateInTx(hash, now)).immediate
   }
@@ -252,13 +270,25 @@ export class RefreshTokens implements RefreshStore {
     this.stmt.restamp.run(newVersion, userId, newVersion - 1)
   }
 
-  /** Deletes dead families (past absolute expiry, or revoked long enough ago) and used, expired tokens. */
-  async purge(now = this.clock()): Promise<number> {
+  /**
+   * Deletes used, expired tokens and dead families (past absolute expiry, or revoked long enough ago) with their
+   * remaining tokens; in batches that yield to the event loop between them (`signal` stops it between batches).
+   */
+  async purge(now = this.clock(), signal?: AbortSignal): Promise<number> {
     this.counters.write('refresh_families')
     this.counters.write('refresh_tokens')
+    const tokens = await deleteInBatches([(limit) => this.stmt.purgeTokens.run(now, limit).changes], {
+      signal,
+    })
     // Revoked families are kept for one idle lifetime so a late replay is still recognised as a revoked family.
-    const families = this.stmt.purgeFamilies.run(now, now - this.ttlMs).changes
-    return families + this.stmt.purgeTokens.run(now).changes
+    const families = await deleteInBatches(
+      [
+        (limit) => this.stmt.purgeExpiredFamilies.run(now, limit).changes,
+        (limit) => this.stmt.purgeRevokedFamilies.run(now - this.ttlMs, limit).changes,
+      ],
+      { signal, limit: FAMILY_BATCH },
+    )
+    return tokens + families
   }
 
   private rotateInTx(hash: Buffer, now: number): RotateResult {

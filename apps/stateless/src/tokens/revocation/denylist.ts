@@ -32,6 +32,6 @@ export function denylistRevocation(
     onLogout: (token) =>
       denylist.denyToken(token.user.id, token.jti, (token.exp + opts.clockTolerance) * 1000),
     onLogoutAll: (userId, familyIds) => denyFamilies(userId, familyIds),
-    purge: () => denylist.purge(),
+    purge: (signal) => denylist.purge(undefined, signal),
   }
 }

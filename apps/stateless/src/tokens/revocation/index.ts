@@ -29,7 +29,7 @@ export interface Revocation {
   /** Logout-all revoked these families and already bumped token_version (every mode does). */
   onLogoutAll(userId: number, familyIds: readonly string[]): Promise<void>
   /** Deletes entries that can no longer concern a live token; returns how many. */
-  purge(): Promise<number>
+  purge(signal?: AbortSignal): Promise<number>
 }
 
 export interface RevocationWiring {
