@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { crossSiteGuard, demoAssets, staticAsset, toErrorResponse } from '@auth-lab/shared'
+import { clientIp, crossSiteGuard, demoAssets, staticAsset, toErrorResponse } from '@auth-lab/shared'
 import { Hono } from 'hono'
 import { secureHeaders } from 'hono/secure-headers'
 import type { ChildServers } from './children.js'
@@ -26,6 +26,11 @@ export interface LabDeps {
    * state changes from. Empty: only requests without an Origin (tests through `app.request`, curl).
    */
   origins?: readonly string[]
+  /**
+   * LAB_ALLOW_REMOTE=1: answer peers that are not on loopback (a lab in a container reached through a published
+   * port). Off by default (review H2).
+   */
+  allowRemote?: boolean
 }
 
 /**
@@ -50,6 +55,20 @@ export function createApp(deps: LabDeps): Hono {
       if (!hosts.has(c.req.header('host') ?? '')) {
         return c.json({ error: 'invalid_request', message: 'this lab answers only on its own host' }, 421)
       }
+      await next()
+    })
+  // Loopback peers only (review H2). The Host allow-list above stops DNS rebinding — a browser sends its own Host —
+  // but not a network client, which names any Host it likes: with HOST=0.0.0.0 (a common shell variable, and
+  // `pnpm start` passes the environment on) the lab would serve every user's rows, restarts and the pocket's
+  // stolen credentials to the network. No socket (app.request in tests): 'unknown', allowed.
+  if (!deps.allowRemote)
+    app.use('*', async (c, next) => {
+      const ip = clientIp(c, false)
+      if (ip !== 'unknown' && !isLoopback(ip))
+        return c.json(
+          { error: 'csrf', message: 'the lab answers only on loopback (LAB_ALLOW_REMOTE=1 to change it)' },
+          403,
+        )
       await next()
     })
   const forward = proxy(deps.children, deps.pocket)
@@ -126,4 +145,9 @@ export function createApp(deps: LabDeps): Hono {
   // The apps' mapping: ApiError → its 4xx JSON; anything else a reported 500 with nothing leaked.
   app.onError((err, c) => toErrorResponse(c, err, (e) => console.error('[auth-lab lab] error:', e)))
   return app
+}
+
+/** 127.0.0.0/8, ::1 and their IPv4-mapped forms: the peers a loopback tool answers. */
+export function isLoopback(ip: string): boolean {
+  return /^(127\.|::ffff:127\.)/.test(ip) || ip === '::1'
 }

@@ -42,6 +42,8 @@ export interface LabConfig {
   /** LAB_TLS_DIR: where the self-signed certificate is kept (default: `tls/` beside the database, data/tls/). */
   tlsDir: string
   host: string
+  /** LAB_ALLOW_REMOTE=1: the lab answers peers off loopback too (createApp's allowRemote; review H2). */
+  allowRemote: boolean
   dbPath: string
   /** Where the stateless app keeps its key file (the apps' default: beside the database). */
   keysDir: string | undefined
@@ -56,6 +58,7 @@ export function readLabConfig(env: Env): LabConfig {
   const tolerance = String(envInt(env, 'LAB_CLOCK_TOLERANCE', DEFAULTS.clockTolerance, { min: 0, max: 300 }))
   const grace = String(envInt(env, 'LAB_REFRESH_GRACE', DEFAULTS.refreshGrace, { min: 0, max: 300 }))
   const https = envBool(env, 'LAB_HTTPS', false)
+  const allowRemote = envBool(env, 'LAB_ALLOW_REMOTE', false)
   // HTTPS mode: the apps name and flag their cookies as in a real deployment (__Host-sid, __Secure-rt, Secure).
   const secure: Record<string, string> = https ? { COOKIE_SECURE: '1' } : {}
   const stateless = { ACCESS_TTL: accessTtl, CLOCK_TOLERANCE: tolerance, REFRESH_GRACE: grace, ...secure }
@@ -87,7 +90,7 @@ export function readLabConfig(env: Env): LabConfig {
   if (ports.size !== instances.length + 1)
     throw new ConfigError('LAB_PORT and the instance ports must differ')
   const tlsDir = envString(env, 'LAB_TLS_DIR', join(dbPath, '..', 'tls'))
-  return { port, https, tlsDir, host, dbPath, keysDir: env.JWT_KEYS_DIR, instances }
+  return { port, https, tlsDir, host, allowRemote, dbPath, keysDir: env.JWT_KEYS_DIR, instances }
 }
 
 /**

@@ -54,6 +54,7 @@ export async function startLab(config: LabConfig, opts: StartLabOptions = {}): P
     root,
     raceReportPath: opts.raceReportPath ?? join(root, 'reports', 'e2e', 'multi-tab-race.json'),
     origins: labOrigins,
+    allowRemote: config.allowRemote,
   })
   // The apps' own server set-up (shared createNodeServer): the same header and request time limits (a half-sent
   // request held the lab's socket past 22 s under Node's 300 s default) and JSON answers for requests refused

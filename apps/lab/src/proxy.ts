@@ -65,9 +65,16 @@ export function findInstance(specs: readonly InstanceSpec[], path: string): Inst
 
 export function proxy(children: ChildServers, pocket: Pocket) {
   return async function labProxy(c: Context): Promise<Response> {
-    const spec = findInstance(children.specs(), c.req.path)
-    if (!spec) return c.json({ error: 'not_found', message: 'no such instance' }, 404)
+    // The proxy's own answers (404/413/400/503) get the lab's headers; upstream responses keep the app's, which
+    // replace these (review H4).
+    c.header('X-Content-Type-Options', 'nosniff')
+    c.header('Cross-Origin-Resource-Policy', 'same-origin')
     const url = new URL(c.req.url)
+    // Matched on the raw path the rest is cut from (review H1): c.req.path is percent-decoded, so /stateless-non%65
+    // matched /stateless-none there while the raw cut left "65" to glue to the port — another loopback port. On the
+    // raw path an encoded prefix matches nothing (404), and the rest is always empty or starts with "/".
+    const spec = findInstance(children.specs(), url.pathname)
+    if (!spec) return c.json({ error: 'not_found', message: 'no such instance' }, 404)
     const rest = url.pathname.slice(spec.prefix.length) || '/'
     const headers = new Headers(c.req.raw.headers)
     // Headers the Connection header names are hop-by-hop too (RFC 9110 §7.6.1).

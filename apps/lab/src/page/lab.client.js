@@ -1444,13 +1444,20 @@
       await loadInstances()
       const frames = $('r-frames')
       frames.replaceChildren()
+      // A group of this run's own: a race.html another site opened in a window (default group) cannot join it
+      // (review H3).
+      const group = `run-${crypto.getRandomValues(new Uint32Array(2)).join('-')}`
       for (let i = 0; i < n; i++)
         frames.append(
-          el('iframe', { src: `/race.html?instance=stateless&coord=${coord}`, title: `tab ${i + 1}` }),
+          el('iframe', {
+            src: `/race.html?instance=stateless&coord=${coord}&group=${group}`,
+            title: `tab ${i + 1}`,
+          }),
         )
       out.textContent = 'Opening the tabs…'
       const result = await window.labRace.conduct({
         n,
+        group,
         prefix: '/stateless',
         username: 'bob',
         password: 'bob-demo-pass',

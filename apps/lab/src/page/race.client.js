@@ -13,7 +13,9 @@
 
   function tab() {
     const q = new URLSearchParams(location.search)
-    const instance = q.get('instance') || 'stateless'
+    // Only the lab's two JWT panes: the query builds this tab's same-origin POST path, and any site can open
+    // race.html?instance=stateful/auth/logout%3F in a window of its own (review H3).
+    const instance = q.get('instance') === 'stateless-none' ? 'stateless-none' : 'stateless'
     const coord = q.get('coord') === 'locks' ? 'locks' : 'none'
     // Tabs answer only their own conductor: frames left from an earlier run (another group) stay out of this one.
     const group = q.get('group') || 'default'
