@@ -64,7 +64,9 @@ export function createApp(deps: LabDeps): Hono {
   if (!deps.allowRemote)
     app.use('*', async (c, next) => {
       const ip = clientIp(c, false)
-      if (ip !== 'unknown' && !isLoopback(ip))
+      // A real connection whose address cannot be read is refused too (review X2: fail closed).
+      const socket = (c.env as { incoming?: unknown } | undefined)?.incoming !== undefined
+      if ((socket || ip !== 'unknown') && !isLoopback(ip))
         return c.json(
           { error: 'csrf', message: 'the lab answers only on loopback (LAB_ALLOW_REMOTE=1 to change it)' },
           403,

@@ -47,4 +47,22 @@ describe('the run-wide verdict gate (review A1)', () => {
     const smoke = exp('size', [{ claim: 'C9', text: 'smoke run: no verdict' }])
     expect(gateMeasured([overhead(false), smoke])[1]).toEqual(smoke)
   })
+
+  it('also withdraws an already inconclusive verdict whose sentence decides a half (review R5), and caveats C6’s quoted costs', () => {
+    const half = exp('size', [
+      {
+        claim: 'C9',
+        status: 'inconclusive',
+        text: 'JWT 8192 B above 0 B in all 3 rounds; sessions 1 round.',
+      },
+    ])
+    const c6 = exp('revocation', [
+      { claim: 'C6', status: 'supported', text: 'No replay accepted, at 0.31× /public.' },
+    ])
+    const out = gateMeasured([overhead(false), half, c6])
+    expect(out[1]?.verdicts[0]?.text).toMatch(/^No verdict: the run failed the noise guard/)
+    expect(out[2]?.verdicts[0]?.status).toBe('supported') // counted replays decide C6
+    expect(out[2]?.verdicts[0]?.text).toMatch(/did not pass the noise guard: figures only/)
+    expect(gateMeasured(out)).toEqual(out)
+  })
 })

@@ -36,19 +36,35 @@ const NOTE: Record<Exclude<GuardState, 'passed'>, string> = {
 }
 
 /**
- * Returns the experiments with every badge on a measured claim withdrawn when the guard did not pass. Idempotent:
- * a withdrawn verdict is `inconclusive` and is left alone the next time.
+ * An outcome verdict that quotes CPU figures beside its counted outcome (C6 gives the per-request cost of each
+ * revocation mode): in a run without a passing guard those figures are noise, so the verdict says so (review R5).
+ */
+const QUOTES_CPU: Readonly<Record<string, string>> = { C6: 'revocation' }
+const CPU_CAVEAT =
+  '(The per-request costs quoted here come from a run that did not pass the noise guard: figures only; the counted replays decide this claim.)'
+
+/**
+ * Returns the experiments with every verdict on a measured claim withdrawn when the guard did not pass — the
+ * badge, and any verdict sentence ("higher in all 3 rounds", "both sides of the claim hold"), which is kept only
+ * as figures after the note (review R5: a verdict already inconclusive for another reason kept its decided-sounding
+ * sentence). Idempotent: a withdrawn verdict starts with the note and is left alone the next time.
  */
 export function gateMeasured(experiments: readonly ExperimentResult[]): ExperimentResult[] {
   const state = guardState(experiments)
   if (state === 'passed') return [...experiments]
-  const gate = (e: ExperimentResult, v: Verdict): Verdict =>
-    MEASURED_ELSEWHERE[v.claim] === e.id && v.status && v.status !== 'inconclusive'
-      ? { ...v, status: 'inconclusive', text: `${NOTE[state]} ${v.text}` }
-      : v
-  return experiments.map((e) =>
-    Object.values(MEASURED_ELSEWHERE).includes(e.id)
-      ? { ...e, verdicts: e.verdicts.map((v) => gate(e, v)) }
-      : e,
-  )
+  const gate = (e: ExperimentResult, v: Verdict): Verdict => {
+    const claim = v.claim.replace(/ \(.*\)$/, '')
+    // A smoke run's verdicts carry no status: nothing to withdraw.
+    if (MEASURED_ELSEWHERE[claim] === e.id && v.status !== undefined && !v.text.startsWith('No verdict:'))
+      return { ...v, status: 'inconclusive', text: `${NOTE[state]} ${v.text}` }
+    if (QUOTES_CPU[claim] === e.id && !v.text.endsWith(CPU_CAVEAT))
+      return { ...v, text: `${v.text} ${CPU_CAVEAT}` }
+    return v
+  }
+  return experiments.map((e) => ({ ...e, verdicts: e.verdicts.map((v) => gate(e, v)) }))
+}
+
+/** A verdict withdrawn by a gate (this one, or the overhead experiment's own): "no verdict", not "the numbers overlapped". */
+export function isWithheld(v: Verdict): boolean {
+  return v.text.startsWith('No verdict:')
 }

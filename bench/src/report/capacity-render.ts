@@ -1,14 +1,17 @@
 /** The capacity model (capacity.ts) as a report section, in Markdown and HTML. */
+import { guardState } from '../lib/run-gate.js'
 import { assumptionsTable, capacityModel } from './capacity.js'
 import type { ResultsFile, Table } from './schema.js'
 
 export const CAPACITY_TITLE = 'Capacity model: what internet scale would take'
 
 const INTRO =
-  'Arithmetic on this run’s measurements (server CPU per request, store reads per request, heap per session), scaled to targets this lab cannot run. Every input not measured here is listed under Assumptions with its source; change one and the tables move with it. The model counts auth and the request around it, not your application’s own work.'
+  'Arithmetic on this run’s measurements (per-request cost, store reads per request, heap per session), scaled to targets this lab cannot run. Every input not measured here is listed under Assumptions with its source; change one and the tables move with it. The model counts auth and the request around it, not your application’s own work.'
 
 export interface CapacitySection {
   intro: string
+  /** Set when the run's noise guard did not pass: the cores rest on CPU figures that are not evidence. */
+  caveat: string | null
   tables: Table[]
   walls: string[]
   missing: string | null
@@ -16,9 +19,16 @@ export interface CapacitySection {
 
 export function capacitySection(results: ResultsFile): CapacitySection {
   const model = capacityModel(results)
+  const guard = guardState(results.experiments)
+  // Review R5/R6: this section turns CPU figures into cores, so a run whose guard failed says so here too.
+  const caveat =
+    guard === 'passed'
+      ? null
+      : `⚠ ${guard === 'failed' ? 'This run failed the noise guard' : 'This run had no noise guard'}: the CPU figures below are not evidence, and neither are the cores and walls computed from them. The store and memory tables count operations and bytes, which a busy host does not change.`
   if (!model)
     return {
       intro: INTRO,
+      caveat,
       tables: [],
       walls: [],
       missing:
@@ -26,6 +36,7 @@ export function capacitySection(results: ResultsFile): CapacitySection {
     }
   return {
     intro: INTRO,
+    caveat,
     tables: [...model.tables, assumptionsTable(model.assumptions, model.measured)],
     walls: model.walls,
     missing: null,
@@ -43,6 +54,7 @@ export function capacityBody(
   if (s.missing) return [para(s.intro), para(s.missing)].join('\n\n')
   const [cores, store, memory, assumptions] = s.tables as [Table, Table, Table, Table]
   return [
+    ...(s.caveat ? [para(`**${s.caveat}**`)] : []),
     para(s.intro),
     renderTable(cores),
     renderTable(store),

@@ -22,7 +22,10 @@ type Side = 'sessions' | 'jwt' | 'eitherWay'
 
 interface Rule {
   side: Side
-  /** Fires when every claim has one of the listed states. */
+  /**
+   * Fires when every claim has one of the listed states. A key `A|B` reads A, or B when the run has no A (a
+   * per-store sub-verdict such as "C1 (local SQLite)", or the claim's own row in files from before the split).
+   */
   when: Record<string, readonly RowState[]>
   text: (results: ResultsFile) => string
 }
@@ -50,20 +53,28 @@ const RULES: readonly Rule[] = [
       const f = revocationFigures(r)
       const none = f?.modes.get('stateless-none')?.acceptedForSec.max
       const ttl = f?.accessTtlSec
-      return `logout, "log out everywhere" and password changes must take effect on the next request: a pure JWT stayed usable ${none === undefined ? 'until it expired' : `for up to ${none.toFixed(1)} s`} after the event (C5${ttl == null ? '' : `; this run's ACCESS_TTL was ${ttl} s, and the window is what is left of it — up to 900 s with the default`}), a session was refused at once.`
+      // The hybrid measured beside it (review R8): a session with a signed snapshot cookie has a window too.
+      const cached = f?.modes.get('stateful-cookie-cache')?.acceptedForSec.max
+      return `logout, "log out everywhere" and password changes must take effect on the next request: a pure JWT stayed usable ${none === undefined ? 'until it expired' : `for up to ${none.toFixed(1)} s`} after the event (C5${ttl == null ? '' : `; this run's ACCESS_TTL was ${ttl} s, and the window is what is left of it — up to 900 s with the default`}), a session was refused at once${cached === undefined ? '' : ` — as long as it has no cookie cache: with a signed session snapshot in a cookie (SESSION_COOKIE_CACHE), the old cookies were accepted for up to ${cached.toFixed(1)} s`}.`
     },
   },
   {
     side: 'sessions',
-    when: { C1: NO },
+    when: { 'C1 (local SQLite)|C1': NO },
     text: (r) =>
-      `per-request CPU matters and the store is local: the SQLite session lookup cost ${cpu(r, 'stateful-sqlite')} over /public, and the HS256 verify that replaces it ${cpu(r, 'stateless-hs256-none')}: skipping the lookup did not make the JWT cheaper (C1 refuted).`,
+      `per-request CPU matters and the store is local: the SQLite session lookup cost ${cpu(r, 'stateful-sqlite')} over /public, and the HS256 verify that replaces it ${cpu(r, 'stateless-hs256-none')}: skipping the lookup did not make the JWT cheaper (C1, local SQLite: refuted).`,
   },
   {
     side: 'jwt',
-    when: { C1: YES },
+    when: { 'C1 (local SQLite)|C1': YES },
     text: (r) =>
       `per-request CPU matters: the HS256 verify cost ${cpu(r, 'stateless-hs256-none')} over /public against ${cpu(r, 'stateful-sqlite')} for the SQLite session lookup (C1).`,
+  },
+  {
+    side: 'jwt',
+    when: { 'C1 (Redis)': YES },
+    text: (r) =>
+      `the session store would be across the network: a Redis session lookup took ${cpu(r, 'stateful-redis')} per request, wall time (a loopback round trip, one request at a time: latency more than CPU), against ${cpu(r, 'stateless-hs256-none')} for the HS256 verify (C1, Redis: supported); a real network adds its own latency to every request.`,
   },
   {
     side: 'sessions',
@@ -153,6 +164,7 @@ const RULES: readonly Rule[] = [
 
 const UNDECIDED: Partial<Record<RowState, string>> = {
   inconclusive: 'inconclusive',
+  withheld: 'withheld (the run failed the noise guard)',
   smoke: 'smoke run',
   'no-verdict': 'no verdict',
   'no-experiment': 'no experiment in this run',
@@ -162,18 +174,28 @@ const UNDECIDED: Partial<Record<RowState, string>> = {
 export function chooseFrom(states: States, results: ResultsFile): ChoiceLists {
   const out: ChoiceLists = { sessions: [], jwt: [], eitherWay: [], undecided: [] }
   for (const rule of RULES) {
-    const fires = Object.entries(rule.when).every(([id, ok]) => {
-      const s = states.get(id)
+    const fires = Object.entries(rule.when).every(([key, ok]) => {
+      const s = key
+        .split('|')
+        .map((id) => states.get(id))
+        .find((x) => x !== undefined)
       return s !== undefined && ok.includes(s)
     })
     if (fires) out[rule.side].push(rule.text(results))
   }
   const by = new Map<string, string[]>()
   for (const [id, s] of states) {
-    // Sub-verdicts ("C3 (JWT)") are listed through their claim's row.
+    // Sub-verdicts ("C3 (JWT)") are listed through their claim's row — or, when the row was decided in parts
+    // (C1/C4 per store), as the parts left undecided, so a decided part is not listed as undecided (review X2).
     if (id.includes(' ')) continue
-    const why = UNDECIDED[s]
-    if (why) by.set(why, [...(by.get(why) ?? []), id])
+    // (A part without a status, such as C3's figures-only "(failover)", decides nothing and is not listed.)
+    const parts = [...states].filter(([k, x]) => k.startsWith(`${id} (`) && x !== 'no-verdict')
+    for (const [k, ps] of parts.length > 0 && parts.some(([, x]) => !UNDECIDED[x])
+      ? parts
+      : [[id, s] as const]) {
+      const why = UNDECIDED[ps]
+      if (why) by.set(why, [...(by.get(why) ?? []), k])
+    }
   }
   for (const [why, ids] of by) out.undecided.push(`${why}: ${ids.join(', ')}`)
   return out

@@ -87,7 +87,9 @@ const mark = (d: Delta) =>
  */
 export const CLAIM_PAIRS: readonly { claim: string; a: string; b: string }[] = [
   { claim: 'C1', a: 'stateless-hs256-none', b: 'stateful-sqlite' },
+  { claim: 'C1', a: 'stateless-hs256-none', b: 'stateful-redis' },
   { claim: 'C4', a: 'stateful-sqlite', b: 'stateful-memory' },
+  { claim: 'C4', a: 'stateful-redis', b: 'stateful-memory' },
   { claim: 'C10', a: 'stateless-rs256', b: 'stateless-hs256-none' },
   { claim: 'C10', a: 'stateless-es256', b: 'stateless-hs256-none' },
   { claim: 'C10', a: 'stateless-eddsa', b: 'stateless-hs256-none' },

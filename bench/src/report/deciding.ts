@@ -46,15 +46,17 @@ export function decidingFigure(results: ResultsFile, id: string): string | null 
     case 'C1': {
       const jwt = v('stateless-hs256-none')
       const ses = v('stateful-sqlite')
+      const redis = v('stateful-redis')
       return jwt && ses
-        ? `${per}: HS256 JWT ${us(jwt.cpuAddedUs)} vs SQLite session ${us(ses.cpuAddedUs)}`
+        ? `${per}: HS256 JWT ${us(jwt.cpuAddedUs)} vs SQLite session ${us(ses.cpuAddedUs)}${redis ? `, Redis session ${us(redis.cpuAddedUs)}` : ''}`
         : null
     }
     case 'C4': {
       const sql = v('stateful-sqlite')
       const map = v('stateful-memory')
+      const redis = v('stateful-redis')
       return sql && map
-        ? `${per}: SQLite store ${us(sql.cpuAddedUs)} vs in-process Map ${us(map.cpuAddedUs)}`
+        ? `${per}: ${redis ? `Redis store ${us(redis.cpuAddedUs)}, ` : ''}SQLite store ${us(sql.cpuAddedUs)} vs in-process Map ${us(map.cpuAddedUs)}`
         : null
     }
     case 'C10': {
@@ -103,7 +105,15 @@ export function decidingFigure(results: ResultsFile, id: string): string | null 
         const x = rv.modes.get(m)
         return x ? [`${m} ${x.accepted.max}`] : []
       })
-      return parts.length > 0 ? `replays accepted after the event (worst case): ${parts.join(', ')}` : null
+      // The session cookie cache is the contrast (its window is its TTL), shown so "stateful 0" is not read as
+      // every session design (review R8).
+      const cc = rv.modes.get('stateful-cookie-cache')
+      const contrast = cc
+        ? `; for contrast, stateful-cookie-cache ${cc.accepted.max} (for ${cc.acceptedForSec.max.toFixed(1)} s)`
+        : ''
+      return parts.length > 0
+        ? `replays accepted after the event (worst case): ${parts.join(', ')}${contrast}`
+        : null
     }
     case 'C11': {
       const a = attackFigures(results)

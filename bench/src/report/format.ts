@@ -41,7 +41,7 @@ export function contextRows(ctx: RunContext): [string, string][] {
     ['machine', `${m.cpuModel}, ${m.cores} cores, ${formatBytes(m.memoryBytes)} RAM, ${m.os} ${m.arch}`],
     [
       'load average (1/5/15 min)',
-      `at start ${m.loadAverage.join(' / ')}${m.loadAverageEnd ? `; at end ${m.loadAverageEnd.join(' / ')}` : ''} (${m.cores} cores: above ${m.cores} means other work competed)`,
+      `at start ${m.loadAverage.join(' / ')}${m.loadAverageEnd ? `; at end ${m.loadAverageEnd.join(' / ')}` : ''} (counts the benchmark's own servers and load generator too; what else used the machine is the noise guard's "other work", in the overhead section)`,
     ],
     ['Node', m.node],
     [

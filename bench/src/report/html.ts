@@ -100,7 +100,10 @@ function experimentHtml(e: ExperimentResult, charts: RenderedChart[], smoke: boo
   // The headline table, then the charts, then the detail tables (same order as report.md).
   if (e.tables[0]) out.push(tableHtml(e.tables[0]))
   for (const c of charts.filter((c) => c.experimentId === e.id)) {
-    out.push(`<figure><figcaption>${escapeHtml(c.title)}</figcaption>${inlineSvg(c.svg)}`)
+    // On a phone a chart keeps its natural size in its own scroll box (shrunk to the screen its labels were ~5 px).
+    out.push(
+      `<figure><figcaption>${escapeHtml(c.title)}</figcaption><div class="fig-scroll">${inlineSvg(c.svg)}</div>`,
+    )
     if (c.caption) out.push(`<p class="note">${inline(c.caption)}</p>`)
     out.push('</figure>')
   }
@@ -126,14 +129,21 @@ figure{margin:16px 0}figcaption{font-weight:600;margin-bottom:6px}figure svg{max
 .status{font-size:12px;padding:1px 6px;border-radius:8px;background:#eee}.status.supported{background:#d9f2dc}
 .status.refuted{background:#f8d7d7}.status.mixed{background:#fdf0c8}.context td:first-child{white-space:nowrap;font-weight:600}
 .banner{background:#fde2e1;border:2px solid #c62828;color:#7f1d1d;padding:10px 14px;border-radius:6px;margin:12px 0}
-table.summary td{font-size:13px;padding:2px 6px}table.summary td:first-child{max-width:360px}table.summary td.verdict{white-space:nowrap}
+table.summary td{font-size:13px;padding:2px 6px}table.summary td:first-child{max-width:360px}table.summary td.verdict{min-width:9em}
 tr.supported td.verdict{background:#d9f2dc}tr.refuted td.verdict{background:#f8d7d7}tr.mixed td.verdict{background:#fdf0c8}
-tr.inconclusive td.verdict,tr.smoke td.verdict,tr.no-experiment td.verdict,tr.no-verdict td.verdict{color:#555;background:#f4f4f6}
-tr.failed td.verdict{color:#a00}details summary{cursor:pointer;color:#345;margin:4px 0}`
+tr.inconclusive td.verdict,tr.withheld td.verdict,tr.smoke td.verdict,tr.no-experiment td.verdict,tr.no-verdict td.verdict{color:#555;background:#f4f4f6}
+tr.failed td.verdict{color:#a00}details summary{cursor:pointer;color:#345;margin:4px 0}
+.fig-scroll{overflow-x:auto}
+@media (max-width:640px){body{padding:12px}
+table.summary,table.summary tbody,table.summary tr,table.summary td{display:block;width:auto;max-width:none}
+table.summary tr:first-child{display:none}table.summary tr{border:1px solid #ddd;border-radius:6px;margin:8px 0;padding:4px}
+table.summary td{border:0}
+figure svg{max-width:none;width:auto}}`
 
 /** report.html: one self-contained file (inline CSS, inline SVG charts, no script, no network). */
 export function renderHtml(results: ResultsFile, charts: RenderedChart[]): string {
   const ctx = results.context
+  const summary = buildSummary(results)
   const contextTable = contextRows(ctx)
     .map(([k, v]) => `<tr><td>${escapeHtml(k)}</td><td>${escapeHtml(v)}</td></tr>`)
     .join('\n')
@@ -147,14 +157,15 @@ export function renderHtml(results: ResultsFile, charts: RenderedChart[]): strin
 <title>Auth Lab benchmark report — ${escapeHtml(ctx.runId)}</title><style>${STYLE}</style></head>
 <body>
 <h1>Auth Lab benchmark report</h1>
+${summary.banner ? `<div class="banner" role="alert"><strong>⚠ ${escapeHtml(summary.banner)}</strong></div>` : ''}
 ${results.experiments
   .filter((e) => e.banner)
   .map((e) => `<p class="banner">⚠ ${escapeHtml(e.title)}: ${inline(e.banner!)}</p>`)
   .join('\n')}
-${summaryHtml(buildSummary(results), inline)}
+${summaryHtml({ ...summary, banner: null }, inline)}
 <p>Generated from <code>results.json</code> by <code>pnpm bench:report</code>. Numbers are from one machine; ratios, added µs and server CPU per request transfer better than absolute req/s. See docs/benchmarks.md for the method and what each number does not mean.</p>
 <h2>Context</h2>
-<table class="context">${contextTable}</table>
+<div class="scroll"><table class="context">${contextTable}</table></div>
 <ul>${ctx.notes.map((n) => `<li>${inline(n)}</li>`).join('')}</ul>
 <h2>Contents</h2><ul>${toc}<li><a href="#${slug(CAPACITY_TITLE)}">${escapeHtml(CAPACITY_TITLE)}</a></li></ul>
 ${results.experiments.map((e) => experimentHtml(e, charts, ctx.options.quick === true)).join('\n')}

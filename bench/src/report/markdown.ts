@@ -89,11 +89,14 @@ function experimentMarkdown(e: ExperimentResult, charts: RenderedChart[], smoke:
 /** report.md: context and method first, then each experiment; charts embedded as the SVG files beside it. */
 export function renderMarkdown(results: ResultsFile, charts: RenderedChart[]): string {
   const ctx = results.context
+  const summary = buildSummary(results)
   const out: string[] = [
     '# Auth Lab benchmark report',
     '',
-    ...results.experiments.filter((e) => e.banner).map((e) => `> **⚠ ${e.title}: ${e.banner}**\n`),
-    summaryMarkdown(buildSummary(results)),
+    // The summary's plain banner first, then each experiment's own (its accounting), then the summary.
+    ...(summary.banner ? [`> **⚠ ${summary.banner}**`, ''] : []),
+    ...results.experiments.filter((e) => e.banner).map((e) => `> ⚠ ${e.title}: ${e.banner}\n`),
+    summaryMarkdown({ ...summary, banner: null }),
     '',
     'Generated from `results.json` by `pnpm bench:report`. Numbers are from one machine; ratios, added µs and server CPU per request transfer better than absolute req/s. See docs/benchmarks.md for the method and what each number does not mean.',
     '',

@@ -1,19 +1,19 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { gateMeasured } from '../lib/run-gate.js'
 import { renderCharts } from './charts.js'
 import { renderHtml } from './html.js'
 import { renderMarkdown } from './markdown.js'
 import type { ResultsFile } from './schema.js'
 import { parseResults } from './schema.js'
+import { upgradeResults } from './upgrade.js'
 
 /** Writes report.md, report.html and one SVG per chart into `dir`, from the results alone. Returns the paths. */
 export async function writeReport(
   dir: string,
   file: ResultsFile,
 ): Promise<{ md: string; html: string; svgs: string[] }> {
-  // Files written before the run-wide gate (lib/run-gate.ts) get it when re-rendered; a gated file is unchanged.
-  const results = { ...file, experiments: gateMeasured(file.experiments) }
+  // Files written before a rule changed render as a new one would (upgrade.ts); an upgraded file is unchanged.
+  const results = upgradeResults(file)
   const charts = await renderCharts(results)
   const svgs: string[] = []
   for (const c of charts) {

@@ -11,12 +11,19 @@ const INTRO = (s: Summary) =>
     ? 'This is a **smoke run** (`--quick`): too short to decide anything, so it shows figures but no verdicts. Run `pnpm bench` (a full run) on a quiet machine to decide.'
     : 'Each row: the claim, this run’s verdict, the number that decides it (median, with min–max over rounds or events in brackets), and the section with the method and every figure.'
 
+/** Above the lists: the question the report answers first (review R2: it used to come after 15 claim rows). */
+const ANSWER_LEAD =
+  'Which one? What this run says, each line with the number behind it and the claim it rests on:'
+
 const mdCell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ')
 
 export function summaryMarkdown(s: Summary): string {
   const out: string[] = []
   if (s.banner) out.push(`> **⚠ ${s.banner}**`, '')
-  out.push('## Summary', '', INTRO(s), '')
+  out.push('## Summary', '')
+  if (!s.smoke) out.push(`_${ANSWER_LEAD}_`, '')
+  out.push(...chooseMarkdown(s, true))
+  out.push('### Every claim', '', INTRO(s), '')
   out.push('| claim | verdict | deciding number | section |', '|---|---|---|---|')
   for (const r of s.rows) {
     const link = r.section ? `[${r.sectionId}](#${slug(r.section)})` : '–'
@@ -24,7 +31,7 @@ export function summaryMarkdown(s: Summary): string {
       `| **${r.id}** ${mdCell(r.claim)} | ${mdCell(r.verdict)} | ${mdCell(r.figure ?? '–')} | ${link} |`,
     )
   }
-  out.push('', ...chooseMarkdown(s, true))
+  out.push('')
   return out.join('\n')
 }
 
@@ -56,19 +63,8 @@ export function chooseMarkdown(s: Summary, withLink: boolean): string[] {
 export function summaryHtml(s: Summary, inline: (md: string) => string): string {
   const out: string[] = []
   if (s.banner) out.push(`<div class="banner" role="alert"><strong>⚠ ${escapeHtml(s.banner)}</strong></div>`)
-  out.push('<section id="summary"><h2>Summary</h2>', `<p>${inline(INTRO(s))}</p>`)
-  out.push(
-    '<div class="scroll"><table class="summary"><tr><th>claim</th><th>verdict</th><th>deciding number</th><th>section</th></tr>',
-  )
-  for (const r of s.rows) {
-    const link = r.section
-      ? `<a href="#${slug(r.section)}" title="${escapeHtml(r.section)}">${escapeHtml(r.sectionId ?? '')}</a>`
-      : '–'
-    out.push(
-      `<tr class="${r.state}"><td><strong>${escapeHtml(r.id)}</strong> ${escapeHtml(r.claim)}</td><td class="verdict">${escapeHtml(r.verdict)}</td><td>${escapeHtml(r.figure ?? '–')}</td><td>${link}</td></tr>`,
-    )
-  }
-  out.push('</table></div>')
+  out.push('<section id="summary"><h2>Summary</h2>')
+  if (!s.smoke) out.push(`<p class="lead"><em>${escapeHtml(ANSWER_LEAD)}</em></p>`)
   const c = s.choose
   const list = (head: string, items: string[]) => {
     if (items.length > 0)
@@ -84,7 +80,20 @@ export function summaryHtml(s: Summary, inline: (md: string) => string): string 
   if (c.undecided.length > 0)
     out.push(`<p class="note">Not decided by this run — ${escapeHtml(c.undecided.join('; '))}.</p>`)
   out.push(
-    `<p>The reasoning, with the figures of the committed sample run: <a href="${CHOOSING_LINK}">docs/choosing.md</a>.</p></section>`,
+    `<p>The reasoning, with the figures of the committed sample run: <a href="${CHOOSING_LINK}">docs/choosing.md</a>.</p>`,
   )
+  out.push('<h3 id="every-claim">Every claim</h3>', `<p>${inline(INTRO(s))}</p>`)
+  out.push(
+    '<div class="scroll"><table class="summary"><tr><th>claim</th><th>verdict</th><th>deciding number</th><th>section</th></tr>',
+  )
+  for (const r of s.rows) {
+    const link = r.section
+      ? `<a href="#${slug(r.section)}" title="${escapeHtml(r.section)}">${escapeHtml(r.sectionId ?? '')}</a>`
+      : '–'
+    out.push(
+      `<tr class="${r.state}"><td><strong>${escapeHtml(r.id)}</strong> ${escapeHtml(r.claim)}</td><td class="verdict">${escapeHtml(r.verdict)}</td><td>${escapeHtml(r.figure ?? '–')}</td><td>${link}</td></tr>`,
+    )
+  }
+  out.push('</table></div></section>')
   return out.join('\n')
 }

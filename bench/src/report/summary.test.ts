@@ -97,8 +97,13 @@ describe('noise banner', () => {
     expect(noiseBanner(r)).toBeNull()
     oh.raw = { ...(oh.raw as object), noise: { passed: true } }
     expect(noiseBanner(r)).toBeNull()
-    oh.raw = { ...(oh.raw as object), noise: { passed: false } }
-    expect(noiseBanner(r)).toMatch(/^Noisy run: the noise guard failed.*C1, C4, C10, C12, C8, C9/)
+    oh.raw = { ...(oh.raw as object), noise: { passed: false, rounds: 126, stillNoisy: 7, notRerun: 84 } }
+    // One plain sentence first, then what is still in the figures (review R6).
+    expect(noiseBanner(r)).toMatch(/^Noisy run: the speed and CPU numbers in this report are not evidence\./)
+    expect(noiseBanner(r)).toContain(
+      'Of its 126 measured rounds, 7 were left out and 84 flagged as noisy are still in the figures.',
+    )
+    expect(noiseBanner(r)).toMatch(/C1, C4, C10, C12, C8, C9/)
     expect(summaryMarkdown(buildSummary(r))).toMatch(/^> \*\*⚠ Noisy run/)
   })
 
@@ -123,8 +128,10 @@ describe('noise banner', () => {
         verdicts: [{ claim, status: 'supported', text: 'x' }],
       })
     }
-    expect(row(r, 'C9').state).toBe('inconclusive')
-    expect(row(r, 'C8').state).toBe('inconclusive')
+    // Withheld, not "inconclusive" (which says the numbers overlapped in a run that could decide; review R5).
+    expect(row(r, 'C9').state).toBe('withheld')
+    expect(row(r, 'C8').state).toBe('withheld')
+    expect(row(r, 'C9').verdict).toBe('– withheld: noisy run')
     expect(row(r, 'C5').state).toBe('supported')
   })
 })
@@ -135,11 +142,30 @@ describe('choose rules (counterfactual inputs)', () => {
 
   it('puts the speed argument on the side the C1 verdict favours', () => {
     const refuted = chooseFrom(states({ C1: 'refuted' }), results)
-    expect(refuted.sessions.join()).toMatch(/C1 refuted/)
+    expect(refuted.sessions.join()).toMatch(/C1, local SQLite: refuted/)
     expect(refuted.jwt.join()).not.toMatch(/C1/)
     const supported = chooseFrom(states({ C1: 'supported' }), results)
     expect(supported.jwt.join()).toMatch(/\(C1\)/)
     expect(supported.sessions.join()).not.toMatch(/C1/)
+  })
+
+  it('decides the speed argument per store when the run measured Redis: local SQLite for sessions, Redis for JWTs (review R1)', () => {
+    const c = chooseFrom(
+      states({ 'C1 (local SQLite)': 'refuted', 'C1 (Redis)': 'supported', C1: 'mixed' }),
+      results,
+    )
+    expect(c.sessions.join()).toMatch(/store is local.*C1, local SQLite: refuted/)
+    expect(c.jwt.join()).toMatch(
+      /across the network: a Redis session lookup took .*wall time.*C1, Redis: supported/,
+    )
+    // The sub-verdict wins over the combined row ("mixed" feeds no rule by itself).
+    expect(chooseFrom(states({ C1: 'mixed' }), results).sessions.join()).not.toMatch(/C1/)
+    // A row decided in parts lists only its undecided parts as undecided (review X2).
+    const c4 = chooseFrom(
+      states({ C4: 'inconclusive', 'C4 (local SQLite)': 'inconclusive', 'C4 (Redis)': 'supported' }),
+      results,
+    )
+    expect(c4.undecided).toEqual(['inconclusive: C4 (local SQLite)'])
   })
 
   it('argues instant revocation for sessions only when C5 is supported, with this run’s window', () => {
@@ -201,7 +227,9 @@ describe('review A: deciding numbers and the choose rules', () => {
     const http = (oh.raw as { variants: { id: string; valid: boolean }[] }).variants
     http.find((v) => v.id === 'stateful-sqlite')!.valid = false
     const c1 = row(r, 'C1')
-    expect(c1.state).toBe('refuted')
+    // Decided per store since session 11 (the sample measured Redis too): SQLite refuted, Redis supported.
+    expect(c1.state).toBe('mixed')
+    expect(c1.verdict).toBe('◐ mixed: (local SQLite) refuted · (Redis) supported')
     expect(c1.figure).toMatch(/SQLite session \+\d+ µs/)
   })
 

@@ -3,11 +3,12 @@
  * spread, a link to its section), the "choose sessions when… / choose JWTs when…" lists drawn from this run's
  * verdicts (choose.ts), and a banner when the run's noise guard failed. Pure: results in, values out.
  */
-import { gateMeasured, guardState, MEASURED_ELSEWHERE } from '../lib/run-gate.js'
+import { guardState, isWithheld, MEASURED_ELSEWHERE } from '../lib/run-gate.js'
 import { type ChoiceLists, chooseFrom } from './choose.js'
 import { CLAIM_CATALOGUE, labelAnswers } from './claims.js'
 import { decidingFigure } from './deciding.js'
 import type { ExperimentResult, ResultsFile, Verdict } from './schema.js'
+import { upgradeResults } from './upgrade.js'
 
 export type RowState =
   | 'supported'
@@ -15,6 +16,7 @@ export type RowState =
   | 'mixed'
   | 'inconclusive'
   | 'smoke'
+  | 'withheld'
   | 'no-verdict'
   | 'no-experiment'
   | 'failed'
@@ -66,6 +68,7 @@ export const STATE_TEXT: Record<RowState, string> = {
   mixed: '◐ mixed',
   inconclusive: '? inconclusive',
   smoke: 'smoke run: no verdict',
+  withheld: '– withheld: noisy run',
   'no-verdict': 'no verdict',
   'no-experiment': 'no experiment in this run',
   failed: 'experiment failed',
@@ -103,12 +106,25 @@ export function noiseBanner(results: ResultsFile): string | null {
   if (results.context.options.quick === true) return null
   if (guardState(results.experiments) !== 'failed') return null
   const measured = ['C1', 'C4', 'C10', 'C12', ...Object.keys(MEASURED_ELSEWHERE)]
-  return `Noisy run: the noise guard failed, so the claims decided from speed or CPU (${measured.join(', ')}) show no verdict below. The other rows are counted outcomes (accepted or refused requests, who stayed logged in) and bytes of heap against their own resolution, which a slow or busy host does not change. Re-run on a quiet machine to decide the rest.`
+  // One plain sentence first (review R6: the accounting came first, in nested parentheses); then what stays in the
+  // figures, which the accounting hid: rounds flagged and not re-run are not left out.
+  const noise = (
+    results.experiments.find((e) => e.id === 'overhead')?.raw as { noise?: Record<string, unknown> }
+  )?.noise
+  const n = (k: string) => (typeof noise?.[k] === 'number' ? (noise[k] as number) : null)
+  const rounds = n('rounds')
+  const kept = n('notRerun') ?? 0 // flagged, not re-run (--quick, or once the run had failed): still counted
+  const leftOut = n('stillNoisy')
+  const inFigures =
+    rounds === null
+      ? ''
+      : ` Of its ${rounds} measured rounds, ${leftOut ?? 0} were left out and ${kept} flagged as noisy are still in the figures.`
+  return `Noisy run: the speed and CPU numbers in this report are not evidence. The machine was busy or running slow during the run (the noise guard failed; details in the overhead section).${inFigures} So the claims decided from speed or CPU (${measured.join(', ')}) show no verdict, and the capacity model's cores rest on the same figures. The other rows are counted outcomes (accepted or refused requests, who stayed logged in) and bytes of heap against their own resolution, which a slow or busy host does not change. Re-run on a quiet machine to decide the rest.`
 }
 
 export function buildSummary(file: ResultsFile): Summary {
-  // The run-wide gate, for files written before it (a gated file is unchanged).
-  const results = { ...file, experiments: gateMeasured(file.experiments) }
+  // Today's rules on files written before them (upgrade.ts: the run-wide gate, C1/C4 per store, …).
+  const results = upgradeResults(file)
   const smoke = results.context.options.quick === true
   const rows: SummaryRow[] = CLAIM_CATALOGUE.map((c) => {
     const home = DEFAULT_EXPERIMENT[c.id]
@@ -121,11 +137,17 @@ export function buildSummary(file: ResultsFile): Summary {
     let state: RowState
     if (found.length === 0) state = homeResult?.error ? 'failed' : homeResult ? 'no-verdict' : 'no-experiment'
     else if (smoke) state = 'smoke'
+    // Withdrawn by the noise guard (every verdict of the claim): not "inconclusive", which means the numbers
+    // overlapped in a run that could decide (review R5).
+    else if (found.every((m) => isWithheld(m.verdict))) state = 'withheld'
     else state = combine(found.flatMap((m) => (m.verdict.status ? [m.verdict.status] : [])))
     let verdict = STATE_TEXT[state]
     const labelled = found.filter((m) => m.verdict.status)
-    if (state === 'mixed' && labelled.length > 1)
-      verdict = `${STATE_TEXT.mixed}: ${labelled.map((m) => `${m.verdict.claim.replace(c.id, '').trim() || c.id} ${m.verdict.status}`).join(' · ')}`
+    // A claim decided in parts (C3's sessions / JWT / failover, C1 and C4 per store) names each part's verdict,
+    // also when one part left the row inconclusive: the parts that were decided are still evidence.
+    const parts = new Set(labelled.map((m) => m.verdict.status))
+    if ((state === 'mixed' || state === 'inconclusive') && labelled.length > 1 && parts.size > 1)
+      verdict = `${STATE_TEXT[state]}: ${labelled.map((m) => `${m.verdict.claim.replace(c.id, '').trim() || c.id} ${m.verdict.status}`).join(' · ')}`
     return { id: c.id, claim: c.text, state, verdict, figure, section, sectionId: sectionOf?.id ?? null }
   })
   const decided = new Map<string, RowState>()

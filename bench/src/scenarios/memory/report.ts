@@ -161,10 +161,13 @@ export function memoryVerdicts(points: readonly MemoryPoint[]): Verdict[] {
     {
       claim: 'C13',
       status: mem > stateless + 100 ? 'supported' : 'inconclusive',
+      // "JWTs cost none" holds for the server's heap only (review R7): the stateless app keeps a refresh family and
+      // its tokens per login in the store, which this experiment does not weigh. Said here so the ✔ is not read wider.
       text:
-        `An in-memory session cost about ${Math.round(mem)} bytes of V8 heap each (${Math.round(extraMiB * 10) / 10} MiB more than the stateless app at ${n} sessions), ` +
-        `${statelessText}, whose refresh tokens live in SQLite. ` +
-        `At that rate a million in-memory sessions would hold about ${Math.round((mem * 1e6) / MiB)} MiB; a SQLite or Redis store moves that cost out of the process.`,
+        `An in-memory session cost about ${Math.round(mem)} bytes of V8 heap each (at that slope ${Math.round(extraMiB * 10) / 10} MiB more than the stateless app over ${n} sessions), ` +
+        `${statelessText}. ` +
+        `At that rate a million in-memory sessions would hold about ${Math.round((mem * 1e6) / MiB)} MiB; a SQLite or Redis store moves that cost out of the process. ` +
+        'What this decides is the server process’s heap: the stateless app is not free of per-user state, it keeps a refresh family and its tokens per login in its store (SQLite rows or Redis keys; the capacity model below sizes both).',
     },
   ]
 }

@@ -166,8 +166,8 @@ export function buildOverheadResult(x: OverheadInputs): ExperimentResult {
     ],
     charts: [ratioChart(variants), decompositionChart(parts)],
     verdicts: [
-      verdictC1(evs, gate),
-      verdictC4(evs, gate),
+      ...verdictC1(evs, gate),
+      ...verdictC4(evs, gate),
       verdictC10(evs, gate),
       verdictC12(evs, gate),
       verdictDecomposition(parts, gate),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { StormCase, WaveStats } from './measure.js'
-import { stormVerdicts } from './report.js'
+import { stormChart, stormVerdicts } from './report.js'
 
 const wave = (peak: number, non2xx = 0): WaveStats => ({
   requests: 100,
@@ -62,5 +62,15 @@ describe('storm peaks (review E2)', () => {
     expect(w.peakDuePerSec).toBe(1500)
     expect(w.peakServedPerSec).toBe(1500)
     expect(windowedPeaks(w, 250)).toBe(w)
+  })
+
+  it('draws what the table says: the chart never shows more than the busiest second (review R4)', () => {
+    // Due times on whole seconds: every fourth 250 ms bucket holds a whole second's refreshes.
+    const w2 = { ...wave(1500), dueBuckets: [1500, 0, 0, 0, 200, 0, 0, 0, 900], peakDuePerSec: 1500 }
+    const chart = stormChart([{ jitterSec: 0, wave1: wave(4000), wave2: w2 }], 250)
+    const values = (chart.vegaLiteSpec as { data: { values: { asked: number; t: number }[] } }).data.values
+    expect(Math.max(...values.map((v) => v.asked))).toBe(1500) // the ×4 chart drew 6,000
+    expect(values.map((v) => v.asked)).toEqual([1500, 1500, 1500, 1500, 200, 200, 200, 200, 900])
+    expect(values[0]?.t).toBe(0.25)
   })
 })

@@ -55,18 +55,25 @@ export function stormTable(cases: readonly StormCase[]): Table {
   }
 }
 
+/**
+ * Wave 2 over time: at each bucket, the refreshes asked in the second that ends there (the sum of the last
+ * 1000 / bucketMs buckets), the quantity the table's "peak asked (/s)" is the maximum of. Until session 11 the chart
+ * scaled each 250 ms bucket ×4, and because every refresh due in a second lands at one instant (`exp` is whole
+ * seconds) it drew 4× the table's peak (review R4; the table had been fixed in session 9, review E2).
+ */
 export function stormChart(cases: readonly StormCase[], bucketMs: number): Chart {
+  const k = Math.max(1, Math.round(1000 / bucketMs))
   const values = cases.flatMap((c) =>
-    c.wave2.dueBuckets.map((n, i) => ({
+    c.wave2.dueBuckets.map((_, i, b) => ({
       case: name(c),
-      t: (i * bucketMs) / 1000,
-      rate: (n * 1000) / bucketMs,
+      t: ((i + 1) * bucketMs) / 1000,
+      asked: b.slice(Math.max(0, i - k + 1), i + 1).reduce((a, x) => a + x, 0),
     })),
   )
   return {
     id: 'wave-2',
-    title: 'Wave 2: refreshes asked per second after the tokens issued at once expire',
-    caption: `Refresh requests due per ${bucketMs} ms bucket (as a per-second rate), from the first expiry; hover for the value.`,
+    title: 'Wave 2: refreshes asked in the last second, after the tokens issued at once expire',
+    caption: `At each ${bucketMs} ms step, the refresh requests that fell due in the second before it (its maximum is the table's peak asked per second), from the first expiry; hover for the value.`,
     vegaLiteSpec: {
       $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
       data: { values },
@@ -75,9 +82,9 @@ export function stormChart(cases: readonly StormCase[], bucketMs: number): Chart
       mark: { type: 'line', interpolate: 'step-after', tooltip: true },
       encoding: {
         x: { field: 't', type: 'quantitative', title: 'seconds since the first token expired' },
-        y: { field: 'rate', type: 'quantitative', title: 'refreshes asked per second' },
+        y: { field: 'asked', type: 'quantitative', title: 'refreshes asked in the last second' },
         color: { field: 'case', type: 'nominal', title: null },
-        tooltip: [{ field: 'case' }, { field: 't', format: '.2f' }, { field: 'rate', format: '.0f' }],
+        tooltip: [{ field: 'case' }, { field: 't', format: '.2f' }, { field: 'asked', format: '.0f' }],
       },
     },
   }

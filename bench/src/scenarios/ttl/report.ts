@@ -138,7 +138,7 @@ export function ttlVerdicts(rows: readonly TtlRow[]): Verdict[] {
         `For ${ACTIVE_USERS.toLocaleString('en')} active users, ACCESS_TTL ${short.ttlSec} s means ${r1(short.targetRps)} refreshes/s costing ${r1(short.cores * 100)}% of a core ` +
         `and a stolen token usable ≤ ${short.exposureSec} s; ACCESS_TTL ${long.ttlSec} s means ${r1(long.targetRps)}/s, ${long.cores > long.resolutionCores ? `${r1(long.cores * 100)}% of a core` : 'CPU below the resolution'}, and ≤ ${long.exposureSec} s of exposure. ` +
         (costs
-          ? `Cutting the window ${Math.round(long.exposureSec / short.exposureSec)}× multiplies the refreshes ${r1(short.targetRps / long.targetRps)}× and their CPU ${long.cores > long.resolutionCores ? `${r1(short.cores / long.cores)}×` : `from below this method's resolution (±${r1(long.resolutionCores * 100)} % of a core) to ${r1(short.cores * 100)} %`} — both sides of the claim hold.`
+          ? `Cutting the window ${Math.round(long.exposureSec / short.exposureSec)}× multiplies the refreshes ${r1(short.targetRps / long.targetRps)}× and their CPU ${long.cores > long.resolutionCores ? `${r1(short.cores / long.cores)}×` : `from below this method's resolution (±${r1(long.resolutionCores * 100)} % of a core) to ${r1(short.cores * 100)} %`}.`
           : 'The CPU difference was within the measurement resolution here.'),
     },
   ]
