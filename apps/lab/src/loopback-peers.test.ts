@@ -1,22 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { ensureDemoUsers, openSharedDeps, repoRoot } from '@auth-lab/shared'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createApp } from './app.js'
-import { ChildServers } from './children.js'
 import { readLabConfig } from './config.js'
-import { Inspector } from './inspect.js'
-import { Pocket } from './pocket.js'
+import { type TestLab, testLab } from './test-lab.js'
 
 /**
  * Review H: the lab front's headers and who may use its API. No child server is started (unused ports).
  */
-const dir = mkdtempSync(join(tmpdir(), 'auth-lab-lab-front-'))
-const dbPath = join(dir, 'auth-lab.db')
 const ORIGINS = ['http://localhost:3000', 'http://127.0.0.1:3000']
-let app: ReturnType<typeof createApp>
-let inspector: Inspector
+let lab: TestLab
+let app: TestLab['app']
 
 /** What @hono/node-server passes as `c.env` for a connection from `address` (getConnInfo reads this). */
 const peer = (address: string) => ({
@@ -24,36 +15,11 @@ const peer = (address: string) => ({
 })
 
 beforeAll(async () => {
-  const shared = openSharedDeps({
-    app: 'lab-test',
-    dbPath,
-    argon2: { memoryCost: 256, timeCost: 1, parallelism: 1 },
-    throttle: { maxFailuresPerUser: 5, maxFailuresPerIp: 50, windowSeconds: 900 },
-  })
-  await ensureDemoUsers(shared.users)
-  shared.db.close()
-  const config = readLabConfig({
-    DB_PATH: dbPath,
-    LAB_PORT: '3000',
-    STATEFUL_PORT: '2',
-    STATELESS_PORT: '3',
-    STATELESS_NONE_PORT: '4',
-  })
-  inspector = new Inspector(dbPath, join(dir, 'keys'))
-  app = createApp({
-    children: new ChildServers(config.instances, { root: repoRoot(), dbPath, labOrigins: ORIGINS }),
-    inspector,
-    pocket: new Pocket(),
-    root: repoRoot(),
-    raceReportPath: join(dir, 'none.json'),
-    origins: ORIGINS,
-  })
+  lab = await testLab({ users: true, labPort: 3000, origins: ORIGINS })
+  app = lab.app
 })
 
-afterAll(() => {
-  inspector.close()
-  rmSync(dir, { recursive: true, force: true })
-})
+afterAll(() => lab.close())
 
 describe('the lab front answers loopback peers (session 11 review H)', () => {
   it('H2: the lab API answers only loopback peers (HOST=0.0.0.0 must not hand every user’s rows to the network)', async () => {
@@ -88,24 +54,7 @@ describe('the lab front answers loopback peers (session 11 review H)', () => {
   })
 
   it('LAB_ALLOW_REMOTE=1 (a lab in a container behind a published port) answers other peers; IPv6 loopback and IPv4-mapped loopback count as local', async () => {
-    const remoteOk = createApp({
-      children: new ChildServers(
-        readLabConfig({
-          DB_PATH: dbPath,
-          LAB_PORT: '3000',
-          STATEFUL_PORT: '2',
-          STATELESS_PORT: '3',
-          STATELESS_NONE_PORT: '4',
-        }).instances,
-        { root: repoRoot(), dbPath, labOrigins: ORIGINS },
-      ),
-      inspector,
-      pocket: new Pocket(),
-      root: repoRoot(),
-      raceReportPath: join(dir, 'none.json'),
-      origins: ORIGINS,
-      allowRemote: true,
-    })
+    const remoteOk = lab.another({ allowRemote: true })
     const res = await remoteOk.request(
       '/lab/api/instances',
       { headers: { host: 'localhost:3000' } },

@@ -1,28 +1,19 @@
-import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { repoRoot } from '@auth-lab/shared'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createApp } from './app.js'
-import { ChildServers } from './children.js'
-import { readLabConfig } from './config.js'
-import { Inspector } from './inspect.js'
-import { Pocket } from './pocket.js'
+import { type TestLab, testLab } from './test-lab.js'
 
 /**
- * Review H (injection + lab proxy). The proxy picks the instance from Hono's DECODED path (`c.req.path`,
- * decodeURI) but cuts the prefix off the RAW `url.pathname` and glues the rest straight after
- * `http://127.0.0.1:<port>`. A prefix written with a percent-escape (`/stateless-non%65` = `/stateless-none`)
- * matches the instance, yet the raw rest is `65`, so the upstream URL becomes `http://127.0.0.1:<port>65`:
- * another port on loopback. Echo servers stand in for the instances (no child is started).
+ * Review H1 (session 11): the proxy picked the instance from Hono's DECODED path (`c.req.path`, decodeURI) but cut
+ * the prefix off the RAW `url.pathname` and glued the rest straight after `http://127.0.0.1:<port>`. A prefix
+ * written with a percent-escape (`/stateless-non%65` = `/stateless-none`) matched the instance, yet the raw rest was
+ * `65`, so the upstream URL became `http://127.0.0.1:<port>65`: another port on loopback. Fixed by matching on the
+ * raw path. Echo servers stand in for the instances (no child is started).
  */
-const dir = mkdtempSync(join(tmpdir(), 'auth-lab-lab-proxy-'))
 const seen: { server: string; url: string; headers: IncomingMessage['headers'] }[] = []
 const servers: Server[] = []
-let app: ReturnType<typeof createApp>
-let inspector: Inspector
+let lab: TestLab
+let app: TestLab['app']
 let statefulPort = 0
 let nonePort = 0
 let strayPort = 0
@@ -55,32 +46,13 @@ beforeAll(async () => {
       strayPort = p * 100 + 65
     }
   }
-  const config = readLabConfig({
-    DB_PATH: join(dir, 'auth-lab.db'),
-    LAB_PORT: '1',
-    STATEFUL_PORT: String(statefulPort),
-    STATELESS_PORT: '3',
-    STATELESS_NONE_PORT: String(nonePort),
-  })
-  const children = new ChildServers(config.instances, {
-    root: repoRoot(),
-    dbPath: config.dbPath,
-    labOrigins: [],
-  })
-  inspector = new Inspector(config.dbPath, join(dir, 'keys'))
-  app = createApp({
-    children,
-    inspector,
-    pocket: new Pocket(),
-    root: repoRoot(),
-    raceReportPath: join(dir, 'x'),
-  })
+  lab = await testLab({ stateful: statefulPort, statelessNone: nonePort })
+  app = lab.app
 })
 
 afterAll(async () => {
-  inspector.close()
+  lab.close()
   for (const s of servers) await new Promise((r) => s.close(r))
-  rmSync(dir, { recursive: true, force: true })
 })
 
 describe('the proxy target (session 11 review H) is always the instance’s own port', () => {
@@ -91,7 +63,7 @@ describe('the proxy target (session 11 review H) is always the instance’s own 
       headers: { 'sec-fetch-site': 'same-origin' },
     })
     const body = await res.text()
-    // On the current code the stray service on "<P>65" answers 200 with {"server":"stray"}.
+    // Before the fix the stray service on "<P>65" answered 200 with {"server":"stray"}.
     expect(
       seen.filter((s) => s.server === 'stray'),
       body,

@@ -1,25 +1,17 @@
-import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { connect } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { createNodeServer, repoRoot } from '@auth-lab/shared'
+import { createNodeServer } from '@auth-lab/shared'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createApp } from './app.js'
-import { ChildServers } from './children.js'
-import { readLabConfig } from './config.js'
-import { Inspector } from './inspect.js'
-import { Pocket } from './pocket.js'
+import { type TestLab, testLab } from './test-lab.js'
 
 /**
  * What the proxy forwards, against an echo server standing in for an instance (its port is the stateful
  * instance's; no child is started): the headers a client must not be able to claim through the lab never arrive.
  */
-const dir = mkdtempSync(join(tmpdir(), 'auth-lab-proxy-'))
 let echo: Server
-let app: ReturnType<typeof createApp>
-let inspector: Inspector
+let lab: TestLab
+let app: TestLab['app']
 
 beforeAll(async () => {
   echo = createServer((req, res) => {
@@ -27,33 +19,13 @@ beforeAll(async () => {
     res.end(JSON.stringify(req.headers))
   })
   await new Promise<void>((r) => echo.listen(0, '127.0.0.1', r))
-  const port = (echo.address() as AddressInfo).port
-  const config = readLabConfig({
-    DB_PATH: join(dir, 'auth-lab.db'),
-    LAB_PORT: '1',
-    STATEFUL_PORT: String(port),
-    STATELESS_PORT: '3',
-    STATELESS_NONE_PORT: '4',
-  })
-  const children = new ChildServers(config.instances, {
-    root: repoRoot(),
-    dbPath: config.dbPath,
-    labOrigins: [],
-  })
-  inspector = new Inspector(config.dbPath, join(dir, 'keys'))
-  app = createApp({
-    children,
-    inspector,
-    pocket: new Pocket(),
-    root: repoRoot(),
-    raceReportPath: join(dir, 'x'),
-  })
+  lab = await testLab({ stateful: (echo.address() as AddressInfo).port })
+  app = lab.app
 })
 
 afterAll(async () => {
-  inspector.close()
+  lab.close()
   await new Promise((r) => echo.close(r))
-  rmSync(dir, { recursive: true, force: true })
 })
 
 describe('the lab proxy', () => {
@@ -114,14 +86,7 @@ describe('the lab proxy', () => {
   })
 
   it("answers only on the lab's own hosts (DNS rebinding)", async () => {
-    const guarded = createApp({
-      children: new ChildServers([], { root: repoRoot(), dbPath: join(dir, 'x.db'), labOrigins: [] }),
-      inspector,
-      pocket: new Pocket(),
-      root: repoRoot(),
-      raceReportPath: join(dir, 'x'),
-      origins: ['http://localhost:3000', 'http://127.0.0.1:3000'],
-    })
+    const guarded = lab.another({ origins: ['http://localhost:3000', 'http://127.0.0.1:3000'] })
     const at = (host: string) => guarded.request('http://x/lab/api/instances', { headers: { host } })
     expect((await at('localhost:3000')).status).toBe(200)
     expect((await at('127.0.0.1:3000')).status).toBe(200)

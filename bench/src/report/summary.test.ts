@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { chooseFrom } from './choose.js'
 import { us } from './deciding.js'
 import type { ResultsFile, Verdict } from './schema.js'
-import { buildSummary, noiseBanner, type RowState } from './summary.js'
+import { buildSummary, noiseBanner, type RowState, undecidedWhy } from './summary.js'
 import { summaryMarkdown } from './summary-render.js'
 
 const FIXTURE = join(import.meta.dirname, '../../test/fixtures/results.fixture.json')
@@ -262,5 +262,28 @@ describe('review A: deciding numbers and the choose rules', () => {
     expect(advice(r)).toBe(false)
     // The JWT advice rests on its own sub-verdict and still holds.
     expect(buildSummary(r).choose.jwt.some((t) => t.includes('(C3)'))).toBe(true)
+  })
+})
+
+describe('inconclusive rows say which numbers overlapped (review R11)', () => {
+  it('takes the reason from the rule that wrote the verdict', () => {
+    expect(
+      undecidedWhy(
+        'Figures. Inconclusive: round 5: a 41.2 µs vs b 40.0 µs, within the spread 6.0 µs. Rerun with more rounds.',
+      ),
+    ).toBe('round 5: a 41.2 µs vs b 40.0 µs, within the spread 6.0 µs')
+    expect(
+      undecidedWhy("The JWT's sizes are not decided: only 1 paired round(s); at least 3 are needed. More."),
+    ).toBe('only 1 paired round(s); at least 3 are needed')
+    expect(undecidedWhy('No verdict: the run failed the noise guard')).toBeNull()
+  })
+
+  it('in the sample: C4 names its undecided part and the round that overlapped; C9 the rounds it lacked', () => {
+    const r = load(COMMITTED)
+    expect(row(r, 'C4').verdict).toMatch(
+      /— \(local SQLite\) round \d: stateful-sqlite .* within the between-round spread/,
+    )
+    expect(row(r, 'C9').verdict).toMatch(/— only 1 paired round\(s\); at least 3 are needed/)
+    expect(row(r, 'C10').verdict).toBe('✔ supported') // decided rows carry no reason
   })
 })

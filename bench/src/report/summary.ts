@@ -90,6 +90,21 @@ function matches(results: ResultsFile, id: string, experiments: readonly string[
   return out
 }
 
+/**
+ * Why a verdict is inconclusive, in the words its rule wrote ("round 5: stateful-sqlite 41.2 µs vs stateful-memory
+ * 40.0 µs, … within the between-round spread 6.0 µs"; "only 1 paired round(s); at least 3 are needed"), so the
+ * summary row says which numbers overlapped, not only that something did (review R11). Null when it gives none.
+ */
+export function undecidedWhy(text: string): string | null {
+  const m =
+    /Inconclusive: (.+?)\. Rerun/.exec(text) ??
+    /[Nn]ot decided: (.+?)\.(?:\s|$)/.exec(text) ??
+    /not decided \((.+?)\)/.exec(text)
+  if (!m?.[1]) return null
+  const why = m[1].trim()
+  return why.length > 200 ? `${why.slice(0, 199)}…` : why
+}
+
 /** One status for a claim answered by several verdicts (C3 sessions / JWT / failover): agree, or mixed. */
 function combine(statuses: string[]): RowState {
   if (statuses.length === 0) return 'no-verdict'
@@ -148,6 +163,14 @@ export function buildSummary(file: ResultsFile): Summary {
     const parts = new Set(labelled.map((m) => m.verdict.status))
     if ((state === 'mixed' || state === 'inconclusive') && labelled.length > 1 && parts.size > 1)
       verdict = `${STATE_TEXT[state]}: ${labelled.map((m) => `${m.verdict.claim.replace(c.id, '').trim() || c.id} ${m.verdict.status}`).join(' · ')}`
+    if (state === 'inconclusive') {
+      const whys = found.flatMap((m) => {
+        const why = m.verdict.status === 'inconclusive' ? undecidedWhy(m.verdict.text) : null
+        const part = m.verdict.claim.replace(c.id, '').trim()
+        return why ? [`${part ? `${part} ` : ''}${why}`] : []
+      })
+      if (whys.length > 0) verdict = `${verdict} — ${whys.join('; ')}`
+    }
     return { id: c.id, claim: c.text, state, verdict, figure, section, sectionId: sectionOf?.id ?? null }
   })
   const decided = new Map<string, RowState>()

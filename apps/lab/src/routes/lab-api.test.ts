@@ -1,54 +1,19 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { ensureDemoUsers, openSharedDeps, repoRoot } from '@auth-lab/shared'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createApp } from '../app.js'
-import { ChildServers } from '../children.js'
-import { readLabConfig } from '../config.js'
-import { Inspector } from '../inspect.js'
-import { Pocket } from '../pocket.js'
+import { type TestLab, testLab } from '../test-lab.js'
 
 /**
  * The lab API's input validation through `app.request()`: every bad input is a 4xx JSON `{error, message}`, never
  * a 500. No child server is started (the ports are unused), so a pocket request finds its instance down: 503.
  */
-const dir = mkdtempSync(join(tmpdir(), 'auth-lab-lab-api-'))
-const dbPath = join(dir, 'auth-lab.db')
-let app: ReturnType<typeof createApp>
-let inspector: Inspector
+let lab: TestLab
+let app: TestLab['app']
 
 beforeAll(async () => {
-  const shared = openSharedDeps({
-    app: 'lab-test',
-    dbPath,
-    argon2: { memoryCost: 256, timeCost: 1, parallelism: 1 },
-    throttle: { maxFailuresPerUser: 5, maxFailuresPerIp: 50, windowSeconds: 900 },
-  })
-  await ensureDemoUsers(shared.users)
-  shared.db.close()
-  const config = readLabConfig({
-    DB_PATH: dbPath,
-    LAB_PORT: '1',
-    STATEFUL_PORT: '2',
-    STATELESS_PORT: '3',
-    STATELESS_NONE_PORT: '4',
-  })
-  const children = new ChildServers(config.instances, { root: repoRoot(), dbPath, labOrigins: [] })
-  inspector = new Inspector(dbPath, join(dir, 'keys'))
-  app = createApp({
-    children,
-    inspector,
-    pocket: new Pocket(),
-    root: repoRoot(),
-    raceReportPath: join(dir, 'none.json'),
-  })
+  lab = await testLab({ users: true })
+  app = lab.app
 })
 
-afterAll(() => {
-  inspector.close()
-  rmSync(dir, { recursive: true, force: true })
-})
+afterAll(() => lab.close())
 
 const post = (path: string, body: string) =>
   app.request(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body })

@@ -222,15 +222,19 @@ const STORES = [
   },
 ] as const
 
+/** The stores this run measured validly in-process, each with its evidence. */
+const measuredStores = (evs: readonly Ev[]) =>
+  STORES.flatMap((st) => {
+    const e = evs.find((x) => x.id === st.id)
+    return e ? [{ ...st, e }] : []
+  })
+
 /** C1: "stateless is faster because it skips the DB lookup" — per store (above). */
 export function verdictC1(evs: readonly Ev[], gate: Gate): Verdict[] {
   const jwt = evs.find((e) => e.id === 'stateless-hs256-none')
   const sql = evs.find((e) => e.id === 'stateful-sqlite')
   if (!jwt || !sql) return [missing('C1', ['stateless-hs256-none', 'stateful-sqlite'])]
-  const stores = STORES.flatMap((st) => {
-    const e = evs.find((x) => x.id === st.id)
-    return e ? [{ ...st, e }] : []
-  })
+  const stores = measuredStores(evs)
   return stores.map(({ label, what, e }) => {
     // Without a Redis row (older files, no redis-server) the SQLite verdict is the claim's, as before session 11.
     const claim = stores.length > 1 ? `C1 (${label})` : 'C1'
@@ -257,10 +261,7 @@ export function verdictC4(evs: readonly Ev[], gate: Gate): Verdict[] {
   const sql = evs.find((e) => e.id === 'stateful-sqlite')
   const mem = evs.find((e) => e.id === 'stateful-memory')
   if (!sql || !mem) return [missing('C4', ['stateful-sqlite', 'stateful-memory'])]
-  const stores = STORES.flatMap((st) => {
-    const e = evs.find((x) => x.id === st.id)
-    return e ? [{ ...st, e }] : []
-  })
+  const stores = measuredStores(evs)
   return stores.map(({ id, label, e }) => {
     const claim = stores.length > 1 ? `C4 (${label})` : 'C4'
     const d = cmp(e, mem)
