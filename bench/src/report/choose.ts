@@ -164,7 +164,7 @@ const RULES: readonly Rule[] = [
 
 const UNDECIDED: Partial<Record<RowState, string>> = {
   inconclusive: 'inconclusive',
-  withheld: 'withheld (the run failed the noise guard)',
+  withheld: 'withheld (no noise guard passed in this run)',
   smoke: 'smoke run',
   'no-verdict': 'no verdict',
   'no-experiment': 'no experiment in this run',

@@ -132,6 +132,9 @@ describe('noise banner', () => {
     expect(row(r, 'C9').state).toBe('withheld')
     expect(row(r, 'C8').state).toBe('withheld')
     expect(row(r, 'C9').verdict).toBe('– withheld: noisy run')
+    // Without the overhead experiment there is no guard: withheld for that reason, and said so.
+    const noGuard = { ...r, experiments: r.experiments.filter((e) => e.id !== 'overhead') }
+    expect(row(noGuard, 'C9').verdict).toBe('– withheld: no noise guard in this run')
     expect(row(r, 'C5').state).toBe('supported')
   })
 })

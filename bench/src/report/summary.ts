@@ -156,7 +156,11 @@ export function buildSummary(file: ResultsFile): Summary {
     // overlapped in a run that could decide (review R5).
     else if (found.every((m) => isWithheld(m.verdict))) state = 'withheld'
     else state = combine(found.flatMap((m) => (m.verdict.status ? [m.verdict.status] : [])))
-    let verdict = STATE_TEXT[state]
+    // A run without the overhead experiment has no guard at all: its CPU claims are withheld for that reason.
+    let verdict =
+      state === 'withheld' && guardState(results.experiments) === 'absent'
+        ? '– withheld: no noise guard in this run'
+        : STATE_TEXT[state]
     const labelled = found.filter((m) => m.verdict.status)
     // A claim decided in parts (C3's sessions / JWT / failover, C1 and C4 per store) names each part's verdict,
     // also when one part left the row inconclusive: the parts that were decided are still evidence.
